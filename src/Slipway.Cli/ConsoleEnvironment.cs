@@ -1,0 +1,50 @@
+namespace Slipway.Cli;
+
+/// <summary>What the CLI reads from the process: environment variables, identity and the standard streams.
+/// Tests pass their own so that no test touches the real console or environment.</summary>
+internal interface ICliEnvironment
+{
+    string? GetVariable(string name);
+
+    bool IsRoot { get; }
+
+    TextWriter Out { get; }
+
+    TextWriter Error { get; }
+
+    TextReader In { get; }
+}
+
+internal sealed class ConsoleEnvironment : ICliEnvironment
+{
+    public string? GetVariable(string name) => Environment.GetEnvironmentVariable(name);
+
+    public bool IsRoot => Environment.UserName == "root" || GetVariable("EUID") == "0" || IsUidZero();
+
+    public TextWriter Out => Console.Out;
+
+    public TextWriter Error => Console.Error;
+
+    public TextReader In => Console.In;
+
+    private static bool IsUidZero()
+    {
+        // /proc/self/status has "Uid:\treal\teffective…"; no P/Invoke needed.
+        try
+        {
+            foreach (var line in File.ReadLines("/proc/self/status"))
+            {
+                if (line.StartsWith("Uid:", StringComparison.Ordinal))
+                {
+                    var parts = line.Split('\t', StringSplitOptions.RemoveEmptyEntries);
+                    return parts.Length > 2 && parts[2] == "0";
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+
+        return false;
+    }
+}

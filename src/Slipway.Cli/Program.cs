@@ -1,0 +1,3 @@
+using Slipway.Cli;
+
+return await SlipwayApp.RunAsync(args, new ConsoleEnvironment()).ConfigureAwait(false);

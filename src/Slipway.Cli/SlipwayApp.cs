@@ -1,0 +1,45 @@
+using System.CommandLine;
+using Slipway.Cli.Commands;
+using System.Reflection;
+
+namespace Slipway.Cli;
+
+/// <summary>The command tree. Only this project touches the console, the environment and exit codes.</summary>
+internal static class SlipwayApp
+{
+    public static string Version =>
+        typeof(SlipwayApp).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
+            .Split('+')[0] ?? "0.0.0";
+
+    public static RootCommand Create(ICliEnvironment env)
+    {
+        var globals = new GlobalOptions();
+        var root = new RootCommand("Slipway: a daemonless, Docker-compatible container image builder.");
+        // The built-in --version reads the entry assembly, which is the test host under tests.
+        foreach (var option in root.Options.OfType<VersionOption>())
+        {
+            option.Action = new PrintVersionAction();
+        }
+
+        root.Options.Add(globals.Root);
+        root.Options.Add(globals.Debug);
+        root.Subcommands.Add(InfoCommand.Create(globals, env));
+        return root;
+    }
+
+    public static async Task<int> RunAsync(string[] args, ICliEnvironment env)
+    {
+        var root = Create(env);
+        var config = new InvocationConfiguration { Output = env.Out, Error = env.Error };
+        return await root.Parse(args).InvokeAsync(config).ConfigureAwait(false);
+    }
+}
+
+internal sealed class PrintVersionAction : System.CommandLine.Invocation.SynchronousCommandLineAction
+{
+    public override int Invoke(ParseResult parseResult)
+    {
+        parseResult.InvocationConfiguration.Output.WriteLine(SlipwayApp.Version);
+        return 0;
+    }
+}
