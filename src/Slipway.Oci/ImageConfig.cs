@@ -38,8 +38,9 @@ public sealed record ImageConfig
     [JsonPropertyName("history")]
     public IReadOnlyList<HistoryEntry>? History { get; init; }
 
+    // A setter, not init: source generation cannot bind extension data through the constructor.
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? Extra { get; init; }
+    public Dictionary<string, JsonElement>? Extra { get; set; }
 
     [JsonIgnore]
     public Platform Platform => new()
@@ -98,8 +99,9 @@ public sealed record ContainerConfig
     [JsonPropertyName("Shell")]
     public IReadOnlyList<string>? Shell { get; init; }
 
+    // A setter, not init: source generation cannot bind extension data through the constructor.
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? Extra { get; init; }
+    public Dictionary<string, JsonElement>? Extra { get; set; }
 }
 
 /// <summary>HEALTHCHECK settings. Durations travel as integer nanoseconds, as in Docker.</summary>
