@@ -6,7 +6,7 @@ namespace Slipway.Oci;
 
 /// <summary>Writes string maps with keys in ordinal order (as Go's encoding/json does) so that canonical output
 /// does not depend on insertion order; a duplicate key on read is an ambiguous document and is refused.</summary>
-internal sealed class SortedStringMapConverter : JsonConverter<IReadOnlyDictionary<string, string>>
+public sealed class SortedStringMapConverter : JsonConverter<IReadOnlyDictionary<string, string>>
 {
     public override IReadOnlyDictionary<string, string> Read(
         ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
@@ -54,7 +54,7 @@ internal sealed class SortedStringMapConverter : JsonConverter<IReadOnlyDictiona
 
 /// <summary>Docker's <c>map[string]struct{}</c> sets (<c>ExposedPorts</c>, <c>Volumes</c>):
 /// <c>{"80/tcp":{}}</c> on the wire, a sorted list of keys in C#.</summary>
-internal sealed class ObjectSetConverter : JsonConverter<IReadOnlyList<string>>
+public sealed class ObjectSetConverter : JsonConverter<IReadOnlyList<string>>
 {
     public override IReadOnlyList<string> Read(
         ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
@@ -94,7 +94,7 @@ internal sealed class ObjectSetConverter : JsonConverter<IReadOnlyList<string>>
 
 /// <summary>RFC 3339 times as Go writes them (<c>2024-05-01T12:00:00.5Z</c>). Go keeps nanoseconds; .NET keeps
 /// 100 ns ticks, so digits past the seventh are dropped on read.</summary>
-internal sealed class Rfc3339TimeConverter : JsonConverter<DateTimeOffset>
+public sealed class Rfc3339TimeConverter : JsonConverter<DateTimeOffset>
 {
     public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
@@ -138,7 +138,7 @@ internal sealed class Rfc3339TimeConverter : JsonConverter<DateTimeOffset>
 }
 
 /// <summary>Durations as integer nanoseconds (Go's <c>time.Duration</c>).</summary>
-internal sealed class NanosecondsConverter : JsonConverter<TimeSpan>
+public sealed class NanosecondsConverter : JsonConverter<TimeSpan>
 {
     public override TimeSpan Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
         TimeSpan.FromTicks(reader.GetInt64() / TimeSpan.NanosecondsPerTick);
