@@ -20,7 +20,8 @@ internal sealed class FakeTransport : HttpMessageHandler
     {
         var body = request.Content is null ? null : await request.Content.ReadAsByteArrayAsync(cancellationToken);
         Sent.Add(new SentRequest(request.Method, request.RequestUri!, request.Headers.Authorization?.ToString(),
-            request.Headers.Range?.ToString(), body));
+            request.Headers.Range?.ToString(),
+            request.Content?.Headers.TryGetValues("Content-Range", out var ranges) == true ? ranges.Single() : null, body));
         var response = _answer(request, Sent.Count);
         response.RequestMessage ??= request;
         return response;
@@ -42,7 +43,8 @@ internal sealed class FakeTransport : HttpMessageHandler
     }
 }
 
-internal sealed record SentRequest(HttpMethod Method, Uri Uri, string? Authorization, string? Range, byte[]? Body);
+internal sealed record SentRequest(HttpMethod Method, Uri Uri, string? Authorization, string? Range, string? ContentRange,
+    byte[]? Body);
 
 /// <summary>A clock tests move by hand.</summary>
 internal sealed class ManualTime : TimeProvider
