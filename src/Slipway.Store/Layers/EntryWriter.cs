@@ -78,7 +78,7 @@ internal sealed class EntryWriter(bool preserveOwnership, bool privileged)
 
             default:
                 throw new LayerExtractionException(
-                    $"layer entry '{entry.Name}': unsupported tar entry type {entry.EntryType}");
+                    $"unsupported tar entry type {entry.EntryType}");
         }
 
         ApplyMetadata(entry, target);
@@ -112,7 +112,7 @@ internal sealed class EntryWriter(bool preserveOwnership, bool privileged)
         if (components.Count == 0)
         {
             throw new LayerExtractionException(
-                $"layer entry '{entry.Name}': hardlink to '{entry.LinkName}' does not name a file in the layer");
+                $"hardlink to '{entry.LinkName}' does not name a file in the layer");
         }
 
         var source = resolver.Resolve(components, followFinal: false);
@@ -120,13 +120,13 @@ internal sealed class EntryWriter(bool preserveOwnership, bool privileged)
         if (stat is null)
         {
             throw new LayerExtractionException(
-                $"layer entry '{entry.Name}': hardlink target '{entry.LinkName}' does not exist in the root");
+                $"hardlink target '{entry.LinkName}' does not exist in the root");
         }
 
         if (stat.Value.IsDirectory)
         {
             throw new LayerExtractionException(
-                $"layer entry '{entry.Name}': hardlink target '{entry.LinkName}' is a directory");
+                $"hardlink target '{entry.LinkName}' is a directory");
         }
 
         return source;

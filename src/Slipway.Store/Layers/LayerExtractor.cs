@@ -67,7 +67,7 @@ public static class LayerExtractor
                     {
                         await run.ApplyAsync(entry, cancellationToken).ConfigureAwait(false);
                     }
-                    catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                    catch (Exception e) when (e is IOException or UnauthorizedAccessException or LayerExtractionException)
                     {
                         throw new LayerExtractionException($"layer entry '{entry.Name}': {e.Message}", e);
                     }
@@ -183,7 +183,7 @@ public static class LayerExtractor
                 name.Contains('\0', StringComparison.Ordinal))
             {
                 throw new LayerExtractionException(
-                    $"layer entry '{entry.Name}': invalid whiteout: it must name one entry of its directory, not '{name}'");
+                    $"invalid whiteout: it must name one entry of its directory, not '{name}'");
             }
 
             var victim = ParentDir() + "/" + name;
