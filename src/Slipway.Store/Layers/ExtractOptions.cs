@@ -1,0 +1,54 @@
+namespace Slipway.Store.Layers;
+
+/// <summary>How whiteouts in a layer are applied.</summary>
+public enum WhiteoutMode
+{
+    /// <summary>The root already holds the lower layers: a whiteout removes the path, an opaque marker
+    /// empties the directory of everything this layer did not bring.</summary>
+    ApplyToLowerLayers,
+
+    /// <summary>The root becomes an overlayfs lower directory of its own: a whiteout is written as a 0/0
+    /// character device and an opaque directory gets <c>trusted.overlay.opaque=y</c>. Needs root.</summary>
+    OverlaySnapshot,
+}
+
+public sealed record ExtractOptions
+{
+    public WhiteoutMode Whiteouts { get; init; } = WhiteoutMode.ApplyToLowerLayers;
+
+    /// <summary>Apply the numeric uid/gid from the layer. Null means "when running as root".</summary>
+    public bool? PreserveOwnership { get; init; }
+}
+
+/// <summary>What an extraction did. Warnings name the entry they are about.</summary>
+public sealed record ExtractResult(
+    LayerCompression Compression,
+    int Entries,
+    int Files,
+    int Directories,
+    int Symlinks,
+    int Hardlinks,
+    int SpecialFiles,
+    int Whiteouts,
+    int Skipped,
+    long UncompressedBytes,
+    long CompressedBytes,
+    IReadOnlyList<string> Warnings);
+
+/// <summary>A layer that cannot be applied safely or at all; the message names the entry.</summary>
+public sealed class LayerExtractionException : Exception
+{
+    public LayerExtractionException(string message)
+        : base(message)
+    {
+    }
+
+    public LayerExtractionException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+
+    public LayerExtractionException()
+    {
+    }
+}

@@ -1,0 +1,243 @@
+using System.Formats.Tar;
+using System.Runtime.Versioning;
+
+namespace Slipway.Store.Layers;
+
+/// <summary>Applies an OCI layer (a tar changeset, optionally gzip or zstd) onto a directory. Streams the
+/// layer; resolves every path inside the root one component at a time (see <see cref="RootResolver"/>), so
+/// no entry, symlink, hardlink or whiteout can write or remove anything outside it.</summary>
+[SupportedOSPlatform("linux")]
+public static class LayerExtractor
+{
+    internal const string WhiteoutPrefix = ".wh.";
+    internal const string WhiteoutMetaPrefix = ".wh..wh.";
+    internal const string OpaqueMarker = ".wh..wh..opq";
+    internal const string OverlayOpaqueXattr = "trusted.overlay.opaque";
+
+    public static async Task<ExtractResult> ExtractAsync(
+        Stream layer,
+        string? mediaTypeOrNull,
+        string rootDir,
+        ExtractOptions options,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        ArgumentNullException.ThrowIfNull(options);
+        if (LayerNative.LStat(Path.GetFullPath(rootDir)) is not { IsDirectory: true })
+        {
+            throw new LayerExtractionException($"extraction root '{rootDir}' is not a directory");
+        }
+
+        var run = new ExtractionRun(new RootResolver(rootDir), options);
+        var counted = new CountingReadStream(layer);
+        var (tar, compression) = await LayerCompressionDetector.OpenAsync(counted, cancellationToken)
+            .ConfigureAwait(false);
+        var declared = LayerCompressionDetector.FromMediaType(mediaTypeOrNull);
+        if (declared is { } d && d != compression)
+        {
+            run.Warn($"media type '{mediaTypeOrNull}' says {d} but the content is {compression}; used {compression}");
+        }
+
+        var uncompressed = new CountingReadStream(tar);
+        await using (tar.ConfigureAwait(false))
+        {
+            var reader = new TarReader(uncompressed, leaveOpen: true);
+            await using (reader.ConfigureAwait(false))
+            {
+                while (true)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    TarEntry? entry;
+                    try
+                    {
+                        entry = await reader.GetNextEntryAsync(copyData: false, cancellationToken)
+                            .ConfigureAwait(false);
+                    }
+                    catch (Exception e) when (e is InvalidDataException or FormatException or EndOfStreamException)
+                    {
+                        throw new LayerExtractionException($"layer is not a valid tar archive: {e.Message}", e);
+                    }
+
+                    if (entry is null)
+                    {
+                        break;
+                    }
+
+                    try
+                    {
+                        await run.ApplyAsync(entry, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (Exception e) when (e is IOException or UnauthorizedAccessException or LayerExtractionException)
+                    {
+                        throw new LayerExtractionException($"layer entry '{entry.Name}': {e.Message}", e);
+                    }
+                }
+            }
+        }
+
+        run.ApplyDirectoryTimes();
+        return run.Result(compression, uncompressed.BytesRead, counted.BytesRead);
+    }
+
+    /// <summary>The state of one extraction: nothing here outlives the call.</summary>
+    private sealed class ExtractionRun(RootResolver resolver, ExtractOptions options)
+    {
+        private readonly EntryWriter _writer = new(
+            options.PreserveOwnership ?? LayerNative.IsRoot,
+            LayerNative.IsRoot);
+
+        private readonly HashSet<string> _unpacked = new(StringComparer.Ordinal);
+        private readonly List<(List<string> Components, DateTimeOffset MTime)> _directories = [];
+        private int _entries;
+        private int _whiteouts;
+        private int _skipped;
+
+        public void Warn(string message) => _writer.Warnings.Add(message);
+
+        public async Task ApplyAsync(TarEntry entry, CancellationToken cancellationToken)
+        {
+            _entries++;
+            if (entry.EntryType is TarEntryType.GlobalExtendedAttributes)
+            {
+                _skipped++;
+                return;
+            }
+
+            var components = RootResolver.Clean(entry.Name);
+            if (components.Count == 0)
+            {
+                _skipped++; // the root itself: its metadata belongs to the snapshot, not the layer
+                return;
+            }
+
+            var baseName = components[^1];
+            if (baseName.StartsWith(WhiteoutPrefix, StringComparison.Ordinal))
+            {
+                ApplyWhiteout(entry, components, baseName);
+                return;
+            }
+
+            var parent = resolver.EnsureParent(components);
+            var target = parent + "/" + baseName;
+
+            // Replace whatever is there (never write through it), except a directory merging into a directory.
+            var existing = LayerNative.LStat(target);
+            if (existing is not null && !(existing.Value.IsDirectory && entry.EntryType == TarEntryType.Directory))
+            {
+                FileTree.RemoveTree(target);
+            }
+
+            if (await _writer.CreateAsync(entry, target, resolver, cancellationToken).ConfigureAwait(false))
+            {
+                MarkUnpacked(target);
+                if (entry.EntryType == TarEntryType.Directory)
+                {
+                    _directories.Add((components, entry.ModificationTime));
+                }
+            }
+            else
+            {
+                _skipped++;
+            }
+        }
+
+        private void ApplyWhiteout(TarEntry entry, List<string> components, string baseName)
+        {
+            _whiteouts++;
+            var overlay = options.Whiteouts == WhiteoutMode.OverlaySnapshot;
+
+            // Applying onto lower layers creates nothing for a whiteout; an overlay snapshot needs the directory.
+            string ParentDir() => overlay
+                ? resolver.EnsureParent(components)
+                : resolver.Resolve(components.Take(components.Count - 1).ToList(), followFinal: true);
+
+            if (baseName == OpaqueMarker)
+            {
+                var dir = ParentDir();
+                if (overlay)
+                {
+                    var errno = LayerNative.TrySetXattr(dir, OverlayOpaqueXattr, "y"u8);
+                    if (errno != 0)
+                    {
+                        throw LayerNative.Error(errno, "set opaque xattr", dir);
+                    }
+                }
+                else if (LayerNative.LStat(dir) is { IsDirectory: true })
+                {
+                    FileTree.RemoveChildren(dir, _unpacked);
+                }
+
+                return;
+            }
+
+            if (baseName.StartsWith(WhiteoutMetaPrefix, StringComparison.Ordinal))
+            {
+                _whiteouts--;
+                _skipped++;
+                Warn($"layer entry '{entry.Name}': AUFS metadata entry ignored");
+                return;
+            }
+
+            var name = baseName[WhiteoutPrefix.Length..];
+            if (name.Length == 0 || name == "." || name == ".." || name.Contains('/', StringComparison.Ordinal) ||
+                name.Contains('\0', StringComparison.Ordinal))
+            {
+                throw new LayerExtractionException(
+                    $"invalid whiteout: it must name one entry of its directory, not '{name}'");
+            }
+
+            var victim = ParentDir() + "/" + name;
+            if (overlay)
+            {
+                FileTree.RemoveTree(victim);
+                LayerNative.MkNod(victim, UnixFileType.Char, 0, 0);
+                MarkUnpacked(victim);
+            }
+            else
+            {
+                FileTree.RemoveTree(victim);
+            }
+        }
+
+        private void MarkUnpacked(string hostPath)
+        {
+            // Parents too, so an opaque marker later in the layer keeps the directories leading to new entries.
+            for (var p = hostPath; p.Length > resolver.Root.Length; p = p[..p.LastIndexOf('/')])
+            {
+                if (!_unpacked.Add(p))
+                {
+                    break;
+                }
+            }
+        }
+
+        /// <summary>Directory mtimes last, after their contents stopped changing them; each path is resolved
+        /// again because later entries may have replaced it.</summary>
+        public void ApplyDirectoryTimes()
+        {
+            for (var i = _directories.Count - 1; i >= 0; i--)
+            {
+                var (components, mtime) = _directories[i];
+                var path = resolver.Resolve(components, followFinal: false);
+                if (LayerNative.LStat(path) is { IsDirectory: true })
+                {
+                    LayerNative.SetTimes(path, mtime, mtime);
+                }
+            }
+        }
+
+        public ExtractResult Result(LayerCompression compression, long uncompressed, long compressed) => new(
+            compression,
+            _entries,
+            _writer.Files,
+            _writer.Directories,
+            _writer.Symlinks,
+            _writer.Hardlinks,
+            _writer.SpecialFiles,
+            _whiteouts,
+            _skipped,
+            uncompressed,
+            compressed,
+            _writer.Warnings);
+    }
+}
