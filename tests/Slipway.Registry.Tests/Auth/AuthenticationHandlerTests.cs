@@ -67,6 +67,24 @@ public sealed class AuthenticationHandlerTests
     }
 
     [Fact]
+    public async Task A_mount_asks_for_push_on_the_target_and_pull_on_the_source_in_one_token()
+    {
+        var transport = BearerRegistry(out var tokenRequests, request => request.Method == HttpMethod.Head
+            ? FakeTransport.Status(HttpStatusCode.NotFound)
+            : FakeTransport.Status(HttpStatusCode.Created));
+        using var client = Client(transport, new StaticCredentials("registry.example", Alice));
+
+        var outcome = await client.PushBlobAsync("team/app", Blob, 4, Stream.Null, mountFrom: "team/base",
+            cancellationToken: Cancel);
+
+        Assert.Equal(BlobPushOutcome.Mounted, outcome);
+        Assert.Contains("mount=sha256%3A", transport.Sent[^1].Uri.Query, StringComparison.Ordinal);
+
+        Assert.Contains(tokenRequests, t =>
+            t.Uri.Query.Contains("scope=repository%3Ateam%2Fapp%3Apull%2Cpush&scope=repository%3Ateam%2Fbase%3Apull", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Without_credentials_the_token_is_asked_for_anonymously()
     {
         var transport = BearerRegistry(out var tokenRequests);
@@ -159,7 +177,8 @@ public sealed class AuthenticationHandlerTests
     }
 
     /// <summary>A registry that wants a bearer token from <see cref="Realm"/> and accepts any token it issued.</summary>
-    private static FakeTransport BearerRegistry(out List<SentRequest> tokenRequests)
+    private static FakeTransport BearerRegistry(out List<SentRequest> tokenRequests,
+        Func<HttpRequestMessage, HttpResponseMessage>? authorized = null)
     {
         var tokens = new List<SentRequest>();
         tokenRequests = tokens;
@@ -173,7 +192,7 @@ public sealed class AuthenticationHandlerTests
             }
 
             return request.Headers.Authorization?.Scheme == "Bearer"
-                ? FakeTransport.Status(HttpStatusCode.OK)
+                ? authorized?.Invoke(request) ?? FakeTransport.Status(HttpStatusCode.OK)
                 : FakeTransport.Challenge($"Bearer realm=\"{Realm}\",service=\"registry.example\"");
         });
         return transport;
