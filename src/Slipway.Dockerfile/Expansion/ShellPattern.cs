@@ -195,14 +195,29 @@ internal sealed class ShellPattern
     /// without success are not explored again, so a search costs O(tokens × text).</summary>
     private sealed class Matcher(ShellPattern pattern, int[] text)
     {
-        private readonly int[] _seen = new int[(pattern._tokens.Length + 1) * (text.Length + 1)];
+        // A dense table while it stays small; past that, only the states actually explored are remembered, so a
+        // long pattern against a long value cannot ask for (tokens × text) memory up front.
+        private const long DenseLimit = 1 << 22;
+        private readonly long _states = (long)(pattern._tokens.Length + 1) * (text.Length + 1);
         private readonly Stack<(int Token, int Pos)> _stack = new();
+        private int[]? _seen;
+        private HashSet<long>? _sparse;
         private int _generation;
 
         public bool Find(int from, bool anchored, out int start, out int end)
         {
             // Failures are independent of where a search began, so they are shared across start positions.
             _generation++;
+            if (_states <= DenseLimit)
+            {
+                _seen ??= new int[_states];
+            }
+            else
+            {
+                _sparse ??= [];
+                _sparse.Clear();
+            }
+
             var last = anchored ? Math.Min(from, text.Length) : text.Length;
             for (start = from; start <= last; start++)
             {
@@ -226,13 +241,11 @@ internal sealed class ShellPattern
             while (_stack.Count > 0)
             {
                 var (pi, ti) = _stack.Pop();
-                var index = (pi * width) + ti;
-                if (_seen[index] == _generation)
+                if (!FirstVisit(((long)pi * width) + ti))
                 {
                     continue;
                 }
 
-                _seen[index] = _generation;
                 if (pi == tokens.Length)
                 {
                     return ti;
@@ -280,6 +293,22 @@ internal sealed class ShellPattern
             }
 
             return -1;
+        }
+
+        private bool FirstVisit(long index)
+        {
+            if (_seen is not null)
+            {
+                if (_seen[index] == _generation)
+                {
+                    return false;
+                }
+
+                _seen[index] = _generation;
+                return true;
+            }
+
+            return _sparse!.Add(index);
         }
     }
 }

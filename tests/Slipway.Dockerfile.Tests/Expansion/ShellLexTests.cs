@@ -184,6 +184,22 @@ public sealed class ShellLexTests
     }
 
     [Fact]
+    public void A_pattern_that_would_backtrack_exponentially_finishes_quickly()
+    {
+        var environment = new Dictionary<string, string> { ["V"] = new string('a', 2000), ["P"] = "*a*a*a*a*a*a*b" };
+        var result = new ShellLex().ProcessWord("${V/$P/x}${V%%$P}", ShellLex.Lookup(environment));
+        Assert.Equal(4000, result.Word.Length);
+    }
+
+    [Fact]
+    public void A_long_value_and_a_long_pattern_are_matched_without_a_table_of_their_product()
+    {
+        var environment = new Dictionary<string, string> { ["V"] = new string('a', 200_000), ["P"] = new string('a', 30) };
+        var result = new ShellLex().ProcessWord("${V//$P/b}", ShellLex.Lookup(environment));
+        Assert.Equal(new string('b', 6666) + new string('a', 20), result.Word);
+    }
+
+    [Fact]
     public void Only_backslash_and_backtick_are_escape_characters() =>
         Assert.Throws<ArgumentOutOfRangeException>(() => new ShellLex('x'));
 }
