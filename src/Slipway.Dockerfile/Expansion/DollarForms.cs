@@ -9,11 +9,11 @@ internal static class DollarForms
 
     public static bool Process(ShellWord sw, out string value)
     {
-        sw.NextChar();
+        sw.Next();
 
-        if (sw.PeekChar() != '{')
+        if (sw.Peek() != '{')
         {
-            var bare = sw.ReadName();
+            var bare = sw.ProcessName();
             if (bare.Length == 0)
             {
                 // A $ that starts no name is literal ("$", "$.", "a$").
@@ -21,28 +21,28 @@ internal static class DollarForms
                 return true;
             }
 
-            var found = sw.LookupVariable(bare);
+            var found = sw.GetEnv(bare);
             value = found is null && sw.Lex.SkipUnsetEnv ? "$" + bare : found ?? string.Empty;
             return true;
         }
 
-        sw.NextChar();
-        switch (sw.PeekChar())
+        sw.Next();
+        switch (sw.Peek())
         {
             case Eof:
-                return sw.Failed(MissingBrace, out value);
+                return sw.Fail(MissingBrace, out value);
             case '{' or '}' or ':':
-                return sw.Failed("syntax error: bad substitution", out value);
+                return sw.Fail("syntax error: bad substitution", out value);
         }
 
-        var name = sw.ReadName();
-        var ch = sw.NextChar();
+        var name = sw.ProcessName();
+        var ch = sw.Next();
         var modifier = ShellWord.RuneText(ch);
 
         switch (ch)
         {
             case '}':
-                var plain = sw.LookupVariable(name);
+                var plain = sw.GetEnv(name);
                 value = plain is null && sw.Lex.SkipUnsetEnv ? $"${{{name}}}" : plain ?? string.Empty;
                 return true;
             case ':' or '+' or '-' or '?' or '#' or '%':
@@ -50,7 +50,7 @@ internal static class DollarForms
                 if (ch == ':')
                 {
                     nullIsUnset = true;
-                    ch = sw.NextChar();
+                    ch = sw.Next();
                     modifier += ShellWord.RuneText(ch);
                 }
 
@@ -58,7 +58,7 @@ internal static class DollarForms
             case '/':
                 return Replace(sw, name, out value);
             default:
-                return sw.Failed(Unsupported(modifier), out value);
+                return sw.Fail(Unsupported(modifier), out value);
         }
     }
 
@@ -68,15 +68,15 @@ internal static class DollarForms
         var rawEscapes = ch is '#' or '%';
         if (nullIsUnset && rawEscapes)
         {
-            return sw.Failed(Unsupported(modifier), out value);
+            return sw.Fail(Unsupported(modifier), out value);
         }
 
-        if (!sw.ReadUntil('}', rawEscapes, out var word))
+        if (!sw.ProcessStopOn('}', rawEscapes, out var word, out _))
         {
-            return sw.PeekChar() == Eof ? sw.Failed(MissingBrace, out value) : sw.Failed(sw.Error!, out value);
+            return sw.Peek() == Eof ? sw.Fail(MissingBrace, out value) : sw.Fail(sw.Error!, out value);
         }
 
-        var current = sw.LookupVariable(name);
+        var current = sw.GetEnv(name);
         var set = current is not null;
         current ??= string.Empty;
         if (sw.Lex.SkipUnsetEnv && !set)
@@ -97,12 +97,12 @@ internal static class DollarForms
             case '?':
                 if (!set)
                 {
-                    return sw.Failed($"{name}: {(word.Length != 0 ? word : "is not allowed to be unset")}", out value);
+                    return sw.Fail($"{name}: {(word.Length != 0 ? word : "is not allowed to be unset")}", out value);
                 }
 
                 if (nullIsUnset && current.Length == 0)
                 {
-                    return sw.Failed($"{name}: {(word.Length != 0 ? word : "is not allowed to be empty")}", out value);
+                    return sw.Fail($"{name}: {(word.Length != 0 ? word : "is not allowed to be empty")}", out value);
                 }
 
                 value = current;
@@ -117,33 +117,33 @@ internal static class DollarForms
                 value = ch == '%'
                     ? PatternOperations.TrimSuffix(pattern, text, greedy, out error)
                     : PatternOperations.TrimPrefix(pattern, text, greedy, out error);
-                return error is null || sw.Failed(error, out value);
+                return error is null || sw.Fail(error, out value);
             default:
-                return sw.Failed(Unsupported(modifier), out value);
+                return sw.Fail(Unsupported(modifier), out value);
         }
     }
 
     private static bool Replace(ShellWord sw, string name, out string value)
     {
-        var all = sw.PeekChar() == '/';
+        var all = sw.Peek() == '/';
         if (all)
         {
-            sw.NextChar();
+            sw.Next();
         }
 
-        if (!sw.ReadUntil('/', rawEscapes: true, out var pattern))
+        if (!sw.ProcessStopOn('/', rawEscapes: true, out var pattern, out _))
         {
-            return sw.PeekChar() == Eof
-                ? sw.Failed("syntax error: missing '/' in ${}", out value)
-                : sw.Failed(sw.Error!, out value);
+            return sw.Peek() == Eof
+                ? sw.Fail("syntax error: missing '/' in ${}", out value)
+                : sw.Fail(sw.Error!, out value);
         }
 
-        if (!sw.ReadUntil('}', rawEscapes: true, out var replacement))
+        if (!sw.ProcessStopOn('}', rawEscapes: true, out var replacement, out _))
         {
-            return sw.PeekChar() == Eof ? sw.Failed(MissingBrace, out value) : sw.Failed(sw.Error!, out value);
+            return sw.Peek() == Eof ? sw.Fail(MissingBrace, out value) : sw.Fail(sw.Error!, out value);
         }
 
-        var current = sw.LookupVariable(name);
+        var current = sw.GetEnv(name);
         if (sw.Lex.SkipUnsetEnv && current is null)
         {
             value = $"${{{name}/{pattern}/{replacement}}}";
@@ -156,7 +156,7 @@ internal static class DollarForms
             CodePoints.From(replacement),
             all,
             out var error);
-        return error is null || sw.Failed(error, out value);
+        return error is null || sw.Fail(error, out value);
     }
 
     private static string Unsupported(string modifier) => $"unsupported modifier ({modifier}) in substitution";

@@ -35,9 +35,9 @@ internal sealed class ShellWord
     public bool Process(out string result, out List<string> words) =>
         ProcessStopOn(Eof, _lex.RawEscapes, out result, out words);
 
-    private int Peek() => _position < _source.Length ? _source[_position] : Eof;
+    internal int Peek() => _position < _source.Length ? _source[_position] : Eof;
 
-    private int Next() => _position < _source.Length ? _source[_position++] : Eof;
+    internal int Next() => _position < _source.Length ? _source[_position++] : Eof;
 
     private bool Fail(string message)
     {
@@ -45,7 +45,7 @@ internal sealed class ShellWord
         return false;
     }
 
-    private bool Fail(string message, out string value)
+    internal bool Fail(string message, out string value)
     {
         value = string.Empty;
         return Fail(message);
@@ -54,7 +54,7 @@ internal sealed class ShellWord
     private bool IsEscape(int ch) => ch == _lex.EscapeToken;
 
     /// <summary>Reads up to <paramref name="stopChar"/> (consumed, not returned) or the end of the word.</summary>
-    private bool ProcessStopOn(int stopChar, bool rawEscapes, out string result, out List<string> words)
+    internal bool ProcessStopOn(int stopChar, bool rawEscapes, out string result, out List<string> words)
     {
         var saved = _rawEscapes;
         _rawEscapes = rawEscapes;
@@ -242,7 +242,7 @@ internal sealed class ShellWord
 
     /// <summary>Reads a name: letters, digits and '_'; or a run of digits (positional parameter); or one
     /// special parameter character. None of the latter two is ever set in a Dockerfile.</summary>
-    private string ProcessName()
+    internal string ProcessName()
     {
         var name = new StringBuilder();
         while (Peek() != Eof)
@@ -276,7 +276,7 @@ internal sealed class ShellWord
 
     private static bool IsSpecialParameter(int ch) => ch is '@' or '*' or '#' or '?' or '-' or '$' or '!' or '0';
 
-    private string? GetEnv(string name)
+    internal string? GetEnv(string name)
     {
         var value = _lookup(name);
         (value is null ? Unmatched : Matched).Add(name);
@@ -287,20 +287,6 @@ internal sealed class ShellWord
     internal static string RuneText(int ch) => ch == Eof ? "\uFFFD" : char.ConvertFromUtf32(ch);
 
     internal static void AppendRune(StringBuilder buffer, int ch) => buffer.Append(RuneText(ch));
-
-    // The $ forms live in DollarForms; these are the cursor operations they need.
-    internal int PeekChar() => Peek();
-
-    internal int NextChar() => Next();
-
-    internal string ReadName() => ProcessName();
-
-    internal string? LookupVariable(string name) => GetEnv(name);
-
-    internal bool ReadUntil(int stopChar, bool rawEscapes, out string result) =>
-        ProcessStopOn(stopChar, rawEscapes, out result, out _);
-
-    internal bool Failed(string message, out string value) => Fail(message, out value);
 
     internal ShellLex Lex => _lex;
 }
