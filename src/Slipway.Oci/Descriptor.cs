@@ -26,6 +26,10 @@ public sealed record Descriptor
     [JsonPropertyName("artifactType")]
     public string? ArtifactType { get; init; }
 
+    /// <summary>The content itself, embedded (base64 on the wire); it must hash to <see cref="Digest"/>.</summary>
+    [JsonPropertyName("data")]
+    public ReadOnlyMemory<byte>? Data { get; init; }
+
     /// <summary>Describes <paramref name="content"/> as a blob of <paramref name="mediaType"/>.</summary>
     public static Descriptor For(string mediaType, ReadOnlySpan<byte> content) => new()
     {

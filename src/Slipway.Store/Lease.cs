@@ -49,7 +49,7 @@ public sealed class Lease : IDisposable
             throw new IOException($"could not lock new lease {id}");
         }
 
-        var lease = new Lease(layout, lockTimeout, id, held!);
+        var lease = new Lease(layout, lockTimeout, id, held);
         lease.Add(digests);
         return lease;
     }

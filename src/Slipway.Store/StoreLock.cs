@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace Slipway.Store;
 
 /// <summary>An exclusive lock on a file that holds across processes: .NET opens a file with
@@ -9,7 +11,7 @@ public sealed class StoreLock : IDisposable
 
     private StoreLock(FileStream stream) => _stream = stream;
 
-    public static bool TryAcquire(string path, out StoreLock? held)
+    public static bool TryAcquire(string path, [NotNullWhen(true)] out StoreLock? held)
     {
         try
         {
@@ -32,7 +34,7 @@ public sealed class StoreLock : IDisposable
         {
             if (TryAcquire(path, out var held))
             {
-                return held!;
+                return held;
             }
 
             if (DateTime.UtcNow >= deadline)
@@ -45,8 +47,25 @@ public sealed class StoreLock : IDisposable
         }
     }
 
-    public static StoreLock Acquire(string path, TimeSpan timeout) =>
-        AcquireAsync(path, timeout).GetAwaiter().GetResult();
+    /// <summary>The blocking form, for short critical sections in synchronous code (lease updates).</summary>
+    public static StoreLock Acquire(string path, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        var delay = 5;
+        StoreLock? held;
+        while (!TryAcquire(path, out held))
+        {
+            if (DateTime.UtcNow >= deadline)
+            {
+                throw new TimeoutException($"timed out after {timeout.TotalSeconds:0.#}s waiting for the store lock {path}; is another slipway running?");
+            }
+
+            Thread.Sleep(delay);
+            delay = Math.Min(delay * 2, 100);
+        }
+
+        return held;
+    }
 
     public void Dispose() => _stream.Dispose();
 }

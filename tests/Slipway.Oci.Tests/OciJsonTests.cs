@@ -158,6 +158,25 @@ public class OciJsonTests
         Assert.Throws<OciFormatException>(() => OciJson.ParseConfig(Samples.Utf8(
             "{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{\"Labels\":{\"a\":\"1\",\"a\":\"2\"}},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}")));
 
+    [Theory]
+    [InlineData("2024-01-01T02:00:00+02:00", "2024-01-01T00:00:00Z")]
+    [InlineData("2024-01-01T00:00:00.123456789Z", "2024-01-01T00:00:00.1234567Z")]
+    [InlineData("2024-01-01T00:00:00.100Z", "2024-01-01T00:00:00.1Z")]
+    public void Times_are_written_in_utc_as_go_writes_them(string input, string expected)
+    {
+        var config = OciJson.ParseConfig(Samples.Utf8(
+            "{\"created\":\"" + input + "\",\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}"));
+        Assert.Contains("\"created\":\"" + expected + "\"", Encoding.UTF8.GetString(OciJson.Serialize(config)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Embedded_descriptor_data_travels_as_base64()
+    {
+        var descriptor = Descriptor.For(MediaTypes.OciEmpty, "{}"u8) with { Data = "{}"u8.ToArray() };
+        var json = Encoding.UTF8.GetString(OciJson.Serialize(descriptor));
+        Assert.Contains("\"data\":\"e30=\"", json, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Media_types_classify_layers_and_their_compression()
     {

@@ -117,6 +117,15 @@ public class GarbageCollectorTests : IDisposable
     }
 
     [Fact]
+    public async Task A_damaged_ref_index_stops_collection_before_anything_is_removed()
+    {
+        var image = await StoreImageAsync("precious");
+        await File.WriteAllTextAsync(Path.Join(_temp.Root, "refs.json"), "{\"version\":1,\"refs\":{\"x\":", Ct);
+        await Assert.ThrowsAsync<InvalidDataException>(() => _temp.Store.CollectGarbageAsync(cancellationToken: Ct));
+        Assert.True(_temp.Blobs.Exists(image.Layer.Digest));
+    }
+
+    [Fact]
     public async Task Files_in_blobs_that_are_not_digests_are_left_alone()
     {
         var stray = Path.Join(_temp.Root, "blobs", "sha256", "README");

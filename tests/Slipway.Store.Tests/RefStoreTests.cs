@@ -75,7 +75,8 @@ public class RefStoreTests : IDisposable
         var ct = TestContext.Current.CancellationToken;
         var lockFile = Path.Join(_temp.Root, "lock");
         var ready = Path.Join(_temp.Root, "held");
-        using var other = Process.Start(new ProcessStartInfo(flock, ["-x", lockFile, "sh", "-c", $"touch {ready}; sleep 30"]) { UseShellExecute = false })!;
+        // The command gets no copy of the locked descriptor (-o): only the flock process holds the lock.
+        using var other = Process.Start(new ProcessStartInfo(flock, ["-x", "-o", lockFile, "sh", "-c", $"touch {ready}; sleep 30"]) { UseShellExecute = false })!;
         try
         {
             while (!File.Exists(ready))
@@ -93,8 +94,8 @@ public class RefStoreTests : IDisposable
             await other.WaitForExitAsync(ct);
         }
 
-        Assert.True(StoreLock.TryAcquire(lockFile, out var held));
-        held!.Dispose();
+        // -o keeps the lock in flock itself, so it is released once that process is gone.
+        using var held = StoreLock.Acquire(lockFile, TimeSpan.FromSeconds(5));
     }
 
     [Fact]

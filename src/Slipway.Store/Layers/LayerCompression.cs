@@ -12,7 +12,7 @@ public enum LayerCompression
 
 /// <summary>Recognises a layer's compression from its first bytes (the media type is only a hint: registries
 /// and tools mislabel layers, the magic bytes do not lie) and opens the matching decompressor.</summary>
-internal static class LayerCompressionDetector
+public static class LayerCompressionDetector
 {
     private static readonly byte[] GzipMagic = [0x1f, 0x8b];
     private static readonly byte[] ZstdMagic = [0x28, 0xb5, 0x2f, 0xfd];

@@ -1,0 +1,44 @@
+using Slipway.Oci;
+
+namespace Slipway.Build.Images;
+
+/// <summary>Pushes a stored image: layers and config (skipped when the registry has them, mounted across
+/// repositories of the same registry when possible), then the manifest under the tag.</summary>
+public sealed class ImagePusher(ImageStore images, RegistryClients clients)
+{
+    public int MaxParallelUploads { get; init; } = 3;
+
+    public async Task<Digest> PushAsync(StoredImage image, ImageReference target, Action<PullProgress>? progress,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(target);
+        progress ??= _ => { };
+        var client = clients.For(target.Domain);
+        using (var slots = new SemaphoreSlim(MaxParallelUploads))
+        {
+            var uploads = image.Manifest.Layers.Append(image.Manifest.Config)
+                .DistinctBy(d => d.Digest)
+                .Select(async blob =>
+                {
+                    await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+                    try
+                    {
+                        await using var content = images.Store.Blobs.OpenRead(blob.Digest);
+                        var outcome = await client.PushBlobAsync(target.Path, blob.Digest, blob.Size, content, null, cancellationToken)
+                            .ConfigureAwait(false);
+                        progress(new PullProgress(MediaTypes.IsConfig(blob.MediaType) ? "config" : "layer", blob.Digest, outcome.ToString()));
+                    }
+                    finally
+                    {
+                        slots.Release();
+                    }
+                });
+            await Task.WhenAll(uploads).ConfigureAwait(false);
+        }
+
+        var manifestBytes = await images.Store.Blobs.ReadAllBytesAsync(image.ManifestDescriptor.Digest, cancellationToken).ConfigureAwait(false);
+        return await client.PutManifestAsync(target.Path, target.Digest?.Value ?? target.Tag ?? ImageReference.DefaultTag,
+            manifestBytes, image.ManifestDescriptor.MediaType, cancellationToken).ConfigureAwait(false);
+    }
+}

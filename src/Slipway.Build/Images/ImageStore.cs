@@ -1,0 +1,138 @@
+using Slipway.Oci;
+using Slipway.Store;
+
+namespace Slipway.Build.Images;
+
+/// <summary>Images by name or id over the content store: list, find, tag, remove.</summary>
+public sealed class ImageStore(LocalStore store)
+{
+    public LocalStore Store { get; } = store;
+
+    public async Task<StoredImage> LoadAsync(Descriptor manifestDescriptor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(manifestDescriptor);
+        var manifestBytes = await Store.Blobs.ReadAllBytesAsync(manifestDescriptor.Digest, cancellationToken).ConfigureAwait(false);
+        var manifest = OciJson.ParseManifest(manifestBytes);
+        var configBytes = await Store.Blobs.ReadAllBytesAsync(manifest.Config.Digest, cancellationToken).ConfigureAwait(false);
+        var config = OciJson.ParseConfig(configBytes);
+        OciJson.EnsureConsistent(manifest, config);
+        return new StoredImage(manifestDescriptor, manifest, config);
+    }
+
+    /// <summary>Every name with its image, sorted by name; names whose blobs are missing are skipped.</summary>
+    public async Task<IReadOnlyList<NamedImage>> ListAsync(CancellationToken cancellationToken = default)
+    {
+        var result = new List<NamedImage>();
+        foreach (var (name, descriptor) in Store.Refs.List().OrderBy(r => r.Key, StringComparer.Ordinal))
+        {
+            if (!MediaTypes.IsManifest(descriptor.MediaType) || !Store.Blobs.Exists(descriptor.Digest))
+            {
+                continue;
+            }
+
+            result.Add(new NamedImage(name, await LoadAsync(descriptor, cancellationToken).ConfigureAwait(false)));
+        }
+
+        return result;
+    }
+
+    /// <summary>Finds an image as Docker does: a name (normalised, <c>:latest</c> by default), a full
+    /// <c>sha256:…</c> id, or a unique prefix of an id.</summary>
+    public async Task<(string? Name, StoredImage Image)> FindAsync(string nameOrId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(nameOrId);
+        if (ImageReference.TryParse(nameOrId, out var reference, out _))
+        {
+            var key = reference.ToString();
+            var descriptor = Store.Refs.Resolve(key);
+            if (descriptor is not null)
+            {
+                return (key, await LoadAsync(descriptor, cancellationToken).ConfigureAwait(false));
+            }
+        }
+
+        var id = nameOrId.StartsWith("sha256:", StringComparison.Ordinal) ? nameOrId[7..] : nameOrId;
+        if (id.Length > 0 && id.All(c => char.IsAsciiHexDigitLower(c) || char.IsAsciiDigit(c)))
+        {
+            var matches = (await ListAsync(cancellationToken).ConfigureAwait(false))
+                .Where(i => i.Image.Id.Hex.StartsWith(id, StringComparison.Ordinal))
+                .ToList();
+            if (matches.Select(m => m.Image.Id).Distinct().Count() > 1)
+            {
+                throw new ImageException($"Error response: ambiguous image id prefix: {nameOrId}");
+            }
+
+            if (matches.Count > 0)
+            {
+                return (null, matches[0].Image);
+            }
+        }
+
+        throw new ImageException($"No such image: {nameOrId}");
+    }
+
+    /// <summary>Names <paramref name="target"/> the image <paramref name="source"/> is.</summary>
+    public async Task TagAsync(string source, string target, CancellationToken cancellationToken = default)
+    {
+        var (_, image) = await FindAsync(source, cancellationToken).ConfigureAwait(false);
+        var reference = ParseTarget(target);
+        await Store.Refs.SetAsync(reference.ToString(), image.ManifestDescriptor, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Removes a name (or, given an id, every name of that image unless several name it and
+    /// <paramref name="force"/> is off, as <c>docker rmi</c> refuses). Returns the lines Docker prints.</summary>
+    public async Task<IReadOnlyList<string>> RemoveAsync(string nameOrId, bool force, CancellationToken cancellationToken = default)
+    {
+        var (name, image) = await FindAsync(nameOrId, cancellationToken).ConfigureAwait(false);
+        var lines = new List<string>();
+        var names = (await ListAsync(cancellationToken).ConfigureAwait(false))
+            .Where(i => i.Image.ManifestDescriptor.Digest == image.ManifestDescriptor.Digest)
+            .Select(i => i.Name)
+            .ToList();
+        IEnumerable<string> toRemove;
+        if (name is not null)
+        {
+            toRemove = [name];
+        }
+        else if (names.Count > 1 && !force)
+        {
+            throw new ImageException(
+                $"conflict: unable to delete {image.Id.ShortHex} (must be forced) - image is referenced in multiple repositories");
+        }
+        else
+        {
+            toRemove = names;
+        }
+
+        foreach (var n in toRemove)
+        {
+            await Store.Refs.DeleteAsync(n, cancellationToken).ConfigureAwait(false);
+            lines.Add($"Untagged: {ImageReference.Parse(n).FamiliarString}");
+        }
+
+        var stillNamed = Store.Refs.List().Values.Any(d => d.Digest == image.ManifestDescriptor.Digest);
+        if (!stillNamed)
+        {
+            lines.Add($"Deleted: {image.Id}");
+        }
+
+        return lines;
+    }
+
+    /// <summary>Points a name at an image, replacing what the name pointed at before.</summary>
+    public Task SetAsync(ImageReference reference, Descriptor manifest, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        return Store.Refs.SetAsync(reference.ToString(), manifest, cancellationToken);
+    }
+
+    public static ImageReference ParseTarget(string target)
+    {
+        if (!ImageReference.TryParse(target, out var reference, out var error))
+        {
+            throw new ImageException($"invalid reference \"{target}\": {error}");
+        }
+
+        return reference;
+    }
+}
