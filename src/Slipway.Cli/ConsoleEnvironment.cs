@@ -13,6 +13,13 @@ internal interface ICliEnvironment
     TextWriter Error { get; }
 
     TextReader In { get; }
+
+    /// <summary>Whether standard output goes to a file or a pipe rather than a terminal.</summary>
+    bool OutputRedirected { get; }
+
+    Stream OpenStandardOutput();
+
+    Stream OpenStandardInput();
 }
 
 internal sealed class ConsoleEnvironment : ICliEnvironment
@@ -26,6 +33,12 @@ internal sealed class ConsoleEnvironment : ICliEnvironment
     public TextWriter Error => Console.Error;
 
     public TextReader In => Console.In;
+
+    public bool OutputRedirected => Console.IsOutputRedirected;
+
+    public Stream OpenStandardOutput() => Console.OpenStandardOutput();
+
+    public Stream OpenStandardInput() => Console.OpenStandardInput();
 
     private static bool IsUidZero()
     {

@@ -24,6 +24,17 @@ internal static class SlipwayApp
         root.Options.Add(globals.Root);
         root.Options.Add(globals.Debug);
         root.Subcommands.Add(InfoCommand.Create(globals, env));
+        root.Subcommands.Add(TransferCommands.Pull(globals, env));
+        root.Subcommands.Add(TransferCommands.Push(globals, env));
+        root.Subcommands.Add(ImagesCommand.Create(globals, env));
+        root.Subcommands.Add(ImageCommands.Tag(globals, env));
+        root.Subcommands.Add(ImageCommands.Remove(globals, env));
+        root.Subcommands.Add(ImageCommands.Inspect(globals, env));
+        root.Subcommands.Add(ImageCommands.History(globals, env));
+        root.Subcommands.Add(ArchiveCommands.Save(globals, env));
+        root.Subcommands.Add(ArchiveCommands.Load(globals, env));
+        root.Subcommands.Add(ArchiveCommands.Import(globals, env));
+        root.Subcommands.Add(ArchiveCommands.Prune(globals, env));
         return root;
     }
 

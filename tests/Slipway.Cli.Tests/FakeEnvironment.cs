@@ -18,5 +18,38 @@ internal sealed class FakeEnvironment : ICliEnvironment
 
     TextReader ICliEnvironment.In => In;
 
+    public MemoryStream StandardOutput { get; } = new();
+
+    public MemoryStream StandardInput { get; set; } = new();
+
+    public bool OutputRedirected { get; set; } = true;
+
+    public Stream OpenStandardOutput() => new NonClosingStream(StandardOutput);
+
+    public Stream OpenStandardInput() => StandardInput;
+
     public string? GetVariable(string name) => Variables.GetValueOrDefault(name);
+
+    private sealed class NonClosingStream(Stream inner) : Stream
+    {
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => inner.Length;
+
+        public override long Position { get => inner.Position; set => inner.Position = value; }
+
+        public override void Flush() => inner.Flush();
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
+    }
 }

@@ -1,0 +1,74 @@
+using System.CommandLine;
+using Slipway.Build.Images;
+using Slipway.Oci;
+using Slipway.Registry;
+using Slipway.Registry.Auth;
+using Slipway.Store;
+
+namespace Slipway.Cli;
+
+/// <summary>What a command needs from the process, resolved once: the store, registry clients with the user's
+/// credentials, and the streams. Errors that are the user's to fix become one line and exit code 1.</summary>
+internal sealed class CommandContext(GlobalOptions globals, ICliEnvironment env, ParseResult parse) : IDisposable
+{
+    private LocalStore? _store;
+    private RegistryClients? _clients;
+
+    public ICliEnvironment Env { get; } = env;
+
+    public ParseResult Parse { get; } = parse;
+
+    public bool Debug => Parse.GetValue(globals.Debug);
+
+    public string Root => StoreRoot.Resolve(Parse.GetValue(globals.Root), Env);
+
+    public LocalStore Store => _store ??= LocalStore.Open(Root);
+
+    public ImageStore Images => new(Store);
+
+    /// <summary>Set before the first use of <see cref="Clients"/>.</summary>
+    public IReadOnlyList<string> InsecureRegistries { get; set; } = [];
+
+    public RegistryClients Clients => _clients ??= new RegistryClients(new RegistryClientOptions
+    {
+        Credentials = new DockerConfigCredentials(DockerConfigPath(), (Env.GetVariable("PATH") ?? "/usr/bin:/bin").Split(':')),
+        InsecureRegistries = InsecureRegistries,
+    });
+
+    private string DockerConfigPath()
+    {
+        var dir = Env.GetVariable("DOCKER_CONFIG");
+        if (string.IsNullOrEmpty(dir))
+        {
+            dir = Path.Join(Env.GetVariable("HOME") ?? "/root", ".docker");
+        }
+
+        return Path.Join(dir, "config.json");
+    }
+
+    public static Platform PlatformOrHost(string? value) => string.IsNullOrEmpty(value) ? Platform.Host : Platform.Parse(value);
+
+    public void Dispose() => _clients?.Dispose();
+
+    /// <summary>Runs a command body, turning the errors a user can act on into <c>Error: …</c> and exit 1.</summary>
+    public static async Task<int> RunAsync(GlobalOptions globals, ICliEnvironment env, ParseResult parse,
+        Func<CommandContext, CancellationToken, Task<int>> body, CancellationToken cancellationToken)
+    {
+        using var context = new CommandContext(globals, env, parse);
+        try
+        {
+            return await body(context, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is ImageException or RegistryException or OciFormatException or FormatException
+            or BlobNotFoundException or BlobVerificationException or IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            env.Error.WriteLine($"Error: {ex.Message}");
+            if (context.Debug)
+            {
+                env.Error.WriteLine(ex.ToString());
+            }
+
+            return 1;
+        }
+    }
+}

@@ -1,0 +1,47 @@
+using System.Globalization;
+
+namespace Slipway.Cli.Output;
+
+/// <summary>Sizes and ages written the way the docker CLI writes them (go-units).</summary>
+internal static class Units
+{
+    private static readonly string[] DecimalUnits = ["B", "kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"];
+
+    /// <summary><c>HumanSizeWithPrecision(size, 3)</c>: 5.6kB, 12.3MB, 838MB.</summary>
+    public static string HumanSize(double size)
+    {
+        var i = 0;
+        while (size >= 1000 && i < DecimalUnits.Length - 1)
+        {
+            size /= 1000;
+            i++;
+        }
+
+        return size.ToString("G3", CultureInfo.InvariantCulture) + DecimalUnits[i];
+    }
+
+    /// <summary><c>HumanDuration</c>: "Less than a second", "About a minute", "3 weeks" …</summary>
+    public static string HumanDuration(TimeSpan d)
+    {
+        var seconds = (long)d.TotalSeconds;
+        var minutes = (long)d.TotalMinutes;
+        var hours = (long)Math.Round(d.TotalHours);
+        return seconds switch
+        {
+            < 1 => "Less than a second",
+            1 => "1 second",
+            < 60 => $"{seconds} seconds",
+            _ when minutes == 1 => "About a minute",
+            _ when minutes < 60 => $"{minutes} minutes",
+            _ when hours == 1 => "About an hour",
+            _ when hours < 48 => $"{hours} hours",
+            _ when hours < 24 * 7 * 2 => $"{hours / 24} days",
+            _ when hours < 24 * 30 * 2 => $"{hours / 24 / 7} weeks",
+            _ when hours < 24 * 365 * 2 => $"{hours / 24 / 30} months",
+            _ => $"{hours / 24 / 365} years",
+        };
+    }
+
+    public static string Ago(DateTimeOffset? created, DateTimeOffset now) =>
+        created is null ? "N/A" : HumanDuration(now - created.Value) + " ago";
+}
