@@ -67,7 +67,8 @@ public static class LayerExtractor
                     {
                         await run.ApplyAsync(entry, cancellationToken).ConfigureAwait(false);
                     }
-                    catch (Exception e) when (e is IOException or UnauthorizedAccessException or LayerExtractionException)
+                    catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or
+                                               LayerExtractionException)
                     {
                         throw new LayerExtractionException($"layer entry '{entry.Name}': {e.Message}", e);
                     }
