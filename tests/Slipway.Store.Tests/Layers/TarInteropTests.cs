@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Formats.Tar;
 using System.Runtime.Versioning;
 using System.Text;
 using Slipway.Store.Layers;
@@ -74,6 +75,38 @@ public sealed class TarInteropTests : IDisposable
         Assert.Equal(Sandbox.Describe(source), Sandbox.Describe(target));
     }
 
+    [Fact]
+    public async Task A_file_capability_is_applied_and_a_value_damaged_in_reading_is_refused_with_a_warning()
+    {
+        Capability.RequireRoot();
+        byte[] netRaw = [0x01, 0x00, 0x00, 0x02, 0x00, 0x20, 0x00, 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+        byte[] setuid = [0x01, 0x00, 0x00, 0x02, 0x80, 0x00, 0x00, 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+        var layer = new MemoryStream();
+        var writer = new TarWriter(layer, TarEntryFormat.Ustar, leaveOpen: true);
+        foreach (var (name, value) in new[] { ("ping", netRaw), ("su", setuid) })
+        {
+            var records = new SortedDictionary<string, byte[]>(StringComparer.Ordinal)
+            {
+                ["SCHILY.xattr.security.capability"] = value,
+            };
+            await PaxHeader.WriteAsync(layer, name, records, Ct); // binary values need our own PAX writer
+            writer.WriteEntry(new UstarTarEntry(TarEntryType.RegularFile, name)
+            {
+                Mode = (UnixFileMode)0x1ED,
+            });
+        }
+
+        await writer.DisposeAsync();
+        layer.Position = 0;
+        var target = Directory.CreateDirectory(Path.Join(_base, "dst")).FullName;
+        var result = await LayerExtractor.ExtractAsync(layer, null, target, new ExtractOptions(), Ct);
+
+        Assert.Equal(netRaw, LayerNative.GetXattr(Path.Join(target, "ping"), "security.capability"));
+        Assert.Null(LayerNative.GetXattr(Path.Join(target, "su"), "security.capability"));
+        Assert.Contains(result.Warnings, w => w.Contains("'su'", StringComparison.Ordinal) &&
+                                              w.Contains("binary value could not be read intact", StringComparison.Ordinal));
+    }
+
     private string Xattrs(string tar, string layerPath)
     {
         var dir = Directory.CreateDirectory(Path.Join(_base, "gnu-extract")).FullName;
@@ -93,3 +126,4 @@ public sealed class TarInteropTests : IDisposable
         return output;
     }
 }
+
