@@ -44,6 +44,7 @@ public static class LayerExtractor
             var reader = new TarReader(uncompressed, leaveOpen: true);
             await using (reader.ConfigureAwait(false))
             {
+                string? previous = null;
                 while (true)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
@@ -53,9 +54,10 @@ public static class LayerExtractor
                         entry = await reader.GetNextEntryAsync(copyData: false, cancellationToken)
                             .ConfigureAwait(false);
                     }
-                    catch (Exception e) when (e is InvalidDataException or FormatException or EndOfStreamException)
+                    catch (Exception e) when (IsCorrupt(e))
                     {
-                        throw new LayerExtractionException($"layer is not a valid tar archive: {e.Message}", e);
+                        var where = previous is null ? string.Empty : $" (after entry '{previous}')";
+                        throw new LayerExtractionException($"layer is not a valid tar archive{where}: {e.Message}", e);
                     }
 
                     if (entry is null)
@@ -63,12 +65,14 @@ public static class LayerExtractor
                         break;
                     }
 
+                    previous = entry.Name;
+
                     try
                     {
                         await run.ApplyAsync(entry, cancellationToken).ConfigureAwait(false);
                     }
-                    catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or
-                                               LayerExtractionException)
+                    catch (Exception e) when (IsCorrupt(e) || e is IOException or UnauthorizedAccessException or
+                                                  ArgumentException or LayerExtractionException)
                     {
                         throw new LayerExtractionException($"layer entry '{entry.Name}': {e.Message}", e);
                     }
@@ -79,6 +83,10 @@ public static class LayerExtractor
         run.ApplyDirectoryTimes();
         return run.Result(compression, uncompressed.BytesRead, counted.BytesRead);
     }
+
+    /// <summary>A damaged archive or compressed stream, found while reading headers or file data.</summary>
+    private static bool IsCorrupt(Exception e) =>
+        e is InvalidDataException or FormatException or EndOfStreamException or ZstdSharp.ZstdException;
 
     /// <summary>The state of one extraction: nothing here outlives the call.</summary>
     private sealed class ExtractionRun(RootResolver resolver, ExtractOptions options)
