@@ -93,7 +93,7 @@ public static class LayerExtractor
     {
         private readonly EntryWriter _writer = new(
             options.PreserveOwnership ?? LayerNative.IsRoot,
-            LayerNative.IsRoot);
+            options.Privileged ?? LayerNative.IsRoot);
 
         private readonly HashSet<string> _unpacked = new(StringComparer.Ordinal);
         private readonly List<(List<string> Components, DateTimeOffset MTime)> _directories = [];

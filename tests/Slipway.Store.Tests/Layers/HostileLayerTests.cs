@@ -220,7 +220,7 @@ public sealed class HostileLayerTests : IDisposable
     [InlineData("text")]
     public async Task Garbage_is_not_a_layer(string kind)
     {
-        byte[] padded = kind switch
+        byte[] garbage = kind switch
         {
             "gzip" => [0x1f, 0x8b, 1, 2, 3, 4, 5],
             "zstd" => [0x28, 0xb5, 0x2f, 0xfd, 1, 2, 3, 4, 5, 6, 7, 8],
@@ -228,7 +228,7 @@ public sealed class HostileLayerTests : IDisposable
         };
 
         var error = await Assert.ThrowsAsync<LayerExtractionException>(() => LayerExtractor.ExtractAsync(
-            new MemoryStream(padded), null, _box.Root, new ExtractOptions(), TestContext.Current.CancellationToken));
+            new MemoryStream(garbage), null, _box.Root, new ExtractOptions(), TestContext.Current.CancellationToken));
 
         Assert.Contains("not a valid tar archive", error.Message, StringComparison.Ordinal);
         _box.AssertOutsideUntouched();

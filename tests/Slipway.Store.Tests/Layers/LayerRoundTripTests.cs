@@ -180,6 +180,31 @@ public sealed class LayerRoundTripTests : IDisposable
         Assert.True(File.Exists(Path.Join(root, "f")));
     }
 
+    [Fact]
+    public async Task Unprivileged_extraction_skips_devices_and_trusted_xattrs_with_warnings()
+    {
+        var root = Directory.CreateDirectory(Path.Join(_base, "root")).FullName;
+        var layer = new TarBuilder()
+            .Add(new PaxTarEntry(TarEntryType.CharacterDevice, "null") { DeviceMajor = 1, DeviceMinor = 3 })
+            .Add(new PaxTarEntry(TarEntryType.Fifo, "pipe"))
+            .Add(new PaxTarEntry(TarEntryType.RegularFile, "f", new Dictionary<string, string>
+            {
+                ["SCHILY.xattr.trusted.x"] = "1",
+                ["SCHILY.xattr.trusted.overlay.opaque"] = "y",
+                ["SCHILY.xattr.security.selinux"] = "system_u:object_r:etc_t:s0",
+            }));
+
+        var result = await LayerExtractor.ExtractAsync(layer.ToStream(), null, root,
+            new ExtractOptions { Privileged = false, PreserveOwnership = false }, Ct);
+
+        Assert.False(LayerNativeView.Exists(Path.Join(root, "null")));
+        Assert.True(LayerNativeView.Exists(Path.Join(root, "pipe")));
+        Assert.Empty(LayerNativeView.Xattrs(Path.Join(root, "f")));
+        Assert.Equal(1, result.Skipped);
+        Assert.Equal(4, result.Warnings.Count);
+        Assert.Contains("layer entry 'null': device node skipped (needs root)", result.Warnings);
+    }
+
     private const string MediaTypeGzip = "application/vnd.oci.image.layer.v1.tar+gzip";
 
     internal static byte[] Decompress(byte[] blob, LayerCompression compression)
