@@ -119,6 +119,15 @@ public static class LayerExtractor
                 return;
             }
 
+            // AUFS bookkeeping (.wh..wh.plnk/…, .wh..wh.aufs) is not content.
+            if (components[0].StartsWith(WhiteoutMetaPrefix, StringComparison.Ordinal) &&
+                !(components.Count == 1 && components[0] == OpaqueMarker))
+            {
+                _skipped++;
+                Warn($"layer entry '{entry.Name}': AUFS metadata entry ignored");
+                return;
+            }
+
             var baseName = components[^1];
             if (baseName.StartsWith(WhiteoutPrefix, StringComparison.Ordinal))
             {
@@ -152,6 +161,13 @@ public static class LayerExtractor
 
         private void ApplyWhiteout(TarEntry entry, List<string> components, string baseName)
         {
+            if (baseName != OpaqueMarker && baseName.StartsWith(WhiteoutMetaPrefix, StringComparison.Ordinal))
+            {
+                _skipped++;
+                Warn($"layer entry '{entry.Name}': AUFS metadata entry ignored");
+                return;
+            }
+
             _whiteouts++;
             var overlay = options.Whiteouts == WhiteoutMode.OverlaySnapshot;
 
@@ -176,14 +192,6 @@ public static class LayerExtractor
                     FileTree.RemoveChildren(dir, _unpacked);
                 }
 
-                return;
-            }
-
-            if (baseName.StartsWith(WhiteoutMetaPrefix, StringComparison.Ordinal))
-            {
-                _whiteouts--;
-                _skipped++;
-                Warn($"layer entry '{entry.Name}': AUFS metadata entry ignored");
                 return;
             }
 

@@ -205,6 +205,19 @@ public sealed class LayerRoundTripTests : IDisposable
         Assert.Contains("layer entry 'null': device node skipped (needs root)", result.Warnings);
     }
 
+    [Fact]
+    public async Task AUFS_metadata_entries_are_skipped_with_a_warning()
+    {
+        var root = Directory.CreateDirectory(Path.Join(_base, "root")).FullName;
+        var layer = new TarBuilder().Dir(".wh..wh.plnk/").File(".wh..wh.plnk/1234.5").File(".wh..wh.aufs").File("kept");
+
+        var result = await LayerExtractor.ExtractAsync(layer.ToStream(), null, root, new ExtractOptions(), Ct);
+
+        Assert.Equal(["kept"], Directory.EnumerateFileSystemEntries(root).Select(Path.GetFileName));
+        Assert.Equal(3, result.Skipped);
+        Assert.Equal(0, result.Whiteouts);
+    }
+
     private const string MediaTypeGzip = "application/vnd.oci.image.layer.v1.tar+gzip";
 
     internal static byte[] Decompress(byte[] blob, LayerCompression compression)
