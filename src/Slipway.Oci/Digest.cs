@@ -113,7 +113,7 @@ public readonly record struct Digest
     private static string Truncate(string s) => s.Length <= 80 ? s : s[..80] + "…";
 }
 
-internal sealed class DigestJsonConverter : JsonConverter<Digest>
+public sealed class DigestJsonConverter : JsonConverter<Digest>
 {
     public override Digest Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Slipway.Runtime;
 
 namespace Slipway.Cli.Commands;
 
@@ -13,6 +14,16 @@ internal static class InfoCommand
             var root = StoreRoot.Resolve(parse.GetValue(globals.Root), env);
             env.Out.WriteLine($"Version:    {SlipwayApp.Version}");
             env.Out.WriteLine($"Store root: {root}");
+            var layout = RuntimeDetector.DetectCgroupLayout();
+            env.Out.WriteLine($"Cgroups:    {layout.ToString().ToLowerInvariant()}");
+            var candidates = RuntimeDetector.Detect(env.GetVariable("PATH"), layout);
+            var chosen = RuntimeDetector.Choose(candidates, null, out _);
+            env.Out.WriteLine("Runtimes:");
+            foreach (var candidate in candidates)
+            {
+                var mark = ReferenceEquals(candidate, chosen) ? "*" : " ";
+                env.Out.WriteLine($"  {mark} {candidate.Name,-5} {candidate.Path ?? "-"}: {candidate.Reason}");
+            }
             return 0;
         });
         return command;

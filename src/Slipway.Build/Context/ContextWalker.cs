@@ -1,0 +1,145 @@
+namespace Slipway.Build.Context;
+
+public enum ContextEntryType
+{
+    File,
+    Directory,
+    Symlink,
+}
+
+/// <summary>One entry the build can see: a slash-separated path relative to the context root.</summary>
+public sealed record ContextEntry(string Path, ContextEntryType Type, string FullPath);
+
+/// <summary>Walks a context directory the way BuildKit's file sync (fsutil) sends it: lexical order, symlinks
+/// never followed, excluded files never opened, and an excluded directory still walked (and sent) when an
+/// exception pattern may re-include something below it.</summary>
+public static class ContextWalker
+{
+    public static IEnumerable<ContextEntry> Walk(string root, PatternMatcher ignore)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        ArgumentNullException.ThrowIfNull(ignore);
+        var pending = new List<ContextEntry>();
+        return WalkDirectory(root, string.Empty, ignore, pending);
+    }
+
+    private static IEnumerable<ContextEntry> WalkDirectory(string dir, string relDir, PatternMatcher ignore, List<ContextEntry> pending)
+    {
+        var children = new DirectoryInfo(dir).EnumerateFileSystemInfos()
+            .Select(i => i.Name)
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        foreach (var name in children)
+        {
+            var rel = relDir.Length == 0 ? name : relDir + "/" + name;
+            var full = Path.Join(dir, name);
+            var info = new FileInfo(full);
+            var type = Classify(info);
+            var excluded = ignore.MatchesOrParentMatches(rel);
+            var entry = new ContextEntry(rel, type, full);
+            if (type == ContextEntryType.Directory)
+            {
+                if (excluded && !ignore.ExceptionMayMatchBelow(rel))
+                {
+                    continue;
+                }
+
+                if (excluded)
+                {
+                    // Sent only if something below it is re-included.
+                    pending.Add(entry);
+                }
+                else
+                {
+                    foreach (var p in Flush(pending))
+                    {
+                        yield return p;
+                    }
+
+                    yield return entry;
+                }
+
+                foreach (var child in WalkDirectory(full, rel, ignore, pending))
+                {
+                    yield return child;
+                }
+
+                if (pending.Count > 0 && ReferenceEquals(pending[^1], entry))
+                {
+                    pending.RemoveAt(pending.Count - 1);
+                }
+
+                continue;
+            }
+
+            if (excluded)
+            {
+                continue;
+            }
+
+            foreach (var p in Flush(pending))
+            {
+                yield return p;
+            }
+
+            yield return entry;
+        }
+    }
+
+    private static List<ContextEntry> Flush(List<ContextEntry> pending)
+    {
+        var copy = pending.ToList();
+        pending.Clear();
+        return copy;
+    }
+
+    private static ContextEntryType Classify(FileInfo info)
+    {
+        if (info.LinkTarget is not null)
+        {
+            return ContextEntryType.Symlink;
+        }
+
+        return (info.Attributes & FileAttributes.Directory) != 0 ? ContextEntryType.Directory : ContextEntryType.File;
+    }
+}
+
+/// <summary>Finds the ignore file for a build: <c>&lt;Dockerfile&gt;.dockerignore</c> next to the Dockerfile wins
+/// over the context's <c>.dockerignore</c>, as in BuildKit.</summary>
+public static class ContextIgnore
+{
+    public static string? Locate(string contextDir, string? dockerfilePath)
+    {
+        ArgumentNullException.ThrowIfNull(contextDir);
+        if (!string.IsNullOrEmpty(dockerfilePath) && dockerfilePath != "-")
+        {
+            var specific = dockerfilePath + ".dockerignore";
+            if (File.Exists(specific))
+            {
+                return specific;
+            }
+        }
+
+        var general = Path.Join(contextDir, ".dockerignore");
+        return File.Exists(general) ? general : null;
+    }
+
+    /// <summary>The matcher for a build, or an error value for a malformed pattern.</summary>
+    public static PatternMatcher? Load(string contextDir, string? dockerfilePath, out string? error)
+    {
+        var file = Locate(contextDir, dockerfilePath);
+        if (file is null)
+        {
+            error = null;
+            return PatternMatcher.Empty;
+        }
+
+        var matcher = PatternMatcher.Create(IgnoreFile.Parse(File.ReadAllText(file)), out error);
+        if (matcher is null)
+        {
+            error = $"failed to parse {Path.GetFileName(file)}: {error}";
+        }
+
+        return matcher;
+    }
+}

@@ -1,0 +1,19 @@
+namespace Slipway.Oci;
+
+/// <summary>A manifest, index or config that is malformed or ambiguous. The message names what is wrong.</summary>
+public sealed class OciFormatException : FormatException
+{
+    public OciFormatException()
+    {
+    }
+
+    public OciFormatException(string message)
+        : base(message)
+    {
+    }
+
+    public OciFormatException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}

@@ -1,0 +1,71 @@
+using System.Net;
+using Slipway.Registry.Auth;
+
+namespace Slipway.Registry.Http;
+
+/// <summary>Retries a request whose body can be sent again on a dropped connection, 5xx (but 501) or 429, a bounded
+/// number of times with exponential backoff, honouring Retry-After.</summary>
+internal sealed class RetryHandler : DelegatingHandler
+{
+    private static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(30);
+    private readonly int _maxAttempts;
+    private readonly TimeSpan _baseDelay;
+    private readonly TimeProvider _time;
+
+    public RetryHandler(int maxAttempts, TimeSpan baseDelay, TimeProvider time)
+    {
+        _maxAttempts = Math.Max(1, maxAttempts);
+        _baseDelay = baseDelay;
+        _time = time;
+    }
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request,
+        CancellationToken cancellationToken)
+    {
+        var replayable = AuthenticationHandler.IsReplayable(request);
+        for (var attempt = 1; ; attempt++)
+        {
+            HttpResponseMessage response;
+            try
+            {
+                response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is HttpRequestException or IOException
+                && replayable && attempt < _maxAttempts && !cancellationToken.IsCancellationRequested)
+            {
+                await Task.Delay(Backoff(_baseDelay, attempt), _time, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            if (!IsTransient(response.StatusCode) || !replayable || attempt >= _maxAttempts)
+            {
+                return response;
+            }
+
+            var delay = RetryAfter(response) ?? Backoff(_baseDelay, attempt);
+            response.Dispose();
+            await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    internal static bool IsTransient(HttpStatusCode status) =>
+        status == HttpStatusCode.TooManyRequests || ((int)status >= 500 && status != HttpStatusCode.NotImplemented);
+
+    internal static TimeSpan Backoff(TimeSpan baseDelay, int attempt)
+    {
+        var delay = baseDelay * Math.Pow(2, Math.Min(attempt - 1, 10));
+        return delay > MaxDelay ? MaxDelay : delay;
+    }
+
+    private TimeSpan? RetryAfter(HttpResponseMessage response)
+    {
+        var header = response.Headers.RetryAfter;
+        var delay = header?.Delta ?? (header?.Date is { } date ? date - _time.GetUtcNow() : null);
+        if (delay is null)
+        {
+            return null;
+        }
+
+        return delay < TimeSpan.Zero ? TimeSpan.Zero : delay > MaxDelay ? MaxDelay : delay;
+    }
+}

@@ -1,0 +1,55 @@
+using System.Net;
+
+namespace Slipway.Registry;
+
+/// <summary>A registry answered with an error, or its content failed verification. <see cref="Errors"/> holds the
+/// registry's own error codes (<c>BLOB_UNKNOWN</c>, <c>DENIED</c>, …) as data rather than inside the message.</summary>
+public class RegistryException : Exception
+{
+    public RegistryException()
+    {
+    }
+
+    public RegistryException(string message)
+        : base(message)
+    {
+    }
+
+    public RegistryException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+
+    public RegistryException(string message, HttpStatusCode? statusCode, IReadOnlyList<RegistryError> errors,
+        Exception? innerException = null)
+        : base(message, innerException)
+    {
+        StatusCode = statusCode;
+        Errors = errors;
+    }
+
+    public HttpStatusCode? StatusCode { get; }
+
+    public IReadOnlyList<RegistryError> Errors { get; } = [];
+}
+
+/// <summary>Content did not match what it claimed to be (digest or size); nothing of it may be used.</summary>
+public sealed class ContentVerificationException : RegistryException
+{
+    public ContentVerificationException()
+    {
+    }
+
+    public ContentVerificationException(string message)
+        : base(message)
+    {
+    }
+
+    public ContentVerificationException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}
+
+/// <summary>One entry of a distribution error body: <c>{"errors":[{"code":…,"message":…}]}</c>.</summary>
+public sealed record RegistryError(string Code, string? Message);

@@ -1,0 +1,135 @@
+namespace Slipway.Runtime.Spec;
+
+/// <summary>What a build step asks of its container.</summary>
+public sealed record StepProcess
+{
+    public required IReadOnlyList<string> Args { get; init; }
+
+    public IReadOnlyList<string> Env { get; init; } = [];
+
+    public string WorkingDir { get; init; } = "/";
+
+    public uint Uid { get; init; }
+
+    public uint Gid { get; init; }
+
+    public IReadOnlyList<uint> AdditionalGids { get; init; } = [];
+
+    public NetworkMode Network { get; init; } = NetworkMode.Default;
+
+    /// <summary><c>RUN --security=insecure</c>: all capabilities, nothing masked.</summary>
+    public bool Insecure { get; init; }
+
+    public string Hostname { get; init; } = "buildkitsandbox";
+}
+
+/// <summary>Builds config.json the way Docker's defaults are (moby's oci/defaults.go): Docker's default
+/// capabilities, no-new-privileges, masked and read-only /proc paths, fresh /proc, /dev, /dev/pts, /dev/shm,
+/// /dev/mqueue and a read-only /sys.</summary>
+public static class SpecBuilder
+{
+    public static readonly IReadOnlyList<string> DefaultCapabilities =
+    [
+        "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID", "CAP_FOWNER", "CAP_MKNOD", "CAP_NET_RAW", "CAP_SETGID",
+        "CAP_SETUID", "CAP_SETFCAP", "CAP_SETPCAP", "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT", "CAP_KILL",
+        "CAP_AUDIT_WRITE",
+    ];
+
+    public static readonly IReadOnlyList<string> MaskedPaths =
+    [
+        "/proc/asound", "/proc/acpi", "/proc/kcore", "/proc/keys", "/proc/latency_stats", "/proc/timer_list",
+        "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi", "/sys/firmware", "/sys/devices/virtual/powercap",
+    ];
+
+    public static readonly IReadOnlyList<string> ReadonlyPaths =
+    [
+        "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",
+    ];
+
+    public static RuntimeSpec Build(StepProcess step, string rootfs, IEnumerable<MountSpec>? extraMounts = null)
+    {
+        ArgumentNullException.ThrowIfNull(step);
+        var caps = step.Insecure ? AllCapabilities() : [.. DefaultCapabilities];
+        var spec = new RuntimeSpec
+        {
+            Hostname = step.Hostname,
+            Root = new RootSpec { Path = rootfs, Readonly = false },
+            Process = new ProcessSpec
+            {
+                Args = [.. step.Args],
+                Env = [.. step.Env],
+                Cwd = step.WorkingDir,
+                User = new UserSpec
+                {
+                    Uid = step.Uid,
+                    Gid = step.Gid,
+                    AdditionalGids = step.AdditionalGids.Count > 0 ? [.. step.AdditionalGids] : null,
+                },
+                Capabilities = new CapabilitiesSpec { Bounding = caps, Effective = [.. caps], Permitted = [.. caps] },
+                NoNewPrivileges = !step.Insecure,
+            },
+            Mounts = DefaultMounts(),
+            Linux = new LinuxSpec
+            {
+                Namespaces = Namespaces(step.Network),
+                MaskedPaths = step.Insecure ? null : [.. MaskedPaths],
+                ReadonlyPaths = step.Insecure ? null : [.. ReadonlyPaths],
+            },
+        };
+        if (extraMounts is not null)
+        {
+            spec.Mounts.AddRange(extraMounts);
+        }
+
+        return spec;
+    }
+
+    private static List<NamespaceSpec> Namespaces(NetworkMode network)
+    {
+        var list = new List<NamespaceSpec>
+        {
+            new() { Type = "pid" },
+            new() { Type = "ipc" },
+            new() { Type = "uts" },
+            new() { Type = "mount" },
+        };
+        if (network == NetworkMode.None)
+        {
+            list.Add(new NamespaceSpec { Type = "network" });
+        }
+
+        return list;
+    }
+
+    private static List<MountSpec> DefaultMounts() =>
+    [
+        new() { Destination = "/proc", Type = "proc", Source = "proc", Options = ["nosuid", "noexec", "nodev"] },
+        new()
+        {
+            Destination = "/dev", Type = "tmpfs", Source = "tmpfs",
+            Options = ["nosuid", "strictatime", "mode=755", "size=65536k"],
+        },
+        new()
+        {
+            Destination = "/dev/pts", Type = "devpts", Source = "devpts",
+            Options = ["nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"],
+        },
+        new()
+        {
+            Destination = "/dev/shm", Type = "tmpfs", Source = "shm",
+            Options = ["nosuid", "noexec", "nodev", "mode=1777", "size=65536k"],
+        },
+        new() { Destination = "/dev/mqueue", Type = "mqueue", Source = "mqueue", Options = ["nosuid", "noexec", "nodev"] },
+        new() { Destination = "/sys", Type = "sysfs", Source = "sysfs", Options = ["nosuid", "noexec", "nodev", "ro"] },
+    ];
+
+    private static List<string> AllCapabilities() =>
+    [
+        .. DefaultCapabilities,
+        "CAP_SYS_ADMIN", "CAP_NET_ADMIN", "CAP_SYS_PTRACE", "CAP_SYS_MODULE", "CAP_SYS_RAWIO", "CAP_SYS_PACCT",
+        "CAP_SYS_NICE", "CAP_SYS_RESOURCE", "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_LEASE", "CAP_AUDIT_CONTROL",
+        "CAP_MAC_OVERRIDE", "CAP_MAC_ADMIN", "CAP_SYSLOG", "CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND", "CAP_IPC_LOCK",
+        "CAP_IPC_OWNER", "CAP_LINUX_IMMUTABLE", "CAP_DAC_READ_SEARCH", "CAP_BPF", "CAP_PERFMON",
+        "CAP_CHECKPOINT_RESTORE",
+    ];
+}

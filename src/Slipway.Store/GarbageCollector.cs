@@ -1,0 +1,140 @@
+using System.Text.Json;
+using Slipway.Oci;
+
+namespace Slipway.Store;
+
+/// <summary>What a collection removed.</summary>
+public sealed record GcResult(IReadOnlyList<Digest> RemovedBlobs, long FreedBytes, int RemovedIngestFiles, int RemovedStaleLeases);
+
+/// <summary>Mark and sweep under the store lock. Roots are every ref and every digest of a live lease; marking
+/// follows index → manifests and manifest → config + layers (and subject). Everything unmarked in
+/// <c>blobs/</c> goes, and so do ingest files nobody has written to for <see cref="IngestGracePeriod"/>.</summary>
+internal sealed class GarbageCollector(StoreLayout layout, BlobStore blobs, RefStore refs)
+{
+    // Manifests and indexes are small; anything bigger is a layer and is not parsed for children.
+    private const long MaxDocumentSize = 4 << 20;
+
+    public TimeSpan IngestGracePeriod { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>Call with the store lock held.</summary>
+    public GcResult CollectLocked(CancellationToken cancellationToken)
+    {
+        var leased = Lease.ActiveDigests(layout, out var staleLeases);
+        var marked = new HashSet<Digest>();
+        var pending = new Stack<Digest>(leased);
+        foreach (var target in refs.List().Values)
+        {
+            pending.Push(target.Digest);
+        }
+
+        while (pending.TryPop(out var digest))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (!marked.Add(digest))
+            {
+                continue;
+            }
+
+            foreach (var child in Children(digest))
+            {
+                pending.Push(child);
+            }
+        }
+
+        var removed = new List<Digest>();
+        long freed = 0;
+        foreach (var digest in blobs.List().ToList())
+        {
+            if (marked.Contains(digest))
+            {
+                continue;
+            }
+
+            freed += blobs.GetSize(digest) ?? 0;
+            blobs.Delete(digest);
+            removed.Add(digest);
+        }
+
+        var ingest = 0;
+        var cutoff = DateTime.UtcNow - IngestGracePeriod;
+        foreach (var file in new DirectoryInfo(layout.Ingest).EnumerateFiles())
+        {
+            if (file.LastWriteTimeUtc < cutoff)
+            {
+                file.Delete();
+                ingest++;
+            }
+        }
+
+        return new GcResult(removed, freed, ingest, staleLeases);
+    }
+
+    /// <summary>What a stored blob points at, found from the document's own keys rather than a media type: a
+    /// lease names bare digests, and OCI manifests may omit <c>mediaType</c>. Blobs that are not JSON
+    /// documents (layers) have no children.</summary>
+    private List<Digest> Children(Digest digest)
+    {
+        var size = blobs.GetSize(digest);
+        if (size is null or 0 or > MaxDocumentSize)
+        {
+            return [];
+        }
+
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(layout.BlobPath(digest));
+        }
+        catch (FileNotFoundException)
+        {
+            return [];
+        }
+
+        if (bytes.AsSpan().TrimStart(" \t\r\n"u8) is not [(byte)'{', ..])
+        {
+            return [];
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(bytes);
+            var children = new List<Digest>();
+            var root = document.RootElement;
+            if (root.TryGetProperty("config", out var config))
+            {
+                AddDescriptor(config, children);
+            }
+
+            if (root.TryGetProperty("subject", out var subject))
+            {
+                AddDescriptor(subject, children);
+            }
+
+            foreach (var list in new[] { "layers", "manifests" })
+            {
+                if (root.TryGetProperty(list, out var array) && array.ValueKind == JsonValueKind.Array)
+                {
+                    foreach (var item in array.EnumerateArray())
+                    {
+                        AddDescriptor(item, children);
+                    }
+                }
+            }
+
+            return children;
+        }
+        catch (JsonException)
+        {
+            return [];
+        }
+    }
+
+    private static void AddDescriptor(JsonElement element, List<Digest> into)
+    {
+        if (element.ValueKind == JsonValueKind.Object && element.TryGetProperty("digest", out var value)
+            && value.ValueKind == JsonValueKind.String && Digest.TryParse(value.GetString(), out var digest))
+        {
+            into.Add(digest);
+        }
+    }
+}

@@ -1,0 +1,130 @@
+using System.Text.Json;
+using Slipway.Oci;
+
+namespace Slipway.Store;
+
+/// <summary>A running operation's claim on blobs it uses or is about to write: garbage collection never removes
+/// them while the lease is held. Held as <c>leases/&lt;id&gt;.lock</c> (flock'd for the lease's lifetime, so a
+/// lease of a crashed process is recognisably stale) plus <c>leases/&lt;id&gt;.json</c> listing the digests.
+/// Add a digest before writing its blob.</summary>
+public sealed class Lease : IDisposable
+{
+    private readonly StoreLayout _layout;
+    private readonly TimeSpan _lockTimeout;
+    private readonly StoreLock _held;
+    private readonly HashSet<Digest> _digests = [];
+    private readonly Lock _gate = new();
+    private bool _disposed;
+
+    private Lease(StoreLayout layout, TimeSpan lockTimeout, string id, StoreLock held)
+    {
+        _layout = layout;
+        _lockTimeout = lockTimeout;
+        Id = id;
+        _held = held;
+    }
+
+    public string Id { get; }
+
+    public IReadOnlyCollection<Digest> Digests
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _digests];
+            }
+        }
+    }
+
+    internal static string LockPath(StoreLayout layout, string id) => Path.Join(layout.Leases, id + ".lock");
+
+    internal static string ContentPath(StoreLayout layout, string id) => Path.Join(layout.Leases, id + ".json");
+
+    internal static Lease Create(StoreLayout layout, TimeSpan lockTimeout, IEnumerable<Digest> digests)
+    {
+        var id = Guid.NewGuid().ToString("N");
+        if (!StoreLock.TryAcquire(LockPath(layout, id), out var held))
+        {
+            throw new IOException($"could not lock new lease {id}");
+        }
+
+        var lease = new Lease(layout, lockTimeout, id, held);
+        lease.Add(digests);
+        return lease;
+    }
+
+    public void Add(params Digest[] digests) => Add((IEnumerable<Digest>)digests);
+
+    /// <summary>Records more digests. Takes the store lock briefly so that a collection in progress either saw
+    /// them or finishes before the caller goes on to write those blobs.</summary>
+    public void Add(IEnumerable<Digest> digests)
+    {
+        ArgumentNullException.ThrowIfNull(digests);
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _digests.UnionWith(digests);
+            using var store = StoreLock.Acquire(_layout.LockFile, _lockTimeout);
+            var file = new LeaseFile
+            {
+                Id = Id,
+                Pid = Environment.ProcessId,
+                Created = DateTimeOffset.UtcNow,
+                Digests = [.. _digests.OrderBy(d => d.Value, StringComparer.Ordinal)],
+            };
+            DurableFile.WriteAtomically(ContentPath(_layout, Id), JsonSerializer.SerializeToUtf8Bytes(file, StoreJsonContext.Default.LeaseFile));
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            File.Delete(ContentPath(_layout, Id));
+            File.Delete(LockPath(_layout, Id));
+            _held.Dispose();
+        }
+    }
+
+    /// <summary>The digests protected by leases whose owners are alive. Leases whose lock can be taken belong to
+    /// a process that ended without releasing them; they are removed. Call with the store lock held.</summary>
+    internal static HashSet<Digest> ActiveDigests(StoreLayout layout, out int staleRemoved)
+    {
+        staleRemoved = 0;
+        var result = new HashSet<Digest>();
+        foreach (var lockPath in Directory.EnumerateFiles(layout.Leases, "*.lock"))
+        {
+            var id = Path.GetFileNameWithoutExtension(lockPath);
+            if (StoreLock.TryAcquire(lockPath, out var orphan))
+            {
+                using (orphan)
+                {
+                    File.Delete(ContentPath(layout, id));
+                    File.Delete(lockPath);
+                }
+
+                staleRemoved++;
+                continue;
+            }
+
+            try
+            {
+                var file = JsonSerializer.Deserialize(File.ReadAllBytes(ContentPath(layout, id)), StoreJsonContext.Default.LeaseFile);
+                result.UnionWith(file?.Digests ?? []);
+            }
+            catch (FileNotFoundException)
+            {
+                // Created but its first digests are not written yet; it cannot have written blobs either.
+            }
+        }
+
+        return result;
+    }
+}

@@ -1,0 +1,42 @@
+using Slipway.Oci;
+
+namespace Slipway.Store;
+
+/// <summary>The on-disk store: blobs, refs, leases and garbage collection under one root. Instances share
+/// nothing static, so two stores (or two processes on one store) work side by side.</summary>
+public sealed class LocalStore
+{
+    private LocalStore(StoreLayout layout, TimeSpan lockTimeout)
+    {
+        Layout = layout;
+        LockTimeout = lockTimeout;
+        Blobs = new BlobStore(layout);
+        Refs = new RefStore(layout, lockTimeout);
+    }
+
+    public StoreLayout Layout { get; }
+
+    public BlobStore Blobs { get; }
+
+    public RefStore Refs { get; }
+
+    public TimeSpan LockTimeout { get; }
+
+    /// <summary>Opens (creating when absent) the store at <paramref name="root"/>.</summary>
+    public static LocalStore Open(string root, TimeSpan? lockTimeout = null)
+    {
+        var layout = new StoreLayout(root);
+        layout.Create();
+        return new LocalStore(layout, lockTimeout ?? TimeSpan.FromSeconds(60));
+    }
+
+    /// <summary>Protects <paramref name="digests"/> (and any added later) from collection until disposed.</summary>
+    public Lease CreateLease(params Digest[] digests) => Lease.Create(Layout, LockTimeout, digests);
+
+    public async Task<GcResult> CollectGarbageAsync(TimeSpan? ingestGracePeriod = null, CancellationToken cancellationToken = default)
+    {
+        using var held = await StoreLock.AcquireAsync(Layout.LockFile, LockTimeout, cancellationToken).ConfigureAwait(false);
+        var collector = new GarbageCollector(Layout, Blobs, Refs) { IngestGracePeriod = ingestGracePeriod ?? TimeSpan.FromHours(1) };
+        return collector.CollectLocked(cancellationToken);
+    }
+}

@@ -1,0 +1,71 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace Slipway.Store;
+
+/// <summary>An exclusive lock on a file that holds across processes: .NET opens a file with
+/// <see cref="FileShare.None"/> under flock(LOCK_EX|LOCK_NB) on Unix, so a second opener — another thread, another
+/// Slipway process, or util-linux <c>flock</c> — is refused until the holder disposes it.</summary>
+public sealed class StoreLock : IDisposable
+{
+    private readonly FileStream _stream;
+
+    private StoreLock(FileStream stream) => _stream = stream;
+
+    public static bool TryAcquire(string path, [NotNullWhen(true)] out StoreLock? held)
+    {
+        try
+        {
+            held = new StoreLock(new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
+            return true;
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            held = null;
+            return false;
+        }
+    }
+
+    /// <summary>Waits for the lock with a short back-off, up to <paramref name="timeout"/>.</summary>
+    public static async Task<StoreLock> AcquireAsync(string path, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        var delay = 5;
+        while (true)
+        {
+            if (TryAcquire(path, out var held))
+            {
+                return held;
+            }
+
+            if (DateTime.UtcNow >= deadline)
+            {
+                throw new TimeoutException($"timed out after {timeout.TotalSeconds:0.#}s waiting for the store lock {path}; is another slipway running?");
+            }
+
+            await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+            delay = Math.Min(delay * 2, 100);
+        }
+    }
+
+    /// <summary>The blocking form, for short critical sections in synchronous code (lease updates).</summary>
+    public static StoreLock Acquire(string path, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        var delay = 5;
+        StoreLock? held;
+        while (!TryAcquire(path, out held))
+        {
+            if (DateTime.UtcNow >= deadline)
+            {
+                throw new TimeoutException($"timed out after {timeout.TotalSeconds:0.#}s waiting for the store lock {path}; is another slipway running?");
+            }
+
+            Thread.Sleep(delay);
+            delay = Math.Min(delay * 2, 100);
+        }
+
+        return held;
+    }
+
+    public void Dispose() => _stream.Dispose();
+}

@@ -1,0 +1,19 @@
+using Slipway.Oci;
+using Slipway.Store;
+
+// Usage: Slipway.Store.ProcessHelper <root> <name-prefix> <count>
+// Sets <count> refs named <prefix><i>, each as its own locked read-modify-write of refs.json.
+if (args.Length != 3 || !int.TryParse(args[2], out var count))
+{
+    return 2;
+}
+
+var store = LocalStore.Open(args[0]);
+for (var i = 0; i < count; i++)
+{
+    var name = args[1] + i;
+    var target = Descriptor.For(MediaTypes.OciManifest, System.Text.Encoding.UTF8.GetBytes(name));
+    await store.Refs.SetAsync(name, target);
+}
+
+return 0;
