@@ -18,6 +18,10 @@ public sealed record ExtractOptions
 
     /// <summary>Apply the numeric uid/gid from the layer. Null means "when running as root".</summary>
     public bool? PreserveOwnership { get; init; }
+
+    /// <summary>May device nodes be made and trusted.* xattrs set? Null means "when running as root"; say
+    /// false inside a user namespace, where uid 0 still cannot mknod. Skipped devices become warnings.</summary>
+    public bool? Privileged { get; init; }
 }
 
 /// <summary>What an extraction did. Warnings name the entry they are about.</summary>

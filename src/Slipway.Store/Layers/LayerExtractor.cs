@@ -44,6 +44,7 @@ public static class LayerExtractor
             var reader = new TarReader(uncompressed, leaveOpen: true);
             await using (reader.ConfigureAwait(false))
             {
+                string? previous = null;
                 while (true)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
@@ -53,9 +54,10 @@ public static class LayerExtractor
                         entry = await reader.GetNextEntryAsync(copyData: false, cancellationToken)
                             .ConfigureAwait(false);
                     }
-                    catch (Exception e) when (e is InvalidDataException or FormatException or EndOfStreamException)
+                    catch (Exception e) when (IsCorrupt(e))
                     {
-                        throw new LayerExtractionException($"layer is not a valid tar archive: {e.Message}", e);
+                        var where = previous is null ? string.Empty : $" (after entry '{previous}')";
+                        throw new LayerExtractionException($"layer is not a valid tar archive{where}: {e.Message}", e);
                     }
 
                     if (entry is null)
@@ -63,11 +65,14 @@ public static class LayerExtractor
                         break;
                     }
 
+                    previous = entry.Name;
+
                     try
                     {
                         await run.ApplyAsync(entry, cancellationToken).ConfigureAwait(false);
                     }
-                    catch (Exception e) when (e is IOException or UnauthorizedAccessException or LayerExtractionException)
+                    catch (Exception e) when (IsCorrupt(e) || e is IOException or UnauthorizedAccessException or
+                                                  ArgumentException or LayerExtractionException)
                     {
                         throw new LayerExtractionException($"layer entry '{entry.Name}': {e.Message}", e);
                     }
@@ -79,12 +84,16 @@ public static class LayerExtractor
         return run.Result(compression, uncompressed.BytesRead, counted.BytesRead);
     }
 
+    /// <summary>A damaged archive or compressed stream, found while reading headers or file data.</summary>
+    private static bool IsCorrupt(Exception e) =>
+        e is InvalidDataException or FormatException or EndOfStreamException or ZstdSharp.ZstdException;
+
     /// <summary>The state of one extraction: nothing here outlives the call.</summary>
     private sealed class ExtractionRun(RootResolver resolver, ExtractOptions options)
     {
         private readonly EntryWriter _writer = new(
             options.PreserveOwnership ?? LayerNative.IsRoot,
-            LayerNative.IsRoot);
+            options.Privileged ?? LayerNative.IsRoot);
 
         private readonly HashSet<string> _unpacked = new(StringComparer.Ordinal);
         private readonly List<(List<string> Components, DateTimeOffset MTime)> _directories = [];
@@ -107,6 +116,15 @@ public static class LayerExtractor
             if (components.Count == 0)
             {
                 _skipped++; // the root itself: its metadata belongs to the snapshot, not the layer
+                return;
+            }
+
+            // AUFS bookkeeping (.wh..wh.plnk/…, .wh..wh.aufs) is not content.
+            if (components[0].StartsWith(WhiteoutMetaPrefix, StringComparison.Ordinal) &&
+                !(components.Count == 1 && components[0] == OpaqueMarker))
+            {
+                _skipped++;
+                Warn($"layer entry '{entry.Name}': AUFS metadata entry ignored");
                 return;
             }
 
@@ -143,6 +161,13 @@ public static class LayerExtractor
 
         private void ApplyWhiteout(TarEntry entry, List<string> components, string baseName)
         {
+            if (baseName != OpaqueMarker && baseName.StartsWith(WhiteoutMetaPrefix, StringComparison.Ordinal))
+            {
+                _skipped++;
+                Warn($"layer entry '{entry.Name}': AUFS metadata entry ignored");
+                return;
+            }
+
             _whiteouts++;
             var overlay = options.Whiteouts == WhiteoutMode.OverlaySnapshot;
 
@@ -167,14 +192,6 @@ public static class LayerExtractor
                     FileTree.RemoveChildren(dir, _unpacked);
                 }
 
-                return;
-            }
-
-            if (baseName.StartsWith(WhiteoutMetaPrefix, StringComparison.Ordinal))
-            {
-                _whiteouts--;
-                _skipped++;
-                Warn($"layer entry '{entry.Name}': AUFS metadata entry ignored");
                 return;
             }
 

@@ -97,6 +97,8 @@ internal sealed class HashingWriteStream(Stream inner) : Stream
 
     public long BytesWritten { get; private set; }
 
+    public Stream Inner => inner;
+
     public override bool CanRead => false;
 
     public override bool CanSeek => false;

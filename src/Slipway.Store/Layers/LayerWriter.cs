@@ -40,27 +40,27 @@ public static class LayerWriter
             throw new DirectoryNotFoundException($"layer source '{upperDir}' is not a directory");
         }
 
-        var compressed = new HashingWriteStream(new NonClosingStream(output));
-        await using (compressed.ConfigureAwait(false))
+        // tar → hash(diffID) → compressor → hash(digest) → output, all in one pass.
+        using var compressed = new HashingWriteStream(new NonClosingStream(output));
+        using var uncompressed = new HashingWriteStream(
+            LayerCompressionDetector.OpenCompressor(compressed, options.Compression));
+        var compressor = uncompressed.Inner;
+        try
         {
-            var compressor = LayerCompressionDetector.OpenCompressor(compressed, options.Compression);
-            var uncompressed = new HashingWriteStream(compressor);
-            await using (compressor.ConfigureAwait(false))
-            await using (uncompressed.ConfigureAwait(false))
+            var tar = new TarWriter(uncompressed, TarEntryFormat.Ustar, leaveOpen: true);
+            await using (tar.ConfigureAwait(false))
             {
-                var tar = new TarWriter(uncompressed, TarEntryFormat.Ustar, leaveOpen: true);
-                await using (tar.ConfigureAwait(false))
-                {
-                    var run = new WriteRun(options, tar, uncompressed);
-                    await run.WriteDirectoryAsync(root, string.Empty, cancellationToken).ConfigureAwait(false);
-                }
+                var run = new WriteRun(options, tar, uncompressed);
+                await run.WriteDirectoryAsync(root, string.Empty, cancellationToken).ConfigureAwait(false);
             }
-
-            await compressor.DisposeAsync().ConfigureAwait(false); // writes the compression trailer
-            var diffId = uncompressed.Digest();
-            await compressed.FlushAsync(cancellationToken).ConfigureAwait(false);
-            return new LayerWriteResult(diffId, compressed.Digest(), compressed.BytesWritten);
         }
+        finally
+        {
+            await compressor.DisposeAsync().ConfigureAwait(false); // writes the compression trailer
+        }
+
+        await compressed.FlushAsync(cancellationToken).ConfigureAwait(false);
+        return new LayerWriteResult(uncompressed.Digest(), compressed.Digest(), compressed.BytesWritten);
     }
 
     private sealed class WriteRun(LayerWriteOptions options, TarWriter tar, Stream raw)

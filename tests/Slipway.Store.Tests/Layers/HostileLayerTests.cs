@@ -214,13 +214,36 @@ public sealed class HostileLayerTests : IDisposable
         _box.AssertOutsideUntouched();
     }
 
-    [Fact]
-    public async Task Garbage_is_not_a_layer()
+    [Theory]
+    [InlineData("gzip")]
+    [InlineData("zstd")]
+    [InlineData("text")]
+    public async Task Garbage_is_not_a_layer(string kind)
     {
-        var garbage = new MemoryStream(new byte[] { 0x1f, 0x8b, 1, 2, 3, 4, 5 });
+        byte[] garbage = kind switch
+        {
+            "gzip" => [0x1f, 0x8b, 1, 2, 3, 4, 5],
+            "zstd" => [0x28, 0xb5, 0x2f, 0xfd, 1, 2, 3, 4, 5, 6, 7, 8],
+            _ => Enumerable.Repeat((byte)'x', 512).ToArray(),
+        };
 
-        await Assert.ThrowsAnyAsync<Exception>(() => LayerExtractor.ExtractAsync(
-            garbage, null, _box.Root, new ExtractOptions(), TestContext.Current.CancellationToken));
+        var error = await Assert.ThrowsAsync<LayerExtractionException>(() => LayerExtractor.ExtractAsync(
+            new MemoryStream(garbage), null, _box.Root, new ExtractOptions(), TestContext.Current.CancellationToken));
+
+        Assert.Contains("not a valid tar archive", error.Message, StringComparison.Ordinal);
+        _box.AssertOutsideUntouched();
+    }
+
+    [Fact]
+    public async Task A_layer_cut_short_inside_a_file_is_a_clear_error()
+    {
+        var whole = new TarBuilder().File("big", new string('z', 5000)).ToStream().ToArray();
+        var cut = new MemoryStream(whole[..2048]);
+
+        var error = await Assert.ThrowsAsync<LayerExtractionException>(() => LayerExtractor.ExtractAsync(
+            cut, null, _box.Root, new ExtractOptions(), TestContext.Current.CancellationToken));
+
+        Assert.Contains("'big'", error.Message, StringComparison.Ordinal);
         _box.AssertOutsideUntouched();
     }
 }
