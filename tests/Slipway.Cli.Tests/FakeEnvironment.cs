@@ -1,5 +1,7 @@
 namespace Slipway.Cli.Tests;
 
+// Also compiled into Slipway.Integration.Tests.
+
 internal sealed class FakeEnvironment : ICliEnvironment
 {
     public Dictionary<string, string> Variables { get; } = new(StringComparer.Ordinal);

@@ -161,7 +161,8 @@ public sealed class TokenServer : IAsyncDisposable
             writer.WriteString("token", token);
             writer.WriteString("access_token", token);
             writer.WriteNumber("expires_in", (int)TokenLifetime.TotalSeconds);
-            writer.WriteString("issued_at", DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+            // RFC 3339 in UTC with a Z: Go clients (skopeo, docker) parse issued_at strictly.
+            writer.WriteString("issued_at", DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture));
             writer.WriteEndObject();
         }
 
