@@ -24,6 +24,7 @@ internal static class SlipwayApp
         root.Options.Add(globals.Root);
         root.Options.Add(globals.Debug);
         root.Subcommands.Add(InfoCommand.Create(globals, env));
+        root.Subcommands.Add(DockerfileCommand.Create(env));
         return root;
     }
 
