@@ -75,6 +75,13 @@ public static class GoDuration
                 return false;
             }
 
+            // Go refuses anything beyond int64 nanoseconds; checking first also keeps decimal from overflowing.
+            if (n > long.MaxValue)
+            {
+                error = "time: invalid duration " + quoted;
+                return false;
+            }
+
             totalNs += n * ns.Value;
             if (totalNs > long.MaxValue)
             {
