@@ -76,7 +76,7 @@ public static class GoDuration
             }
 
             // Go refuses anything beyond int64 nanoseconds; checking first also keeps decimal from overflowing.
-            if (n > long.MaxValue)
+            if (n > long.MaxValue / ns.Value)
             {
                 error = "time: invalid duration " + quoted;
                 return false;
