@@ -3,7 +3,12 @@ namespace Slipway.Dockerfile.Syntax;
 /// <summary>Turns one logical line into a <see cref="Node"/> (BuildKit's newNodeFromLine).</summary>
 internal static class NodeBuilder
 {
-    public static Node? FromLine(string line, char escape, out string? error)
+    // BuildKit recurses without a bound; a bound keeps a line of thousands of ONBUILDs from exhausting the stack.
+    private const int MaxOnbuildDepth = 64;
+
+    public static Node? FromLine(string line, char escape, out string? error) => FromLine(line, escape, 0, out error);
+
+    private static Node? FromLine(string line, char escape, int depth, out string? error)
     {
         error = null;
         var split = CommandSplitter.SplitCommand(line);
@@ -11,9 +16,15 @@ internal static class NodeBuilder
         if (name == "onbuild")
         {
             Node? sub = null;
+            if (depth >= MaxOnbuildDepth)
+            {
+                error = "ONBUILD nested too deeply";
+                return null;
+            }
+
             if (split.Rest.Length > 0)
             {
-                sub = FromLine(split.Rest, escape, out error);
+                sub = FromLine(split.Rest, escape, depth + 1, out error);
                 if (sub is null)
                 {
                     return null;
