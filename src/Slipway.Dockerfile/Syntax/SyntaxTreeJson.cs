@@ -15,6 +15,7 @@ public static class SyntaxTreeJson
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        MaxDepth = 1024, // ONBUILD nesting is bounded by the parser well below this
     });
 
     public static string Serialize(ParseResult result)
