@@ -35,6 +35,7 @@ internal static class SlipwayApp
         root.Subcommands.Add(ArchiveCommands.Load(globals, env));
         root.Subcommands.Add(ArchiveCommands.Import(globals, env));
         root.Subcommands.Add(ArchiveCommands.Prune(globals, env));
+        root.Subcommands.Add(DockerfileCommand.Create(env));
         return root;
     }
 
