@@ -8,7 +8,7 @@ namespace Slipway.Store.Layers;
 /// AT_SYMLINK_NOFOLLOW, l*xattr), make special files (mknod) or report inode facts (statx).
 /// Source-generated interop so the code stays NativeAOT-safe.</summary>
 [SupportedOSPlatform("linux")]
-internal static partial class LayerNative
+public static partial class LayerNative
 {
     private const int AtFdCwd = -100;
     private const int AtSymlinkNoFollow = 0x100;
@@ -198,7 +198,7 @@ internal static partial class LayerNative
 }
 
 /// <summary>What lstat says about one path.</summary>
-internal readonly record struct FileStat(
+public readonly record struct FileStat(
     uint Mode,
     uint Nlink,
     uint Uid,

@@ -7,7 +7,7 @@ namespace Slipway.Store.Layers;
 /// root); at most <see cref="MaxSymlinks"/> links per resolution. Nothing is cached between calls, because
 /// a later tar entry can replace a directory with a symlink.</summary>
 [SupportedOSPlatform("linux")]
-internal sealed class RootResolver
+public sealed class RootResolver
 {
     public const int MaxSymlinks = 255;
 

@@ -1,0 +1,50 @@
+using Slipway.Build.Context;
+using Slipway.Build.Images;
+using Slipway.Oci;
+
+namespace Slipway.Build.Engine;
+
+/// <summary>Everything one build needs to know, resolved by the caller (the CLI) beforehand.</summary>
+public sealed record BuildOptions
+{
+    public required string ContextDir { get; init; }
+
+    public required string DockerfileText { get; init; }
+
+    public string DockerfileName { get; init; } = "Dockerfile";
+
+    /// <summary>The Dockerfile's path, for finding <c>&lt;Dockerfile&gt;.dockerignore</c>; null for stdin.</summary>
+    public string? DockerfilePath { get; init; }
+
+    public string? Target { get; init; }
+
+    public IReadOnlyDictionary<string, string> BuildArgs { get; init; } = new Dictionary<string, string>();
+
+    public IReadOnlyList<ImageReference> Tags { get; init; } = [];
+
+    public bool NoCache { get; init; }
+
+    public Platform Platform { get; init; } = Platform.Host;
+
+    /// <summary>The OCI runtime binary (runc or crun).</summary>
+    public required string RuntimePath { get; init; }
+
+    public int MaxParallel { get; init; } = 2;
+
+    public DateTimeOffset? SourceDateEpoch { get; init; }
+
+    internal PatternMatcher? Ignore { get; init; }
+}
+
+/// <summary>What the build reports while it works: step state changes and the output of RUN steps.</summary>
+public interface IBuildProgress
+{
+    void OnEvent(Slipway.Solver.SolveEvent solveEvent);
+
+    void OnOutput(StepVertex vertex, string line);
+
+    void OnWarning(string message);
+}
+
+/// <summary>What a finished build produced.</summary>
+public sealed record BuildResult(StoredImage Image, IReadOnlyList<ImageReference> Tags);

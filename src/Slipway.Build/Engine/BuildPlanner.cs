@@ -1,0 +1,54 @@
+using Slipway.Dockerfile.Instructions;
+using Slipway.Solver;
+
+namespace Slipway.Build.Engine;
+
+/// <summary>Turns the stages a target needs into solver vertices: one per step, chained within a stage, with an
+/// extra input for every <c>FROM &lt;stage&gt;</c> and <c>COPY --from=&lt;stage&gt;</c>.</summary>
+public static class BuildPlanner
+{
+    public static StepVertex Plan(StageGraph graph, bool noCache, IReadOnlySet<string>? noCacheStages = null)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        var last = new Dictionary<int, StepVertex>();
+        foreach (var stage in graph.Required)
+        {
+            var skipCache = noCache || (noCacheStages?.Contains(stage.DisplayName) ?? false);
+            var total = stage.Instructions.Count + 1;
+            var label = stage.Name ?? $"stage-{stage.Index}";
+            IReadOnlyList<Vertex> fromInputs = stage.BaseStage is { } baseIndex ? [last[baseIndex]] : [];
+            var current = new StepVertex($"[{label} 1/{total}] FROM {stage.BaseName}", stage, null, 0, fromInputs, skipCache);
+            for (var i = 0; i < stage.Instructions.Count; i++)
+            {
+                var instruction = stage.Instructions[i];
+                var inputs = new List<Vertex> { current };
+                if (instruction is CopyInstruction { From: { } from } && graph.Find(from) is { } source && last.TryGetValue(source.Index, out var sourceVertex))
+                {
+                    inputs.Add(sourceVertex);
+                }
+
+                foreach (var mount in (instruction as RunInstruction)?.Mounts ?? [])
+                {
+                    if (mount.From is { } mountFrom && graph.Find(mountFrom) is { } mountStage && last.TryGetValue(mountStage.Index, out var mountVertex))
+                    {
+                        inputs.Add(mountVertex);
+                    }
+                }
+
+                var text = Describe(instruction);
+                current = new StepVertex($"[{label} {i + 2}/{total}] {text}", stage, instruction, i + 1, inputs, skipCache);
+            }
+
+            last[stage.Index] = current;
+        }
+
+        return last[graph.Target.Index];
+    }
+
+    private static string Describe(Instruction instruction)
+    {
+        var text = instruction.Node.Original.Trim();
+        var newline = text.IndexOf('\n', StringComparison.Ordinal);
+        return newline < 0 ? text : text[..newline] + " …";
+    }
+}

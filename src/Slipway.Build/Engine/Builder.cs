@@ -1,0 +1,120 @@
+using Slipway.Build.Context;
+using Slipway.Build.Images;
+using Slipway.Dockerfile.Diagnostics;
+using Slipway.Dockerfile.Instructions;
+using Slipway.Dockerfile.Syntax;
+using Slipway.Oci;
+using Slipway.Solver;
+using Slipway.Store;
+
+namespace Slipway.Build.Engine;
+
+/// <summary>A Dockerfile that cannot be built as written: the message holds every diagnostic with its line and caret.</summary>
+public sealed class DockerfileException(string message) : Exception(message);
+
+/// <summary>The build: Dockerfile → stage graph → steps → solved in parallel with the cache → an image in the store.</summary>
+public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildProgress progress)
+{
+    public async Task<BuildResult> BuildAsync(BuildOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var syntax = DockerfileParser.Parse(options.DockerfileText, options.DockerfileName);
+        if (syntax.Error is { } parseError)
+        {
+            throw new DockerfileException(DiagnosticFormatter.Format(parseError, syntax.SourceLines));
+        }
+
+        var list = InstructionParser.Parse(syntax);
+        var graphResult = StageGraph.Build(list, new StageGraphOptions
+        {
+            Target = options.Target,
+            BuildArgs = options.BuildArgs,
+            BuildPlatform = Platform.Host.ToString(),
+            TargetPlatform = options.Platform.ToString(),
+        }, syntax.EscapeToken);
+        var errors = graphResult.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+        if (graphResult.Graph is not { } graph || errors.Count > 0)
+        {
+            throw new DockerfileException(DiagnosticFormatter.FormatAll(errors.Count > 0 ? errors : graphResult.Diagnostics, syntax.SourceLines));
+        }
+
+        var ignore = ContextIgnore.Load(options.ContextDir, options.DockerfilePath, out var ignoreError)
+            ?? throw new BuildException(ignoreError ?? "bad .dockerignore");
+        options = options with { Ignore = ignore };
+        WarnUnusedBuildArgs(options, graph);
+
+        var images = new ImageStore(store);
+        var resolved = new Dictionary<string, Task<StoredImage>>(StringComparer.Ordinal);
+        Task<StoredImage> Resolve(ImageReference reference, CancellationToken token)
+        {
+            lock (resolved)
+            {
+                if (!resolved.TryGetValue(reference.ToString(), out var task))
+                {
+                    task = ResolveImageAsync(images, reference, options.Platform, token);
+                    resolved[reference.ToString()] = task;
+                }
+
+                return task;
+            }
+        }
+
+        var executor = new StepExecutor(store, options, graph, syntax.EscapeToken, progress, Resolve);
+        var target = BuildPlanner.Plan(graph, options.NoCache);
+        using var scheduler = new Scheduler<StepState>(executor, options.MaxParallel, progress.OnEvent);
+        var solved = await scheduler.SolveAsync([target], cancellationToken).ConfigureAwait(false);
+        var image = await ExportAsync(solved[0].Result, options, cancellationToken).ConfigureAwait(false);
+        foreach (var tag in options.Tags)
+        {
+            await images.SetAsync(tag, image.ManifestDescriptor, cancellationToken).ConfigureAwait(false);
+        }
+
+        return new BuildResult(image, options.Tags);
+    }
+
+    private void WarnUnusedBuildArgs(BuildOptions options, StageGraph graph)
+    {
+        var declared = graph.GlobalArgs.Select(a => a.Definition.Name)
+            .Concat(graph.Required.SelectMany(s => s.Instructions.OfType<ArgInstruction>()).SelectMany(a => a.Args).Select(a => a.Name))
+            .ToHashSet(StringComparer.Ordinal);
+        foreach (var name in options.BuildArgs.Keys.Where(k => !declared.Contains(k) && !graph.MetaScope.ContainsKey(k)).Order(StringComparer.Ordinal))
+        {
+            progress.OnWarning($"build argument {name} was given but not consumed by any stage the target needs");
+        }
+    }
+
+    private async Task<StoredImage> ResolveImageAsync(ImageStore images, ImageReference reference, Platform platform, CancellationToken cancellationToken)
+    {
+        var local = store.Refs.Resolve(reference.ToString());
+        if (local is not null)
+        {
+            return await images.LoadAsync(local, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (clients is null)
+        {
+            throw new BuildException($"{reference.FamiliarString}: image not found in the store (pull it first)");
+        }
+
+        return await new ImagePuller(images, clients).PullAsync(reference, platform, null, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<StoredImage> ExportAsync(StepState state, BuildOptions options, CancellationToken cancellationToken)
+    {
+        using var lease = store.CreateLease();
+        var config = state.Config with { Created = options.SourceDateEpoch ?? DateTimeOffset.UtcNow };
+        var configDescriptor = await store.Blobs.WriteAsync(MediaTypes.OciConfig, OciJson.Serialize(config), cancellationToken).ConfigureAwait(false);
+        lease.Add(configDescriptor.Digest);
+        var manifest = new ImageManifest
+        {
+            SchemaVersion = 2,
+            MediaType = MediaTypes.OciManifest,
+            Config = configDescriptor,
+            Layers = [.. state.Layers.Select(l => l.Blob)],
+        };
+        var manifestDescriptor = await store.Blobs.WriteAsync(MediaTypes.OciManifest, OciJson.Serialize(manifest), cancellationToken).ConfigureAwait(false);
+        lease.Add(manifestDescriptor.Digest);
+        manifestDescriptor = manifestDescriptor with { Platform = new Platform { Os = config.Os, Architecture = config.Architecture, Variant = config.Variant } };
+        return new StoredImage(manifestDescriptor, manifest, config);
+    }
+}

@@ -1,0 +1,251 @@
+using System.Security.Cryptography;
+using System.Text;
+using Slipway.Build.Context;
+using Slipway.Oci;
+using Slipway.Store.Layers;
+
+namespace Slipway.Build.Engine;
+
+/// <summary>A root that COPY reads from: the build context (with its .dockerignore) or another stage's or
+/// image's filesystem. Every source path is resolved inside it; nothing outside is ever read.</summary>
+public sealed class CopySource(string root, PatternMatcher? ignore)
+{
+    public string Root { get; } = Path.GetFullPath(root);
+
+    private readonly RootResolver _resolver = new(root);
+
+    private bool Ignored(string rel) => ignore is not null && rel.Length > 0 && ignore.MatchesOrParentMatches(rel);
+
+    /// <summary>The matches of one COPY source (wildcards allowed), as paths relative to the root; an error
+    /// naming the source when nothing matches, as BuildKit words it.</summary>
+    public List<string> Expand(string source)
+    {
+        var components = RootResolver.Clean(source);
+        var matches = new List<string> { "" };
+        foreach (var component in components)
+        {
+            var next = new List<string>();
+            foreach (var prefix in matches)
+            {
+                if (component.AsSpan().IndexOfAny("*?[\\") < 0)
+                {
+                    next.Add(Join(prefix, component));
+                    continue;
+                }
+
+                var dir = _resolver.Resolve(RootResolver.Clean(prefix), followFinal: true);
+                if (!Directory.Exists(dir))
+                {
+                    continue;
+                }
+
+                foreach (var name in Directory.EnumerateFileSystemEntries(dir).Select(Path.GetFileName).Order(StringComparer.Ordinal))
+                {
+                    if (GoPath.Match(component, name!, out var bad) && !bad)
+                    {
+                        next.Add(Join(prefix, name!));
+                    }
+                }
+            }
+
+            matches = next;
+        }
+
+        var existing = matches.Where(m => !Ignored(m) && LayerNative.LStat(HostPath(m, followFinal: true)) is not null).ToList();
+        if (existing.Count == 0)
+        {
+            throw new BuildException($"failed to compute cache key: failed to calculate checksum: \"/{string.Join('/', components)}\": not found");
+        }
+
+        return existing;
+    }
+
+    public string HostPath(string rel, bool followFinal) => _resolver.Resolve(RootResolver.Clean(rel), followFinal);
+
+    /// <summary>Hashes what a copy of <paramref name="rel"/> would bring in: names, types, modes, link targets and
+    /// bytes, so that any change to them changes the cache key.</summary>
+    public void Hash(string rel, IncrementalHash hash)
+    {
+        var host = HostPath(rel, followFinal: true);
+        HashEntry(rel, host, hash);
+    }
+
+    private void HashEntry(string rel, string host, IncrementalHash hash)
+    {
+        var stat = LayerNative.LStat(host);
+        if (stat is not { } s)
+        {
+            return;
+        }
+
+        hash.AppendData(Encoding.UTF8.GetBytes($"{rel}\0{s.Mode}\0"));
+        if (s.IsSymlink)
+        {
+            hash.AppendData(Encoding.UTF8.GetBytes(new FileInfo(host).LinkTarget ?? ""));
+        }
+        else if (s.IsRegular)
+        {
+            using var file = File.OpenRead(host);
+            hash.AppendData(SHA256.HashData(file));
+        }
+        else if (s.IsDirectory)
+        {
+            foreach (var child in Directory.EnumerateFileSystemEntries(host).Select(Path.GetFileName).Order(StringComparer.Ordinal))
+            {
+                var childRel = Join(rel, child!);
+                if (!Ignored(childRel))
+                {
+                    HashEntry(childRel, Path.Join(host, child), hash);
+                }
+            }
+        }
+    }
+
+    internal bool IsIgnored(string rel) => Ignored(rel);
+
+    internal static string Join(string prefix, string name) => prefix.Length == 0 ? name : prefix + "/" + name;
+}
+
+/// <summary>COPY's file semantics (Docker's): a directory's contents go into the destination, a file goes to the
+/// destination or into it when it ends in <c>/</c> or is a directory; owners from <c>--chown</c> (root by
+/// default), modes kept unless <c>--chmod</c>, modification times kept, symlinks copied as links. Writes are
+/// resolved inside the destination root, so a destination that is a symlink to <c>/etc</c> lands in the
+/// root's own <c>/etc</c>.</summary>
+public sealed class FileCopier(string destinationRoot, uint uid, uint gid, uint? chmod)
+{
+    private readonly RootResolver _dest = new(destinationRoot);
+
+    public void Copy(CopySource source, string rel, string destination, bool destinationIsDir)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        var host = source.HostPath(rel, followFinal: true);
+        var stat = LayerNative.LStat(host) ?? throw new BuildException($"\"/{rel}\": not found");
+        var destComponents = RootResolver.Clean(destination);
+        if (stat.IsDirectory)
+        {
+            EnsureDirectory(destComponents);
+            CopyChildren(source, rel, host, destComponents);
+            return;
+        }
+
+        if (destinationIsDir)
+        {
+            EnsureDirectory(destComponents);
+            destComponents = [.. destComponents, Path.GetFileName(host)];
+        }
+
+        CopyEntry(source, rel, host, destComponents);
+    }
+
+    private void CopyChildren(CopySource source, string rel, string hostDir, List<string> destComponents)
+    {
+        foreach (var name in Directory.EnumerateFileSystemEntries(hostDir).Select(Path.GetFileName).Order(StringComparer.Ordinal))
+        {
+            var childRel = CopySource.Join(rel, name!);
+            if (source.IsIgnored(childRel))
+            {
+                continue;
+            }
+
+            CopyEntry(source, childRel, Path.Join(hostDir, name), [.. destComponents, name!]);
+        }
+    }
+
+    private void CopyEntry(CopySource source, string rel, string host, List<string> destComponents)
+    {
+        var stat = LayerNative.LStat(host);
+        if (stat is not { } s)
+        {
+            return;
+        }
+
+        _dest.EnsureParent(destComponents);
+        var target = _dest.Resolve(destComponents, followFinal: false);
+        var existing = LayerNative.LStat(target);
+        if (s.IsDirectory)
+        {
+            if (existing is { IsDirectory: false })
+            {
+                File.Delete(target);
+            }
+
+            Directory.CreateDirectory(target);
+            CopyChildren(source, rel, host, destComponents);
+            Finish(target, s);
+            return;
+        }
+
+        if (existing is { IsDirectory: true })
+        {
+            Directory.Delete(target, true);
+        }
+        else if (existing is not null)
+        {
+            File.Delete(target);
+        }
+
+        if (s.IsSymlink)
+        {
+            File.CreateSymbolicLink(target, new FileInfo(host).LinkTarget!);
+            LayerNative.LChown(target, (int)uid, (int)gid);
+            LayerNative.SetTimes(target, s.ModificationTime, s.ModificationTime);
+            return;
+        }
+
+        if (!s.IsRegular)
+        {
+            return;
+        }
+
+        using (var input = new FileStream(host, FileMode.Open, FileAccess.Read, FileShare.Read))
+        using (var output = new FileStream(target, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+        {
+            input.CopyTo(output);
+        }
+
+        Finish(target, s);
+    }
+
+    private void EnsureDirectory(List<string> components)
+    {
+        if (components.Count == 0)
+        {
+            return;
+        }
+
+        _dest.EnsureParent(components);
+        var path = _dest.Resolve(components, followFinal: true);
+        if (LayerNative.LStat(path) is null)
+        {
+            Directory.CreateDirectory(path);
+            LayerNative.LChown(path, (int)uid, (int)gid);
+        }
+    }
+
+    private void Finish(string path, FileStat source)
+    {
+        var mode = chmod ?? (source.Mode & 0xFFF);
+        File.SetUnixFileMode(path, (UnixFileMode)(mode & 0x1FF));
+        LayerNative.LChown(path, (int)uid, (int)gid);
+        if ((mode & 0xE00) != 0)
+        {
+            // Special bits (setuid, setgid, sticky) after chown, which clears them.
+            File.SetUnixFileMode(path, (UnixFileMode)mode);
+        }
+
+        LayerNative.SetTimes(path, source.ModificationTime, source.ModificationTime);
+    }
+
+    /// <summary>A digest over a list of sources, for the cache key.</summary>
+    public static Digest HashSources(CopySource source, IEnumerable<string> rels)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var rel in rels)
+        {
+            source.Hash(rel, hash);
+        }
+
+        return Digest.FromSha256Hash(hash.GetHashAndReset());
+    }
+}

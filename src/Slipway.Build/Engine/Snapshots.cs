@@ -1,0 +1,146 @@
+using System.Collections.Concurrent;
+using Slipway.Oci;
+using Slipway.Store;
+using Slipway.Store.Layers;
+using Slipway.Store.Snapshots;
+
+namespace Slipway.Build.Engine;
+
+/// <summary>Unpacked layers, one directory per diffID under <c>snapshots/</c>, in overlay form (whiteouts as
+/// 0/0 devices) so they can be stacked as overlayfs lowerdirs; and scratch space for a step's upper dir.</summary>
+public sealed class Snapshots(LocalStore store)
+{
+    private readonly ConcurrentDictionary<Digest, Lazy<Task<string>>> _unpacking = new();
+
+    public string Root => store.Layout.Snapshots;
+
+    public string PathOf(Digest diffId) => System.IO.Path.Join(Root, diffId.Hex, "fs");
+
+    /// <summary>The snapshot of a layer, unpacking it on first use. A half-unpacked layer never appears under
+    /// its final name: it is unpacked beside it and renamed.</summary>
+    public Task<string> EnsureAsync(LayerRef layer, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        var path = PathOf(layer.DiffId);
+        if (Directory.Exists(path))
+        {
+            return Task.FromResult(path);
+        }
+
+        return _unpacking.GetOrAdd(layer.DiffId, _ => new Lazy<Task<string>>(() => UnpackAsync(layer, path, cancellationToken))).Value;
+    }
+
+    private async Task<string> UnpackAsync(LayerRef layer, string path, CancellationToken cancellationToken)
+    {
+        var parent = Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!).FullName;
+        var temp = Directory.CreateDirectory(System.IO.Path.Join(parent, "fs.tmp-" + Guid.NewGuid().ToString("N"))).FullName;
+        try
+        {
+            await using var blob = store.Blobs.OpenRead(layer.Blob.Digest);
+            await LayerExtractor.ExtractAsync(blob, layer.Blob.MediaType, temp, new ExtractOptions { Whiteouts = WhiteoutMode.OverlaySnapshot }, cancellationToken)
+                .ConfigureAwait(false);
+            if (!Directory.Exists(path))
+            {
+                Directory.Move(temp, path);
+            }
+        }
+        finally
+        {
+            if (Directory.Exists(temp))
+            {
+                Directory.Delete(temp, true);
+            }
+        }
+
+        return path;
+    }
+
+    /// <summary>Adopts a finished step's upper dir as the snapshot of the layer it became.</summary>
+    public void Adopt(string upperDir, Digest diffId)
+    {
+        var path = PathOf(diffId);
+        if (Directory.Exists(path))
+        {
+            return;
+        }
+
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+        Directory.Move(upperDir, path);
+    }
+
+    /// <summary>Fresh scratch space for one step: upper, work and merged dirs on the store's filesystem.</summary>
+    public Workspace CreateWorkspace() => new(System.IO.Path.Join(store.Layout.Root, "tmp", Guid.NewGuid().ToString("N")));
+
+    /// <summary>Mounts the stage's layers (top-most last in <paramref name="layers"/>) with a writable upper dir.</summary>
+    public async Task<MountedRoot> MountAsync(IReadOnlyList<LayerRef> layers, Workspace workspace, bool writable, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(layers);
+        ArgumentNullException.ThrowIfNull(workspace);
+        var lowers = new List<string>();
+        foreach (var layer in layers.Reverse())
+        {
+            lowers.Add(await EnsureAsync(layer, cancellationToken).ConfigureAwait(false));
+        }
+
+        // overlayfs needs a lower dir even for scratch, and two when there is no upper dir.
+        if (lowers.Count == 0 || (!writable && lowers.Count == 1))
+        {
+            lowers.Add(workspace.Empty);
+        }
+
+        OverlayMount.Mount(lowers, writable ? workspace.Upper : null, writable ? workspace.Work : null, workspace.Merged);
+        return new MountedRoot(workspace.Merged);
+    }
+}
+
+/// <summary>A step's scratch directories; removed (after unmounting) when disposed.</summary>
+public sealed class Workspace : IDisposable
+{
+    public Workspace(string dir)
+    {
+        Dir = dir;
+        Directory.CreateDirectory(Upper);
+        Directory.CreateDirectory(Work);
+        Directory.CreateDirectory(Merged);
+        Directory.CreateDirectory(Empty);
+        Directory.CreateDirectory(Bundle);
+    }
+
+    public string Dir { get; }
+
+    public string Upper => Path.Join(Dir, "upper");
+
+    public string Work => Path.Join(Dir, "work");
+
+    public string Merged => Path.Join(Dir, "merged");
+
+    public string Empty => Path.Join(Dir, "empty");
+
+    public string Bundle => Path.Join(Dir, "bundle");
+
+    public void Dispose()
+    {
+        OverlayMount.Unmount(Merged);
+        if (Directory.Exists(Dir))
+        {
+            Directory.Delete(Dir, true);
+        }
+    }
+}
+
+/// <summary>A mounted root filesystem; unmounted when disposed.</summary>
+public sealed class MountedRoot(string path) : IDisposable
+{
+    private bool _unmounted;
+
+    public string Path { get; } = path;
+
+    public void Dispose()
+    {
+        if (!_unmounted)
+        {
+            OverlayMount.Unmount(Path);
+            _unmounted = true;
+        }
+    }
+}

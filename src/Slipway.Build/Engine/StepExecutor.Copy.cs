@@ -1,0 +1,138 @@
+using Slipway.Build.Context;
+using Slipway.Dockerfile.Expansion;
+using Slipway.Dockerfile.Instructions;
+using Slipway.Oci;
+using Slipway.Store.Layers;
+
+namespace Slipway.Build.Engine;
+
+public sealed partial class StepExecutor
+{
+    private async Task<string> CopySourcesDigestAsync(StepVertex step, IReadOnlyList<StepState> inputs, CancellationToken cancellationToken)
+    {
+        var (sources, from) = step.Instruction switch
+        {
+            CopyInstruction copy => (copy.Sources, copy.From),
+            AddInstruction add => (add.Sources, (string?)null),
+            _ => throw new InvalidOperationException("not a copy"),
+        };
+        if (from is not null)
+        {
+            // A stage's content is already in the input key; an image's is its digest.
+            return graph.Find(from) is not null ? "stage" : (await resolveImage(ParseImage(from), cancellationToken).ConfigureAwait(false)).ManifestDescriptor.Digest.Value;
+        }
+
+        var context = new CopySource(options.ContextDir, options.Ignore);
+        var rels = sources.SourcePaths.SelectMany(p => context.Expand(Expand(p, inputs[0]))).ToList();
+        return FileCopier.HashSources(context, rels).Value;
+    }
+
+    private static ImageReference ParseImage(string name) =>
+        ImageReference.TryParse(name, out var reference, out var error)
+            ? reference
+            : throw new BuildException($"COPY --from: invalid image reference \"{name}\": {error}");
+
+    private Task<StepState> AddAsync(StepVertex step, AddInstruction add, IReadOnlyList<StepState> inputs, CancellationToken cancellationToken)
+    {
+        if (add.Sources.SourcePaths.Any(p => p.Contains("://", StringComparison.Ordinal)))
+        {
+            throw new BuildException($"{add.Span.File}:{add.Span.StartLine}: ADD from a URL is not supported yet");
+        }
+
+        return CopyAsync(step, add.Sources, add.Options, null, inputs, cancellationToken);
+    }
+
+    private async Task<StepState> CopyAsync(StepVertex step, SourcesAndDest sources, CopyOptions copyOptions, string? from,
+        IReadOnlyList<StepState> inputs, CancellationToken cancellationToken)
+    {
+        var state = inputs[0];
+        if (copyOptions.Parents || copyOptions.Excludes.Count > 0)
+        {
+            throw new BuildException($"{step.Instruction!.Span.File}:{step.Instruction.Span.StartLine}: COPY --parents and --exclude are not supported yet");
+        }
+
+        using var sourceSpace = _snapshots.CreateWorkspace();
+        CopySource source;
+        MountedRoot? sourceMount = null;
+        if (from is null)
+        {
+            source = new CopySource(options.ContextDir, options.Ignore);
+        }
+        else
+        {
+            var layers = graph.Find(from) is not null
+                ? inputs[1].Layers
+                : (await resolveImage(ParseImage(from), cancellationToken).ConfigureAwait(false)) is var image
+                    ? image.Manifest.Layers.Select((l, i) => new LayerRef(l, image.Config.RootFs.DiffIds[i])).ToList()
+                    : [];
+            sourceMount = await _snapshots.MountAsync(layers, sourceSpace, writable: false, cancellationToken).ConfigureAwait(false);
+            source = new CopySource(sourceMount.Path, null);
+        }
+
+        try
+        {
+            var heredocs = new CopySource(WriteHeredocs(sources, state, sourceSpace), null);
+            var rels = sources.SourcePaths.Select(p => source.Expand(Expand(p, state))).ToList();
+            var dest = Expand(sources.Dest, state);
+            var workingDir = string.IsNullOrEmpty(state.Container.WorkingDir) ? "/" : state.Container.WorkingDir;
+            var absolute = dest.StartsWith('/') ? dest : workingDir.TrimEnd('/') + "/" + dest;
+            var many = rels.Sum(r => r.Count) + sources.SourceContents.Count > 1;
+            var destIsDir = dest.EndsWith('/') || dest == "." || many;
+            using var workspace = _snapshots.CreateWorkspace();
+            using (var mounted = await MountStateAsync(state, workspace, cancellationToken).ConfigureAwait(false))
+            {
+                var owner = copyOptions.Chown is null ? new Users.Identity(0, 0, []) : Users.Resolve(Expand(copyOptions.Chown, state), mounted.Path, forChown: true);
+                var copier = new FileCopier(mounted.Path, owner.Uid, owner.Gid, ParseMode(copyOptions.Chmod));
+                foreach (var rel in rels.SelectMany(r => r))
+                {
+                    copier.Copy(source, rel, absolute, destIsDir);
+                }
+
+                foreach (var heredoc in sources.SourceContents)
+                {
+                    copier.Copy(heredocs, heredoc.Name, absolute, destIsDir);
+                }
+            }
+
+            var createdBy = $"COPY {(from is null ? "" : "--from=" + from + " ")}{string.Join(' ', sources.SourcePaths)} {sources.Dest} # buildkit";
+            return await CommitAsync(state, workspace, createdBy, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            sourceMount?.Dispose();
+        }
+    }
+
+    /// <summary>Heredoc sources of COPY become files in a scratch dir, expanded unless their delimiter was quoted.</summary>
+    private static string WriteHeredocs(SourcesAndDest sources, StepState state, Workspace space)
+    {
+        var dir = Directory.CreateDirectory(Path.Join(space.Dir, "heredocs")).FullName;
+        foreach (var heredoc in sources.SourceContents)
+        {
+            var content = heredoc.Expand ? ShellLex.ProcessHeredoc(heredoc.ChompedContent, state.Lookup).Word : heredoc.ChompedContent;
+            var file = Path.Join(dir, GoPath.Clean(heredoc.Name).TrimStart('/').Replace('/', '_'));
+            File.WriteAllText(file, content);
+            File.SetUnixFileMode(file, (UnixFileMode)0x1A4);
+        }
+
+        return dir;
+    }
+
+    private static uint? ParseMode(string? chmod)
+    {
+        if (chmod is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            var mode = Convert.ToUInt32(chmod, 8);
+            return mode <= 0xFFF ? mode : throw new BuildException($"invalid chmod parameter: {chmod}");
+        }
+        catch (FormatException)
+        {
+            throw new BuildException($"invalid chmod parameter: {chmod} (only octal modes are supported yet)");
+        }
+    }
+}

@@ -1,0 +1,180 @@
+using System.Globalization;
+using System.Text;
+using Slipway.Build.Context;
+using Slipway.Dockerfile.Instructions;
+using Slipway.Oci;
+using Slipway.Runtime;
+using Slipway.Runtime.Spec;
+using Slipway.Store.Layers;
+using RuntimeNetwork = Slipway.Runtime.Spec.NetworkMode;
+
+namespace Slipway.Build.Engine;
+
+public sealed partial class StepExecutor
+{
+    private const int OutputLinesKept = 10;
+
+    private async Task<StepState> RunAsync(StepVertex step, RunInstruction run, IReadOnlyList<StepState> inputs, CancellationToken cancellationToken)
+    {
+        var state = inputs[0];
+        if (run.Mounts.Count > 0)
+        {
+            throw new BuildException($"{run.Span.File}:{run.Span.StartLine}: RUN --mount is not supported yet");
+        }
+
+        var args = CommandArgs(run.Command, state);
+        using var workspace = _snapshots.CreateWorkspace();
+        var tail = new Queue<string>();
+        int exit;
+        using (var mounted = await MountStateAsync(state, workspace, cancellationToken).ConfigureAwait(false))
+        {
+            var rootfs = mounted.Path;
+            var identity = Users.Resolve(state.Container.User, rootfs);
+            var workingDir = string.IsNullOrEmpty(state.Container.WorkingDir) ? "/" : state.Container.WorkingDir;
+            var stubs = MountStubs(rootfs);
+            File.WriteAllText(Path.Join(workspace.Bundle, "hosts"), "127.0.0.1\tlocalhost buildkitsandbox\n::1\tlocalhost ip6-localhost ip6-loopback\n");
+            var spec = SpecBuilder.Build(new StepProcess
+            {
+                Args = args,
+                Env = [.. state.Env, .. ArgEnv(state)],
+                WorkingDir = workingDir,
+                Uid = identity.Uid,
+                Gid = identity.Gid,
+                Network = run.Network switch
+                {
+                    Dockerfile.Instructions.NetworkMode.None => RuntimeNetwork.None,
+                    Dockerfile.Instructions.NetworkMode.Host => RuntimeNetwork.Host,
+                    _ => RuntimeNetwork.Default,
+                },
+                Insecure = run.Security == SecurityMode.Insecure,
+            }, rootfs,
+            [
+                new MountSpec { Destination = "/etc/resolv.conf", Type = "bind", Source = "/etc/resolv.conf", Options = ["rbind", "ro"] },
+                new MountSpec { Destination = "/etc/hosts", Type = "bind", Source = Path.Join(workspace.Bundle, "hosts"), Options = ["rbind", "ro"] },
+            ]);
+            await OciRuntime.WriteSpecAsync(workspace.Bundle, spec, cancellationToken).ConfigureAwait(false);
+            var runtime = new OciRuntime(options.RuntimePath, Path.Join(store.Layout.Root, "runtime", Path.GetFileName(options.RuntimePath)));
+            exit = await runtime.RunAsync(workspace.Bundle, "slipway-" + Guid.NewGuid().ToString("N")[..16], line =>
+            {
+                progress.OnOutput(step, line);
+                tail.Enqueue(line);
+                if (tail.Count > OutputLinesKept)
+                {
+                    tail.Dequeue();
+                }
+            }, cancellationToken).ConfigureAwait(false);
+            RemoveStubs(workspace.Upper, stubs);
+        }
+
+        if (exit != 0)
+        {
+            var command = run.Command.PrependShell ? string.Join(' ', args) : "[" + string.Join(", ", args.Select(a => $"\"{a}\"")) + "]";
+            var message = new StringBuilder().Append(CultureInfo.InvariantCulture, $"{step.Name}: process \"{command}\" did not complete successfully: exit code: {exit}");
+            if (tail.Count > 0)
+            {
+                message.Append("\n--- last output lines ---\n").Append(string.Join('\n', tail));
+            }
+
+            throw new BuildException(message.ToString());
+        }
+
+        var createdBy = $"RUN {string.Join(' ', args)} # buildkit";
+        return await CommitAsync(state, workspace, createdBy, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Paths runc creates in the rootfs when they are missing (mount points): they are removed from the
+    /// upper dir afterwards so that no mount stub reaches the layer.</summary>
+    private static List<string> MountStubs(string rootfs)
+    {
+        var stubs = new List<string>();
+        foreach (var path in (string[])["proc", "dev", "sys", "etc/resolv.conf", "etc/hosts", "etc"])
+        {
+            if (LayerNative.LStat(Path.Join(rootfs, path)) is null)
+            {
+                stubs.Add(path);
+            }
+        }
+
+        return stubs;
+    }
+
+    private static void RemoveStubs(string upper, List<string> stubs)
+    {
+        foreach (var stub in stubs)
+        {
+            var path = Path.Join(upper, stub);
+            if (LayerNative.LStat(path) is { } s)
+            {
+                if (s.IsDirectory && !Directory.EnumerateFileSystemEntries(path).Any())
+                {
+                    Directory.Delete(path);
+                }
+                else if (s.IsRegular && s.Size == 0)
+                {
+                    File.Delete(path);
+                }
+            }
+        }
+    }
+
+    private async Task<MountedRoot> MountStateAsync(StepState state, Workspace workspace, CancellationToken cancellationToken) =>
+        await _snapshots.MountAsync(state.Layers, workspace, writable: true, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Turns a step's upper dir into a layer blob and adopts it as that layer's snapshot.</summary>
+    private async Task<StepState> CommitAsync(StepState state, Workspace workspace, string createdBy, CancellationToken cancellationToken)
+    {
+        LayerWriteResult written;
+        using var lease = store.CreateLease();
+        await using (var writer = store.Blobs.OpenWriter())
+        {
+            written = await LayerWriter.WriteAsync(workspace.Upper, writer, new LayerWriteOptions
+            {
+                Compression = LayerCompression.Gzip,
+                OverlayWhiteouts = true,
+                SourceDateEpoch = options.SourceDateEpoch,
+            }, cancellationToken).ConfigureAwait(false);
+            var (digest, _) = await writer.CommitAsync(cancellationToken).ConfigureAwait(false);
+            lease.Add(digest);
+        }
+
+        _snapshots.Adopt(workspace.Upper, written.DiffId);
+        var layer = new LayerRef(new Descriptor { MediaType = MediaTypes.OciLayerGzip, Digest = written.Digest, Size = written.Size }, written.DiffId);
+        return state.WithLayer(layer, createdBy, _created);
+    }
+
+    private async Task<StepState> WorkdirAsync(WorkdirInstruction workdir, StepState state, CancellationToken cancellationToken)
+    {
+        var path = Expand(workdir.Path, state);
+        if (!path.StartsWith('/'))
+        {
+            path = (string.IsNullOrEmpty(state.Container.WorkingDir) ? "/" : state.Container.WorkingDir).TrimEnd('/') + "/" + path;
+        }
+
+        path = GoPath.Clean(path);
+        var next = state with { Config = state.Config with { Config = state.Container with { WorkingDir = path } } };
+        using var workspace = _snapshots.CreateWorkspace();
+        using (var mounted = await MountStateAsync(state, workspace, cancellationToken).ConfigureAwait(false))
+        {
+            var resolver = new RootResolver(mounted.Path);
+            var components = RootResolver.Clean(path);
+            if (components.Count > 0)
+            {
+                resolver.EnsureParent(components);
+                var target = resolver.Resolve(components, followFinal: true);
+                if (LayerNative.LStat(target) is null)
+                {
+                    Directory.CreateDirectory(target);
+                    var owner = Users.Resolve(state.Container.User, mounted.Path);
+                    LayerNative.LChown(target, (int)owner.Uid, (int)owner.Gid);
+                }
+            }
+        }
+
+        if (!Directory.EnumerateFileSystemEntries(workspace.Upper).Any())
+        {
+            return next.WithContainer(c => c, $"WORKDIR {path}", _created);
+        }
+
+        return await CommitAsync(next, workspace, $"WORKDIR {path}", cancellationToken).ConfigureAwait(false);
+    }
+}

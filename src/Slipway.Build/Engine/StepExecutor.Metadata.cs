@@ -1,0 +1,122 @@
+using System.Globalization;
+using Slipway.Dockerfile.Instructions;
+using Slipway.Oci;
+
+namespace Slipway.Build.Engine;
+
+public sealed partial class StepExecutor
+{
+    /// <summary>The instruction after expansion, as it enters the cache key and the history.</summary>
+    private string Expanded(Instruction instruction, StepState state) => instruction switch
+    {
+        EnvInstruction env => "ENV " + string.Join(' ', env.Variables.Select(v => $"{Expand(v.Key, state)}={Expand(v.Value, state)}")),
+        LabelInstruction label => "LABEL " + string.Join(' ', label.Labels.Select(v => $"{Expand(v.Key, state)}={Expand(v.Value, state)}")),
+        ExposeInstruction expose => "EXPOSE " + string.Join(' ', expose.Ports.Select(p => Expand(p, state))),
+        UserInstruction user => "USER " + Expand(user.User, state),
+        WorkdirInstruction workdir => "WORKDIR " + Expand(workdir.Path, state),
+        StopSignalInstruction signal => "STOPSIGNAL " + Expand(signal.Signal, state),
+        VolumeInstruction volume => "VOLUME " + string.Join(' ', volume.Volumes.Select(v => Expand(v, state))),
+        CopyInstruction copy => $"COPY {copy.From} {copy.Options} {string.Join(' ', copy.Sources.SourcePaths.Select(s => Expand(s, state)))} {Expand(copy.Sources.Dest, state)} {string.Join('\0', copy.Sources.SourceContents.Select(h => h.Content))}",
+        AddInstruction add => $"ADD {add.Options} {string.Join(' ', add.Sources.SourcePaths.Select(s => Expand(s, state)))} {Expand(add.Sources.Dest, state)}",
+        RunInstruction run => "RUN " + string.Join('\0', CommandArgs(run.Command, state)) + string.Join('\0', run.Mounts) + run.Network + run.Security,
+        _ => instruction.Node.Original,
+    };
+
+    /// <summary>The argv a command runs with: exec form as written, shell form through the stage's SHELL.</summary>
+    private static List<string> CommandArgs(ShellCommand command, StepState state)
+    {
+        if (!command.PrependShell)
+        {
+            return [.. command.Args];
+        }
+
+        var shell = state.Container.Shell is { Count: > 0 } s ? s : ["/bin/sh", "-c"];
+        return [.. shell, string.Join(' ', command.Args)];
+    }
+
+    private StepState Metadata(Instruction instruction, StepState state)
+    {
+        var createdBy = Expanded(instruction, state);
+        return instruction switch
+        {
+            ArgInstruction arg => state with
+            {
+                Args = new Dictionary<string, string?>(state.Args.Concat(ResolveArgs(arg, state).Select(a => KeyValuePair.Create(a.Name, a.Value)))
+                    .GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Last().Value), StringComparer.Ordinal),
+            },
+            EnvInstruction env => Env(env, state, createdBy),
+            LabelInstruction label => state.WithContainer(c => c with
+            {
+                Labels = new Dictionary<string, string>(
+                    (c.Labels ?? new Dictionary<string, string>()).Concat(label.Labels.Select(l => KeyValuePair.Create(Expand(l.Key, state), Expand(l.Value, state))))
+                    .GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Last().Value), StringComparer.Ordinal),
+            }, createdBy, _created),
+            ExposeInstruction expose => state.WithContainer(c => c with
+            {
+                ExposedPorts = [.. (c.ExposedPorts ?? []).Concat(expose.Ports.SelectMany(p => Ports(Expand(p, state)))).Distinct().Order(StringComparer.Ordinal)],
+            }, createdBy, _created),
+            UserInstruction user => state.WithContainer(c => c with { User = Expand(user.User, state) }, createdBy, _created),
+            StopSignalInstruction signal => state.WithContainer(c => c with { StopSignal = Expand(signal.Signal, state) }, createdBy, _created),
+            VolumeInstruction volume => state.WithContainer(c => c with
+            {
+                Volumes = [.. (c.Volumes ?? []).Concat(volume.Volumes.Select(v => Expand(v, state))).Distinct()],
+            }, createdBy, _created),
+            CmdInstruction cmd => state.WithContainer(c => c with { Cmd = CommandArgs(cmd.Command, state), ArgsEscaped = null }, createdBy, _created) with { CmdSet = true },
+            EntrypointInstruction entrypoint => state.WithContainer(c => c with
+            {
+                Entrypoint = CommandArgs(entrypoint.Command, state),
+                Cmd = state.CmdSet ? c.Cmd : null,
+            }, createdBy, _created),
+            ShellInstruction shell => state.WithContainer(c => c with { Shell = [.. shell.Shell] }, createdBy, _created),
+            HealthcheckInstruction health => state.WithContainer(c => c with
+            {
+                Healthcheck = new HealthConfig
+                {
+                    Test = [.. health.Test],
+                    Interval = NonZero(health.Interval),
+                    Timeout = NonZero(health.Timeout),
+                    StartPeriod = NonZero(health.StartPeriod),
+                    StartInterval = NonZero(health.StartInterval),
+                    Retries = health.Retries == 0 ? null : health.Retries,
+                },
+            }, createdBy, _created),
+            OnbuildInstruction onbuild => state.WithContainer(c => c with { OnBuild = [.. c.OnBuild ?? [], onbuild.Expression] }, createdBy, _created),
+            MaintainerInstruction maintainer => state with
+            {
+                Config = state.WithContainer(c => c, createdBy, _created).Config with { Author = maintainer.Maintainer },
+            },
+            _ => throw new BuildException($"{instruction.Span.File}:{instruction.Span.StartLine}: {instruction.GetType().Name} is not supported yet"),
+        };
+    }
+
+    private StepState Env(EnvInstruction env, StepState state, string createdBy)
+    {
+        var current = state;
+        foreach (var variable in env.Variables)
+        {
+            // Each pair sees the ones before it on the same line, as in BuildKit.
+            var name = Expand(variable.Key, current);
+            var value = Expand(variable.Value, current);
+            current = current with { Config = current.Config with { Config = current.Container with { Env = StepState.SetEnv(current.Env, name, value) } } };
+        }
+
+        return state.WithContainer(_ => current.Container, createdBy, _created);
+    }
+
+    private static TimeSpan? NonZero(TimeSpan value) => value == TimeSpan.Zero ? null : value;
+
+    /// <summary><c>80</c> → <c>80/tcp</c>; <c>8000-8002/udp</c> → each port of the range.</summary>
+    private static IEnumerable<string> Ports(string spec)
+    {
+        var slash = spec.IndexOf('/', StringComparison.Ordinal);
+        var (ports, protocol) = slash < 0 ? (spec, "tcp") : (spec[..slash], spec[(slash + 1)..].ToLowerInvariant());
+        var dash = ports.IndexOf('-', StringComparison.Ordinal);
+        if (dash > 0 && int.TryParse(ports[..dash], CultureInfo.InvariantCulture, out var low)
+            && int.TryParse(ports[(dash + 1)..], CultureInfo.InvariantCulture, out var high) && high >= low && high - low < 65536)
+        {
+            return Enumerable.Range(low, high - low + 1).Select(p => $"{p}/{protocol}");
+        }
+
+        return [$"{ports}/{protocol}"];
+    }
+}

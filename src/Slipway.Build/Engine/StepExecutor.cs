@@ -1,0 +1,200 @@
+using System.Globalization;
+using System.Text;
+using Slipway.Build.Images;
+using Slipway.Dockerfile.Expansion;
+using Slipway.Dockerfile.Instructions;
+using Slipway.Oci;
+using Slipway.Solver;
+using Slipway.Store;
+
+namespace Slipway.Build.Engine;
+
+/// <summary>Executes Dockerfile steps for the solver: expands each instruction against the stage's state, keys it,
+/// and runs it. Metadata instructions change only the config; RUN, COPY, ADD and WORKDIR make layers.</summary>
+public sealed partial class StepExecutor(
+    LocalStore store, BuildOptions options, StageGraph graph, char escapeToken, IBuildProgress progress,
+    Func<ImageReference, CancellationToken, Task<StoredImage>> resolveImage) : IExecutor<StepState>
+{
+    public const string DefaultPath = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+    private readonly ShellLex _lex = new(escapeToken);
+    private readonly BuildCache _cache = new(store);
+    private readonly Snapshots _snapshots = new(store);
+    private readonly DateTimeOffset _created = options.SourceDateEpoch ?? DateTimeOffset.UtcNow;
+
+    public async ValueTask<Digest?> ContentDigestAsync(Vertex vertex, IReadOnlyList<StepState> inputs, CancellationToken cancellationToken)
+    {
+        var step = (StepVertex)vertex;
+        if (step.Instruction is null)
+        {
+            return await BaseDigestAsync(step, cancellationToken).ConfigureAwait(false);
+        }
+
+        var state = inputs[0];
+        var text = new StringBuilder(Expanded(step.Instruction, state));
+        switch (step.Instruction)
+        {
+            case ArgInstruction arg:
+                foreach (var (name, value) in ResolveArgs(arg, state))
+                {
+                    text.Append(CultureInfo.InvariantCulture, $"\n{name}={value ?? "<unset>"}");
+                }
+
+                break;
+            case RunInstruction:
+                foreach (var env in ArgEnv(state))
+                {
+                    text.Append('\n').Append(env);
+                }
+
+                break;
+            case CopyInstruction or AddInstruction:
+                text.Append('\n').Append(await CopySourcesDigestAsync(step, inputs, cancellationToken).ConfigureAwait(false));
+                break;
+        }
+
+        return Digest.Compute(Encoding.UTF8.GetBytes(text.ToString()));
+    }
+
+    public async ValueTask<StepState?> LoadCachedAsync(Vertex vertex, Digest cacheKey, CancellationToken cancellationToken) =>
+        await _cache.TryLoadAsync(cacheKey, cancellationToken).ConfigureAwait(false);
+
+    public async ValueTask<StepState> ExecuteAsync(Vertex vertex, IReadOnlyList<StepState> inputs, Digest cacheKey, CancellationToken cancellationToken)
+    {
+        var step = (StepVertex)vertex;
+        var result = step.Instruction switch
+        {
+            null => await FromAsync(step, inputs, cancellationToken).ConfigureAwait(false),
+            RunInstruction run => await RunAsync(step, run, inputs, cancellationToken).ConfigureAwait(false),
+            CopyInstruction copy => await CopyAsync(step, copy.Sources, copy.Options, copy.From, inputs, cancellationToken).ConfigureAwait(false),
+            AddInstruction add => await AddAsync(step, add, inputs, cancellationToken).ConfigureAwait(false),
+            WorkdirInstruction workdir => await WorkdirAsync(workdir, inputs[0], cancellationToken).ConfigureAwait(false),
+            var other => Metadata(other, inputs[0]),
+        };
+        await _cache.SaveAsync(cacheKey, result, cancellationToken).ConfigureAwait(false);
+        return result;
+    }
+
+    private string Expand(string word, StepState state)
+    {
+        try
+        {
+            return _lex.ProcessWord(word, state.Lookup).Word;
+        }
+        catch (ExpansionException ex)
+        {
+            throw new BuildException(ex.Message, ex);
+        }
+    }
+
+    private async Task<Digest> BaseDigestAsync(StepVertex step, CancellationToken cancellationToken)
+    {
+        var stage = step.Stage;
+        if (stage.BaseStage is not null)
+        {
+            return Digest.Compute(Encoding.UTF8.GetBytes("stage"));
+        }
+
+        if (string.Equals(stage.BaseName, "scratch", StringComparison.OrdinalIgnoreCase))
+        {
+            return Digest.Compute(Encoding.UTF8.GetBytes("scratch " + options.Platform));
+        }
+
+        var image = await resolveImage(ParseBase(stage), cancellationToken).ConfigureAwait(false);
+        return image.ManifestDescriptor.Digest;
+    }
+
+    private static ImageReference ParseBase(Stage stage) =>
+        ImageReference.TryParse(stage.BaseName, out var reference, out var error)
+            ? reference
+            : throw new BuildException($"{stage.From.Span.File}:{stage.From.Span.StartLine}: invalid base image \"{stage.BaseName}\": {error}");
+
+    private async Task<StepState> FromAsync(StepVertex step, IReadOnlyList<StepState> inputs, CancellationToken cancellationToken)
+    {
+        var stage = step.Stage;
+        StepState state;
+        if (stage.BaseStage is not null)
+        {
+            state = inputs[0] with { Args = new Dictionary<string, string?>(), CmdSet = false };
+        }
+        else if (string.Equals(stage.BaseName, "scratch", StringComparison.OrdinalIgnoreCase))
+        {
+            state = new StepState
+            {
+                Layers = [],
+                Config = new ImageConfig
+                {
+                    Architecture = options.Platform.Architecture,
+                    Os = options.Platform.Os,
+                    Variant = options.Platform.Variant,
+                    RootFs = new RootFs { DiffIds = [] },
+                    Config = new ContainerConfig { Env = [DefaultPath] },
+                    History = [],
+                },
+                Args = new Dictionary<string, string?>(),
+            };
+        }
+        else
+        {
+            var image = await resolveImage(ParseBase(stage), cancellationToken).ConfigureAwait(false);
+            var layers = image.Manifest.Layers.Select((l, i) => new LayerRef(l, image.Config.RootFs.DiffIds[i])).ToList();
+            var container = image.Config.Config ?? new ContainerConfig();
+            if (container.Env is null || !container.Env.Any(e => e.StartsWith("PATH=", StringComparison.Ordinal)))
+            {
+                container = container with { Env = [.. container.Env ?? [], DefaultPath] };
+            }
+
+            state = new StepState
+            {
+                Layers = layers,
+                Config = image.Config with { Config = container, History = image.Config.History ?? [] },
+                Args = new Dictionary<string, string?>(),
+            };
+        }
+
+        return state;
+    }
+
+    /// <summary>The values an ARG line gives: a build argument wins, then the default, then the global ARG of the
+    /// same name.</summary>
+    private List<(string Name, string? Value)> ResolveArgs(ArgInstruction arg, StepState state)
+    {
+        var result = new List<(string, string?)>();
+        foreach (var definition in arg.Args)
+        {
+            string? value;
+            if (options.BuildArgs.TryGetValue(definition.Name, out var given))
+            {
+                value = given;
+            }
+            else if (definition.Default is not null)
+            {
+                value = Expand(definition.Default, state);
+            }
+            else
+            {
+                value = graph.GlobalArgs.LastOrDefault(g => g.Definition.Name == definition.Name)?.Value
+                    ?? (graph.MetaScope.TryGetValue(definition.Name, out var meta) ? meta : null);
+            }
+
+            result.Add((definition.Name, value));
+        }
+
+        return result;
+    }
+
+    /// <summary>ARGs become environment variables of RUN steps only, and only where ENV does not set the name.</summary>
+    private static List<string> ArgEnv(StepState state)
+    {
+        var env = new List<string>();
+        foreach (var (name, value) in state.Args.OrderBy(a => a.Key, StringComparer.Ordinal))
+        {
+            if (value is not null && !state.Env.Any(e => e.StartsWith(name + "=", StringComparison.Ordinal)))
+            {
+                env.Add(name + "=" + value);
+            }
+        }
+
+        return env;
+    }
+}

@@ -1,0 +1,35 @@
+using System.Text;
+using Slipway.Dockerfile.Instructions;
+using Slipway.Oci;
+using Slipway.Solver;
+
+namespace Slipway.Build.Engine;
+
+/// <summary>One Dockerfile step as a solver vertex. Its operation digest covers the instruction as written and
+/// where it stands; what it means after expansion is added by the executor as the step's content digest.</summary>
+public sealed class StepVertex : Vertex
+{
+    public StepVertex(string name, Stage stage, Instruction? instruction, int step, IReadOnlyList<Vertex> inputs, bool noCache)
+        : base(name, inputs)
+    {
+        Stage = stage;
+        Instruction = instruction;
+        Step = step;
+        NoCache = noCache;
+        var text = instruction?.Node.Original ?? $"FROM {stage.BaseName}";
+        OperationDigest = Digest.Compute(Encoding.UTF8.GetBytes($"slipway.step.v1\n{stage.Index}\n{step}\n{text}"));
+    }
+
+    public Stage Stage { get; }
+
+    /// <summary>The instruction; null for the FROM step that starts the stage.</summary>
+    public Instruction? Instruction { get; }
+
+    public int Step { get; }
+
+    public bool NoCache { get; }
+
+    public override Digest OperationDigest { get; }
+
+    public override bool Cacheable => !NoCache;
+}
