@@ -25,6 +25,7 @@ internal static class SlipwayApp
         root.Options.Add(globals.Debug);
         root.Subcommands.Add(InfoCommand.Create(globals, env));
         root.Subcommands.Add(DockerfileCommand.Create(env));
+        root.Subcommands.Add(BuildCommand.Create(env));
         return root;
     }
 
