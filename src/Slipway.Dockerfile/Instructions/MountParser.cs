@@ -6,6 +6,14 @@ namespace Slipway.Dockerfile.Instructions;
 /// <summary>Parses the CSV value of <c>--mount</c> (BuildKit's parseMount and validateMount, same messages).</summary>
 public static class MountParser
 {
+    private static readonly string[] MountTypes = ["bind", "cache", "tmpfs", "secret", "ssh"];
+    private static readonly string[] SharingModes = ["shared", "private", "locked"];
+    private static readonly string[] Keys =
+    [
+        "type", "from", "source", "target", "readonly", "id", "sharing", "required", "mode", "uid", "gid", "src", "dst",
+        "ro", "rw", "readwrite", "env", "size", "destination",
+    ];
+
     public static RunMount? Parse(string value, out string? error)
     {
         error = null;
@@ -60,7 +68,7 @@ public static class MountParser
                     };
                     if (type is null)
                     {
-                        error = $"unsupported mount type \"{v}\"";
+                        error = $"unsupported mount type \"{v}\"{Diagnostics.Suggest.Hint(v, MountTypes, caseSensitive: true)}";
                         return null;
                     }
 
@@ -143,7 +151,7 @@ public static class MountParser
                     };
                     if (sharing is null)
                     {
-                        error = $"unsupported sharing value \"{v}\"";
+                        error = $"unsupported sharing value \"{v}\"{Diagnostics.Suggest.Hint(v, SharingModes, caseSensitive: true)}";
                         return null;
                     }
 
@@ -165,7 +173,7 @@ public static class MountParser
                     };
                     break;
                 default:
-                    error = $"unexpected key '{key}' in '{field}'";
+                    error = $"unexpected key '{key}' in '{field}'{Diagnostics.Suggest.Hint(key, Keys, caseSensitive: true)}";
                     return null;
             }
         }
