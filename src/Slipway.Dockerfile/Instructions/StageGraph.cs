@@ -110,7 +110,12 @@ public sealed class StageGraph
             }
         }
 
+        var platformValues = PlatformArgs.For(options.BuildPlatform, options.TargetPlatform ?? options.BuildPlatform);
         var stages = BuildStages(stageParts, scope, lex, diagnostics);
+        stages = [.. stages.Select(stage => stage with
+        {
+            Args = StageArgs(stage, options.BuildArgs, globalArgs, platformValues, lex, diagnostics),
+        })];
         if (diagnostics.Count > 0)
         {
             return new StageGraphResult(null, diagnostics);
@@ -201,6 +206,41 @@ public sealed class StageGraph
         }
 
         return stages;
+    }
+
+    private static List<StageArg> StageArgs(Stage stage, IReadOnlyDictionary<string, string> buildArgs,
+        List<GlobalArg> globals, Dictionary<string, string> platform, ShellLex lex, List<Diagnostic> diagnostics)
+    {
+        var args = new List<StageArg>();
+        var scope = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var arg in stage.Instructions.OfType<ArgInstruction>())
+        {
+            foreach (var def in arg.Args)
+            {
+                string? value;
+                if (buildArgs.TryGetValue(def.Name, out var given))
+                {
+                    value = given;
+                }
+                else if (def.Default is not null)
+                {
+                    value = Expand(lex, def.Default, scope, arg.Span, diagnostics);
+                }
+                else
+                {
+                    value = globals.LastOrDefault(g => g.Definition.Name == def.Name)?.Value ?? platform.GetValueOrDefault(def.Name);
+                }
+
+                if (value is not null)
+                {
+                    scope[def.Name] = value;
+                }
+
+                args.Add(new StageArg(def.Name, value, arg));
+            }
+        }
+
+        return args;
     }
 
     private static IEnumerable<string> StageReferences(Instruction instruction)
