@@ -17,7 +17,7 @@ public static class MountParser
     public static RunMount? Parse(string value, out string? error)
     {
         error = null;
-        if (!TrySplitCsv(value, out var fields, out var csvError))
+        if (!MountCsv.TrySplitCsv(value, out var fields, out var csvError))
         {
             error = "failed to parse csv mounts: " + csvError;
             return null;
@@ -267,80 +267,5 @@ public static class MountParser
 
         value = (uint)acc;
         return true;
-    }
-
-    /// <summary>One CSV record the way Go's encoding/csv reads it (double quotes, <c>""</c> inside quotes).</summary>
-    private static bool TrySplitCsv(string s, out List<string> fields, out string error)
-    {
-        fields = [];
-        error = "";
-        if (s.Length == 0)
-        {
-            error = "EOF";
-            return false;
-        }
-
-        var field = new StringBuilder();
-        var i = 0;
-        while (true)
-        {
-            field.Clear();
-            if (i < s.Length && s[i] == '"')
-            {
-                i++;
-                while (true)
-                {
-                    if (i >= s.Length)
-                    {
-                        error = $"record on line 1; parse error on line 2, column 0: extraneous or missing \" in quoted-field";
-                        return false;
-                    }
-
-                    if (s[i] == '"')
-                    {
-                        if (i + 1 < s.Length && s[i + 1] == '"')
-                        {
-                            field.Append('"');
-                            i += 2;
-                            continue;
-                        }
-
-                        i++;
-                        break;
-                    }
-
-                    field.Append(s[i++]);
-                }
-
-                if (i < s.Length && s[i] != ',')
-                {
-                    error = string.Create(CultureInfo.InvariantCulture,
-                        $"parse error on line 1, column {i + 1}: extraneous or missing \" in quoted-field");
-                    return false;
-                }
-            }
-            else
-            {
-                while (i < s.Length && s[i] != ',')
-                {
-                    if (s[i] == '"')
-                    {
-                        error = string.Create(CultureInfo.InvariantCulture,
-                            $"parse error on line 1, column {i + 1}: bare \" in non-quoted-field");
-                        return false;
-                    }
-
-                    field.Append(s[i++]);
-                }
-            }
-
-            fields.Add(field.ToString());
-            if (i >= s.Length)
-            {
-                return true;
-            }
-
-            i++; // the comma
-        }
     }
 }
