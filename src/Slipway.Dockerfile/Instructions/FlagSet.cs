@@ -49,7 +49,7 @@ internal sealed class FlagSet
             flagName = arg;
             if (!_known.TryGetValue(arg, out var kind))
             {
-                error = $"unknown flag: {arg}";
+                error = $"unknown flag: {arg}{Diagnostics.Suggest.Hint(arg, _known.Keys, caseSensitive: true)}";
                 return false;
             }
 

@@ -74,35 +74,12 @@ public static partial class InstructionParser
 
     private static readonly string[] Keywords =
     [
-        "ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "FROM", "HEALTHCHECK", "LABEL", "MAINTAINER",
-        "ONBUILD", "RUN", "SHELL", "STOPSIGNAL", "USER", "VOLUME", "WORKDIR",
+        "add", "arg", "cmd", "copy", "entrypoint", "env", "expose", "from", "healthcheck", "label", "maintainer",
+        "onbuild", "run", "shell", "stopsignal", "user", "volume", "workdir",
     ];
 
-    private static string UnknownInstructionMessage(string keyword)
-    {
-        var upper = keyword.ToUpperInvariant();
-        var best = Keywords.Select(k => (k, d: Levenshtein(upper, k))).MinBy(t => t.d);
-        var suggestion = best.d <= Math.Max(1, upper.Length / 3) ? $" (did you mean {best.k.ToLowerInvariant()}?)" : "";
-        return $"unknown instruction: {keyword}{suggestion}";
-    }
-
-    private static int Levenshtein(string a, string b)
-    {
-        var row = Enumerable.Range(0, b.Length + 1).ToArray();
-        for (var i = 1; i <= a.Length; i++)
-        {
-            var prev = row[0];
-            row[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-            {
-                var temp = row[j];
-                row[j] = Math.Min(Math.Min(row[j] + 1, row[j - 1] + 1), prev + (a[i - 1] == b[j - 1] ? 0 : 1));
-                prev = temp;
-            }
-        }
-
-        return row[b.Length];
-    }
+    private static string UnknownInstructionMessage(string keyword) =>
+        $"unknown instruction: {keyword}{Suggest.Hint(keyword, Keywords, caseSensitive: false)}";
 
     private static ShellCommand Command(Node node, IReadOnlyList<Heredoc> files) =>
         new(node.Args, !node.IsJson, files);

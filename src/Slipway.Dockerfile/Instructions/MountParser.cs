@@ -6,10 +6,18 @@ namespace Slipway.Dockerfile.Instructions;
 /// <summary>Parses the CSV value of <c>--mount</c> (BuildKit's parseMount and validateMount, same messages).</summary>
 public static class MountParser
 {
+    private static readonly string[] MountTypes = ["bind", "cache", "tmpfs", "secret", "ssh"];
+    private static readonly string[] SharingModes = ["shared", "private", "locked"];
+    private static readonly string[] Keys =
+    [
+        "type", "from", "source", "target", "readonly", "id", "sharing", "required", "mode", "uid", "gid", "src", "dst",
+        "ro", "rw", "readwrite", "env", "size", "destination",
+    ];
+
     public static RunMount? Parse(string value, out string? error)
     {
         error = null;
-        if (!TrySplitCsv(value, out var fields, out var csvError))
+        if (!MountCsv.TrySplitCsv(value, out var fields, out var csvError))
         {
             error = "failed to parse csv mounts: " + csvError;
             return null;
@@ -60,7 +68,7 @@ public static class MountParser
                     };
                     if (type is null)
                     {
-                        error = $"unsupported mount type \"{v}\"";
+                        error = $"unsupported mount type \"{v}\"{Diagnostics.Suggest.Hint(v, MountTypes, caseSensitive: true)}";
                         return null;
                     }
 
@@ -143,7 +151,7 @@ public static class MountParser
                     };
                     if (sharing is null)
                     {
-                        error = $"unsupported sharing value \"{v}\"";
+                        error = $"unsupported sharing value \"{v}\"{Diagnostics.Suggest.Hint(v, SharingModes, caseSensitive: true)}";
                         return null;
                     }
 
@@ -165,7 +173,7 @@ public static class MountParser
                     };
                     break;
                 default:
-                    error = $"unexpected key '{key}' in '{field}'";
+                    error = $"unexpected key '{key}' in '{field}'{Diagnostics.Suggest.Hint(key, Keys, caseSensitive: true)}";
                     return null;
             }
         }
@@ -259,80 +267,5 @@ public static class MountParser
 
         value = (uint)acc;
         return true;
-    }
-
-    /// <summary>One CSV record the way Go's encoding/csv reads it (double quotes, <c>""</c> inside quotes).</summary>
-    private static bool TrySplitCsv(string s, out List<string> fields, out string error)
-    {
-        fields = [];
-        error = "";
-        if (s.Length == 0)
-        {
-            error = "EOF";
-            return false;
-        }
-
-        var field = new StringBuilder();
-        var i = 0;
-        while (true)
-        {
-            field.Clear();
-            if (i < s.Length && s[i] == '"')
-            {
-                i++;
-                while (true)
-                {
-                    if (i >= s.Length)
-                    {
-                        error = $"record on line 1; parse error on line 2, column 0: extraneous or missing \" in quoted-field";
-                        return false;
-                    }
-
-                    if (s[i] == '"')
-                    {
-                        if (i + 1 < s.Length && s[i + 1] == '"')
-                        {
-                            field.Append('"');
-                            i += 2;
-                            continue;
-                        }
-
-                        i++;
-                        break;
-                    }
-
-                    field.Append(s[i++]);
-                }
-
-                if (i < s.Length && s[i] != ',')
-                {
-                    error = string.Create(CultureInfo.InvariantCulture,
-                        $"parse error on line 1, column {i + 1}: extraneous or missing \" in quoted-field");
-                    return false;
-                }
-            }
-            else
-            {
-                while (i < s.Length && s[i] != ',')
-                {
-                    if (s[i] == '"')
-                    {
-                        error = string.Create(CultureInfo.InvariantCulture,
-                            $"parse error on line 1, column {i + 1}: bare \" in non-quoted-field");
-                        return false;
-                    }
-
-                    field.Append(s[i++]);
-                }
-            }
-
-            fields.Add(field.ToString());
-            if (i >= s.Length)
-            {
-                return true;
-            }
-
-            i++; // the comma
-        }
     }
 }

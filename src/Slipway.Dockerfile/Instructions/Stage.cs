@@ -27,6 +27,11 @@ public sealed record Stage
     /// <summary>Images it needs besides its base: <c>COPY --from=image</c>, <c>RUN --mount=from=image</c>.</summary>
     public IReadOnlyList<string> ExternalImages { get; init; } = [];
 
+    /// <summary>The ARGs the stage declares, in order, with the value each has at the end of the stage's ARG
+    /// declarations: a <c>--build-arg</c>, else the default (expanded with the stage's earlier ARGs), else the global
+    /// ARG of that name, else the automatic platform value. ENV is not taken into account here.</summary>
+    public IReadOnlyList<StageArg> Args { get; init; } = [];
+
     /// <summary>The comment lines right above FROM (what <c>--call targets</c> shows).</summary>
     public IReadOnlyList<string> Comments => From.Node.PrevComments;
 
@@ -35,6 +40,9 @@ public sealed record Stage
 
     public bool IsExternalBase => BaseStage is null && !string.Equals(BaseName, "scratch", StringComparison.OrdinalIgnoreCase);
 }
+
+/// <summary>An ARG declared inside a stage and its value (null when unset).</summary>
+public sealed record StageArg(string Name, string? Value, ArgInstruction Instruction);
 
 /// <summary>A global ARG (declared before the first FROM) with its value after build-args and expansion.</summary>
 public sealed record GlobalArg(ArgDefinition Definition, string? Value, ArgInstruction Instruction);

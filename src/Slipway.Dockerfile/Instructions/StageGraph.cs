@@ -110,7 +110,9 @@ public sealed class StageGraph
             }
         }
 
-        var stages = BuildStages(stageParts, scope, lex, diagnostics);
+        var platformValues = PlatformArgs.For(options.BuildPlatform, options.TargetPlatform ?? options.BuildPlatform);
+        var stages = BuildStages(stageParts, scope, lex, diagnostics,
+            body => StageArgs(body, options.BuildArgs, globalArgs, platformValues, lex, diagnostics));
         if (diagnostics.Count > 0)
         {
             return new StageGraphResult(null, diagnostics);
@@ -131,7 +133,8 @@ public sealed class StageGraph
     }
 
     private static List<Stage> BuildStages(List<(FromInstruction From, List<Instruction> Body)> parts,
-        Dictionary<string, string> scope, ShellLex lex, List<Diagnostic> diagnostics)
+        Dictionary<string, string> scope, ShellLex lex, List<Diagnostic> diagnostics,
+        Func<List<Instruction>, List<StageArg>> argsOf)
     {
         var names = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < parts.Count; i++)
@@ -178,10 +181,21 @@ public sealed class StageGraph
             }
 
             var images = new List<string>();
+            var args = argsOf(body);
+            var stageScope = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var instruction in body)
             {
-                foreach (var reference in StageReferences(instruction))
+                // --from may use the ARGs declared above it in the stage (BuildKit expands it with the stage's args).
+                foreach (var arg in args.Where(a => a.Instruction == instruction && a.Value is not null))
                 {
+                    stageScope[arg.Name] = arg.Value!;
+                }
+
+                foreach (var written in StageReferences(instruction))
+                {
+                    var reference = written.Contains('$', StringComparison.Ordinal)
+                        ? Expand(lex, written, stageScope, instruction.Span, diagnostics) ?? written
+                        : written;
                     Resolve(reference, i, names, parts.Count, instruction.Span, dependencies, images, diagnostics);
                 }
             }
@@ -197,10 +211,46 @@ public sealed class StageGraph
                 Instructions = body,
                 Dependencies = [.. dependencies],
                 ExternalImages = images,
+                Args = args,
             });
         }
 
         return stages;
+    }
+
+    private static List<StageArg> StageArgs(List<Instruction> body, IReadOnlyDictionary<string, string> buildArgs,
+        List<GlobalArg> globals, Dictionary<string, string> platform, ShellLex lex, List<Diagnostic> diagnostics)
+    {
+        var args = new List<StageArg>();
+        var scope = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var arg in body.OfType<ArgInstruction>())
+        {
+            foreach (var def in arg.Args)
+            {
+                string? value;
+                if (buildArgs.TryGetValue(def.Name, out var given))
+                {
+                    value = given;
+                }
+                else if (def.Default is not null)
+                {
+                    value = Expand(lex, def.Default, scope, arg.Span, diagnostics);
+                }
+                else
+                {
+                    value = globals.LastOrDefault(g => g.Definition.Name == def.Name)?.Value ?? platform.GetValueOrDefault(def.Name);
+                }
+
+                if (value is not null)
+                {
+                    scope[def.Name] = value;
+                }
+
+                args.Add(new StageArg(def.Name, value, arg));
+            }
+        }
+
+        return args;
     }
 
     private static IEnumerable<string> StageReferences(Instruction instruction)

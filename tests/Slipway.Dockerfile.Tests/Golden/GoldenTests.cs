@@ -45,6 +45,10 @@ public class GoldenTests
                     .Append(" platform=").Append(stage.Platform ?? "-")
                     .Append(" deps=[").Append(string.Join(',', stage.Dependencies)).Append(']')
                     .Append(" images=[").Append(string.Join(',', stage.ExternalImages)).Append("]\n");
+                foreach (var arg in stage.Args)
+                {
+                    sb.Append("  arg ").Append(arg.Name).Append('=').Append(arg.Value ?? "(unset)").Append('\n');
+                }
             }
 
             sb.Append("target ").Append(g.Target.DisplayName).Append(" needs ")
