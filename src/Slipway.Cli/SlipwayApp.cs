@@ -36,7 +36,7 @@ internal static class SlipwayApp
         root.Subcommands.Add(ArchiveCommands.Import(globals, env));
         root.Subcommands.Add(ArchiveCommands.Prune(globals, env));
         root.Subcommands.Add(DockerfileCommand.Create(env));
-        root.Subcommands.Add(BuildCommand.Create(env));
+        root.Subcommands.Add(BuildCommand.Create(globals, env));
         return root;
     }
 

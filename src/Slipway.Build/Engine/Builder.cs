@@ -69,6 +69,11 @@ public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildPr
             await images.SetAsync(tag, image.ManifestDescriptor, cancellationToken).ConfigureAwait(false);
         }
 
+        if (options.Tags.Count == 0)
+        {
+            await images.KeepDanglingAsync(image.ManifestDescriptor, cancellationToken).ConfigureAwait(false);
+        }
+
         return new BuildResult(image, options.Tags);
     }
 

@@ -133,6 +133,7 @@ public sealed class ArchiveLoader(ImageStore images)
             var name = NameOf(entry, image, dockerTags);
             if (name is null)
             {
+                await images.KeepDanglingAsync(image.ManifestDescriptor, cancellationToken).ConfigureAwait(false);
                 loaded.Add($"Loaded image ID: {image.Id}");
                 continue;
             }
@@ -212,6 +213,7 @@ public sealed class ArchiveLoader(ImageStore images)
 
             if (tags.Count == 0)
             {
+                await images.KeepDanglingAsync(descriptor, cancellationToken).ConfigureAwait(false);
                 loaded.Add($"Loaded image ID: {configDigest}");
             }
         }

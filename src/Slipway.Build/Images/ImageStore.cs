@@ -76,7 +76,14 @@ public sealed class ImageStore(LocalStore store)
     {
         var (_, image) = await FindAsync(source, cancellationToken).ConfigureAwait(false);
         var reference = ParseTarget(target);
-        await Store.Refs.SetAsync(reference.ToString(), image.ManifestDescriptor, cancellationToken).ConfigureAwait(false);
+        await SetAsync(reference, image.ManifestDescriptor, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Keeps an image that has no name, as Docker keeps <c>&lt;none&gt;:&lt;none&gt;</c> images.</summary>
+    public Task KeepDanglingAsync(Descriptor manifest, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        return Store.Refs.SetAsync(NamedImage.DanglingPrefix + manifest.Digest.Value, manifest, cancellationToken);
     }
 
     /// <summary>Removes a name (or, given an id, every name of that image unless several name it and
@@ -107,7 +114,10 @@ public sealed class ImageStore(LocalStore store)
         foreach (var n in toRemove)
         {
             await Store.Refs.DeleteAsync(n, cancellationToken).ConfigureAwait(false);
-            lines.Add($"Untagged: {ImageReference.Parse(n).FamiliarString}");
+            if (!n.StartsWith(NamedImage.DanglingPrefix, StringComparison.Ordinal))
+            {
+                lines.Add($"Untagged: {ImageReference.Parse(n).FamiliarString}");
+            }
         }
 
         var stillNamed = Store.Refs.List().Values.Any(d => d.Digest == image.ManifestDescriptor.Digest);
@@ -120,10 +130,13 @@ public sealed class ImageStore(LocalStore store)
     }
 
     /// <summary>Points a name at an image, replacing what the name pointed at before.</summary>
-    public Task SetAsync(ImageReference reference, Descriptor manifest, CancellationToken cancellationToken = default)
+    public async Task SetAsync(ImageReference reference, Descriptor manifest, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(reference);
-        return Store.Refs.SetAsync(reference.ToString(), manifest, cancellationToken);
+        ArgumentNullException.ThrowIfNull(manifest);
+        await Store.Refs.SetAsync(reference.ToString(), manifest, cancellationToken).ConfigureAwait(false);
+        // A name replaces the placeholder that kept the image while it had none.
+        await Store.Refs.DeleteAsync(NamedImage.DanglingPrefix + manifest.Digest.Value, cancellationToken).ConfigureAwait(false);
     }
 
     public static ImageReference ParseTarget(string target)

@@ -90,6 +90,10 @@ public sealed class RootfsImporter(ImageStore images)
         {
             await images.SetAsync(name, manifestDescriptor, cancellationToken).ConfigureAwait(false);
         }
+        else
+        {
+            await images.KeepDanglingAsync(manifestDescriptor, cancellationToken).ConfigureAwait(false);
+        }
 
         return new StoredImage(manifestDescriptor, manifest, config);
     }

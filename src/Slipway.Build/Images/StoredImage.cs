@@ -15,7 +15,13 @@ public sealed record StoredImage(Descriptor ManifestDescriptor, ImageManifest Ma
 /// <summary>A name in the store and the image it points at.</summary>
 public sealed record NamedImage(string Name, StoredImage Image)
 {
-    public ImageReference Reference => ImageReference.Parse(Name);
+    /// <summary>The prefix of the ref that keeps an unnamed image (<c>&lt;none&gt;:&lt;none&gt;</c>) alive.</summary>
+    public const string DanglingPrefix = "<none>@";
+
+    public bool IsDangling => Name.StartsWith(DanglingPrefix, StringComparison.Ordinal);
+
+    /// <summary>The name as a reference; null for a dangling image.</summary>
+    public ImageReference? Reference => IsDangling ? null : ImageReference.Parse(Name);
 }
 
 /// <summary>A user mistake or a missing image: the message is for the user, as Docker would word it.</summary>

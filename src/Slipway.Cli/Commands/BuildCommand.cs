@@ -10,8 +10,9 @@ namespace Slipway.Cli.Commands;
 /// what <c>docker buildx build --call</c> answers, without building. The logic lives in Slipway.Dockerfile.</summary>
 internal static class BuildCommand
 {
-    public static Command Create(ICliEnvironment env)
+    public static Command Create(GlobalOptions globals, ICliEnvironment env)
     {
+        var run = new BuildRunOptions();
         var context = new Argument<string>("CONTEXT") { Description = "The build context directory" };
         var file = new Option<string?>("--file", "-f") { Description = "The Dockerfile (default: CONTEXT/Dockerfile)", HelpName = "FILE" };
         var target = new Option<string?>("--target") { Description = "The stage to build (default: the last one)", HelpName = "STAGE" };
@@ -21,21 +22,21 @@ internal static class BuildCommand
         var format = new Option<string>("--format") { Description = "Output format for --call: text or json", DefaultValueFactory = _ => "text", HelpName = "text|json" };
         format.AcceptOnlyFromAmong("text", "json");
 
-        var command = new Command("build", "Build an image from a Dockerfile (for now: --call outline|targets)");
+        var command = new Command("build", "Build an image from a Dockerfile");
         command.Arguments.Add(context);
         command.Options.Add(file);
         command.Options.Add(target);
         command.Options.Add(buildArgs);
         command.Options.Add(call);
         command.Options.Add(format);
-        command.SetAction(parse =>
+        foreach (var option in run.All)
+        {
+            command.Options.Add(option);
+        }
+
+        command.SetAction(async (parse, ct) =>
         {
             var what = parse.GetValue(call);
-            if (what is null)
-            {
-                env.Error.WriteLine("error: building images is not available yet; use --call outline or --call targets");
-                return 1;
-            }
 
             var path = parse.GetValue(file) ?? Path.Join(parse.GetValue(context), "Dockerfile");
             string text;
@@ -61,6 +62,15 @@ internal static class BuildCommand
                 {
                     args[kv] = fromEnv;
                 }
+            }
+
+            if (what is null)
+            {
+                var contextDir = parse.GetValue(context)!;
+                var dockerfilePath = parse.GetValue(file) is null ? Path.Join(contextDir, "Dockerfile") : path;
+                return await CommandContext.RunAsync(globals, env, parse,
+                    (ctx, token) => BuildRun.RunAsync(ctx, run, contextDir, dockerfilePath, text, parse.GetValue(target), args, token), ct)
+                    .ConfigureAwait(false);
             }
 
             var document = DockerfileDocument.Parse(text, Path.GetFileName(path));

@@ -66,7 +66,8 @@ internal static class ImageCommands
                 var (_, image) = await ctx.Images.FindAsync(name, token).ConfigureAwait(false);
                 var names = (await ctx.Images.ListAsync(token).ConfigureAwait(false))
                     .Where(n => n.Image.ManifestDescriptor.Digest == image.ManifestDescriptor.Digest)
-                    .Select(n => n.Reference)
+                    .Where(n => n.Reference is not null)
+                    .Select(n => n.Reference!)
                     .ToList();
                 var configBytes = await ctx.Store.Blobs.ReadAllBytesAsync(image.Id, token).ConfigureAwait(false);
                 documents.Add(InspectDocument(image, names, configBytes));

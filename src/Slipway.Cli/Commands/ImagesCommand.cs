@@ -93,9 +93,9 @@ internal static class ImagesCommand
             var created = named.Image.Config.Created;
             return new Row(new Dictionary<string, string>(StringComparer.Ordinal)
             {
-                ["Repository"] = reference.FamiliarName,
-                ["Tag"] = reference.Tag ?? "<none>",
-                ["Digest"] = reference.Digest?.Value ?? named.Image.ManifestDescriptor.Digest.Value,
+                ["Repository"] = reference?.FamiliarName ?? "<none>",
+                ["Tag"] = reference?.Tag ?? "<none>",
+                ["Digest"] = reference?.Digest?.Value ?? named.Image.ManifestDescriptor.Digest.Value,
                 ["ID"] = noTrunc ? named.Image.Id.Value : named.Image.Id.ShortHex,
                 ["CreatedSince"] = Units.Ago(created, now),
                 ["CreatedAt"] = created?.ToString("yyyy-MM-dd HH:mm:ss zzz", System.Globalization.CultureInfo.InvariantCulture) ?? "",

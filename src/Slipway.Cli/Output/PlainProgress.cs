@@ -1,0 +1,88 @@
+using System.Globalization;
+using Slipway.Build.Engine;
+using Slipway.Solver;
+
+namespace Slipway.Cli.Output;
+
+/// <summary><c>--progress=plain</c> as BuildKit prints it: <c>#N [stage i/n] INSTR</c>, the step's output lines
+/// with their time, then <c>#N DONE 0.3s</c>, <c>#N CACHED</c> or <c>#N ERROR</c>.</summary>
+internal sealed class PlainProgress(TextWriter output, bool quiet) : IBuildProgress
+{
+    private readonly Dictionary<Vertex, (int Number, DateTimeOffset Started)> _numbers = [];
+    private readonly Lock _gate = new();
+    private int _next;
+
+    private int NumberOf(Vertex vertex)
+    {
+        if (!_numbers.TryGetValue(vertex, out var entry))
+        {
+            entry = (++_next, DateTimeOffset.UtcNow);
+            _numbers[vertex] = entry;
+        }
+
+        return entry.Number;
+    }
+
+    public void OnEvent(SolveEvent solveEvent)
+    {
+        ArgumentNullException.ThrowIfNull(solveEvent);
+        if (quiet)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            var seen = _numbers.ContainsKey(solveEvent.Vertex);
+            var n = NumberOf(solveEvent.Vertex);
+            if (!seen)
+            {
+                output.WriteLine($"#{n} {solveEvent.Vertex.Name}");
+            }
+
+            var seconds = solveEvent.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture);
+            switch (solveEvent.State)
+            {
+                case VertexState.Cached:
+                    output.WriteLine($"#{n} CACHED");
+                    output.WriteLine();
+                    break;
+                case VertexState.Completed:
+                    output.WriteLine($"#{n} DONE {seconds}s");
+                    output.WriteLine();
+                    break;
+                case VertexState.Failed:
+                    output.WriteLine($"#{n} ERROR: {solveEvent.Error}");
+                    output.WriteLine();
+                    break;
+                case VertexState.Canceled:
+                    output.WriteLine($"#{n} CANCELED");
+                    output.WriteLine();
+                    break;
+            }
+        }
+    }
+
+    public void OnOutput(StepVertex vertex, string line)
+    {
+        if (quiet)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            var n = NumberOf(vertex);
+            var elapsed = (DateTimeOffset.UtcNow - _numbers[vertex].Started).TotalSeconds.ToString("0.000", CultureInfo.InvariantCulture);
+            output.WriteLine($"#{n} {elapsed} {line}");
+        }
+    }
+
+    public void OnWarning(string message)
+    {
+        lock (_gate)
+        {
+            output.WriteLine($"WARNING: {message}");
+        }
+    }
+}
