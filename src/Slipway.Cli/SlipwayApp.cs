@@ -35,6 +35,8 @@ internal static class SlipwayApp
         root.Subcommands.Add(ArchiveCommands.Load(globals, env));
         root.Subcommands.Add(ArchiveCommands.Import(globals, env));
         root.Subcommands.Add(ArchiveCommands.Prune(globals, env));
+        root.Subcommands.Add(DockerfileCommand.Create(env));
+        root.Subcommands.Add(BuildCommand.Create(env));
         return root;
     }
 

@@ -1,0 +1,90 @@
+using System.CommandLine;
+using Slipway.Dockerfile;
+using Slipway.Dockerfile.Diagnostics;
+using Slipway.Dockerfile.Instructions;
+using Slipway.Dockerfile.Outline;
+
+namespace Slipway.Cli.Commands;
+
+/// <summary><c>slipway build --call outline|targets [--format json] [-f FILE] [--target T] [--build-arg K=V] CONTEXT</c>:
+/// what <c>docker buildx build --call</c> answers, without building. The logic lives in Slipway.Dockerfile.</summary>
+internal static class BuildCommand
+{
+    public static Command Create(ICliEnvironment env)
+    {
+        var context = new Argument<string>("CONTEXT") { Description = "The build context directory" };
+        var file = new Option<string?>("--file", "-f") { Description = "The Dockerfile (default: CONTEXT/Dockerfile)", HelpName = "FILE" };
+        var target = new Option<string?>("--target") { Description = "The stage to build (default: the last one)", HelpName = "STAGE" };
+        var buildArgs = new Option<string[]>("--build-arg") { Description = "Set a build ARG (KEY=VALUE, or KEY to take it from the environment)", HelpName = "KEY=VALUE" };
+        var call = new Option<string?>("--call") { Description = "Answer a question instead of building: outline or targets", HelpName = "outline|targets" };
+        call.AcceptOnlyFromAmong("outline", "targets");
+        var format = new Option<string>("--format") { Description = "Output format for --call: text or json", DefaultValueFactory = _ => "text", HelpName = "text|json" };
+        format.AcceptOnlyFromAmong("text", "json");
+
+        var command = new Command("build", "Build an image from a Dockerfile (for now: --call outline|targets)");
+        command.Arguments.Add(context);
+        command.Options.Add(file);
+        command.Options.Add(target);
+        command.Options.Add(buildArgs);
+        command.Options.Add(call);
+        command.Options.Add(format);
+        command.SetAction(parse =>
+        {
+            var what = parse.GetValue(call);
+            if (what is null)
+            {
+                env.Error.WriteLine("error: building images is not available yet; use --call outline or --call targets");
+                return 1;
+            }
+
+            var path = parse.GetValue(file) ?? Path.Join(parse.GetValue(context), "Dockerfile");
+            string text;
+            try
+            {
+                text = File.ReadAllText(path);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                env.Error.WriteLine($"error: cannot read {path}: {e.Message}");
+                return 1;
+            }
+
+            var args = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var kv in parse.GetValue(buildArgs) ?? [])
+            {
+                var eq = kv.IndexOf('=', StringComparison.Ordinal);
+                if (eq >= 0)
+                {
+                    args[kv[..eq]] = kv[(eq + 1)..];
+                }
+                else if (env.GetVariable(kv) is { } fromEnv)
+                {
+                    args[kv] = fromEnv;
+                }
+            }
+
+            var document = DockerfileDocument.Parse(text, Path.GetFileName(path));
+            var graph = document.BuildGraph(new StageGraphOptions { Target = parse.GetValue(target), BuildArgs = args });
+            if (!graph.Succeeded)
+            {
+                env.Error.Write(DiagnosticFormatter.FormatAll(graph.Diagnostics, document.Syntax.SourceLines));
+                return 1;
+            }
+
+            var json = parse.GetValue(format) == "json";
+            if (what == "targets")
+            {
+                var targets = BuildOutline.Targets(graph.Graph!);
+                env.Out.Write(json ? OutlineFormatter.ToJson(targets) + "\n" : OutlineFormatter.Text(targets));
+            }
+            else
+            {
+                var outline = BuildOutline.For(graph.Graph!, args, document.Syntax.EscapeToken);
+                env.Out.Write(json ? OutlineFormatter.ToJson(outline) + "\n" : OutlineFormatter.Text(outline));
+            }
+
+            return 0;
+        });
+        return command;
+    }
+}
