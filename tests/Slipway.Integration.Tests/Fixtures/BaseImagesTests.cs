@@ -61,7 +61,9 @@ public class BaseImagesTests
         var (_, layout) = await RequireImageAsync(name, "skopeo");
         var token = TestContext.Current.CancellationToken;
 
-        Assert.Equal("""{"imageLayoutVersion":"1.0.0"}""", await File.ReadAllTextAsync(Path.Join(layout, "oci-layout"), token));
+        var marker = await File.ReadAllTextAsync(Path.Join(layout, "oci-layout"), token);
+
+        Assert.Equal("""{"imageLayoutVersion":"1.0.0"}""", marker);
         foreach (var blob in Directory.EnumerateFiles(Path.Join(layout, "blobs", "sha256")))
         {
             await using var stream = File.OpenRead(blob);
@@ -127,7 +129,8 @@ public class BaseImagesTests
         using var cache = new TempDirectory();
         var leftover = Path.Join(cache.Path, ".tmp-busybox", "layout");
         Directory.CreateDirectory(leftover);
-        await File.WriteAllTextAsync(Path.Join(leftover, "index.json"), "{ half-written", TestContext.Current.CancellationToken);
+        await File.WriteAllTextAsync(
+            Path.Join(leftover, "index.json"), "{ half-written", TestContext.Current.CancellationToken);
 
         var run = await BaseImages.RunAsync(
             ["busybox"], new Dictionary<string, string> { ["SLIPWAY_FIXTURES"] = cache.Path },
