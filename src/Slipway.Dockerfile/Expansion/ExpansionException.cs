@@ -1,3 +1,5 @@
+using Slipway.Dockerfile.Syntax;
+
 namespace Slipway.Dockerfile.Expansion;
 
 /// <summary>A word that cannot be expanded: a syntax error, an unsupported modifier or a <c>${v:?msg}</c> that

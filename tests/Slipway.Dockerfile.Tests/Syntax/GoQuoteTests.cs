@@ -1,6 +1,6 @@
-using Slipway.Dockerfile.Expansion;
+using Slipway.Dockerfile.Syntax;
 
-namespace Slipway.Dockerfile.Tests.Expansion;
+namespace Slipway.Dockerfile.Tests.Syntax;
 
 public sealed class GoQuoteTests
 {
