@@ -41,22 +41,5 @@ public class SchemaConformanceTests
         Assert.Empty(schema.Validate(schemaFile, document.RootElement));
     }
 
-    private static string RequireSchemaFolder()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Join(dir.FullName, "Slipway.slnx")))
-        {
-            dir = dir.Parent;
-        }
-
-        var folder = dir?.Parent is null ? null : Path.Join(dir.Parent.FullName, "shared", "conformance", "oci", "schema");
-        // Worktrees live beside the main checkout, so look one level further up as well.
-        if (folder is not null && !Directory.Exists(folder) && dir!.Parent!.Parent is { } grand)
-        {
-            folder = Path.Join(grand.FullName, "shared", "conformance", "oci", "schema");
-        }
-
-        Capability.Require(folder is not null && Directory.Exists(folder), "needs ../shared/conformance/oci/schema beside the repository");
-        return folder!;
-    }
+    private static string RequireSchemaFolder() => Conformance.Require("oci/schema");
 }

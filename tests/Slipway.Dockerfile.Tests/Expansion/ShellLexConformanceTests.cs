@@ -18,7 +18,7 @@ public sealed class ShellLexConformanceTests
     [Fact]
     public void Every_all_platform_and_unix_row_of_envVarTest_expands_as_BuildKit_does()
     {
-        var path = ConformanceFolder.Require("shell/envVarTest");
+        var path = Slipway.Testing.Conformance.Require("shell/envVarTest");
         var lex = new ShellLex();
         var failures = new List<string>();
         var run = 0;
@@ -70,7 +70,7 @@ public sealed class ShellLexConformanceTests
     [Fact]
     public void Every_row_of_wordsTest_splits_into_the_words_BuildKit_gives()
     {
-        var path = ConformanceFolder.Require("shell/wordsTest");
+        var path = Slipway.Testing.Conformance.Require("shell/wordsTest");
         var lex = new ShellLex();
         var environment = new Dictionary<string, string>(StringComparer.Ordinal);
         var failures = new List<string>();
@@ -112,7 +112,7 @@ public sealed class ShellLexConformanceTests
     [Fact]
     public void Every_case_of_lex_extra_gives_BuildKits_result_and_variable_sets()
     {
-        var path = ConformanceFolder.Require("shell/lex_extra.json");
+        var path = Slipway.Testing.Conformance.Require("shell/lex_extra.json");
         using var document = JsonDocument.Parse(File.ReadAllText(path));
         var failures = new List<string>();
         var run = 0;
