@@ -24,6 +24,10 @@ public sealed class BuildCommandTests : IDisposable
         Assert.Equal("""
             TARGET:      final
 
+            STAGE   BASE
+            build   alpine:2.0
+            final   scratch
+
             BUILD ARG   VALUE   DESCRIPTION
             VERSION     2.0     the release to package
 

@@ -9,9 +9,13 @@ public sealed record OutlineSecret(string Name, bool Required, int Line);
 
 public sealed record OutlineTarget(string Name, string Description, bool IsDefault, string Base, int Line);
 
-/// <summary>What <c>--call outline</c> shows: the target, the build ARGs it uses (with their values and the
-/// descriptions from <c># NAME description</c> comments), and the secrets and ssh sockets its RUN mounts need.</summary>
-public sealed record BuildOutline(string Target, string Description, IReadOnlyList<OutlineArg> Args,
+/// <summary>A stage the target needs: its name (or index), what it starts from, and where.</summary>
+public sealed record OutlineStage(string Name, int Index, string Base, int Line);
+
+/// <summary>What <c>--call outline</c> shows: the target, the stages it needs (dependencies first) with their bases,
+/// the build ARGs it uses (with their values and the descriptions from <c># NAME description</c> comments), and
+/// the secrets and ssh sockets its RUN mounts need.</summary>
+public sealed record BuildOutline(string Target, string Description, IReadOnlyList<OutlineStage> Stages, IReadOnlyList<OutlineArg> Args,
     IReadOnlyList<OutlineSecret> Secrets, IReadOnlyList<OutlineSecret> Ssh)
 {
     /// <summary>Works out the outline of the graph's target, as BuildKit's outline subrequest does.</summary>
@@ -82,7 +86,8 @@ public sealed record BuildOutline(string Target, string Description, IReadOnlyLi
         }
 
         var target = graph.Target;
-        return new BuildOutline(target.Name ?? "", Comment(target.Comments, target.Name),
+        var stages = graph.Required.Select(s => new OutlineStage(s.DisplayName, s.Index, s.BaseName, s.From.Span.StartLine)).ToList();
+        return new BuildOutline(target.Name ?? "", Comment(target.Comments, target.Name), stages,
             [.. args.Values.OrderBy(a => a.Line)], [.. secrets.Values.OrderBy(s => s.Line)], [.. ssh.Values.OrderBy(s => s.Line)]);
     }
 

@@ -29,6 +29,12 @@ public static class OutlineFormatter
             sb.Append("DESCRIPTION: ").Append(outline.Description).Append('\n');
         }
 
+        if (outline.Stages.Count > 0)
+        {
+            Separate(sb);
+            Table(sb, ["STAGE", "BASE"], outline.Stages.Select(s => new[] { s.Name, s.Base }));
+        }
+
         if (outline.Args.Count > 0)
         {
             Separate(sb);

@@ -63,4 +63,28 @@ public class BuildOutlineTests
         Assert.Equal("TARGET              DESCRIPTION\nbuild               compiles the binary\nunused\nrelease (default)   is the small image that ships\n",
             OutlineFormatter.Text(targets));
     }
+
+    [Fact]
+    public void The_outline_names_the_stages_the_target_needs_and_their_bases()
+    {
+        var outline = BuildOutline.For(Graph(), new Dictionary<string, string>());
+        Assert.Equal(["build golang:1.22", "release alpine"], outline.Stages.Select(s => $"{s.Name} {s.Base}"));
+    }
+
+    [Theory]
+    [InlineData("test-stage/Dockerfile", null, "base build production")]
+    [InlineData("test-stage/Dockerfile", "test", "base test")]
+    [InlineData("go-web/Dockerfile", null, "builder 1")]
+    [InlineData("go-web/Dockerfile", "builder", "builder")]
+    [InlineData("go-web/Dockerfile.healthcheck", null, "builder healthcheck 2")]
+    [InlineData("node-ts/Dockerfile", null, "build deps runtime")]
+    [InlineData("c-static/Dockerfile", null, "build 1")]
+    public void The_outline_of_each_example_lists_exactly_the_stages_its_target_needs(string file, string? target, string stages)
+    {
+        var path = Path.Join(Slipway.Testing.Conformance.RepositoryRoot(), "examples", file);
+        var result = DockerfileDocument.Parse(File.ReadAllText(path)).BuildGraph(new StageGraphOptions { Target = target });
+        Assert.True(result.Succeeded);
+        var outline = BuildOutline.For(result.Graph!, new Dictionary<string, string>());
+        Assert.Equal(stages, string.Join(' ', outline.Stages.Select(s => s.Name)));
+    }
 }
