@@ -33,6 +33,10 @@ public sealed record BuildOptions
 
     public DateTimeOffset? SourceDateEpoch { get; init; }
 
+    /// <summary><c>--secret</c> values by id. They reach only the RUN steps that mount them, on tmpfs, and never a
+    /// layer, the config, the history, a cache key or a log.</summary>
+    public IReadOnlyDictionary<string, byte[]> Secrets { get; init; } = new Dictionary<string, byte[]>();
+
     internal PatternMatcher? Ignore { get; init; }
 }
 

@@ -118,8 +118,17 @@ public sealed class Workspace : IDisposable
 
     public string Bundle => Path.Join(Dir, "bundle");
 
+    /// <summary>Other mounts made under <see cref="Dir"/> for this step (tmpfs for secrets, overlays for writable
+    /// bind mounts); unmounted, last first, before the directory is removed.</summary>
+    public List<string> ExtraMounts { get; } = [];
+
     public void Dispose()
     {
+        for (var i = ExtraMounts.Count - 1; i >= 0; i--)
+        {
+            OverlayMount.Unmount(ExtraMounts[i]);
+        }
+
         OverlayMount.Unmount(Merged);
         if (Directory.Exists(Dir))
         {

@@ -17,11 +17,6 @@ public sealed partial class StepExecutor
     private async Task<StepState> RunAsync(StepVertex step, RunInstruction run, IReadOnlyList<StepState> inputs, CancellationToken cancellationToken)
     {
         var state = inputs[0];
-        if (run.Mounts.Count > 0)
-        {
-            throw new BuildException($"{run.Span.File}:{run.Span.StartLine}: RUN --mount is not supported yet");
-        }
-
         var args = CommandArgs(run.Command, state);
         using var workspace = _snapshots.CreateWorkspace();
         var tail = new Queue<string>();
@@ -31,12 +26,13 @@ public sealed partial class StepExecutor
             var rootfs = mounted.Path;
             var identity = Users.Resolve(state.Container.User, rootfs);
             var workingDir = string.IsNullOrEmpty(state.Container.WorkingDir) ? "/" : state.Container.WorkingDir;
-            var stubs = MountStubs(rootfs);
+            var mounts = await PrepareMountsAsync(run, state, inputs, workspace, workingDir, cancellationToken).ConfigureAwait(false);
+            var stubs = MountStubs(rootfs, ["/proc", "/dev", "/sys", "/etc/resolv.conf", "/etc/hosts", .. mounts.Targets]);
             File.WriteAllText(Path.Join(workspace.Bundle, "hosts"), "127.0.0.1\tlocalhost buildkitsandbox\n::1\tlocalhost ip6-localhost ip6-loopback\n");
             var spec = SpecBuilder.Build(new StepProcess
             {
                 Args = args,
-                Env = [.. state.Env, .. ArgEnv(state)],
+                Env = [.. state.Env, .. ArgEnv(state), .. mounts.Env],
                 WorkingDir = workingDir,
                 Uid = identity.Uid,
                 Gid = identity.Gid,
@@ -51,6 +47,7 @@ public sealed partial class StepExecutor
             [
                 new MountSpec { Destination = "/etc/resolv.conf", Type = "bind", Source = "/etc/resolv.conf", Options = ["rbind", "ro"] },
                 new MountSpec { Destination = "/etc/hosts", Type = "bind", Source = Path.Join(workspace.Bundle, "hosts"), Options = ["rbind", "ro"] },
+                .. mounts.Mounts,
             ]);
             await OciRuntime.WriteSpecAsync(workspace.Bundle, spec, cancellationToken).ConfigureAwait(false);
             var runtime = new OciRuntime(options.RuntimePath, Path.Join(store.Layout.Root, "runtime", Path.GetFileName(options.RuntimePath)));
@@ -82,38 +79,65 @@ public sealed partial class StepExecutor
         return await CommitAsync(state, workspace, createdBy, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Paths runc creates in the rootfs when they are missing (mount points): they are removed from the
-    /// upper dir afterwards so that no mount stub reaches the layer.</summary>
-    private static List<string> MountStubs(string rootfs)
+    /// <summary>The top-most missing component of each mount target: runc creates these in the rootfs as mount
+    /// points, and they are pruned from the upper dir afterwards so that no mount stub reaches the layer.</summary>
+    private static List<string> MountStubs(string rootfs, IEnumerable<string> targets)
     {
         var stubs = new List<string>();
-        foreach (var path in (string[])["proc", "dev", "sys", "etc/resolv.conf", "etc/hosts", "etc"])
+        foreach (var target in targets)
         {
-            if (LayerNative.LStat(Path.Join(rootfs, path)) is null)
+            var path = "";
+            foreach (var component in RootResolver.Clean(target))
             {
-                stubs.Add(path);
+                path = path.Length == 0 ? component : path + "/" + component;
+                if (LayerNative.LStat(Path.Join(rootfs, path)) is null)
+                {
+                    if (!stubs.Contains(path))
+                    {
+                        stubs.Add(path);
+                    }
+
+                    break;
+                }
             }
         }
 
         return stubs;
     }
 
+    /// <summary>Removes what runc made for mount points: empty files and directories holding nothing else.</summary>
     private static void RemoveStubs(string upper, List<string> stubs)
     {
         foreach (var stub in stubs)
         {
-            var path = Path.Join(upper, stub);
-            if (LayerNative.LStat(path) is { } s)
-            {
-                if (s.IsDirectory && !Directory.EnumerateFileSystemEntries(path).Any())
+            PruneEmpty(Path.Join(upper, stub));
+        }
+    }
+
+    private static bool PruneEmpty(string path)
+    {
+        switch (LayerNative.LStat(path))
+        {
+            case { IsDirectory: true }:
+                var empty = true;
+                foreach (var child in Directory.EnumerateFileSystemEntries(path).ToList())
+                {
+                    empty &= PruneEmpty(child);
+                }
+
+                if (empty)
                 {
                     Directory.Delete(path);
                 }
-                else if (s.IsRegular && s.Size == 0)
-                {
-                    File.Delete(path);
-                }
-            }
+
+                return empty;
+            case { IsRegular: true, Size: 0 }:
+                File.Delete(path);
+                return true;
+            case null:
+                return true;
+            default:
+                return false;
         }
     }
 

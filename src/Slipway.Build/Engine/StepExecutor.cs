@@ -41,10 +41,18 @@ public sealed partial class StepExecutor(
                 }
 
                 break;
-            case RunInstruction:
+            case RunInstruction run:
                 foreach (var env in ArgEnv(state))
                 {
                     text.Append('\n').Append(env);
+                }
+
+                // What a bind mount shows from the context is content the step reads (secrets are not: their
+                // values never enter a key).
+                foreach (var mount in run.Mounts.Where(m => m.Type == MountType.Bind && m.From is null))
+                {
+                    var context = new CopySource(options.ContextDir, options.Ignore);
+                    text.Append('\n').Append(FileCopier.HashSources(context, context.Expand(Expand(mount.Source ?? "/", state))).Value);
                 }
 
                 break;

@@ -24,7 +24,13 @@ internal sealed class BuildRunOptions
 
     public Option<string?> Platform { get; } = new("--platform") { Description = "Set target platform for build" };
 
-    public IEnumerable<Option> All => [Tags, NoCache, Progress, Quiet, IidFile, Runtime, Platform];
+    public Option<string[]> Secrets { get; } = new("--secret")
+    {
+        Description = "Secret to expose to the build (format: id=mysecret[,src=/local/secret] or id=mysecret,env=VAR)",
+        HelpName = "id=ID,src=FILE|env=VAR",
+    };
+
+    public IEnumerable<Option> All => [Tags, NoCache, Progress, Quiet, IidFile, Runtime, Platform, Secrets];
 }
 
 internal static class BuildRun
@@ -49,6 +55,18 @@ internal static class BuildRun
         }
 
         var tags = (parse.GetValue(o.Tags) ?? []).Select(ImageStore.ParseTarget).ToList();
+        var secrets = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        foreach (var spec in parse.GetValue(o.Secrets) ?? [])
+        {
+            if (!TryReadSecret(ctx.Env, spec, out var id, out var value, out var secretError))
+            {
+                ctx.Env.Error.WriteLine($"ERROR: {secretError}");
+                return 1;
+            }
+
+            secrets[id] = value;
+        }
+
         var quiet = parse.GetValue(o.Quiet) || parse.GetValue(o.Progress) == "quiet";
         var progress = new PlainProgress(ctx.Env.Error, quiet);
         var epoch = ctx.Env.GetVariable("SOURCE_DATE_EPOCH") is { } e && long.TryParse(e, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
@@ -67,6 +85,7 @@ internal static class BuildRun
             Platform = platform,
             RuntimePath = runtime.Path,
             SourceDateEpoch = epoch,
+            Secrets = secrets,
         };
         try
         {
@@ -97,5 +116,66 @@ internal static class BuildRun
             ctx.Env.Error.WriteLine($"ERROR: {ex.Message}");
             return 1;
         }
+    }
+
+    /// <summary>Reads one <c>--secret</c> as buildx does: <c>src=</c>/<c>source=</c> a file, <c>env=</c> a variable,
+    /// or neither: the variable named like the id. Errors never contain the value.</summary>
+    internal static bool TryReadSecret(ICliEnvironment env, string spec, out string id, out byte[] value, out string? error)
+    {
+        id = "";
+        value = [];
+        error = null;
+        string? src = null, fromEnv = null, type = null;
+        foreach (var field in spec.Split(','))
+        {
+            var eq = field.IndexOf('=', StringComparison.Ordinal);
+            var (key, val) = eq < 0 ? (field, "") : (field[..eq].Trim().ToLowerInvariant(), field[(eq + 1)..]);
+            switch (key)
+            {
+                case "id": id = val; break;
+                case "src" or "source": src = val; break;
+                case "env": fromEnv = val; break;
+                case "type": type = val; break;
+                default:
+                    error = $"invalid --secret field \"{key}\" (expected id, src, env or type)";
+                    return false;
+            }
+        }
+
+        if (id.Length == 0)
+        {
+            error = "--secret needs id=";
+            return false;
+        }
+
+        if (type == "env" || (src is null && fromEnv is null))
+        {
+            fromEnv ??= src ?? id;
+            src = null;
+        }
+
+        if (src is not null)
+        {
+            try
+            {
+                value = File.ReadAllBytes(src);
+                return true;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                error = $"failed to read secret {id} from {src}: {ex.Message}";
+                return false;
+            }
+        }
+
+        var variable = env.GetVariable(fromEnv!);
+        if (variable is null)
+        {
+            error = $"secret {id}: environment variable {fromEnv} is not set";
+            return false;
+        }
+
+        value = System.Text.Encoding.UTF8.GetBytes(variable);
+        return true;
     }
 }

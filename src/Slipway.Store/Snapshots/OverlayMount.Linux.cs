@@ -62,6 +62,13 @@ public static partial class OverlayMount
         MountWithFsConfig(lowerDirs, upperDir, workDir, target);
     }
 
+    /// <summary>A fresh tmpfs (never on disk), e.g. for secrets that must not outlive one step.</summary>
+    public static void MountTmpfs(string target, long? sizeBytes = null, string mode = "0700")
+    {
+        var options = $"mode={mode}" + (sizeBytes is { } size ? $",size={size}" : "");
+        Check(MountSyscall("tmpfs", target, "tmpfs", MsNosuid | MsNodev, options), "tmpfs mount", target);
+    }
+
     public static void Unmount(string target)
     {
         if (Umount2(target, MntDetach) != 0)
@@ -76,6 +83,8 @@ public static partial class OverlayMount
     }
 
     private const ulong MsRdonly = 1;
+    private const ulong MsNosuid = 2;
+    private const ulong MsNodev = 4;
     private const ulong MsRemount = 32;
     private const ulong MsBind = 4096;
 

@@ -1,0 +1,201 @@
+using System.Security.Cryptography;
+using System.Text;
+using Slipway.Build.Context;
+using Slipway.Dockerfile.Instructions;
+using Slipway.Runtime.Spec;
+using Slipway.Store.Layers;
+using Slipway.Store.Snapshots;
+
+namespace Slipway.Build.Engine;
+
+public sealed partial class StepExecutor
+{
+    /// <summary>What a RUN's <c>--mount</c>s add to its container: mounts, environment (secret <c>env=</c>), and the
+    /// targets that did not exist in the rootfs (removed from the layer afterwards, so no mount stub remains).</summary>
+    private sealed record PreparedMounts(List<MountSpec> Mounts, List<string> Env, List<string> Targets);
+
+    private async Task<PreparedMounts> PrepareMountsAsync(RunInstruction run, StepState state, IReadOnlyList<StepState> inputs,
+        Workspace workspace, string workingDir, CancellationToken cancellationToken)
+    {
+        var result = new PreparedMounts([], [], []);
+        // The planner adds one input per mount from a stage, after the previous step, in mount order.
+        var stageInput = 1;
+        foreach (var mount in run.Mounts)
+        {
+            var target = mount.Target is null ? null : Absolute(Expand(mount.Target, state), workingDir);
+            switch (mount.Type)
+            {
+                case MountType.Tmpfs:
+                    result.Mounts.Add(new MountSpec
+                    {
+                        Destination = Require(target, mount), Type = "tmpfs", Source = "tmpfs",
+                        Options = ["nosuid", "nodev", .. mount.SizeLimit is { } size ? (string[])[$"size={size}"] : []],
+                    });
+                    result.Targets.Add(target!);
+                    break;
+                case MountType.Cache:
+                    result.Mounts.Add(new MountSpec { Destination = Require(target, mount), Type = "bind", Source = CacheDir(mount, target!), Options = ["rbind", mount.ReadOnly ? "ro" : "rw"] });
+                    result.Targets.Add(target!);
+                    break;
+                case MountType.Secret:
+                    AddSecret(mount, target, workspace, result);
+                    break;
+                case MountType.Bind:
+                    var from = mount.From;
+                    StepState? stage = null;
+                    if (from is not null && graph.Find(from) is not null)
+                    {
+                        stage = inputs[stageInput++];
+                    }
+
+                    var source = await BindSourceAsync(mount, from, stage, state, workspace, cancellationToken).ConfigureAwait(false);
+                    result.Mounts.Add(new MountSpec { Destination = Require(target, mount), Type = "bind", Source = source, Options = ["rbind", mount.ReadOnly ? "ro" : "rw"] });
+                    result.Targets.Add(target!);
+                    break;
+                default:
+                    throw new BuildException($"{run.Span.File}:{run.Span.StartLine}: RUN --mount=type={mount.Type.ToString().ToLowerInvariant()} is not supported yet");
+            }
+        }
+
+        return result;
+    }
+
+    private static string Require(string? target, RunMount mount) =>
+        target ?? throw new BuildException($"mount type={mount.Type.ToString().ToLowerInvariant()} needs a target");
+
+    private static string Absolute(string path, string workingDir) =>
+        GoPath.Clean(path.StartsWith('/') ? path : workingDir.TrimEnd('/') + "/" + path);
+
+    /// <summary>Cache mounts live outside any layer, one directory per id (hashed, so an id can never name a path).</summary>
+    private string CacheDir(RunMount mount, string target)
+    {
+        var id = string.IsNullOrEmpty(mount.Id) ? target : mount.Id;
+        var dir = Path.Join(store.Layout.Root, "cache-mounts", Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(id))));
+        if (!Directory.Exists(dir))
+        {
+            var created = Directory.CreateDirectory(dir).FullName;
+            File.SetUnixFileMode(created, (UnixFileMode)(mount.Mode ?? 0x1ED));
+            LayerNative.LChown(created, (int)(mount.Uid ?? 0), (int)(mount.Gid ?? 0));
+        }
+
+        return dir;
+    }
+
+    /// <summary>A secret goes into a tmpfs made for this step alone and is bind-mounted read-only, or set as an
+    /// environment variable with <c>env=</c>. A missing required secret fails the step; its value is never
+    /// printed.</summary>
+    private void AddSecret(RunMount mount, string? target, Workspace workspace, PreparedMounts result)
+    {
+        var id = !string.IsNullOrEmpty(mount.Id) ? mount.Id : target is null ? null : Path.GetFileName(target);
+        if (id is null)
+        {
+            throw new BuildException("secret mount needs an id or a target");
+        }
+
+        if (!options.Secrets.TryGetValue(id, out var value))
+        {
+            if (mount.Required)
+            {
+                throw new BuildException($"secret {id} not found: pass it with --secret id={id},src=FILE or --secret id={id},env=VAR");
+            }
+
+            return;
+        }
+
+        if (mount.Env is { } envName)
+        {
+            result.Env.Add(envName + "=" + Encoding.UTF8.GetString(value));
+            if (mount.Target is null)
+            {
+                return;
+            }
+        }
+
+        var secrets = Path.Join(workspace.Dir, "secrets");
+        if (!workspace.ExtraMounts.Contains(secrets))
+        {
+            Directory.CreateDirectory(secrets);
+            OverlayMount.MountTmpfs(secrets, 16L << 20);
+            workspace.ExtraMounts.Add(secrets);
+        }
+
+        var file = Path.Join(secrets, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(id))));
+        File.WriteAllBytes(file, value);
+        File.SetUnixFileMode(file, (UnixFileMode)(mount.Mode ?? 0x100));
+        LayerNative.LChown(file, (int)(mount.Uid ?? 0), (int)(mount.Gid ?? 0));
+        var destination = target ?? "/run/secrets/" + id;
+        result.Mounts.Add(new MountSpec { Destination = destination, Type = "bind", Source = file, Options = ["rbind", "ro"] });
+        result.Targets.Add(destination);
+    }
+
+    /// <summary>The host directory a bind mount shows: a path inside the context (only what .dockerignore lets
+    /// through), a stage or an image, resolved inside that root; writable binds get a throw-away overlay so
+    /// their writes are discarded.</summary>
+    private async Task<string> BindSourceAsync(RunMount mount, string? from, StepState? stage, StepState state, Workspace workspace,
+        CancellationToken cancellationToken)
+    {
+        var sourcePath = Expand(mount.Source ?? "/", state);
+        var index = workspace.ExtraMounts.Count;
+        string root;
+        if (from is null)
+        {
+            // The context as the build sees it: .dockerignore'd files are not there.
+            root = Directory.CreateDirectory(Path.Join(workspace.Dir, $"bind{index}-context")).FullName;
+            var context = new CopySource(options.ContextDir, options.Ignore);
+            var matches = context.Expand(sourcePath);
+            if (matches.Count != 1)
+            {
+                throw new BuildException($"mount source \"{mount.Source}\" must name one path, not {matches.Count}");
+            }
+
+            new FileCopier(root, 0, 0, null).Copy(context, matches[0], "/", destinationIsDir: true);
+            sourcePath = Directory.Exists(context.HostPath(matches[0], followFinal: true)) ? "/" : "/" + Path.GetFileName(matches[0]);
+        }
+        else
+        {
+            var layers = stage?.Layers
+                ?? await ImageLayersAsync(from, cancellationToken).ConfigureAwait(false);
+            var space = Directory.CreateDirectory(Path.Join(workspace.Dir, $"bind{index}-from")).FullName;
+            var lowers = new List<string>();
+            foreach (var layer in layers.Reverse())
+            {
+                lowers.Add(await _snapshots.EnsureAsync(layer, cancellationToken).ConfigureAwait(false));
+            }
+
+            lowers.Add(Directory.CreateDirectory(Path.Join(space, "empty")).FullName);
+            if (lowers.Count == 1)
+            {
+                lowers.Add(Directory.CreateDirectory(Path.Join(space, "empty2")).FullName);
+            }
+
+            root = Directory.CreateDirectory(Path.Join(space, "root")).FullName;
+            OverlayMount.Mount(lowers, null, null, root);
+            workspace.ExtraMounts.Add(root);
+        }
+
+        var resolved = new RootResolver(root).Resolve(RootResolver.Clean(sourcePath), followFinal: true);
+        if (LayerNative.LStat(resolved) is null)
+        {
+            throw new BuildException($"mount source \"{mount.Source}\" not found");
+        }
+
+        if (mount.ReadOnly)
+        {
+            return resolved;
+        }
+
+        var rw = Directory.CreateDirectory(Path.Join(workspace.Dir, $"bind{index}-rw")).FullName;
+        var upper = Directory.CreateDirectory(Path.Join(rw, "upper")).FullName;
+        var work = Directory.CreateDirectory(Path.Join(rw, "work")).FullName;
+        var merged = Directory.CreateDirectory(Path.Join(rw, "merged")).FullName;
+        OverlayMount.Mount([resolved], upper, work, merged);
+        workspace.ExtraMounts.Add(merged);
+        return merged;
+    }
+
+    private async Task<IReadOnlyList<LayerRef>> ImageLayersAsync(string name, CancellationToken cancellationToken)
+    {
+        var image = await resolveImage(ParseImage(name), cancellationToken).ConfigureAwait(false);
+        return [.. image.Manifest.Layers.Select((l, i) => new LayerRef(l, image.Config.RootFs.DiffIds[i]))];
+    }
+}
