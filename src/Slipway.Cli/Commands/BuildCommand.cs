@@ -42,7 +42,8 @@ internal static class BuildCommand
             string text;
             try
             {
-                text = File.ReadAllText(path);
+                // -f - reads the Dockerfile from standard input, as docker build does.
+                text = parse.GetValue(file) == "-" ? env.In.ReadToEnd() : File.ReadAllText(path);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -67,7 +68,12 @@ internal static class BuildCommand
             if (what is null)
             {
                 var contextDir = parse.GetValue(context)!;
-                var dockerfilePath = parse.GetValue(file) is null ? Path.Join(contextDir, "Dockerfile") : path;
+                var dockerfilePath = parse.GetValue(file) switch
+                {
+                    null => Path.Join(contextDir, "Dockerfile"),
+                    "-" => null,
+                    _ => path,
+                };
                 return await CommandContext.RunAsync(globals, env, parse,
                     (ctx, token) => BuildRun.RunAsync(ctx, run, contextDir, dockerfilePath, text, parse.GetValue(target), args, token), ct)
                     .ConfigureAwait(false);

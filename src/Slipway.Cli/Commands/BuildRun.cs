@@ -30,7 +30,19 @@ internal sealed class BuildRunOptions
         HelpName = "id=ID,src=FILE|env=VAR",
     };
 
-    public IEnumerable<Option> All => [Tags, NoCache, Progress, Quiet, IidFile, Runtime, Platform, Secrets];
+    public Option<string[]> Outputs { get; } = new("--output", "-o")
+    {
+        Description = "Output destination (format: type=local,dest=path; types: image, oci, docker, tar, local, registry)",
+        HelpName = "type=TYPE,dest=PATH",
+    };
+
+    public Option<bool> Push { get; } = new("--push") { Description = "Shorthand for --output=type=registry" };
+
+    public Option<string?> MetadataFile { get; } = new("--metadata-file") { Description = "Write build result metadata to a file", HelpName = "FILE" };
+
+    public Option<string[]> InsecureRegistries { get; } = new("--insecure-registry") { Description = "Allow plain HTTP to this registry (loopback always may)" };
+
+    public IEnumerable<Option> All => [Tags, NoCache, Progress, Quiet, IidFile, Runtime, Platform, Secrets, Outputs, Push, MetadataFile, InsecureRegistries];
 }
 
 internal static class BuildRun
@@ -55,6 +67,12 @@ internal static class BuildRun
         }
 
         var tags = (parse.GetValue(o.Tags) ?? []).Select(ImageStore.ParseTarget).ToList();
+        ctx.InsecureRegistries = parse.GetValue(o.InsecureRegistries) ?? [];
+        var outputs = (parse.GetValue(o.Outputs) ?? []).Select(OutputSpec.Parse).ToList();
+        if (parse.GetValue(o.Push))
+        {
+            outputs.Add(new OutputSpec(OutputKind.Registry, null, null, true));
+        }
         var secrets = new Dictionary<string, byte[]>(StringComparer.Ordinal);
         foreach (var spec in parse.GetValue(o.Secrets) ?? [])
         {
@@ -99,8 +117,9 @@ internal static class BuildRun
                     ctx.Env.Error.WriteLine($"#0 naming to {tag} done");
                 }
             }
-            else
+            else if (!outputs.Any(o => o.Destination == "-"))
             {
+                // Standard output carries the archive when an output goes there; the id stays off it.
                 ctx.Env.Out.WriteLine(id);
             }
 
@@ -109,13 +128,103 @@ internal static class BuildRun
                 await File.WriteAllTextAsync(iid, id, cancellationToken).ConfigureAwait(false);
             }
 
+            string? pushedDigest = null;
+            foreach (var output in outputs)
+            {
+                pushedDigest = await ExportAsync(ctx, result, tags, output, quiet, cancellationToken).ConfigureAwait(false) ?? pushedDigest;
+            }
+
+            if (parse.GetValue(o.MetadataFile) is { } metadata)
+            {
+                await File.WriteAllTextAsync(metadata, Metadata(result, tags, pushedDigest), cancellationToken).ConfigureAwait(false);
+            }
+
             return 0;
         }
-        catch (Exception ex) when (ex is DockerfileException or BuildException)
+        catch (Exception ex) when (ex is DockerfileException or BuildException or ImageException)
         {
             ctx.Env.Error.WriteLine($"ERROR: {ex.Message}");
             return 1;
         }
+    }
+
+    /// <summary>Sends the result where one <c>--output</c> says; returns the pushed manifest digest for a push.</summary>
+    private static async Task<string?> ExportAsync(CommandContext ctx, BuildResult result, IReadOnlyList<ImageReference> tags, OutputSpec output,
+        bool quiet, CancellationToken cancellationToken)
+    {
+        var image = result.Image;
+        var names = output.Name is null ? tags : [.. output.Name.Split(',').Select(ImageStore.ParseTarget)];
+        switch (output.Kind)
+        {
+            case OutputKind.Image when !output.Push:
+                foreach (var name in names.Except(tags))
+                {
+                    await ctx.Images.SetAsync(name, image.ManifestDescriptor, cancellationToken).ConfigureAwait(false);
+                }
+
+                return null;
+            case OutputKind.Image or OutputKind.Registry:
+                if (names.Count == 0)
+                {
+                    throw new ImageException("pushing needs a name: add -t NAME or --output type=registry,name=NAME");
+                }
+
+                string? digest = null;
+                foreach (var name in names)
+                {
+                    digest = (await new ImagePusher(ctx.Images, ctx.Clients).PushAsync(image, name, null, cancellationToken).ConfigureAwait(false)).Value;
+                    if (!quiet)
+                    {
+                        ctx.Env.Error.WriteLine($"#0 pushing {name} with digest {digest} done");
+                    }
+                }
+
+                return digest;
+            case OutputKind.Local:
+                await FilesystemExporter.ExportDirectoryAsync(ctx.Store, image, output.Destination!, cancellationToken).ConfigureAwait(false);
+                return null;
+            default:
+                await using (var stream = output.Destination == "-" ? ctx.Env.OpenStandardOutput() : File.Create(output.Destination!))
+                {
+                    if (output.Kind == OutputKind.Tar)
+                    {
+                        await FilesystemExporter.ExportTarAsync(ctx.Store, image, stream, Path.Join(ctx.Store.Layout.Root, "tmp"), cancellationToken)
+                            .ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        await LayoutWriter.WriteTarAsync(ctx.Store, [(image, names)], stream, output.Kind == OutputKind.Docker, cancellationToken)
+                            .ConfigureAwait(false);
+                    }
+                }
+
+                return null;
+        }
+    }
+
+    /// <summary>The <c>--metadata-file</c> JSON, with the keys buildx writes.</summary>
+    private static string Metadata(BuildResult result, List<ImageReference> tags, string? pushedDigest)
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new System.Text.Json.Utf8JsonWriter(buffer, new System.Text.Json.JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            w.WriteStartObject();
+            w.WriteString("containerimage.config.digest", result.Image.Id.Value);
+            w.WriteString("containerimage.digest", pushedDigest ?? result.Image.ManifestDescriptor.Digest.Value);
+            w.WriteStartObject("containerimage.descriptor");
+            w.WriteString("mediaType", result.Image.ManifestDescriptor.MediaType);
+            w.WriteString("digest", result.Image.ManifestDescriptor.Digest.Value);
+            w.WriteNumber("size", result.Image.ManifestDescriptor.Size);
+            w.WriteEndObject();
+            if (tags.Count > 0)
+            {
+                w.WriteString("image.name", string.Join(',', tags.Select(t => t.ToString())));
+            }
+
+            w.WriteEndObject();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
     }
 
     /// <summary>Reads one <c>--secret</c> as buildx does: <c>src=</c>/<c>source=</c> a file, <c>env=</c> a variable,
