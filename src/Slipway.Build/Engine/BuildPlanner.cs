@@ -7,20 +7,26 @@ namespace Slipway.Build.Engine;
 /// extra input for every <c>FROM &lt;stage&gt;</c> and <c>COPY --from=&lt;stage&gt;</c>.</summary>
 public static class BuildPlanner
 {
-    public static StepVertex Plan(StageGraph graph, bool noCache, IReadOnlySet<string>? noCacheStages = null)
+    /// <param name="triggers">ONBUILD triggers of a stage's base image, by stage index: they run first, as if they
+    /// were written right after the FROM line.</param>
+    public static StepVertex Plan(StageGraph graph, bool noCache, IReadOnlySet<string>? noCacheStages = null,
+        IReadOnlyDictionary<int, IReadOnlyList<Instruction>>? triggers = null)
     {
         ArgumentNullException.ThrowIfNull(graph);
         var last = new Dictionary<int, StepVertex>();
         foreach (var stage in graph.Required)
         {
             var skipCache = noCache || (noCacheStages?.Contains(stage.DisplayName) ?? false);
-            var total = stage.Instructions.Count + 1;
+            IReadOnlyList<Instruction> instructions = triggers is not null && triggers.TryGetValue(stage.Index, out var onbuild)
+                ? [.. onbuild, .. stage.Instructions]
+                : stage.Instructions;
+            var total = instructions.Count + 1;
             var label = stage.Name ?? $"stage-{stage.Index}";
             IReadOnlyList<Vertex> fromInputs = stage.BaseStage is { } baseIndex ? [last[baseIndex]] : [];
             var current = new StepVertex($"[{label} 1/{total}] FROM {stage.BaseName}", stage, null, 0, fromInputs, skipCache);
-            for (var i = 0; i < stage.Instructions.Count; i++)
+            for (var i = 0; i < instructions.Count; i++)
             {
-                var instruction = stage.Instructions[i];
+                var instruction = instructions[i];
                 var inputs = new List<Vertex> { current };
                 if (instruction is CopyInstruction { From: { } from } && graph.Find(from) is { } source && last.TryGetValue(source.Index, out var sourceVertex))
                 {

@@ -60,7 +60,8 @@ public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildPr
         }
 
         var executor = new StepExecutor(store, options, graph, syntax.EscapeToken, progress, Resolve);
-        var target = BuildPlanner.Plan(graph, options.NoCache);
+        var triggers = await OnbuildTriggersAsync(graph, Resolve, cancellationToken).ConfigureAwait(false);
+        var target = BuildPlanner.Plan(graph, options.NoCache, null, triggers);
         using var scheduler = new Scheduler<StepState>(executor, options.MaxParallel, progress.OnEvent);
         var solved = await scheduler.SolveAsync([target], cancellationToken).ConfigureAwait(false);
         var image = await ExportAsync(solved[0].Result, options, cancellationToken).ConfigureAwait(false);
@@ -75,6 +76,38 @@ public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildPr
         }
 
         return new BuildResult(image, options.Tags);
+    }
+
+    /// <summary>The ONBUILD triggers of every external base the target needs, parsed as Dockerfile instructions.</summary>
+    private static async Task<Dictionary<int, IReadOnlyList<Instruction>>> OnbuildTriggersAsync(StageGraph graph,
+        Func<ImageReference, CancellationToken, Task<StoredImage>> resolve, CancellationToken cancellationToken)
+    {
+        var result = new Dictionary<int, IReadOnlyList<Instruction>>();
+        foreach (var stage in graph.Required.Where(s => s.IsExternalBase))
+        {
+            if (!ImageReference.TryParse(stage.BaseName, out var reference, out _))
+            {
+                continue;
+            }
+
+            var image = await resolve(reference, cancellationToken).ConfigureAwait(false);
+            if (image.Config.Config?.OnBuild is not { Count: > 0 } onbuild)
+            {
+                continue;
+            }
+
+            var source = $"ONBUILD of {reference.FamiliarString}";
+            var syntax = DockerfileParser.Parse(string.Join('\n', onbuild) + "\n", source);
+            var list = InstructionParser.Parse(syntax);
+            if (syntax.Error is not null || !list.Succeeded)
+            {
+                throw new DockerfileException(DiagnosticFormatter.FormatAll(list.Diagnostics, syntax.SourceLines));
+            }
+
+            result[stage.Index] = list.Instructions;
+        }
+
+        return result;
     }
 
     private void WarnUnusedBuildArgs(BuildOptions options, StageGraph graph)

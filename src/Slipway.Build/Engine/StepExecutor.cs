@@ -146,7 +146,8 @@ public sealed partial class StepExecutor(
         {
             var image = await resolveImage(ParseBase(stage), cancellationToken).ConfigureAwait(false);
             var layers = image.Manifest.Layers.Select((l, i) => new LayerRef(l, image.Config.RootFs.DiffIds[i])).ToList();
-            var container = image.Config.Config ?? new ContainerConfig();
+            // The base's ONBUILD triggers run in this stage (planned as its first steps) and are not inherited further.
+            var container = (image.Config.Config ?? new ContainerConfig()) with { OnBuild = null };
             if (container.Env is null || !container.Env.Any(e => e.StartsWith("PATH=", StringComparison.Ordinal)))
             {
                 container = container with { Env = [.. container.Env ?? [], DefaultPath] };
