@@ -14,7 +14,7 @@ internal sealed class BuildRunOptions
 
     public Option<bool> NoCache { get; } = new("--no-cache") { Description = "Do not use cache when building the image" };
 
-    public Option<string> Progress { get; } = new("--progress") { Description = "Set type of progress output (auto, plain, quiet)", DefaultValueFactory = _ => "auto" };
+    public Option<string> Progress { get; } = new("--progress") { Description = "Set type of progress output (auto, plain, tty, quiet, rawjson)", DefaultValueFactory = _ => "auto" };
 
     public Option<bool> Quiet { get; } = new("--quiet", "-q") { Description = "Suppress the build output and print image ID on success" };
 
@@ -86,7 +86,12 @@ internal static class BuildRun
         }
 
         var quiet = parse.GetValue(o.Quiet) || parse.GetValue(o.Progress) == "quiet";
-        var progress = new PlainProgress(ctx.Env.Error, quiet);
+        IBuildProgress progress = parse.GetValue(o.Progress) switch
+        {
+            "rawjson" => new RawJsonProgress(ctx.Env.Error),
+            "plain" or "auto" or "tty" or "quiet" => new PlainProgress(ctx.Env.Error, quiet),
+            var other => throw new ImageException($"invalid progress mode \"{other}\" (auto, plain, tty, quiet, rawjson)"),
+        };
         var epoch = ctx.Env.GetVariable("SOURCE_DATE_EPOCH") is { } e && long.TryParse(e, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
             ? DateTimeOffset.FromUnixTimeSeconds(seconds)
             : (DateTimeOffset?)null;

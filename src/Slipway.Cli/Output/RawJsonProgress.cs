@@ -1,0 +1,111 @@
+using System.Text;
+using System.Text.Json;
+using Slipway.Build.Engine;
+using Slipway.Solver;
+
+namespace Slipway.Cli.Output;
+
+/// <summary><c>--progress=rawjson</c>: one BuildKit SolveStatus JSON object a line — <c>vertexes</c> with digest, name,
+/// started, completed, cached and error, and <c>logs</c> with the vertex, stream and base64 data.</summary>
+internal sealed class RawJsonProgress(TextWriter output) : IBuildProgress
+{
+    private readonly Dictionary<Vertex, DateTimeOffset> _started = [];
+    private readonly Lock _gate = new();
+
+    public void OnEvent(SolveEvent solveEvent)
+    {
+        ArgumentNullException.ThrowIfNull(solveEvent);
+        lock (_gate)
+        {
+            var now = DateTimeOffset.UtcNow;
+            if (!_started.TryGetValue(solveEvent.Vertex, out var started))
+            {
+                started = now - solveEvent.Elapsed;
+                _started[solveEvent.Vertex] = started;
+            }
+
+            Write(w =>
+            {
+                w.WriteStartArray("vertexes");
+                w.WriteStartObject();
+                w.WriteString("digest", solveEvent.Vertex.OperationDigest.Value);
+                w.WriteString("name", solveEvent.Vertex.Name);
+                if (solveEvent.CacheKey is { } key)
+                {
+                    w.WriteString("cacheKey", key.Value);
+                }
+
+                w.WriteString("started", started);
+                if (solveEvent.State is not VertexState.Started)
+                {
+                    w.WriteString("completed", now);
+                }
+
+                if (solveEvent.State == VertexState.Cached)
+                {
+                    w.WriteBoolean("cached", true);
+                }
+
+                if (solveEvent.Error is { } error)
+                {
+                    w.WriteString("error", error);
+                }
+                else if (solveEvent.State == VertexState.Canceled)
+                {
+                    w.WriteString("error", "context canceled");
+                }
+
+                w.WriteEndObject();
+                w.WriteEndArray();
+            });
+        }
+    }
+
+    public void OnOutput(StepVertex vertex, string line)
+    {
+        ArgumentNullException.ThrowIfNull(vertex);
+        lock (_gate)
+        {
+            Write(w =>
+            {
+                w.WriteStartArray("logs");
+                w.WriteStartObject();
+                w.WriteString("vertex", vertex.OperationDigest.Value);
+                w.WriteNumber("stream", 1);
+                w.WriteBase64String("data", Encoding.UTF8.GetBytes(line + "\n"));
+                w.WriteString("timestamp", DateTimeOffset.UtcNow);
+                w.WriteEndObject();
+                w.WriteEndArray();
+            });
+        }
+    }
+
+    public void OnWarning(string message)
+    {
+        lock (_gate)
+        {
+            Write(w =>
+            {
+                w.WriteStartArray("warnings");
+                w.WriteStartObject();
+                w.WriteNumber("level", 1);
+                w.WriteBase64String("short", Encoding.UTF8.GetBytes(message));
+                w.WriteEndObject();
+                w.WriteEndArray();
+            });
+        }
+    }
+
+    private void Write(Action<Utf8JsonWriter> body)
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            body(w);
+            w.WriteEndObject();
+        }
+
+        output.WriteLine(Encoding.UTF8.GetString(buffer.ToArray()));
+    }
+}
