@@ -17,6 +17,9 @@ internal interface ICliEnvironment
     /// <summary>Whether standard output goes to a file or a pipe rather than a terminal.</summary>
     bool OutputRedirected { get; }
 
+    /// <summary>Whether standard error goes to a file or a pipe; progress draws a live view only on a terminal.</summary>
+    bool ErrorRedirected { get; }
+
     Stream OpenStandardOutput();
 
     Stream OpenStandardInput();
@@ -35,6 +38,8 @@ internal sealed class ConsoleEnvironment : ICliEnvironment
     public TextReader In => Console.In;
 
     public bool OutputRedirected => Console.IsOutputRedirected;
+
+    public bool ErrorRedirected => Console.IsErrorRedirected;
 
     public Stream OpenStandardOutput() => Console.OpenStandardOutput();
 

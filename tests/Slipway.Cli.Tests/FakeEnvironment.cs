@@ -26,6 +26,8 @@ internal sealed class FakeEnvironment : ICliEnvironment
 
     public bool OutputRedirected { get; set; } = true;
 
+    public bool ErrorRedirected { get; set; } = true;
+
     public Stream OpenStandardOutput() => new NonClosingStream(StandardOutput);
 
     public Stream OpenStandardInput() => StandardInput;

@@ -4,6 +4,7 @@ using Slipway.Build.Images;
 using Slipway.Cli.Output;
 using Slipway.Oci;
 using Slipway.Runtime;
+using Spectre.Console;
 
 namespace Slipway.Cli.Commands;
 
@@ -14,7 +15,7 @@ internal sealed class BuildRunOptions
 
     public Option<bool> NoCache { get; } = new("--no-cache") { Description = "Do not use cache when building the image" };
 
-    public Option<string> Progress { get; } = new("--progress") { Description = "Set type of progress output (auto, plain, tty, quiet, rawjson)", DefaultValueFactory = _ => "auto" };
+    public Option<string> Progress { get; } = new("--progress") { Description = "Set type of progress output (auto, plain, tty, quiet, rawjson); auto is tty on a terminal, plain otherwise", DefaultValueFactory = _ => "auto" };
 
     public Option<bool> Quiet { get; } = new("--quiet", "-q") { Description = "Suppress the build output and print image ID on success" };
 
@@ -86,8 +87,11 @@ internal static class BuildRun
         }
 
         var quiet = parse.GetValue(o.Quiet) || parse.GetValue(o.Progress) == "quiet";
-        IBuildProgress progress = parse.GetValue(o.Progress) switch
+        var mode = parse.GetValue(o.Progress);
+        var tty = !quiet && (mode == "tty" || (mode == "auto" && !ctx.Env.ErrorRedirected)) ? new TtyProgress() : null;
+        IBuildProgress progress = mode switch
         {
+            _ when tty is not null => tty,
             "rawjson" => new RawJsonProgress(ctx.Env.Error),
             "plain" or "auto" or "tty" or "quiet" => new PlainProgress(ctx.Env.Error, quiet),
             var other => throw new ImageException($"invalid progress mode \"{other}\" (auto, plain, tty, quiet, rawjson)"),
@@ -112,7 +116,36 @@ internal static class BuildRun
         };
         try
         {
-            var result = await new Builder(ctx.Store, ctx.Clients, progress).BuildAsync(options, cancellationToken).ConfigureAwait(false);
+            var builder = new Builder(ctx.Store, ctx.Clients, progress);
+            BuildResult result;
+            if (tty is null)
+            {
+                result = await builder.BuildAsync(options, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                var console = AnsiConsole.Create(new AnsiConsoleSettings
+                {
+                    Out = new AnsiConsoleOutput(ctx.Env.Error),
+                    Ansi = AnsiSupport.Yes,
+                    Interactive = InteractionSupport.Yes,
+                });
+                BuildResult? done = null;
+                await console.Live(tty.Render()).StartAsync(async live =>
+                {
+                    tty.Changed = () => live.UpdateTarget(tty.Render());
+                    var build = builder.BuildAsync(options, cancellationToken);
+                    while (!build.IsCompleted)
+                    {
+                        // Redraw on a clock too, so running steps' times move without output.
+                        await Task.WhenAny(build, Task.Delay(250, CancellationToken.None)).ConfigureAwait(false);
+                        live.UpdateTarget(tty.Render());
+                    }
+
+                    done = await build.ConfigureAwait(false);
+                }).ConfigureAwait(false);
+                result = done!;
+            }
             var id = result.Image.Id.Value;
             if (!quiet)
             {
