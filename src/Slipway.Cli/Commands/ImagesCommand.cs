@@ -98,7 +98,7 @@ internal static class ImagesCommand
                 ["Digest"] = reference?.Digest?.Value ?? named.Image.ManifestDescriptor.Digest.Value,
                 ["ID"] = noTrunc ? named.Image.Id.Value : named.Image.Id.ShortHex,
                 ["CreatedSince"] = Units.Ago(created, now),
-                ["CreatedAt"] = created?.ToString("yyyy-MM-dd HH:mm:ss zzz", System.Globalization.CultureInfo.InvariantCulture) ?? "",
+                ["CreatedAt"] = created?.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss '+0000 UTC'", System.Globalization.CultureInfo.InvariantCulture) ?? "",
                 ["Size"] = Units.HumanSize(named.Image.Size),
                 ["Containers"] = "N/A",
                 ["SharedSize"] = "N/A",
@@ -110,7 +110,7 @@ internal static class ImagesCommand
         public string Json()
         {
             using var buffer = new MemoryStream();
-            using (var writer = new Utf8JsonWriter(buffer))
+            using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
             {
                 writer.WriteStartObject();
                 foreach (var (key, value) in Fields.OrderBy(f => f.Key, StringComparer.Ordinal))
