@@ -59,10 +59,18 @@ internal sealed class CommandContext(GlobalOptions globals, ICliEnvironment env,
         {
             return await body(context, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is ImageException or RegistryException or OciFormatException or FormatException
-            or BlobNotFoundException or BlobVerificationException or IOException or UnauthorizedAccessException or ArgumentException)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            env.Error.WriteLine($"Error: {ex.Message}");
+            env.Error.WriteLine("Error: canceled");
+            return 130;
+        }
+        catch (Exception ex)
+        {
+            // Whatever went wrong, the user gets one line, not a stack trace; --debug shows the rest.
+            var message = ex is System.Net.Http.HttpRequestException http
+                ? $"cannot reach the registry: {http.Message}"
+                : ex.Message;
+            env.Error.WriteLine($"Error: {message}");
             if (context.Debug)
             {
                 env.Error.WriteLine(ex.ToString());

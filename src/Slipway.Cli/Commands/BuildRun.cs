@@ -179,9 +179,15 @@ internal static class BuildRun
 
             return 0;
         }
-        catch (Exception ex) when (ex is DockerfileException or BuildException or ImageException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            ctx.Env.Error.WriteLine($"ERROR: {ex.Message}");
+            var message = ex is System.Net.Http.HttpRequestException http ? $"failed to resolve source metadata: {http.Message}" : ex.Message;
+            ctx.Env.Error.WriteLine($"ERROR: {message}");
+            if (ctx.Debug && ex is not (DockerfileException or BuildException or ImageException))
+            {
+                ctx.Env.Error.WriteLine(ex.ToString());
+            }
+
             return 1;
         }
     }
