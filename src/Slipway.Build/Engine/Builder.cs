@@ -59,7 +59,7 @@ public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildPr
             }
         }
 
-        var executor = new StepExecutor(store, options, graph, syntax.EscapeToken, progress, Resolve);
+        using var executor = new StepExecutor(store, options, graph, syntax.EscapeToken, progress, Resolve);
         var triggers = await OnbuildTriggersAsync(graph, Resolve, cancellationToken).ConfigureAwait(false);
         var target = BuildPlanner.Plan(graph, options.NoCache, null, triggers);
         using var scheduler = new Scheduler<StepState>(executor, options.MaxParallel, progress.OnEvent);

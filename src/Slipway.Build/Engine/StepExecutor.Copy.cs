@@ -23,8 +23,15 @@ public sealed partial class StepExecutor
         }
 
         var context = new CopySource(options.ContextDir, options.Ignore);
-        var rels = sources.SourcePaths.SelectMany(p => context.Expand(Expand(p, inputs[0]))).ToList();
-        return FileCopier.HashSources(context, rels).Value;
+        var expanded = sources.SourcePaths.Select(p => Expand(p, inputs[0])).ToList();
+        var digests = new List<string>();
+        foreach (var url in step.Instruction is AddInstruction add ? expanded.Where(AddSources.IsUrl) : [])
+        {
+            digests.Add(url + "=" + (await AddSourceCache.DownloadAsync(url, ((AddInstruction)step.Instruction).Checksum, cancellationToken).ConfigureAwait(false)).Digest.Value);
+        }
+
+        var rels = expanded.Where(p => !AddSources.IsUrl(p) || step.Instruction is not AddInstruction).SelectMany(context.Expand).ToList();
+        return FileCopier.HashSources(context, rels).Value + string.Join('\n', digests);
     }
 
     private static ImageReference ParseImage(string name) =>
@@ -32,18 +39,11 @@ public sealed partial class StepExecutor
             ? reference
             : throw new BuildException($"COPY --from: invalid image reference \"{name}\": {error}");
 
-    private Task<StepState> AddAsync(StepVertex step, AddInstruction add, IReadOnlyList<StepState> inputs, CancellationToken cancellationToken)
-    {
-        if (add.Sources.SourcePaths.Any(p => p.Contains("://", StringComparison.Ordinal)))
-        {
-            throw new BuildException($"{add.Span.File}:{add.Span.StartLine}: ADD from a URL is not supported yet");
-        }
-
-        return CopyAsync(step, add.Sources, add.Options, null, inputs, cancellationToken);
-    }
+    private Task<StepState> AddAsync(StepVertex step, AddInstruction add, IReadOnlyList<StepState> inputs, CancellationToken cancellationToken) =>
+        CopyAsync(step, add.Sources, add.Options, null, inputs, cancellationToken, add);
 
     private async Task<StepState> CopyAsync(StepVertex step, SourcesAndDest sources, CopyOptions copyOptions, string? from,
-        IReadOnlyList<StepState> inputs, CancellationToken cancellationToken)
+        IReadOnlyList<StepState> inputs, CancellationToken cancellationToken, AddInstruction? add = null)
     {
         var state = inputs[0];
         if (copyOptions.Parents || copyOptions.Excludes.Count > 0)
@@ -72,11 +72,13 @@ public sealed partial class StepExecutor
         try
         {
             var heredocs = new CopySource(WriteHeredocs(sources, state, sourceSpace), null);
-            var rels = sources.SourcePaths.Select(p => source.Expand(Expand(p, state))).ToList();
+            var expanded = sources.SourcePaths.Select(p => Expand(p, state)).ToList();
+            var urls = add is null ? [] : expanded.Where(AddSources.IsUrl).ToList();
+            var rels = expanded.Where(p => !urls.Contains(p)).Select(source.Expand).ToList();
             var dest = Expand(sources.Dest, state);
             var workingDir = string.IsNullOrEmpty(state.Container.WorkingDir) ? "/" : state.Container.WorkingDir;
             var absolute = dest.StartsWith('/') ? dest : workingDir.TrimEnd('/') + "/" + dest;
-            var many = rels.Sum(r => r.Count) + sources.SourceContents.Count > 1;
+            var many = rels.Sum(r => r.Count) + urls.Count + sources.SourceContents.Count > 1;
             var destIsDir = dest.EndsWith('/') || dest == "." || many;
             using var workspace = _snapshots.CreateWorkspace();
             using (var mounted = await MountStateAsync(state, workspace, cancellationToken).ConfigureAwait(false))
@@ -85,7 +87,23 @@ public sealed partial class StepExecutor
                 var copier = new FileCopier(mounted.Path, owner.Uid, owner.Gid, ParseMode(copyOptions.Chmod));
                 foreach (var rel in rels.SelectMany(r => r))
                 {
+                    // ADD unpacks a local tar archive into the destination instead of copying it.
+                    if (add is not null && from is null && AddSources.OpenArchive(source.HostPath(rel, followFinal: true)) is { } archive)
+                    {
+                        await AddSources.ExtractAsync(archive, EnsureDirectoryIn(mounted.Path, absolute), cancellationToken).ConfigureAwait(false);
+                        continue;
+                    }
+
                     copier.Copy(source, rel, absolute, destIsDir);
+                }
+
+                foreach (var url in urls)
+                {
+                    var (file, _) = await AddSourceCache.DownloadAsync(url, add!.Checksum, cancellationToken).ConfigureAwait(false);
+                    var name = Path.GetFileName(new Uri(url).AbsolutePath);
+                    var downloads = new CopySource(Path.GetDirectoryName(file)!, null);
+                    var target = destIsDir ? absolute.TrimEnd('/') + "/" + (name.Length > 0 ? name : "index.html") : absolute;
+                    copier.Copy(downloads, Path.GetFileName(file), target, destinationIsDir: false);
                 }
 
                 foreach (var heredoc in sources.SourceContents)
@@ -101,6 +119,22 @@ public sealed partial class StepExecutor
         {
             sourceMount?.Dispose();
         }
+    }
+
+    /// <summary>The host path of a directory inside an image root, created (inside the root) when missing.</summary>
+    private static string EnsureDirectoryIn(string root, string path)
+    {
+        var resolver = new RootResolver(root);
+        var components = RootResolver.Clean(path);
+        if (components.Count == 0)
+        {
+            return resolver.Root;
+        }
+
+        resolver.EnsureParent(components);
+        var host = resolver.Resolve(components, followFinal: true);
+        Directory.CreateDirectory(host);
+        return host;
     }
 
     /// <summary>Heredoc sources of COPY become files in a scratch dir, expanded unless their delimiter was quoted.</summary>

@@ -13,13 +13,27 @@ namespace Slipway.Build.Engine;
 /// and runs it. Metadata instructions change only the config; RUN, COPY, ADD and WORKDIR make layers.</summary>
 public sealed partial class StepExecutor(
     LocalStore store, BuildOptions options, StageGraph graph, char escapeToken, IBuildProgress progress,
-    Func<ImageReference, CancellationToken, Task<StoredImage>> resolveImage) : IExecutor<StepState>
+    Func<ImageReference, CancellationToken, Task<StoredImage>> resolveImage) : IExecutor<StepState>, IDisposable
 {
     public const string DefaultPath = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
     private readonly ShellLex _lex = new(escapeToken);
     private readonly BuildCache _cache = new(store);
     private readonly Snapshots _snapshots = new(store);
+    private readonly string _downloads = Path.Join(store.Layout.Root, "tmp", "add-" + Guid.NewGuid().ToString("N"));
+    private AddSources? _addSourcesField;
+
+    private AddSources AddSourceCache => _addSourcesField ??= new AddSources(_downloads);
+
+    /// <summary>Removes what ADD downloaded for this build.</summary>
+    public void Dispose()
+    {
+        _addSourcesField?.Dispose();
+        if (Directory.Exists(_downloads))
+        {
+            Directory.Delete(_downloads, true);
+        }
+    }
     private readonly DateTimeOffset _created = options.SourceDateEpoch ?? DateTimeOffset.UtcNow;
 
     public async ValueTask<Digest?> ContentDigestAsync(Vertex vertex, IReadOnlyList<StepState> inputs, CancellationToken cancellationToken)
