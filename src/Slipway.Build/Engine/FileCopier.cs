@@ -111,13 +111,18 @@ public sealed class CopySource(string root, PatternMatcher? ignore)
 /// default), modes kept unless <c>--chmod</c>, modification times kept, symlinks copied as links. Writes are
 /// resolved inside the destination root, so a destination that is a symlink to <c>/etc</c> lands in the
 /// root's own <c>/etc</c>.</summary>
-public sealed class FileCopier(string destinationRoot, uint uid, uint gid, uint? chmod)
+public sealed class FileCopier(string destinationRoot, uint uid, uint gid, uint? chmod, PatternMatcher? exclude = null)
 {
     private readonly RootResolver _dest = new(destinationRoot);
+
+    private string _excludeBase = "";
 
     public void Copy(CopySource source, string rel, string destination, bool destinationIsDir)
     {
         ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(rel);
+        // --exclude patterns apply to paths relative to the source being copied.
+        _excludeBase = rel;
         var host = source.HostPath(rel, followFinal: true);
         var stat = LayerNative.LStat(host) ?? throw new BuildException($"\"/{rel}\": not found");
         var destComponents = RootResolver.Clean(destination);
@@ -142,7 +147,7 @@ public sealed class FileCopier(string destinationRoot, uint uid, uint gid, uint?
         foreach (var name in Directory.EnumerateFileSystemEntries(hostDir).Select(Path.GetFileName).Order(StringComparer.Ordinal))
         {
             var childRel = CopySource.Join(rel, name!);
-            if (source.IsIgnored(childRel))
+            if (source.IsIgnored(childRel) || Excluded(childRel))
             {
                 continue;
             }
@@ -205,6 +210,21 @@ public sealed class FileCopier(string destinationRoot, uint uid, uint gid, uint?
 
         Finish(target, s);
     }
+
+    private bool Excluded(string rel)
+    {
+        if (exclude is null)
+        {
+            return false;
+        }
+
+        var relative = _excludeBase.Length == 0 ? rel : rel.Length > _excludeBase.Length ? rel[(_excludeBase.Length + 1)..] : Path.GetFileName(rel);
+        return exclude.MatchesOrParentMatches(relative);
+    }
+
+    /// <summary>Whether a matched source itself is excluded (a file a wildcard named).</summary>
+    public bool ExcludesSource(string rel) =>
+        exclude is not null && (exclude.MatchesOrParentMatches(Path.GetFileName(rel)) || exclude.MatchesOrParentMatches(rel));
 
     private void EnsureDirectory(List<string> components)
     {

@@ -46,11 +46,9 @@ public sealed partial class StepExecutor
         IReadOnlyList<StepState> inputs, CancellationToken cancellationToken, AddInstruction? add = null)
     {
         var state = inputs[0];
-        if (copyOptions.Parents || copyOptions.Excludes.Count > 0)
-        {
-            throw new BuildException($"{step.Instruction!.Span.File}:{step.Instruction.Span.StartLine}: COPY --parents and --exclude are not supported yet");
-        }
-
+        var exclude = copyOptions.Excludes.Count == 0 ? null
+            : PatternMatcher.Create(copyOptions.Excludes.Select(e => Expand(e, state)), out var excludeError)
+                ?? throw new BuildException($"{step.Instruction!.Span.File}:{step.Instruction.Span.StartLine}: invalid --exclude pattern: {excludeError}");
         using var sourceSpace = _snapshots.CreateWorkspace();
         CopySource source;
         MountedRoot? sourceMount = null;
@@ -84,13 +82,26 @@ public sealed partial class StepExecutor
             using (var mounted = await MountStateAsync(state, workspace, cancellationToken).ConfigureAwait(false))
             {
                 var owner = copyOptions.Chown is null ? new Users.Identity(0, 0, []) : Users.Resolve(Expand(copyOptions.Chown, state), mounted.Path, forChown: true);
-                var copier = new FileCopier(mounted.Path, owner.Uid, owner.Gid, ParseMode(copyOptions.Chmod));
+                var copier = new FileCopier(mounted.Path, owner.Uid, owner.Gid, ParseMode(copyOptions.Chmod), exclude);
                 foreach (var rel in rels.SelectMany(r => r))
                 {
                     // ADD unpacks a local tar archive into the destination instead of copying it.
                     if (add is not null && from is null && AddSources.OpenArchive(source.HostPath(rel, followFinal: true)) is { } archive)
                     {
                         await AddSources.ExtractAsync(archive, EnsureDirectoryIn(mounted.Path, absolute), cancellationToken).ConfigureAwait(false);
+                        continue;
+                    }
+
+                    if (copier.ExcludesSource(rel))
+                    {
+                        continue;
+                    }
+
+                    if (copyOptions.Parents)
+                    {
+                        // --parents keeps the source's directories below the destination.
+                        var parent = Path.GetDirectoryName(rel)?.Replace('\\', '/') ?? "";
+                        copier.Copy(source, rel, parent.Length == 0 ? absolute : absolute.TrimEnd('/') + "/" + parent, destinationIsDir: true);
                         continue;
                     }
 
