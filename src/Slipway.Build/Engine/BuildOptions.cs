@@ -37,6 +37,9 @@ public sealed record BuildOptions
     /// layer, the config, the history, a cache key or a log.</summary>
     public IReadOnlyDictionary<string, byte[]> Secrets { get; init; } = new Dictionary<string, byte[]>();
 
+    /// <summary><c>--ssh</c> agent sockets by id (<c>default</c> when unnamed), forwarded to the RUN steps that mount them.</summary>
+    public IReadOnlyDictionary<string, string> SshSockets { get; init; } = new Dictionary<string, string>();
+
     internal PatternMatcher? Ignore { get; init; }
 }
 

@@ -40,6 +40,9 @@ public sealed partial class StepExecutor
                 case MountType.Secret:
                     AddSecret(mount, target, workspace, result);
                     break;
+                case MountType.Ssh:
+                    AddSsh(mount, target, result);
+                    break;
                 case MountType.Bind:
                     var from = mount.From;
                     StepState? stage = null;
@@ -125,6 +128,27 @@ public sealed partial class StepExecutor
         LayerNative.LChown(file, (int)(mount.Uid ?? 0), (int)(mount.Gid ?? 0));
         var destination = target ?? "/run/secrets/" + id;
         result.Mounts.Add(new MountSpec { Destination = destination, Type = "bind", Source = file, Options = ["rbind", "ro"] });
+        result.Targets.Add(destination);
+    }
+
+    /// <summary>Forwards an ssh agent socket given with <c>--ssh</c>: bound at the target (BuildKit's default path)
+    /// with SSH_AUTH_SOCK pointing at it.</summary>
+    private void AddSsh(RunMount mount, string? target, PreparedMounts result)
+    {
+        var id = string.IsNullOrEmpty(mount.Id) ? "default" : mount.Id;
+        if (!options.SshSockets.TryGetValue(id, out var socket))
+        {
+            if (mount.Required)
+            {
+                throw new BuildException($"no SSH key \"{id}\" forwarded from the client: pass --ssh {id}[=SOCKET]");
+            }
+
+            return;
+        }
+
+        var destination = target ?? "/run/buildkit/ssh_agent.0";
+        result.Mounts.Add(new MountSpec { Destination = destination, Type = "bind", Source = socket, Options = ["rbind"] });
+        result.Env.Add("SSH_AUTH_SOCK=" + destination);
         result.Targets.Add(destination);
     }
 

@@ -43,7 +43,13 @@ internal sealed class BuildRunOptions
 
     public Option<string[]> InsecureRegistries { get; } = new("--insecure-registry") { Description = "Allow plain HTTP to this registry (loopback always may)" };
 
-    public IEnumerable<Option> All => [Tags, NoCache, Progress, Quiet, IidFile, Runtime, Platform, Secrets, Outputs, Push, MetadataFile, InsecureRegistries];
+    public Option<string[]> Ssh { get; } = new("--ssh")
+    {
+        Description = "SSH agent socket to expose to the build (format: default|ID[=SOCKET]; default socket: $SSH_AUTH_SOCK)",
+        HelpName = "default|ID[=SOCKET]",
+    };
+
+    public IEnumerable<Option> All => [Tags, NoCache, Progress, Quiet, IidFile, Runtime, Platform, Secrets, Ssh, Outputs, Push, MetadataFile, InsecureRegistries];
 }
 
 internal static class BuildRun
@@ -99,6 +105,20 @@ internal static class BuildRun
         var epoch = ctx.Env.GetVariable("SOURCE_DATE_EPOCH") is { } e && long.TryParse(e, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
             ? DateTimeOffset.FromUnixTimeSeconds(seconds)
             : (DateTimeOffset?)null;
+        var ssh = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var spec in parse.GetValue(o.Ssh) ?? [])
+        {
+            var eq = spec.IndexOf('=', StringComparison.Ordinal);
+            var (sshId, socket) = eq < 0 ? (spec, ctx.Env.GetVariable("SSH_AUTH_SOCK")) : (spec[..eq], spec[(eq + 1)..]);
+            if (string.IsNullOrEmpty(socket) || !File.Exists(socket))
+            {
+                ctx.Env.Error.WriteLine($"ERROR: --ssh {sshId}: no agent socket (set SSH_AUTH_SOCK or pass {sshId}=PATH)");
+                return 1;
+            }
+
+            ssh[sshId] = Path.GetFullPath(socket);
+        }
+
         var options = new BuildOptions
         {
             ContextDir = Path.GetFullPath(contextDir),
@@ -113,6 +133,7 @@ internal static class BuildRun
             RuntimePath = runtime.Path,
             SourceDateEpoch = epoch,
             Secrets = secrets,
+            SshSockets = ssh,
         };
         try
         {
