@@ -24,6 +24,12 @@ public sealed record BuildOptions
 
     public bool NoCache { get; init; }
 
+    /// <summary><c>--no-cache-filter</c>: stages (by name or index) whose steps run even when cached.</summary>
+    public IReadOnlySet<string> NoCacheStages { get; init; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary><c>--pull</c>: fetch base images from their registry even when the store has them.</summary>
+    public bool Pull { get; init; }
+
     public Platform Platform { get; init; } = Platform.Host;
 
     /// <summary>The OCI runtime binary (runc or crun).</summary>

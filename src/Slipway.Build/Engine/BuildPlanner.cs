@@ -16,7 +16,7 @@ public static class BuildPlanner
         var last = new Dictionary<int, StepVertex>();
         foreach (var stage in graph.Required)
         {
-            var skipCache = noCache || (noCacheStages?.Contains(stage.DisplayName) ?? false);
+            var skipCache = noCache || (noCacheStages is not null && (noCacheStages.Contains(stage.DisplayName) || noCacheStages.Contains(stage.Index.ToString(System.Globalization.CultureInfo.InvariantCulture))));
             IReadOnlyList<Instruction> instructions = triggers is not null && triggers.TryGetValue(stage.Index, out var onbuild)
                 ? [.. onbuild, .. stage.Instructions]
                 : stage.Instructions;

@@ -51,7 +51,7 @@ public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildPr
             {
                 if (!resolved.TryGetValue(reference.ToString(), out var task))
                 {
-                    task = ResolveImageAsync(images, reference, options.Platform, token);
+                    task = ResolveImageAsync(images, reference, options.Platform, options.Pull, token);
                     resolved[reference.ToString()] = task;
                 }
 
@@ -61,7 +61,7 @@ public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildPr
 
         using var executor = new StepExecutor(store, options, graph, syntax.EscapeToken, progress, Resolve);
         var triggers = await OnbuildTriggersAsync(graph, Resolve, cancellationToken).ConfigureAwait(false);
-        var target = BuildPlanner.Plan(graph, options.NoCache, null, triggers);
+        var target = BuildPlanner.Plan(graph, options.NoCache, options.NoCacheStages, triggers);
         using var scheduler = new Scheduler<StepState>(executor, options.MaxParallel, progress.OnEvent);
         var solved = await scheduler.SolveAsync([target], cancellationToken).ConfigureAwait(false);
         var image = await ExportAsync(solved[0].Result, options, cancellationToken).ConfigureAwait(false);
@@ -121,9 +121,9 @@ public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildPr
         }
     }
 
-    private async Task<StoredImage> ResolveImageAsync(ImageStore images, ImageReference reference, Platform platform, CancellationToken cancellationToken)
+    private async Task<StoredImage> ResolveImageAsync(ImageStore images, ImageReference reference, Platform platform, bool pull, CancellationToken cancellationToken)
     {
-        var local = store.Refs.Resolve(reference.ToString());
+        var local = pull ? null : store.Refs.Resolve(reference.ToString());
         if (local is not null)
         {
             return await images.LoadAsync(local, cancellationToken).ConfigureAwait(false);

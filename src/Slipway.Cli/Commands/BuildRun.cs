@@ -49,7 +49,11 @@ internal sealed class BuildRunOptions
         HelpName = "default|ID[=SOCKET]",
     };
 
-    public IEnumerable<Option> All => [Tags, NoCache, Progress, Quiet, IidFile, Runtime, Platform, Secrets, Ssh, Outputs, Push, MetadataFile, InsecureRegistries];
+    public Option<string[]> NoCacheFilter { get; } = new("--no-cache-filter") { Description = "Do not cache the given stages", HelpName = "STAGE" };
+
+    public Option<bool> Pull { get; } = new("--pull") { Description = "Always attempt to pull all referenced images" };
+
+    public IEnumerable<Option> All => [Tags, NoCache, NoCacheFilter, Pull, Progress, Quiet, IidFile, Runtime, Platform, Secrets, Ssh, Outputs, Push, MetadataFile, InsecureRegistries];
 }
 
 internal static class BuildRun
@@ -129,6 +133,8 @@ internal static class BuildRun
             BuildArgs = buildArgs,
             Tags = tags,
             NoCache = parse.GetValue(o.NoCache),
+            NoCacheStages = (parse.GetValue(o.NoCacheFilter) ?? []).SelectMany(v => v.Split(',')).ToHashSet(StringComparer.OrdinalIgnoreCase),
+            Pull = parse.GetValue(o.Pull),
             Platform = platform,
             RuntimePath = runtime.Path,
             SourceDateEpoch = epoch,
