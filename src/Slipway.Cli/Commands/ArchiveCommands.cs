@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Slipway.Build.Engine;
 using Slipway.Build.Images;
 using Slipway.Cli.Output;
 using Slipway.Oci;
@@ -121,16 +122,25 @@ internal static class ArchiveCommands
     public static Command Prune(GlobalOptions globals, ICliEnvironment env)
     {
         var force = new Option<bool>("--force", "-f") { Description = "Do not prompt for confirmation" };
-        var command = new Command("prune", "Remove unreferenced blobs and stale partial downloads from the store") { force };
+        var buildCache = new Option<bool>("--build-cache") { Description = "Also remove the build cache (steps rebuild next time)" };
+        var command = new Command("prune", "Remove what no image needs: blobs, unpacked snapshots, partial downloads (and the build cache with --build-cache)")
+        {
+            force, buildCache,
+        };
         command.SetAction((parse, ct) => CommandContext.RunAsync(globals, env, parse, async (ctx, token) =>
         {
-            var result = await ctx.Store.CollectGarbageAsync(null, token).ConfigureAwait(false);
-            foreach (var digest in result.RemovedBlobs)
+            var result = await new StoreHygiene(ctx.Store).PruneAsync(parse.GetValue(buildCache), token).ConfigureAwait(false);
+            foreach (var digest in result.Blobs.RemovedBlobs)
             {
                 ctx.Env.Out.WriteLine($"deleted: {digest}");
             }
 
-            ctx.Env.Out.WriteLine($"Total reclaimed space: {Units.HumanSize(result.FreedBytes)}");
+            if (result.CacheRecords > 0 || result.Snapshots > 0)
+            {
+                ctx.Env.Out.WriteLine($"Removed {result.CacheRecords} build cache records and {result.Snapshots} snapshots");
+            }
+
+            ctx.Env.Out.WriteLine($"Total reclaimed space: {Units.HumanSize(result.Blobs.FreedBytes + result.SnapshotBytes)}");
             return 0;
         }, ct));
         return command;
