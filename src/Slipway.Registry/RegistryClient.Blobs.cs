@@ -94,11 +94,17 @@ public sealed partial class RegistryClient
 
                     break;
                 }
-                catch (Exception e) when (e is IOException or HttpRequestException
+                catch (Exception e) when (RetryHandler.IsTransportFailure(e)
                     && attempt < _options.MaxAttempts && !cancellationToken.IsCancellationRequested)
                 {
                     await Task.Delay(RetryHandler.Backoff(_options.RetryBaseDelay, attempt), _options.TimeProvider,
                         cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (RetryHandler.IsTransportFailure(e) && !cancellationToken.IsCancellationRequested)
+                {
+                    throw new RegistryException(
+                        $"blob {name}@{digest} from {Endpoint.Host}: the connection was lost after {written} bytes " +
+                        $"and {attempt} attempts: {Describe(e)}", e);
                 }
             }
 

@@ -153,9 +153,38 @@ public sealed partial class RegistryClient : IDisposable
         return request;
     }
 
-    private Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken,
-        HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead) =>
-        _http.SendAsync(request, completion, cancellationToken);
+    /// <summary>Sends through the handler chain. A transport failure that outlived the retries becomes a
+    /// <see cref="RegistryException"/> naming the registry and the request, so callers and the CLI see one kind of
+    /// error for "the registry is gone" and "the registry said no".</summary>
+    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken,
+        HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)
+    {
+        try
+        {
+            return await _http.SendAsync(request, completion, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (RetryHandler.IsTransportFailure(e) && !cancellationToken.IsCancellationRequested)
+        {
+            throw new RegistryException(
+                $"{Endpoint.Host}: {request.Method} {request.RequestUri?.AbsolutePath} failed: {Describe(e)}", e);
+        }
+    }
+
+    /// <summary>The messages of an exception and its causes, since HttpClient puts the useful one
+    /// ("Connection refused") on the inner exception.</summary>
+    internal static string Describe(Exception exception)
+    {
+        var messages = new List<string>();
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (!messages.Contains(e.Message, StringComparer.Ordinal))
+            {
+                messages.Add(e.Message);
+            }
+        }
+
+        return string.Join(" ", messages);
+    }
 
     private static void AcceptManifests(HttpRequestMessage request)
     {

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using Slipway.Registry.Auth;
 
 namespace Slipway.Registry.Http;
@@ -30,7 +31,7 @@ internal sealed class RetryHandler : DelegatingHandler
             {
                 response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is HttpRequestException or IOException
+            catch (Exception e) when (IsTransportFailure(e)
                 && replayable && attempt < _maxAttempts && !cancellationToken.IsCancellationRequested)
             {
                 await Task.Delay(Backoff(_baseDelay, attempt), _time, cancellationToken).ConfigureAwait(false);
@@ -47,6 +48,10 @@ internal sealed class RetryHandler : DelegatingHandler
             await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>The connection failed rather than the registry answering. SocketsHttpHandler lets a raw
+    /// <see cref="SocketException"/> escape when a connection is reset right after it is accepted.</summary>
+    internal static bool IsTransportFailure(Exception e) => e is HttpRequestException or IOException or SocketException;
 
     internal static bool IsTransient(HttpStatusCode status) =>
         status == HttpStatusCode.TooManyRequests || ((int)status >= 500 && status != HttpStatusCode.NotImplemented);

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Sockets;
 using System.Security.Cryptography;
 using Slipway.Oci;
 
@@ -68,6 +69,49 @@ public sealed class RetryAndResumeTests
         Assert.Equal(TimeSpan.FromMilliseconds(100), Slipway.Registry.Http.RetryHandler.Backoff(baseDelay, 1));
         Assert.Equal(TimeSpan.FromMilliseconds(400), Slipway.Registry.Http.RetryHandler.Backoff(baseDelay, 3));
         Assert.Equal(TimeSpan.FromSeconds(30), Slipway.Registry.Http.RetryHandler.Backoff(baseDelay, 50));
+    }
+
+    [Fact]
+    public async Task A_reset_connection_that_escapes_as_a_socket_error_is_retried()
+    {
+        // SocketsHttpHandler lets a raw SocketException out when a connection is reset right after accept.
+        var transport = new FakeTransport((_, n) =>
+            n == 1 ? throw new SocketException((int)SocketError.ConnectionReset) : FakeTransport.Status(HttpStatusCode.OK));
+        using var client = Client(transport);
+
+        await client.PingAsync(Cancel);
+
+        Assert.Equal(2, transport.Sent.Count);
+    }
+
+    [Fact]
+    public async Task A_registry_that_stays_unreachable_is_a_registry_error_naming_the_host_and_the_cause()
+    {
+        var transport = new FakeTransport((_, _) =>
+            throw new HttpRequestException("An error occurred while sending the request.", new IOException("Connection refused")));
+        using var client = Client(transport, maxAttempts: 2);
+
+        var error = await Assert.ThrowsAsync<RegistryException>(() => client.PingAsync(Cancel));
+
+        Assert.Equal("registry.example: GET /v2/ failed: An error occurred while sending the request. Connection refused", error.Message);
+        Assert.Equal(2, transport.Sent.Count);
+    }
+
+    [Fact]
+    public async Task A_download_that_keeps_dropping_is_a_registry_error_saying_how_far_it_got()
+    {
+        var transport = new FakeTransport((request, _) => new HttpResponseMessage(
+            request.Headers.Range is null ? HttpStatusCode.OK : HttpStatusCode.PartialContent)
+        {
+            Content = new StreamContent(new DroppingStream(Content, 0)),
+        });
+        using var client = Client(transport, maxAttempts: 2);
+
+        var error = await Assert.ThrowsAsync<RegistryException>(() =>
+            client.GetBlobAsync("team/app", ContentDigest, new MemoryStream(), Content.Length, Cancel));
+
+        Assert.StartsWith($"blob team/app@{ContentDigest} from registry.example: the connection was lost after 0 bytes and 2 attempts",
+            error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

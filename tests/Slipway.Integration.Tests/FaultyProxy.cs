@@ -1,0 +1,168 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Slipway.Integration.Tests;
+
+/// <summary>A TCP proxy in front of a registry that can cut one connection after a number of response bytes, as a
+/// registry that dies or a network that drops mid-download does, and can then stay down (every new connection is
+/// reset) until <see cref="Restore"/>.</summary>
+internal sealed class FaultyProxy : IAsyncDisposable
+{
+    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly IPEndPoint _upstream;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly ConcurrentDictionary<Socket, byte> _open = new();
+    private readonly Task _accepting;
+    private long _cutAfter = -1;
+    private bool _downAfterCut;
+    private volatile bool _down;
+    private int _cuts;
+
+    public FaultyProxy(Uri upstream)
+    {
+        ArgumentNullException.ThrowIfNull(upstream);
+        _upstream = new IPEndPoint(IPAddress.Parse(upstream.Host), upstream.Port);
+        _listener.Start();
+        _accepting = AcceptAsync();
+    }
+
+    /// <summary><c>127.0.0.1:PORT</c>, for image references.</summary>
+    public string Host => $"127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port.ToString(CultureInfo.InvariantCulture)}";
+
+    /// <summary>How many connections have been cut.</summary>
+    public int Cuts => Volatile.Read(ref _cuts);
+
+    /// <summary>The first connection whose responses pass <paramref name="bytes"/> bytes is closed there; with
+    /// <paramref name="thenDown"/> every other connection is closed too and new ones are reset, as if the registry
+    /// had stopped.</summary>
+    public void CutAfter(long bytes, bool thenDown)
+    {
+        _downAfterCut = thenDown;
+        Interlocked.Exchange(ref _cutAfter, bytes);
+    }
+
+    /// <summary>The fault is removed: connections pass again.</summary>
+    public void Restore()
+    {
+        Interlocked.Exchange(ref _cutAfter, -1);
+        _down = false;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        _listener.Stop();
+        CloseAll();
+        try
+        {
+            await _accepting;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        _stop.Dispose();
+    }
+
+    private async Task AcceptAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            Socket client;
+            try
+            {
+                client = await _listener.AcceptSocketAsync(_stop.Token);
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException)
+            {
+                return;
+            }
+
+            if (_down)
+            {
+                Reset(client);
+                continue;
+            }
+
+            _ = Task.Run(() => ServeAsync(client));
+        }
+    }
+
+    private async Task ServeAsync(Socket client)
+    {
+        using var server = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            await server.ConnectAsync(_upstream, _stop.Token);
+        }
+        catch (Exception e) when (e is SocketException or OperationCanceledException)
+        {
+            Reset(client);
+            return;
+        }
+
+        _open.TryAdd(client, 0);
+        _open.TryAdd(server, 0);
+        try
+        {
+            await Task.WhenAny(PumpAsync(client, server, cut: false), PumpAsync(server, client, cut: true));
+        }
+        finally
+        {
+            _open.TryRemove(client, out _);
+            _open.TryRemove(server, out _);
+            client.Dispose();
+        }
+    }
+
+    private async Task PumpAsync(Socket from, Socket to, bool cut)
+    {
+        var buffer = new byte[16 * 1024];
+        long passed = 0;
+        try
+        {
+            int read;
+            while ((read = await from.ReceiveAsync(buffer, SocketFlags.None, _stop.Token)) > 0)
+            {
+                var limit = Interlocked.Read(ref _cutAfter);
+                if (cut && limit >= 0 && passed + read > limit
+                    && Interlocked.CompareExchange(ref _cutAfter, -1, limit) == limit)
+                {
+                    await to.SendAsync(buffer.AsMemory(0, (int)(limit - passed)), SocketFlags.None, _stop.Token);
+                    Interlocked.Increment(ref _cuts);
+                    if (_downAfterCut)
+                    {
+                        _down = true;
+                        CloseAll();
+                    }
+
+                    return;
+                }
+
+                await to.SendAsync(buffer.AsMemory(0, read), SocketFlags.None, _stop.Token);
+                passed += read;
+            }
+
+            to.Shutdown(SocketShutdown.Send);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+        }
+    }
+
+    private void CloseAll()
+    {
+        foreach (var socket in _open.Keys)
+        {
+            socket.Dispose();
+        }
+    }
+
+    private static void Reset(Socket socket)
+    {
+        socket.LingerState = new LingerOption(true, 0);
+        socket.Dispose();
+    }
+}

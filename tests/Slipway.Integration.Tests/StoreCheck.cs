@@ -1,0 +1,63 @@
+using System.Security.Cryptography;
+using Slipway.Oci;
+using Slipway.Store;
+
+namespace Slipway.Integration.Tests;
+
+/// <summary>Reads a store root from the outside, trusting nothing it says about itself: every blob file must hash to
+/// its name, every name must lead to a complete image, and no write may be left half-done in ingest/.</summary>
+internal static class StoreCheck
+{
+    /// <summary>Asserts the store is consistent and returns its names.</summary>
+    public static IReadOnlyDictionary<string, Descriptor> AssertConsistent(string root)
+    {
+        var layout = new StoreLayout(root);
+        var folder = layout.BlobFolder("sha256");
+        if (Directory.Exists(folder))
+        {
+            foreach (var path in Directory.EnumerateFiles(folder))
+            {
+                using var file = File.OpenRead(path);
+                var actual = Convert.ToHexStringLower(SHA256.HashData(file));
+                Assert.True(actual == Path.GetFileName(path), $"blob {Path.GetFileName(path)} holds content that hashes to {actual}");
+            }
+
+            Assert.DoesNotContain(Directory.EnumerateFileSystemEntries(folder), p => !File.Exists(p));
+        }
+
+        if (Directory.Exists(layout.Ingest))
+        {
+            Assert.Empty(Directory.EnumerateFileSystemEntries(layout.Ingest));
+        }
+
+        var store = LocalStore.Open(root);
+        var refs = store.Refs.List();
+        foreach (var (name, descriptor) in refs)
+        {
+            AssertComplete(store, name, descriptor);
+        }
+
+        return refs;
+    }
+
+    private static void AssertComplete(LocalStore store, string name, Descriptor descriptor)
+    {
+        Assert.True(store.Blobs.GetSize(descriptor.Digest) == descriptor.Size, $"{name}: manifest {descriptor.Digest} is missing or of another size");
+        var bytes = File.ReadAllBytes(store.Layout.BlobPath(descriptor.Digest));
+        if (MediaTypes.IsIndex(descriptor.MediaType))
+        {
+            foreach (var child in OciJson.ParseIndex(bytes).Manifests)
+            {
+                AssertComplete(store, name, child);
+            }
+
+            return;
+        }
+
+        var manifest = OciJson.ParseManifest(bytes);
+        foreach (var blob in manifest.Layers.Prepend(manifest.Config))
+        {
+            Assert.True(store.Blobs.GetSize(blob.Digest) == blob.Size, $"{name}: blob {blob.Digest} is missing or of another size");
+        }
+    }
+}
