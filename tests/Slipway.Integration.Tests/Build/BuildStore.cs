@@ -89,3 +89,6 @@ public sealed class ExampleStore() : BuildStore("busybox", "gcc", "golang");
 
 /// <summary>busybox alone, for Dockerfiles written in a test.</summary>
 public sealed class BusyboxStore() : BuildStore("busybox");
+
+/// <summary>golang alone, for the cache tests on go-web.</summary>
+public sealed class GolangStore() : BuildStore("golang");
