@@ -1,0 +1,40 @@
+using Slipway.Integration.Tests.Fixtures;
+
+namespace Slipway.Integration.Tests.Build;
+
+/// <summary>Regression cases for what a step means, each from a build that once went wrong.</summary>
+public sealed class StepSemanticsTests(BusyboxStore store) : IClassFixture<BusyboxStore>, IDisposable
+{
+    private readonly TempDirectory _temp = new();
+
+    private SlipwayRunner Runner => store.Runner;
+
+    public void Dispose() => _temp.Dispose();
+
+    private string Context(string dockerfile, params (string Name, string Text)[] files)
+    {
+        var dir = Directory.CreateDirectory(Path.Join(_temp.Path, "ctx-" + Guid.NewGuid().ToString("N")[..8])).FullName;
+        File.WriteAllText(Path.Join(dir, "Dockerfile"), dockerfile);
+        foreach (var (name, text) in files)
+        {
+            File.WriteAllText(Path.Join(dir, name), text);
+        }
+
+        return dir;
+    }
+
+    [Fact]
+    public async Task Two_steps_that_make_the_same_layer_share_its_snapshot_and_later_steps_still_mount()
+    {
+        store.Require();
+
+        // Both COPYs make the same layer, so one snapshot appeared twice among the overlay lowerdirs and the
+        // next mount failed with "Too many levels of symbolic links" (two RUNs that change nothing do the same).
+        var context = Context("FROM busybox:1.35\nCOPY f /f\nCOPY f /f\nRUN cat /f\n", ("f", "after two equal layers\n"));
+
+        var build = await Runner.OkAsync("build", "--progress", "plain", "-t", "equal-layers:1", context);
+
+        Assert.Contains("after two equal layers", build.Error, StringComparison.Ordinal);
+        Assert.Equal("after two equal layers\n", (await Runner.OkAsync("run", "equal-layers:1", "cat", "/f")).Output);
+    }
+}
