@@ -94,9 +94,10 @@ public sealed partial class StepExecutor
         var current = state;
         foreach (var variable in env.Variables)
         {
-            // Each pair sees the ones before it on the same line, as in BuildKit.
-            var name = Expand(variable.Key, current);
-            var value = Expand(variable.Value, current);
+            // Every pair expands against the environment before the line, as in BuildKit: in
+            // `ENV abc=bye def=$abc` def gets the old abc (the Dockerfile reference's own example).
+            var name = Expand(variable.Key, state);
+            var value = Expand(variable.Value, state);
             current = current with { Config = current.Config with { Config = current.Container with { Env = StepState.SetEnv(current.Env, name, value) } } };
         }
 

@@ -37,4 +37,21 @@ public sealed class StepSemanticsTests(BusyboxStore store) : IClassFixture<Busyb
         Assert.Contains("after two equal layers", build.Error, StringComparison.Ordinal);
         Assert.Equal("after two equal layers\n", (await Runner.OkAsync("run", "equal-layers:1", "cat", "/f")).Output);
     }
+
+    [Fact]
+    public async Task ENV_expands_every_pair_of_a_line_against_the_environment_before_the_line()
+    {
+        store.Require();
+
+        // The Dockerfile reference's example: def gets the old abc, ghi the new one.
+        var context = Context("FROM busybox:1.35\nENV abc=hello\nENV abc=bye def=$abc\nENV ghi=$abc\n");
+
+        await Runner.OkAsync("build", "--progress", "plain", "-t", "env-pairs:1", context);
+
+        var env = (await BuiltImage.InspectAsync(Runner, "env-pairs:1")).GetProperty("Config").GetProperty("Env")
+            .EnumerateArray().Select(e => e.GetString()).ToList();
+        Assert.Contains("abc=bye", env);
+        Assert.Contains("def=hello", env);
+        Assert.Contains("ghi=bye", env);
+    }
 }
