@@ -54,4 +54,30 @@ public sealed class StepSemanticsTests(BusyboxStore store) : IClassFixture<Busyb
         Assert.Contains("def=hello", env);
         Assert.Contains("ghi=bye", env);
     }
+
+    [Fact]
+    public async Task A_RUN_heredoc_runs_its_body_as_the_script_or_feeds_it_to_the_command()
+    {
+        store.Require();
+
+        // The body never reached the shell: `RUN <<EOT` ran `sh -c "<<EOT"`, which succeeds doing nothing.
+        var context = Context(
+            """
+            FROM busybox:1.35
+            RUN <<EOT
+            echo "script $HOME" > /script
+            EOT
+            RUN cat <<EOF >/fed
+            fed $HOME
+            EOF
+            RUN <<-EOT
+            	echo chomped > /chomped
+            	EOT
+            """);
+
+        await Runner.OkAsync("build", "--progress", "plain", "-t", "heredocs:1", context);
+
+        var run = await Runner.OkAsync("run", "heredocs:1", "cat", "/script", "/fed", "/chomped");
+        Assert.Equal("script /root\nfed /root\nchomped\n", run.Output);
+    }
 }
