@@ -80,4 +80,28 @@ public sealed class StepSemanticsTests(BusyboxStore store) : IClassFixture<Busyb
         var run = await Runner.OkAsync("run", "heredocs:1", "cat", "/script", "/fed", "/chomped");
         Assert.Equal("script /root\nfed /root\nchomped\n", run.Output);
     }
+
+    [Fact]
+    public async Task COPY_of_a_file_to_an_existing_directory_puts_it_inside_under_the_name_written()
+    {
+        store.Require();
+
+        // The file replaced the directory, and a symlinked source took its target's name.
+        var context = Context(
+            """
+            FROM busybox:1.35
+            RUN mkdir /existing && ln -s /existing /dirlink
+            COPY f1 /existing
+            COPY f2 /dirlink
+            COPY linked /into/
+            COPY f1 /newfile
+            """,
+            ("f1", "one\n"), ("f2", "two\n"));
+        File.CreateSymbolicLink(Path.Join(context, "linked"), "f1");
+
+        await Runner.OkAsync("build", "--progress", "plain", "-t", "copy-dest:1", context);
+
+        var run = await Runner.OkAsync("run", "copy-dest:1", "cat", "/existing/f1", "/existing/f2", "/into/linked", "/newfile");
+        Assert.Equal("one\ntwo\none\none\n", run.Output);
+    }
 }
