@@ -77,7 +77,22 @@ public sealed class BadInputTests(BusyboxStore store) : IClassFixture<BusyboxSto
 
         var error = await FailAsync(context);
 
-        Assert.Contains("registry.invalid/bulider", error, StringComparison.Ordinal);
+        // The lookup failure was an unhandled HttpRequestException with a stack trace and no word of the name.
+        Assert.Contains("ERROR: COPY --from=registry.invalid/bulider: no stage is named \"registry.invalid/bulider\", so it was taken as an image: "
+            + "failed to resolve source metadata for registry.invalid/bulider:latest: ", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_base_image_that_cannot_be_pulled_fails_clearly()
+    {
+        store.Require();
+        var context = Context("FROM registry.invalid/nothing:1\nRUN true\n");
+
+        var error = await FailAsync(context);
+
+        Assert.Contains("ERROR: failed to resolve source metadata for registry.invalid/nothing:1: ", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", error, StringComparison.Ordinal);
     }
 
     [Fact]
