@@ -134,7 +134,15 @@ public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildPr
             throw new BuildException($"{reference.FamiliarString}: image not found in the store (pull it first)");
         }
 
-        return await new ImagePuller(images, clients).PullAsync(reference, platform, null, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await new ImagePuller(images, clients).PullAsync(reference, platform, null, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or Registry.RegistryException or ImageException)
+        {
+            // A registry that cannot be reached is a build error like any other, not a crash of the builder.
+            throw new BuildException($"failed to resolve source metadata for {reference}: {ex.Message}", ex);
+        }
     }
 
     private async Task<StoredImage> ExportAsync(StepState state, BuildOptions options, CancellationToken cancellationToken)

@@ -133,10 +133,12 @@ public sealed class FileCopier(string destinationRoot, uint uid, uint gid, uint?
             return;
         }
 
-        if (destinationIsDir)
+        // An existing directory (or a link to one) takes the file inside, as in Docker: `COPY app.jar /opt`.
+        // The name is the source's as written, not its symlink target's.
+        if (destinationIsDir || LayerNative.LStat(_dest.Resolve(destComponents, followFinal: true)) is { IsDirectory: true })
         {
             EnsureDirectory(destComponents);
-            destComponents = [.. destComponents, Path.GetFileName(host)];
+            destComponents = [.. destComponents, Path.GetFileName(rel.TrimEnd('/'))];
         }
 
         CopyEntry(source, rel, host, destComponents);

@@ -71,16 +71,32 @@ public sealed class Snapshots(LocalStore store)
     /// <summary>Fresh scratch space for one step: upper, work and merged dirs on the store's filesystem.</summary>
     public Workspace CreateWorkspace() => new(System.IO.Path.Join(store.Layout.Root, "tmp", Guid.NewGuid().ToString("N")));
 
+    /// <summary>The snapshots of <paramref name="layers"/> (top-most last) as overlayfs lowerdirs, top-most first.
+    /// Two layers with the same diffID (two RUN steps that change nothing both make the empty layer) share one
+    /// snapshot, and overlayfs refuses a lowerdir listed twice (ELOOP, "conflicting lowerdir path"); only the
+    /// top-most copy is kept, which shows the same tree: everything the lower copy holds, the upper one holds
+    /// above every layer in between.</summary>
+    public async Task<List<string>> LowerDirsAsync(IReadOnlyList<LayerRef> layers, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(layers);
+        var lowers = new List<string>();
+        var seen = new HashSet<Digest>();
+        foreach (var layer in layers.Reverse())
+        {
+            if (seen.Add(layer.DiffId))
+            {
+                lowers.Add(await EnsureAsync(layer, cancellationToken).ConfigureAwait(false));
+            }
+        }
+
+        return lowers;
+    }
+
     /// <summary>Mounts the stage's layers (top-most last in <paramref name="layers"/>) with a writable upper dir.</summary>
     public async Task<MountedRoot> MountAsync(IReadOnlyList<LayerRef> layers, Workspace workspace, bool writable, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(layers);
         ArgumentNullException.ThrowIfNull(workspace);
-        var lowers = new List<string>();
-        foreach (var layer in layers.Reverse())
-        {
-            lowers.Add(await EnsureAsync(layer, cancellationToken).ConfigureAwait(false));
-        }
+        var lowers = await LowerDirsAsync(layers, cancellationToken).ConfigureAwait(false);
 
         // overlayfs needs a lower dir even for scratch, and two when there is no upper dir.
         if (lowers.Count == 0 || (!writable && lowers.Count == 1))

@@ -19,7 +19,7 @@ public sealed partial class StepExecutor
         if (from is not null)
         {
             // A stage's content is already in the input key; an image's is its digest.
-            return graph.Find(from) is not null ? "stage" : (await resolveImage(ParseImage(from), cancellationToken).ConfigureAwait(false)).ManifestDescriptor.Digest.Value;
+            return graph.Find(from) is not null ? "stage" : (await FromImageAsync(from, cancellationToken).ConfigureAwait(false)).ManifestDescriptor.Digest.Value;
         }
 
         var context = new CopySource(options.ContextDir, options.Ignore);
@@ -32,6 +32,20 @@ public sealed partial class StepExecutor
 
         var rels = expanded.Where(p => !AddSources.IsUrl(p) || step.Instruction is not AddInstruction).SelectMany(context.Expand).ToList();
         return FileCopier.HashSources(context, rels).Value + string.Join('\n', digests);
+    }
+
+    /// <summary>The image a <c>--from</c> names when no stage has that name (as in BuildKit); the error says so,
+    /// since the name is most often a stage's, mistyped.</summary>
+    private async Task<Images.StoredImage> FromImageAsync(string from, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await resolveImage(ParseImage(from), cancellationToken).ConfigureAwait(false);
+        }
+        catch (BuildException ex)
+        {
+            throw new BuildException($"COPY --from={from}: no stage is named \"{from}\", so it was taken as an image: {ex.Message}", ex);
+        }
     }
 
     private static ImageReference ParseImage(string name) =>
@@ -60,7 +74,7 @@ public sealed partial class StepExecutor
         {
             var layers = graph.Find(from) is not null
                 ? inputs[1].Layers
-                : (await resolveImage(ParseImage(from), cancellationToken).ConfigureAwait(false)) is var image
+                : (await FromImageAsync(from, cancellationToken).ConfigureAwait(false)) is var image
                     ? image.Manifest.Layers.Select((l, i) => new LayerRef(l, image.Config.RootFs.DiffIds[i])).ToList()
                     : [];
             sourceMount = await _snapshots.MountAsync(layers, sourceSpace, writable: false, cancellationToken).ConfigureAwait(false);

@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.Text;
 using Slipway.Dockerfile.Instructions;
+using Slipway.Dockerfile.Syntax;
 using Slipway.Oci;
 
 namespace Slipway.Build.Engine;
@@ -31,7 +33,39 @@ public sealed partial class StepExecutor
         }
 
         var shell = state.Container.Shell is { Count: > 0 } s ? s : ["/bin/sh", "-c"];
-        return [.. shell, string.Join(' ', command.Args)];
+        return [.. shell, WithHeredocs(string.Join(' ', command.Args), command.Files)];
+    }
+
+    /// <summary>The shell script of a RUN with heredocs, as BuildKit makes it: a command that is only one heredoc
+    /// runs the heredoc as the script; otherwise the bodies follow the command line so the shell feeds them in.</summary>
+    private static string WithHeredocs(string script, IReadOnlyList<Heredoc> files)
+    {
+        if (files.Count == 0)
+        {
+            return script;
+        }
+
+        if (files.Count == 1 && HeredocWords.ParseOpener(script.Trim(), out _) is not null)
+        {
+            var body = files[0].ChompedContent;
+            return body.StartsWith("#!", StringComparison.Ordinal)
+                ? throw new BuildException($"RUN <<{files[0].Name}: a heredoc script with a #! interpreter line is not supported yet")
+                : body;
+        }
+
+        var text = new StringBuilder(script);
+        foreach (var file in files)
+        {
+            text.Append('\n').Append(file.Content);
+            if (!file.Content.EndsWith('\n'))
+            {
+                text.Append('\n');
+            }
+
+            text.Append(file.Name);
+        }
+
+        return text.ToString();
     }
 
     private StepState Metadata(Instruction instruction, StepState state)
@@ -94,9 +128,10 @@ public sealed partial class StepExecutor
         var current = state;
         foreach (var variable in env.Variables)
         {
-            // Each pair sees the ones before it on the same line, as in BuildKit.
-            var name = Expand(variable.Key, current);
-            var value = Expand(variable.Value, current);
+            // Every pair expands against the environment before the line, as in BuildKit: in
+            // `ENV abc=bye def=$abc` def gets the old abc (the Dockerfile reference's own example).
+            var name = Expand(variable.Key, state);
+            var value = Expand(variable.Value, state);
             current = current with { Config = current.Config with { Config = current.Container with { Env = StepState.SetEnv(current.Env, name, value) } } };
         }
 

@@ -180,12 +180,7 @@ public sealed partial class StepExecutor
             var layers = stage?.Layers
                 ?? await ImageLayersAsync(from, cancellationToken).ConfigureAwait(false);
             var space = Directory.CreateDirectory(Path.Join(workspace.Dir, $"bind{index}-from")).FullName;
-            var lowers = new List<string>();
-            foreach (var layer in layers.Reverse())
-            {
-                lowers.Add(await _snapshots.EnsureAsync(layer, cancellationToken).ConfigureAwait(false));
-            }
-
+            var lowers = await _snapshots.LowerDirsAsync(layers, cancellationToken).ConfigureAwait(false);
             lowers.Add(Directory.CreateDirectory(Path.Join(space, "empty")).FullName);
             if (lowers.Count == 1)
             {

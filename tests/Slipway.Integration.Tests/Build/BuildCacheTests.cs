@@ -1,0 +1,52 @@
+using Slipway.Integration.Tests.Fixtures;
+
+namespace Slipway.Integration.Tests.Build;
+
+/// <summary>The step cache: an unchanged build is all CACHED, a source edit reruns only the steps that read it,
+/// and --no-cache reruns everything.</summary>
+public sealed class BuildCacheTests(GolangStore store) : IClassFixture<GolangStore>, IDisposable
+{
+    private readonly TempDirectory _temp = new();
+
+    private SlipwayRunner Runner => store.Runner;
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public async Task A_source_edit_reruns_only_the_steps_after_the_copy_of_the_sources()
+    {
+        store.Require();
+        var context = BuildStore.CopyExample("go-web", _temp.Path);
+        var first = BuildProgress.Steps((await Runner.OkAsync("build", "--progress", "plain", "-t", "web:1", context)).Error);
+
+        var again = BuildProgress.Steps((await Runner.OkAsync("build", "--progress", "plain", "-t", "web:2", context)).Error);
+        Assert.All(again, s => Assert.Equal((s.Key, "CACHED"), (s.Key, s.Value)));
+        Assert.Equal(first.Count, again.Count);
+
+        var main = Path.Join(context, "main.go");
+        await File.WriteAllTextAsync(main, (await File.ReadAllTextAsync(main, TestContext.Current.CancellationToken)).Replace("hello from a slipway-built image", "hello after an edit", StringComparison.Ordinal), TestContext.Current.CancellationToken);
+        var edited = BuildProgress.Steps((await Runner.OkAsync("build", "--progress", "plain", "-t", "web:3", context)).Error);
+        Assert.Equal("CACHED", edited["[builder 1/6] FROM golang:1.19"]);
+        Assert.Equal("CACHED", edited["[builder 2/6] WORKDIR /src"]);
+        Assert.Equal("CACHED", edited["[builder 3/6] COPY go.mod ./"]);
+        Assert.Equal("CACHED", edited["[builder 4/6] RUN go mod download"]);
+        Assert.Equal("DONE", edited["[builder 5/6] COPY *.go ./"]);
+        Assert.Equal("DONE", edited["[builder 6/6] RUN CGO_ENABLED=0 go build -trimpath -ldflags=\"-s -w\" -o /out/web ."]);
+        Assert.Equal("DONE", edited["[stage-1 2/5] COPY --from=builder /out/web /web"]);
+        Assert.Equal("hello after an edit\n", (await Runner.OkAsync("run", "web:3", "-once")).Output);
+        Assert.Equal("hello from a slipway-built image\n", (await Runner.OkAsync("run", "web:1", "-once")).Output);
+    }
+
+    [Fact]
+    public async Task No_cache_reruns_every_step()
+    {
+        store.Require();
+        var context = BuildStore.CopyExample("go-web", _temp.Path);
+        await Runner.OkAsync("build", "--progress", "plain", context);
+
+        var rerun = BuildProgress.Steps((await Runner.OkAsync("build", "--progress", "plain", "--no-cache", context)).Error);
+
+        Assert.Equal(6 + 5, rerun.Count);
+        Assert.All(rerun.Where(s => !s.Key.Contains("] FROM ", StringComparison.Ordinal)), s => Assert.Equal((s.Key, "DONE"), (s.Key, s.Value)));
+    }
+}
