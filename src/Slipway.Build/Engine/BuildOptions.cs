@@ -24,6 +24,9 @@ public sealed record BuildOptions
 
     public bool NoCache { get; init; }
 
+    /// <summary>How new layers are compressed (<c>--compression</c>): gzip by default, zstd or none.</summary>
+    public Slipway.Store.Layers.LayerCompression Compression { get; init; } = Slipway.Store.Layers.LayerCompression.Gzip;
+
     /// <summary><c>--no-cache-filter</c>: stages (by name or index) whose steps run even when cached.</summary>
     public IReadOnlySet<string> NoCacheStages { get; init; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
 

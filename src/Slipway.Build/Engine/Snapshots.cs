@@ -138,8 +138,16 @@ public sealed class Workspace : IDisposable
     /// bind mounts); unmounted, last first, before the directory is removed.</summary>
     public List<string> ExtraMounts { get; } = [];
 
+    /// <summary>Locks held for this step (a <c>sharing=locked</c> cache); released when the step ends.</summary>
+    public List<IDisposable> Locks { get; } = [];
+
     public void Dispose()
     {
+        foreach (var held in Locks)
+        {
+            held.Dispose();
+        }
+
         for (var i = ExtraMounts.Count - 1; i >= 0; i--)
         {
             OverlayMount.Unmount(ExtraMounts[i]);

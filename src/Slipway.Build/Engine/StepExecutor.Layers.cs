@@ -153,7 +153,7 @@ public sealed partial class StepExecutor
         {
             written = await LayerWriter.WriteAsync(workspace.Upper, writer, new LayerWriteOptions
             {
-                Compression = LayerCompression.Gzip,
+                Compression = options.Compression,
                 OverlayWhiteouts = true,
                 SourceDateEpoch = options.SourceDateEpoch,
             }, cancellationToken).ConfigureAwait(false);
@@ -162,7 +162,13 @@ public sealed partial class StepExecutor
         }
 
         _snapshots.Adopt(workspace.Upper, written.DiffId);
-        var layer = new LayerRef(new Descriptor { MediaType = MediaTypes.OciLayerGzip, Digest = written.Digest, Size = written.Size }, written.DiffId);
+        var mediaType = options.Compression switch
+        {
+            LayerCompression.Zstd => MediaTypes.OciLayerZstd,
+            LayerCompression.None => MediaTypes.OciLayer,
+            _ => MediaTypes.OciLayerGzip,
+        };
+        var layer = new LayerRef(new Descriptor { MediaType = mediaType, Digest = written.Digest, Size = written.Size }, written.DiffId);
         return state.WithLayer(layer, createdBy, _created);
     }
 

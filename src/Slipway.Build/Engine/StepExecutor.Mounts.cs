@@ -34,7 +34,25 @@ public sealed partial class StepExecutor
                     result.Targets.Add(target!);
                     break;
                 case MountType.Cache:
-                    result.Mounts.Add(new MountSpec { Destination = Require(target, mount), Type = "bind", Source = CacheDir(mount, target!), Options = ["rbind", mount.ReadOnly ? "ro" : "rw"] });
+                    var cacheDir = CacheDir(mount, target ?? Require(target, mount));
+                    if (mount.From is not null && IsEmpty(cacheDir))
+                    {
+                        // from=/source= seed a new cache with a stage's or image's directory.
+                        StepState? seed = graph.Find(mount.From) is not null ? inputs[stageInput++] : null;
+                        await SeedCacheAsync(mount, seed, state, workspace, cacheDir, cancellationToken).ConfigureAwait(false);
+                    }
+                    else if (mount.From is not null && graph.Find(mount.From) is not null)
+                    {
+                        stageInput++;
+                    }
+
+                    if (mount.Sharing == MountSharing.Locked)
+                    {
+                        // One RUN at a time, across processes, holds a locked cache; others wait (for up to an hour).
+                        workspace.Locks.Add(await Slipway.Store.StoreLock.AcquireAsync(cacheDir + ".lock", TimeSpan.FromHours(1), cancellationToken).ConfigureAwait(false));
+                    }
+
+                    result.Mounts.Add(new MountSpec { Destination = target!, Type = "bind", Source = cacheDir, Options = ["rbind", mount.ReadOnly ? "ro" : "rw"] });
                     result.Targets.Add(target!);
                     break;
                 case MountType.Secret:
@@ -82,6 +100,37 @@ public sealed partial class StepExecutor
         }
 
         return dir;
+    }
+
+    private static bool IsEmpty(string dir) => !Directory.EnumerateFileSystemEntries(dir).Any();
+
+    private async Task SeedCacheAsync(RunMount mount, StepState? stage, StepState state, Workspace workspace, string cacheDir,
+        CancellationToken cancellationToken)
+    {
+        var layers = stage?.Layers ?? await ImageLayersAsync(mount.From!, cancellationToken).ConfigureAwait(false);
+        var space = Directory.CreateDirectory(Path.Join(workspace.Dir, "cache-seed")).FullName;
+        var lowers = await _snapshots.LowerDirsAsync(layers, cancellationToken).ConfigureAwait(false);
+        lowers.Add(Directory.CreateDirectory(Path.Join(space, "empty")).FullName);
+        if (lowers.Count == 1)
+        {
+            lowers.Add(Directory.CreateDirectory(Path.Join(space, "empty2")).FullName);
+        }
+
+        var root = Directory.CreateDirectory(Path.Join(space, "root")).FullName;
+        OverlayMount.Mount(lowers, null, null, root);
+        try
+        {
+            var source = new CopySource(root, null);
+            var rel = string.Join('/', RootResolver.Clean(Expand(mount.Source ?? "/", state)));
+            if (LayerNative.LStat(source.HostPath(rel, followFinal: true)) is { IsDirectory: true })
+            {
+                new FileCopier(cacheDir, mount.Uid ?? 0, mount.Gid ?? 0, null).Copy(source, rel, "/", destinationIsDir: true);
+            }
+        }
+        finally
+        {
+            OverlayMount.Unmount(root);
+        }
     }
 
     /// <summary>A secret goes into a tmpfs made for this step alone and is bind-mounted read-only, or set as an

@@ -45,7 +45,8 @@ public sealed partial class StepExecutor(
         }
 
         var state = inputs[0];
-        var text = new StringBuilder(Expanded(step.Instruction, state));
+        // The compression changes the blobs a layer step makes, so it is part of what the step is.
+        var text = new StringBuilder(Expanded(step.Instruction, state)).Append('\n').Append(options.Compression);
         switch (step.Instruction)
         {
             case ArgInstruction arg:

@@ -53,7 +53,13 @@ internal sealed class BuildRunOptions
 
     public Option<bool> Pull { get; } = new("--pull") { Description = "Always attempt to pull all referenced images" };
 
-    public IEnumerable<Option> All => [Tags, NoCache, NoCacheFilter, Pull, Progress, Quiet, IidFile, Runtime, Platform, Secrets, Ssh, Outputs, Push, MetadataFile, InsecureRegistries];
+    public Option<string> Compression { get; } = new("--compression")
+    {
+        Description = "Layer compression: gzip (default), zstd or uncompressed",
+        DefaultValueFactory = _ => "gzip",
+    };
+
+    public IEnumerable<Option> All => [Tags, NoCache, NoCacheFilter, Pull, Compression, Progress, Quiet, IidFile, Runtime, Platform, Secrets, Ssh, Outputs, Push, MetadataFile, InsecureRegistries];
 }
 
 internal static class BuildRun
@@ -135,6 +141,13 @@ internal static class BuildRun
             NoCache = parse.GetValue(o.NoCache),
             NoCacheStages = (parse.GetValue(o.NoCacheFilter) ?? []).SelectMany(v => v.Split(',')).ToHashSet(StringComparer.OrdinalIgnoreCase),
             Pull = parse.GetValue(o.Pull),
+            Compression = parse.GetValue(o.Compression) switch
+            {
+                "zstd" => Slipway.Store.Layers.LayerCompression.Zstd,
+                "uncompressed" or "none" => Slipway.Store.Layers.LayerCompression.None,
+                "gzip" => Slipway.Store.Layers.LayerCompression.Gzip,
+                var other => throw new ImageException($"invalid --compression \"{other}\" (gzip, zstd, uncompressed)"),
+            },
             Platform = platform,
             RuntimePath = runtime.Path,
             SourceDateEpoch = epoch,
