@@ -13,6 +13,7 @@ public abstract class BuildStore : IAsyncLifetime
         ["busybox"] = "busybox:1.35",
         ["gcc"] = "gcc:12",
         ["golang"] = "golang:1.19",
+        ["node"] = "node:18",
     };
 
     private readonly string[] _images;
@@ -89,6 +90,9 @@ public sealed class ExampleStore() : BuildStore("busybox", "gcc", "golang");
 
 /// <summary>busybox alone, for Dockerfiles written in a test.</summary>
 public sealed class BusyboxStore() : BuildStore("busybox");
+
+/// <summary>node alone, for the TypeScript example (npm reaches the registry through the host's proxy).</summary>
+public sealed class NodeStore() : BuildStore("node");
 
 /// <summary>golang alone, for the cache tests on go-web.</summary>
 public sealed class GolangStore() : BuildStore("golang");
