@@ -38,8 +38,20 @@ public sealed class DockerLoadTests : IDisposable
         var reference = $"{registry.Host}/test/docker:1";
         await runner.OkAsync("pull", reference);
         await runner.OkAsync("tag", reference, "slipway-load-test:1");
+        // And a multi-stage image Slipway built on it, saved into the same archive.
+        Capability.RequireRoot();
+        Capability.RequireTool("runc");
+        var context = Directory.CreateDirectory(Path.Join(_dir.FullName, "context")).FullName;
+        await File.WriteAllTextAsync(Path.Join(context, "Dockerfile"), """
+            FROM slipway-load-test:1 AS build
+            RUN ["/bin/busybox", "sh", "-c", "echo built-by-slipway > /msg"]
+            FROM slipway-load-test:1
+            COPY --from=build /msg /msg
+            CMD ["/bin/busybox", "cat", "/msg"]
+            """, ct);
+        await runner.OkAsync("build", "--progress", "plain", "-t", "slipway-built:1", context);
         var archive = Path.Join(_dir.FullName, "archive.tar");
-        await runner.OkAsync("save", "-o", archive, "slipway-load-test:1");
+        await runner.OkAsync("save", "-o", archive, "slipway-load-test:1", "slipway-built:1");
         using var ours = JsonDocument.Parse((await runner.OkAsync("inspect", "slipway-load-test:1")).Output);
         var id = ours.RootElement[0].GetProperty("Id").GetString();
 
@@ -58,6 +70,9 @@ public sealed class DockerLoadTests : IDisposable
 
         var ran = await docker.RunAsync(ct, "run", "--rm", "--network=host", "slipway-load-test:1", "/bin/busybox", "echo", "hi");
         Assert.Equal("hi", ran.Trim());
+        Assert.Contains("Loaded image: slipway-built:1", loaded, StringComparison.Ordinal);
+        var built = await docker.RunAsync(ct, "run", "--rm", "--network=host", "slipway-built:1");
+        Assert.Equal("built-by-slipway", built.Trim());
         var cmd = await docker.RunAsync(ct, "run", "--rm", "--network=host", "slipway-load-test:1");
         Assert.Equal("from-cmd", cmd.Trim());
     }
