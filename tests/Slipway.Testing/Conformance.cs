@@ -40,13 +40,17 @@ public static class Conformance
         return null;
     }
 
-    /// <summary>The named folder under the conformance root; skips the test (fails it under CI) when the
-    /// conformance folder is not present.</summary>
+    /// <summary>The named folder under the conformance root. The vectors live outside the project, so a checkout
+    /// without them skips these tests, even under CI, and says so; a folder that is present but incomplete fails
+    /// under CI.</summary>
     public static string Require(string relative)
     {
         var root = Locate();
-        Capability.Require(root is not null,
-            "BuildKit conformance vectors not present (../shared/conformance beside the repository)");
+        if (root is null)
+        {
+            Assert.Skip("BuildKit conformance vectors not present (../shared/conformance beside the repository, or SLIPWAY_CONFORMANCE)");
+        }
+
         var path = Path.Join(root!, relative);
         Capability.Require(Directory.Exists(path) || File.Exists(path), $"conformance vectors missing: {relative}");
         return path;
