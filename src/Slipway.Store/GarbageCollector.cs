@@ -19,28 +19,7 @@ internal sealed class GarbageCollector(StoreLayout layout, BlobStore blobs, RefS
     /// <summary>Call with the store lock held.</summary>
     public GcResult CollectLocked(CancellationToken cancellationToken)
     {
-        var leased = Lease.ActiveDigests(layout, out var staleLeases);
-        var marked = new HashSet<Digest>();
-        var pending = new Stack<Digest>(leased);
-        foreach (var target in refs.List().Values)
-        {
-            pending.Push(target.Digest);
-        }
-
-        while (pending.TryPop(out var digest))
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (!marked.Add(digest))
-            {
-                continue;
-            }
-
-            foreach (var child in Children(digest))
-            {
-                pending.Push(child);
-            }
-        }
-
+        var marked = MarkLocked(out var staleLeases, cancellationToken);
         var removed = new List<Digest>();
         long freed = 0;
         foreach (var digest in blobs.List().ToList())
@@ -67,6 +46,35 @@ internal sealed class GarbageCollector(StoreLayout layout, BlobStore blobs, RefS
         }
 
         return new GcResult(removed, freed, ingest, staleLeases);
+    }
+
+    /// <summary>Every digest reachable from a ref or a live lease (leased digests themselves included, even those
+    /// with no blob, such as the diffIDs a build leases for its snapshots). Call with the store lock held.</summary>
+    public HashSet<Digest> MarkLocked(out int staleLeases, CancellationToken cancellationToken)
+    {
+        var leased = Lease.ActiveDigests(layout, out staleLeases);
+        var marked = new HashSet<Digest>();
+        var pending = new Stack<Digest>(leased);
+        foreach (var target in refs.List().Values)
+        {
+            pending.Push(target.Digest);
+        }
+
+        while (pending.TryPop(out var digest))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (!marked.Add(digest))
+            {
+                continue;
+            }
+
+            foreach (var child in Children(digest))
+            {
+                pending.Push(child);
+            }
+        }
+
+        return marked;
     }
 
     /// <summary>What a stored blob points at, found from the document's own keys rather than a media type: a

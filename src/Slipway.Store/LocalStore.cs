@@ -39,4 +39,15 @@ public sealed class LocalStore
         var collector = new GarbageCollector(Layout, Blobs, Refs) { IngestGracePeriod = ingestGracePeriod ?? TimeSpan.FromHours(1) };
         return collector.CollectLocked(cancellationToken);
     }
+
+    /// <summary>What images and running operations need right now: every digest reachable from a ref or a live
+    /// lease. Taken under the store lock; <paramref name="whileLocked"/> runs before it is released, so what it
+    /// removes cannot race a lease being extended.</summary>
+    public async Task<T> WithLiveDigestsAsync<T>(Func<IReadOnlySet<Digest>, T> whileLocked, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(whileLocked);
+        using var held = await StoreLock.AcquireAsync(Layout.LockFile, LockTimeout, cancellationToken).ConfigureAwait(false);
+        var live = new GarbageCollector(Layout, Blobs, Refs).MarkLocked(out _, cancellationToken);
+        return whileLocked(live);
+    }
 }

@@ -40,9 +40,11 @@ public sealed class BuildCache(LocalStore store)
             }
 
             var config = OciJson.ParseConfig(await store.Blobs.ReadAllBytesAsync(configDigest, cancellationToken).ConfigureAwait(false));
+            // The record's mtime is its last use: prune --keep-storage and until= remove the least recently used first.
+            File.SetLastWriteTimeUtc(file, DateTime.UtcNow);
             return new StepState { Layers = layers, Config = config, Args = record.Args };
         }
-        catch (Exception ex) when (ex is JsonException or FormatException or IOException)
+        catch (Exception ex) when (ex is JsonException or FormatException or IOException or UnauthorizedAccessException)
         {
             return null;
         }

@@ -46,6 +46,10 @@ public sealed record BuildOptions
     /// layer, the config, the history, a cache key or a log.</summary>
     public IReadOnlyDictionary<string, byte[]> Secrets { get; init; } = new Dictionary<string, byte[]>();
 
+    /// <summary><c>--scan-secrets</c>: also look for secret-looking values (private keys, access tokens) in the
+    /// layers the build made; <c>--secret</c> values are always looked for.</summary>
+    public Slipway.Build.Insight.SecretScanMode ScanSecrets { get; init; }
+
     /// <summary><c>--ssh</c> agent sockets by id (<c>default</c> when unnamed), forwarded to the RUN steps that mount them.</summary>
     public IReadOnlyDictionary<string, string> SshSockets { get; init; } = new Dictionary<string, string>();
 

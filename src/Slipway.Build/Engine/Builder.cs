@@ -59,12 +59,14 @@ public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildPr
             }
         }
 
-        using var executor = new StepExecutor(store, options, graph, syntax.EscapeToken, progress, Resolve);
+        using var buildLease = store.CreateLease();
+        using var executor = new StepExecutor(store, options, graph, syntax.EscapeToken, progress, Resolve) { BuildLease = buildLease };
         var triggers = await OnbuildTriggersAsync(graph, Resolve, cancellationToken).ConfigureAwait(false);
         var target = BuildPlanner.Plan(graph, options.NoCache, options.NoCacheStages, triggers);
         using var scheduler = new Scheduler<StepState>(executor, options.MaxParallel, progress.OnEvent);
         var solved = await scheduler.SolveAsync([target], cancellationToken).ConfigureAwait(false);
-        var image = await ExportAsync(solved[0].Result, options, cancellationToken).ConfigureAwait(false);
+        var image = await ExportAsync(solved[0].Result, options, buildLease, cancellationToken).ConfigureAwait(false);
+        await Insight.SecretScanner.CheckAsync(store, image, BaseLayers(resolved), options, progress, cancellationToken).ConfigureAwait(false);
         foreach (var tag in options.Tags)
         {
             await images.SetAsync(tag, image.ManifestDescriptor, cancellationToken).ConfigureAwait(false);
@@ -75,7 +77,38 @@ public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildPr
             await images.KeepDanglingAsync(image.ManifestDescriptor, cancellationToken).ConfigureAwait(false);
         }
 
+        if (executor.CacheRecordsWritten > 0)
+        {
+            await KeepStorageAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         return new BuildResult(image, options.Tags);
+    }
+
+    /// <summary>The layers of every base image the build used: the scan for secrets looks only at the others.</summary>
+    private static HashSet<Digest> BaseLayers(Dictionary<string, Task<StoredImage>> resolved)
+    {
+        lock (resolved)
+        {
+            return [.. resolved.Values.Where(t => t.IsCompletedSuccessfully).SelectMany(t => t.Result.Manifest.Layers.Select(l => l.Digest))];
+        }
+    }
+
+    /// <summary>Applies the store's <c>gc.keepStorage</c> cap. Only a build that wrote cache records can have
+    /// grown the cache, so a fully cached build never walks the store.</summary>
+    private async Task KeepStorageAsync(CancellationToken cancellationToken)
+    {
+        if (StoreConfig.Load(store.Layout).KeepStorageBytes is not { } keep)
+        {
+            return;
+        }
+
+        var hygiene = new StoreHygiene(store);
+        var usage = await hygiene.MeasureAsync(cancellationToken).ConfigureAwait(false);
+        if (usage.TotalBytes > keep)
+        {
+            await hygiene.PruneAsync(new PruneOptions { KeepStorage = keep }, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>The ONBUILD triggers of every external base the target needs, parsed as Dockerfile instructions.</summary>
@@ -145,9 +178,8 @@ public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildPr
         }
     }
 
-    private async Task<StoredImage> ExportAsync(StepState state, BuildOptions options, CancellationToken cancellationToken)
+    private async Task<StoredImage> ExportAsync(StepState state, BuildOptions options, Lease lease, CancellationToken cancellationToken)
     {
-        using var lease = store.CreateLease();
         var config = state.Config with { Created = options.SourceDateEpoch ?? DateTimeOffset.UtcNow };
         var configDescriptor = await store.Blobs.WriteAsync(MediaTypes.OciConfig, OciJson.Serialize(config), cancellationToken).ConfigureAwait(false);
         lease.Add(configDescriptor.Digest);

@@ -161,6 +161,8 @@ public sealed partial class StepExecutor
             lease.Add(digest);
         }
 
+        // Leased before it appears under snapshots/, so a concurrent prune never takes it from under the build.
+        BuildLease?.Add(written.Digest, written.DiffId);
         _snapshots.Adopt(workspace.Upper, written.DiffId);
         var mediaType = options.Compression switch
         {

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Slipway.Build.Context;
 using Slipway.Dockerfile.Instructions;
+using Slipway.Oci;
 using Slipway.Runtime.Spec;
 using Slipway.Store.Layers;
 using Slipway.Store.Snapshots;
@@ -91,12 +92,21 @@ public sealed partial class StepExecutor
     private string CacheDir(RunMount mount, string target)
     {
         var id = string.IsNullOrEmpty(mount.Id) ? target : mount.Id;
-        var dir = Path.Join(store.Layout.Root, "cache-mounts", Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(id))));
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(id));
+        var dir = Path.Join(store.Layout.Root, "cache-mounts", Convert.ToHexStringLower(hash));
+        // The directory's name is a sha256, so the lease can hold it like a digest: prune leaves it alone while
+        // this build runs.
+        BuildLease?.Add(Digest.FromSha256Hash(hash));
         if (!Directory.Exists(dir))
         {
             var created = Directory.CreateDirectory(dir).FullName;
             File.SetUnixFileMode(created, (UnixFileMode)(mount.Mode ?? 0x1ED));
             LayerNative.LChown(created, (int)(mount.Uid ?? 0), (int)(mount.Gid ?? 0));
+        }
+        else
+        {
+            // Its mtime is its last use, for prune --keep-storage and until=.
+            Directory.SetLastWriteTimeUtc(dir, DateTime.UtcNow);
         }
 
         return dir;

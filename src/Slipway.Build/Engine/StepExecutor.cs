@@ -23,6 +23,15 @@ public sealed partial class StepExecutor(
     private readonly string _downloads = Path.Join(store.Layout.Root, "tmp", "add-" + Guid.NewGuid().ToString("N"));
     private AddSources? _addSourcesField;
 
+    /// <summary>The build's claim on what it uses (layers, their snapshots' diffIDs, cache mounts), so a prune
+    /// running meanwhile leaves them alone. Null only in tests that run steps without a store lease.</summary>
+    public Lease? BuildLease { get; init; }
+
+    /// <summary>How many cache records this build wrote: the cache only grew when this is above zero.</summary>
+    public int CacheRecordsWritten => _cacheRecordsWritten;
+
+    private int _cacheRecordsWritten;
+
     private AddSources AddSourceCache => _addSourcesField ??= new AddSources(_downloads);
 
     /// <summary>Removes what ADD downloaded for this build.</summary>
@@ -79,8 +88,20 @@ public sealed partial class StepExecutor(
         return Digest.Compute(Encoding.UTF8.GetBytes(text.ToString()));
     }
 
-    public async ValueTask<StepState?> LoadCachedAsync(Vertex vertex, Digest cacheKey, CancellationToken cancellationToken) =>
-        await _cache.TryLoadAsync(cacheKey, cancellationToken).ConfigureAwait(false);
+    public async ValueTask<StepState?> LoadCachedAsync(Vertex vertex, Digest cacheKey, CancellationToken cancellationToken)
+    {
+        if (await _cache.TryLoadAsync(cacheKey, cancellationToken).ConfigureAwait(false) is not { } hit)
+        {
+            return null;
+        }
+
+        // A prune may have removed the record's blobs between the load and the lease: then it is a miss.
+        Protect(hit);
+        return hit.Layers.All(l => store.Blobs.Exists(l.Blob.Digest)) ? hit : null;
+    }
+
+    private void Protect(StepState state) =>
+        BuildLease?.Add(state.Layers.SelectMany(l => new[] { l.Blob.Digest, l.DiffId }));
 
     public async ValueTask<StepState> ExecuteAsync(Vertex vertex, IReadOnlyList<StepState> inputs, Digest cacheKey, CancellationToken cancellationToken)
     {
@@ -94,7 +115,9 @@ public sealed partial class StepExecutor(
             WorkdirInstruction workdir => await WorkdirAsync(workdir, inputs[0], cancellationToken).ConfigureAwait(false),
             var other => Metadata(other, inputs[0]),
         };
+        Protect(result);
         await _cache.SaveAsync(cacheKey, result, cancellationToken).ConfigureAwait(false);
+        Interlocked.Increment(ref _cacheRecordsWritten);
         return result;
     }
 

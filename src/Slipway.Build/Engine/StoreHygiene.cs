@@ -4,44 +4,79 @@ using Slipway.Store;
 
 namespace Slipway.Build.Engine;
 
-/// <summary>What <c>slipway prune</c> removes beyond blobs: the build cache when asked, snapshots no image or cache
-/// record uses any more, and scratch left by an interrupted build. Cache records keep their blobs alive unless
-/// the build cache itself is pruned, as <c>docker image prune</c> leaves <c>docker builder prune</c>'s work alone.</summary>
+/// <summary>What <c>slipway prune</c> removes beyond blobs: the build cache when asked (all of it, what was last
+/// used before <c>until</c>, or the least recently used part above a size), snapshots no image or cache record
+/// uses any more, and scratch left by an interrupted build. Cache records keep their blobs alive unless the build
+/// cache itself is pruned, as <c>docker image prune</c> leaves <c>docker builder prune</c>'s work alone. Nothing
+/// an image (a ref, dangling or not) or a live lease (a running build) needs is ever removed.</summary>
 public sealed class StoreHygiene(LocalStore store)
 {
     private string CacheDir => Path.Join(store.Layout.Root, "cache");
 
-    public sealed record Result(GcResult Blobs, int CacheRecords, int Snapshots, long SnapshotBytes);
+    private string MountsDir => Path.Join(store.Layout.Root, "cache-mounts");
 
-    public async Task<Result> PruneAsync(bool buildCache, CancellationToken cancellationToken)
+    public sealed record Result(GcResult Blobs, int CacheRecords, int Snapshots, long SnapshotBytes, int CacheMounts = 0, long CacheMountBytes = 0)
     {
+        public long ReclaimedBytes => Blobs.FreedBytes + SnapshotBytes + CacheMountBytes;
+    }
+
+    /// <summary>The build cache as prune sees it: its entries and the size of every resource they hold that no
+    /// image or running build needs.</summary>
+    public sealed record Usage(IReadOnlyList<CacheEntry> Entries, IReadOnlyDictionary<string, long> Sizes)
+    {
+        public long TotalBytes => CachePlan.Total(Entries, Sizes);
+    }
+
+    public Task<Result> PruneAsync(bool buildCache, CancellationToken cancellationToken) =>
+        PruneAsync(new PruneOptions { All = buildCache }, cancellationToken);
+
+    public async Task<Result> PruneAsync(PruneOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
         var removedRecords = 0;
-        if (buildCache && Directory.Exists(CacheDir))
+        var mountVictims = new List<string>();
+        if (options.TouchesBuildCache)
         {
-            foreach (var record in Directory.EnumerateFiles(CacheDir, "*.json"))
+            var usage = await MeasureAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var victim in CachePlan.Select(usage.Entries, usage.Sizes, options.KeepStorage, options.Until))
             {
-                File.Delete(record);
-                removedRecords++;
+                if (victim.Id.StartsWith(RecordPrefix, StringComparison.Ordinal))
+                {
+                    File.Delete(victim.Id[RecordPrefix.Length..]);
+                    removedRecords++;
+                }
+                else if (victim.Id.StartsWith(MountPrefix, StringComparison.Ordinal))
+                {
+                    mountVictims.Add(victim.Id[MountPrefix.Length..]);
+                }
             }
         }
 
         GcResult blobs;
-        using (var lease = store.CreateLease([.. CacheDigests()]))
+        using (var lease = store.CreateLease([.. CacheRecords().SelectMany(r => r.Digests)]))
         {
             blobs = await store.CollectGarbageAsync(null, cancellationToken).ConfigureAwait(false);
         }
 
         // Records whose blobs are gone can never hit again.
-        foreach (var (file, digests) in CacheRecords())
+        foreach (var record in CacheRecords())
         {
-            if (digests.Any(d => !store.Blobs.Exists(d)))
+            if (record.Digests.Any(d => !store.Blobs.Exists(d)))
             {
-                File.Delete(file);
+                File.Delete(record.File);
                 removedRecords++;
             }
         }
 
-        var (snapshots, bytes) = PruneSnapshots();
+        // Under the store lock: a build extends its lease (diffIDs, cache mounts) under the same lock before it
+        // uses a snapshot or a mount, so it either is seen here or starts using them after they are gone.
+        var (snapshots, bytes, mounts, mountBytes) = await store.WithLiveDigestsAsync(live =>
+        {
+            var (count, size) = PruneSnapshots(live);
+            var (mountCount, mountSize) = RemoveMounts(mountVictims, live);
+            return (count, size, mountCount, mountSize);
+        }, cancellationToken).ConfigureAwait(false);
+
         var tmp = Path.Join(store.Layout.Root, "tmp");
         if (Directory.Exists(tmp))
         {
@@ -51,12 +86,68 @@ public sealed class StoreHygiene(LocalStore store)
             }
         }
 
-        return new Result(blobs, removedRecords, snapshots, bytes);
+        return new Result(blobs, removedRecords, snapshots, bytes, mounts, mountBytes);
     }
 
-    private IEnumerable<Digest> CacheDigests() => CacheRecords().SelectMany(r => r.Digests);
+    /// <summary>Walks the build cache: every record (its file, the blobs and snapshots it names) and every cache
+    /// mount, each with the time it was last used. What an image or a live lease needs has no size here, so it
+    /// neither counts towards a limit nor is freed by removing an entry.</summary>
+    public async Task<Usage> MeasureAsync(CancellationToken cancellationToken)
+    {
+        var live = await store.WithLiveDigestsAsync(l => new HashSet<Digest>(l), cancellationToken).ConfigureAwait(false);
+        var liveSnapshots = DiffIdsIn(live);
+        liveSnapshots.UnionWith(live.Select(d => d.Hex));
+        var sizes = new Dictionary<string, long>(StringComparer.Ordinal);
+        var entries = new List<CacheEntry>();
+        foreach (var record in CacheRecords())
+        {
+            var resources = new List<string> { RecordPrefix + record.File };
+            sizes[RecordPrefix + record.File] = FileSize(record.File);
+            foreach (var digest in record.Digests.Where(d => !live.Contains(d)))
+            {
+                var key = "blob:" + digest.Value;
+                resources.Add(key);
+                sizes[key] = store.Blobs.GetSize(digest) ?? 0;
+            }
 
-    private IEnumerable<(string File, List<Digest> Digests)> CacheRecords()
+            foreach (var diffId in record.DiffIds.Where(d => !liveSnapshots.Contains(d)))
+            {
+                var key = "snapshot:" + diffId;
+                resources.Add(key);
+                if (!sizes.ContainsKey(key))
+                {
+                    sizes[key] = DirectorySize(Path.Join(store.Layout.Snapshots, diffId));
+                }
+            }
+
+            entries.Add(new CacheEntry(RecordPrefix + record.File, File.GetLastWriteTimeUtc(record.File), resources));
+        }
+
+        if (Directory.Exists(MountsDir))
+        {
+            foreach (var dir in Directory.EnumerateDirectories(MountsDir))
+            {
+                var name = Path.GetFileName(dir);
+                if (Digest.TryParse("sha256:" + name, out var asDigest) && live.Contains(asDigest))
+                {
+                    continue;
+                }
+
+                sizes[MountPrefix + name] = DirectorySize(dir);
+                entries.Add(new CacheEntry(MountPrefix + name, Directory.GetLastWriteTimeUtc(dir), [MountPrefix + name]));
+            }
+        }
+
+        return new Usage(entries, sizes);
+    }
+
+    private const string RecordPrefix = "record:";
+
+    private const string MountPrefix = "mount:";
+
+    private sealed record CacheRecordFile(string File, List<Digest> Digests, List<string> DiffIds);
+
+    private IEnumerable<CacheRecordFile> CacheRecords()
     {
         if (!Directory.Exists(CacheDir))
         {
@@ -65,20 +156,25 @@ public sealed class StoreHygiene(LocalStore store)
 
         foreach (var file in Directory.EnumerateFiles(CacheDir, "*.json").ToList())
         {
-            var digests = new List<Digest>();
+            var record = new CacheRecordFile(file, [], []);
             try
             {
                 using var doc = JsonDocument.Parse(File.ReadAllBytes(file));
                 if (Digest.TryParse(doc.RootElement.GetProperty("config").GetString(), out var config))
                 {
-                    digests.Add(config);
+                    record.Digests.Add(config);
                 }
 
                 foreach (var layer in doc.RootElement.GetProperty("layers").EnumerateArray())
                 {
                     if (Digest.TryParse(layer.GetProperty("digest").GetString(), out var digest))
                     {
-                        digests.Add(digest);
+                        record.Digests.Add(digest);
+                    }
+
+                    if (layer.TryGetProperty("diffId", out var diffId) && Digest.TryParse(diffId.GetString(), out var diff))
+                    {
+                        record.DiffIds.Add(diff.Hex);
                     }
                 }
             }
@@ -87,20 +183,15 @@ public sealed class StoreHygiene(LocalStore store)
                 continue;
             }
 
-            yield return (file, digests);
+            yield return record;
         }
     }
 
-    /// <summary>Removes snapshots whose diffID no stored config (image or cache record) lists.</summary>
-    private (int Count, long Bytes) PruneSnapshots()
+    /// <summary>The diffIDs (hex) the image configs among <paramref name="blobs"/> list.</summary>
+    private HashSet<string> DiffIdsIn(IEnumerable<Digest> blobs)
     {
-        if (!Directory.Exists(store.Layout.Snapshots))
-        {
-            return (0, 0);
-        }
-
         var used = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var blob in store.Blobs.List())
+        foreach (var blob in blobs)
         {
             if (store.Blobs.GetSize(blob) is not { } size || size > 4 << 20)
             {
@@ -110,7 +201,8 @@ public sealed class StoreHygiene(LocalStore store)
             try
             {
                 using var doc = JsonDocument.Parse(File.ReadAllBytes(store.Layout.BlobPath(blob)));
-                if (doc.RootElement.TryGetProperty("rootfs", out var rootfs) && rootfs.TryGetProperty("diff_ids", out var ids))
+                if (doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("rootfs", out var rootfs)
+                    && rootfs.TryGetProperty("diff_ids", out var ids))
                 {
                     foreach (var id in ids.EnumerateArray())
                     {
@@ -127,13 +219,27 @@ public sealed class StoreHygiene(LocalStore store)
             }
         }
 
+        return used;
+    }
+
+    /// <summary>Removes snapshots whose diffID no stored config (image or cache record) lists and no live lease
+    /// holds. Call with the store lock held.</summary>
+    private (int Count, long Bytes) PruneSnapshots(IReadOnlySet<Digest> live)
+    {
+        if (!Directory.Exists(store.Layout.Snapshots))
+        {
+            return (0, 0);
+        }
+
+        var used = DiffIdsIn(store.Blobs.List());
+        used.UnionWith(live.Select(d => d.Hex));
         var count = 0;
         long bytes = 0;
-        foreach (var dir in Directory.EnumerateDirectories(store.Layout.Snapshots))
+        foreach (var dir in Directory.EnumerateDirectories(store.Layout.Snapshots).ToList())
         {
             if (!used.Contains(Path.GetFileName(dir)))
             {
-                bytes += new DirectoryInfo(dir).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.LinkTarget is null ? f.Length : 0);
+                bytes += DirectorySize(dir);
                 Directory.Delete(dir, true);
                 count++;
             }
@@ -141,4 +247,43 @@ public sealed class StoreHygiene(LocalStore store)
 
         return (count, bytes);
     }
+
+    /// <summary>Removes the chosen cache mounts that no running build has leased since they were chosen.</summary>
+    private (int Count, long Bytes) RemoveMounts(List<string> names, IReadOnlySet<Digest> live)
+    {
+        var count = 0;
+        long bytes = 0;
+        foreach (var name in names)
+        {
+            var dir = Path.Join(MountsDir, name);
+            if (!Directory.Exists(dir) || (Digest.TryParse("sha256:" + name, out var digest) && live.Contains(digest)))
+            {
+                continue;
+            }
+
+            bytes += DirectorySize(dir);
+            Directory.Delete(dir, true);
+            count++;
+        }
+
+        return (count, bytes);
+    }
+
+    private static long FileSize(string file)
+    {
+        try
+        {
+            return new FileInfo(file).Length;
+        }
+        catch (FileNotFoundException)
+        {
+            return 0;
+        }
+    }
+
+    private static long DirectorySize(string dir) =>
+        Directory.Exists(dir)
+            ? new DirectoryInfo(dir).EnumerateFiles("*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = true })
+                .Sum(f => f.LinkTarget is null ? f.Length : 0)
+            : 0;
 }

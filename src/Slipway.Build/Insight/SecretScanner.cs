@@ -1,0 +1,181 @@
+using System.Formats.Tar;
+using System.Text;
+using Slipway.Build.Engine;
+using Slipway.Build.Images;
+using Slipway.Oci;
+using Slipway.Store;
+using Slipway.Store.Layers;
+
+namespace Slipway.Build.Insight;
+
+/// <summary>How <c>--scan-secrets</c> treats secret-looking values in the layers a build made.</summary>
+public enum SecretScanMode
+{
+    /// <summary>Only the values of <c>--secret</c> are looked for.</summary>
+    Off,
+
+    /// <summary>Secret-looking values are reported as warnings.</summary>
+    Warn,
+
+    /// <summary>Secret-looking values fail the build.</summary>
+    Error,
+}
+
+/// <summary>One place a pattern was found: what (a label, never the value), in which layer and at which path.</summary>
+internal sealed record SecretFinding(string What, string Where);
+
+/// <summary>Runs between export and tagging: looks for every <c>--secret</c> value (plain and base64) in the
+/// layers the build added on top of its base images, in the image config and in the history, and fails the build
+/// when one is there — the image is never tagged. With <c>--scan-secrets</c> it also reports values that look
+/// like credentials. Layers are read decompressed as a stream, file by file, never held in memory.</summary>
+internal static class SecretScanner
+{
+    private const int ChunkSize = 64 * 1024;
+
+    public static async Task CheckAsync(LocalStore store, StoredImage image, IReadOnlySet<Digest> baseLayers, BuildOptions options,
+        IBuildProgress progress, CancellationToken cancellationToken)
+    {
+        if (options.Secrets.Count == 0 && options.ScanSecrets == SecretScanMode.Off)
+        {
+            return;
+        }
+
+        var literals = SecretPatterns.For(options.Secrets, out var tooShort);
+        foreach (var id in tooShort)
+        {
+            progress.OnWarning($"secret {id} is shorter than {SecretPatterns.MinimumLength} bytes: not scanned for leaks into the image");
+        }
+
+        var detectors = options.ScanSecrets == SecretScanMode.Off ? [] : SecretPatterns.Detectors;
+        if (literals.Count == 0 && detectors.Count == 0)
+        {
+            return;
+        }
+
+        var leaks = new List<SecretFinding>();
+        var suspicious = new List<SecretFinding>();
+        var history = (image.Config.History ?? []).Where(h => h.EmptyLayer != true).ToList();
+        using var matcher = new StreamMatcher(literals, detectors);
+        for (var i = 0; i < image.Manifest.Layers.Count; i++)
+        {
+            var layer = image.Manifest.Layers[i];
+            if (baseLayers.Contains(layer.Digest))
+            {
+                continue;
+            }
+
+            var madeBy = i < history.Count && history[i].CreatedBy is { } createdBy ? $" made by `{Redact(createdBy, literals)}`" : "";
+            var where = $"layer {i} ({layer.Digest}){madeBy}";
+            await ScanLayerAsync(store, layer.Digest, matcher, where, leaks, suspicious, cancellationToken).ConfigureAwait(false);
+        }
+
+        ScanConfig(image.Config, literals, leaks);
+        foreach (var finding in suspicious)
+        {
+            if (options.ScanSecrets != SecretScanMode.Error)
+            {
+                progress.OnWarning($"{finding.What} found in {finding.Where}");
+            }
+        }
+
+        var errors = leaks.Select(f => $"{f.What} found in {f.Where}").ToList();
+        if (options.ScanSecrets == SecretScanMode.Error)
+        {
+            errors.AddRange(suspicious.Select(f => $"{f.What} found in {f.Where} (--scan-secrets=error)"));
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new BuildException("the image holds secrets, so it was not tagged:\n  " + string.Join("\n  ", errors) +
+                "\nRead a secret from its mount (/run/secrets/ID) in the RUN that needs it and do not write it, or anything made from it, to the filesystem.");
+        }
+    }
+
+    private static async Task ScanLayerAsync(LocalStore store, Digest digest, StreamMatcher matcher, string where,
+        List<SecretFinding> leaks, List<SecretFinding> suspicious, CancellationToken cancellationToken)
+    {
+        var raw = store.Blobs.OpenRead(digest);
+        await using (raw.ConfigureAwait(false))
+        {
+            var (tar, _) = await LayerCompressionDetector.OpenAsync(raw, cancellationToken).ConfigureAwait(false);
+            await using (tar.ConfigureAwait(false))
+            {
+                var reader = new TarReader(tar, leaveOpen: true);
+                await using (reader.ConfigureAwait(false))
+                {
+                    var buffer = new byte[ChunkSize];
+                    while (await reader.GetNextEntryAsync(copyData: false, cancellationToken).ConfigureAwait(false) is { } entry)
+                    {
+                        var path = "/" + entry.Name.TrimStart('.').TrimStart('/');
+                        matcher.Reset();
+                        Record(matcher, matcher.Feed(Encoding.UTF8.GetBytes(entry.Name + "\0" + entry.LinkName)), $"{where} in the name or link target of {path}", leaks, suspicious);
+                        matcher.Reset();
+                        if (entry.DataStream is not { } data)
+                        {
+                            continue;
+                        }
+
+                        int n;
+                        while ((n = await data.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+                        {
+                            Record(matcher, matcher.Feed(buffer.AsSpan(0, n)), $"{where} at {path}", leaks, suspicious);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static void Record(StreamMatcher matcher, (List<int> Literals, List<int> Detectors) found, string where,
+        List<SecretFinding> leaks, List<SecretFinding> suspicious)
+    {
+        foreach (var i in found.Literals)
+        {
+            leaks.Add(new SecretFinding(matcher.Literals[i].Label, where));
+        }
+
+        foreach (var i in found.Detectors)
+        {
+            suspicious.Add(new SecretFinding(matcher.Detectors[i].Label, where));
+        }
+    }
+
+    /// <summary>The config is small: it is searched whole, then narrowed to the history entry that holds it.</summary>
+    private static void ScanConfig(ImageConfig config, List<LiteralPattern> literals, List<SecretFinding> leaks)
+    {
+        var bytes = OciJson.Serialize(config);
+        var history = config.History ?? [];
+        foreach (var pattern in literals.Where(p => bytes.AsSpan().IndexOf(p.Bytes) >= 0))
+        {
+            var entries = Enumerable.Range(0, history.Count)
+                .Where(i => Contains(history[i].CreatedBy, pattern.Bytes) || Contains(history[i].Comment, pattern.Bytes)).ToList();
+            var without = OciJson.Serialize(config with { History = null });
+            if (entries.Count > 0)
+            {
+                leaks.Add(new SecretFinding(pattern.Label, "the image history, entr" + (entries.Count == 1 ? "y " : "ies ") + string.Join(", ", entries)));
+            }
+
+            if (entries.Count == 0 || without.AsSpan().IndexOf(pattern.Bytes) >= 0)
+            {
+                leaks.Add(new SecretFinding(pattern.Label, "the image config"));
+            }
+        }
+    }
+
+    private static bool Contains(string? text, byte[] needle) => text is not null && Encoding.UTF8.GetBytes(text).AsSpan().IndexOf(needle) >= 0;
+
+    /// <summary>An instruction as history keeps it, with any secret pattern in it masked, for naming a layer.</summary>
+    private static string Redact(string text, List<LiteralPattern> literals)
+    {
+        foreach (var pattern in literals)
+        {
+            var value = Encoding.UTF8.GetString(pattern.Bytes);
+            if (value.Length > 0)
+            {
+                text = text.Replace(value, "****", StringComparison.Ordinal);
+            }
+        }
+
+        return text;
+    }
+}

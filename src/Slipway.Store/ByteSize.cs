@@ -1,0 +1,56 @@
+using System.Globalization;
+
+namespace Slipway.Store;
+
+/// <summary>Sizes as docker buildx's <c>--keep-storage</c> reads them (go-units <c>RAMInBytes</c>): a number,
+/// optionally fractional, then an optional unit, case-insensitive. Every unit is binary as in docker: 1KB = 1KiB =
+/// 1024 bytes, 10GB = 10 × 2³⁰. A bare number is bytes.</summary>
+public static class ByteSize
+{
+    public static bool TryParse(string? text, out long bytes, out string? error)
+    {
+        bytes = 0;
+        error = null;
+        var s = text?.Trim() ?? "";
+        var end = 0;
+        while (end < s.Length && (char.IsAsciiDigit(s[end]) || s[end] == '.'))
+        {
+            end++;
+        }
+
+        if (end == 0 || !decimal.TryParse(s.AsSpan(0, end), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var number))
+        {
+            error = $"invalid size \"{text}\" (expected a number and a unit, like 10GB, 512MB or 1.5GiB)";
+            return false;
+        }
+
+        decimal? multiplier = s[end..].Trim().ToUpperInvariant() switch
+        {
+            "" or "B" => 1m,
+            "K" or "KB" or "KIB" => 1024m,
+            "M" or "MB" or "MIB" => 1024m * 1024,
+            "G" or "GB" or "GIB" => 1024m * 1024 * 1024,
+            "T" or "TB" or "TIB" => 1024m * 1024 * 1024 * 1024,
+            "P" or "PB" or "PIB" => 1024m * 1024 * 1024 * 1024 * 1024,
+            _ => null,
+        };
+        if (multiplier is not { } m)
+        {
+            error = $"invalid size \"{text}\": unknown unit \"{s[end..].Trim()}\" (B, KB, MB, GB, TB, PB, or KiB … PiB)";
+            return false;
+        }
+
+        var value = number * m;
+        if (value > long.MaxValue)
+        {
+            error = $"invalid size \"{text}\": too large";
+            return false;
+        }
+
+        bytes = (long)decimal.Floor(value);
+        return true;
+    }
+
+    public static long Parse(string text) =>
+        TryParse(text, out var bytes, out var error) ? bytes : throw new FormatException(error);
+}
