@@ -122,25 +122,57 @@ internal static class ArchiveCommands
     public static Command Prune(GlobalOptions globals, ICliEnvironment env)
     {
         var force = new Option<bool>("--force", "-f") { Description = "Do not prompt for confirmation" };
-        var buildCache = new Option<bool>("--build-cache") { Description = "Also remove the build cache (steps rebuild next time)" };
-        var command = new Command("prune", "Remove what no image needs: blobs, unpacked snapshots, partial downloads (and the build cache with --build-cache)")
+        var all = new Option<bool>("--all", "-a") { Description = "Remove all unused build cache (records and cache mounts), not just dangling data" };
+        var buildCache = new Option<bool>("--build-cache") { Description = "Same as --all", Hidden = true };
+        var keepStorage = new Option<string?>("--keep-storage")
         {
-            force, buildCache,
+            Description = "Remove build cache, least recently used first, until it takes at most this much (e.g. 10GB, 512MB, 1.5GiB)",
+            HelpName = "SIZE",
+        };
+        var filters = new Option<string[]>("--filter") { Description = "Provide filter values (until=24h: only cache last used before then)", HelpName = "until=DURATION|TIMESTAMP" };
+        var command = new Command("prune", "Remove what no image needs: blobs, unpacked snapshots, partial downloads, and build cache with --all, --keep-storage or --filter until=")
+        {
+            force, all, buildCache, keepStorage, filters,
         };
         command.SetAction((parse, ct) => CommandContext.RunAsync(globals, env, parse, async (ctx, token) =>
         {
-            var result = await new StoreHygiene(ctx.Store).PruneAsync(parse.GetValue(buildCache), token).ConfigureAwait(false);
+            long? keep = null;
+            if (parse.GetValue(keepStorage) is { } size)
+            {
+                if (!Slipway.Store.ByteSize.TryParse(size, out var bytes, out var sizeError))
+                {
+                    ctx.Env.Error.WriteLine($"Error: --keep-storage: {sizeError}");
+                    return 1;
+                }
+
+                keep = bytes;
+            }
+
+            DateTimeOffset? until = null;
+            foreach (var filter in parse.GetValue(filters) ?? [])
+            {
+                if (!PruneFilter.TryParse(filter, DateTimeOffset.UtcNow, out var cutoff, out var filterError))
+                {
+                    ctx.Env.Error.WriteLine($"Error: {filterError}");
+                    return 1;
+                }
+
+                until = until is { } earlier && earlier < cutoff ? earlier : cutoff;
+            }
+
+            var options = new PruneOptions { All = parse.GetValue(all) || parse.GetValue(buildCache), KeepStorage = keep, Until = until };
+            var result = await new StoreHygiene(ctx.Store).PruneAsync(options, token).ConfigureAwait(false);
             foreach (var digest in result.Blobs.RemovedBlobs)
             {
                 ctx.Env.Out.WriteLine($"deleted: {digest}");
             }
 
-            if (result.CacheRecords > 0 || result.Snapshots > 0)
+            if (result.CacheRecords > 0 || result.Snapshots > 0 || result.CacheMounts > 0)
             {
-                ctx.Env.Out.WriteLine($"Removed {result.CacheRecords} build cache records and {result.Snapshots} snapshots");
+                ctx.Env.Out.WriteLine($"Removed {result.CacheRecords} build cache records, {result.CacheMounts} cache mounts and {result.Snapshots} snapshots");
             }
 
-            ctx.Env.Out.WriteLine($"Total reclaimed space: {Units.HumanSize(result.Blobs.FreedBytes + result.SnapshotBytes)}");
+            ctx.Env.Out.WriteLine($"Total reclaimed space: {Units.HumanSize(result.ReclaimedBytes)}");
             return 0;
         }, ct));
         return command;

@@ -59,7 +59,14 @@ internal sealed class BuildRunOptions
         DefaultValueFactory = _ => "gzip",
     };
 
-    public IEnumerable<Option> All => [Tags, NoCache, NoCacheFilter, Pull, Compression, Progress, Quiet, IidFile, Runtime, Platform, Secrets, Ssh, Outputs, Push, MetadataFile, InsecureRegistries];
+    public Option<string?> ScanSecrets { get; } = new("--scan-secrets")
+    {
+        Description = "Also look for secret-looking values (private keys, access tokens) in the new layers: warn (the default when given) or error (fail the build). --secret values are always looked for",
+        HelpName = "warn|error",
+        Arity = ArgumentArity.ZeroOrOne,
+    };
+
+    public IEnumerable<Option> All => [Tags, NoCache, NoCacheFilter, Pull, Compression, Progress, Quiet, IidFile, Runtime, Platform, Secrets, Ssh, Outputs, Push, MetadataFile, InsecureRegistries, ScanSecrets];
 }
 
 internal static class BuildRun
@@ -100,6 +107,13 @@ internal static class BuildRun
             }
 
             secrets[id] = value;
+        }
+
+        var scan = parse.GetResult(o.ScanSecrets) is null ? "off" : parse.GetValue(o.ScanSecrets) ?? "warn";
+        if (scan is not ("off" or "warn" or "error"))
+        {
+            ctx.Env.Error.WriteLine($"ERROR: invalid --scan-secrets \"{scan}\" (warn or error; give it as --scan-secrets=error)");
+            return 1;
         }
 
         var quiet = parse.GetValue(o.Quiet) || parse.GetValue(o.Progress) == "quiet";
@@ -152,6 +166,12 @@ internal static class BuildRun
             RuntimePath = runtime.Path,
             SourceDateEpoch = epoch,
             Secrets = secrets,
+            ScanSecrets = scan switch
+            {
+                "warn" => Slipway.Build.Insight.SecretScanMode.Warn,
+                "error" => Slipway.Build.Insight.SecretScanMode.Error,
+                _ => Slipway.Build.Insight.SecretScanMode.Off,
+            },
             SshSockets = ssh,
         };
         try
