@@ -79,6 +79,8 @@ public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildPr
 
         if (executor.CacheRecordsWritten > 0)
         {
+            // The image is tagged (or kept dangling) now; what only this build's lease held is plain cache again.
+            buildLease.Dispose();
             await KeepStorageAsync(cancellationToken).ConfigureAwait(false);
         }
 

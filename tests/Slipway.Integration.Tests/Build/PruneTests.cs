@@ -97,4 +97,23 @@ public sealed class PruneTests : IDisposable
         await runner.OkAsync("save", "-o", Path.Join(_dir.FullName, "slow.tar"), "slow");
         Assert.Contains("first", (await runner.OkAsync("run", "slow", "cat", "/b")).Output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_keep_storage_cap_in_the_store_config_is_applied_when_a_build_grows_the_cache()
+    {
+        using var runner = await PrepareAsync();
+        File.WriteAllText(Path.Join(runner.Root, "config.json"), """{"gc": {"keepStorage": "100KB"}}""");
+        await runner.OkAsync("build", "--progress", "plain", "-t", "capped", Context("capped", """
+            FROM prune-base:1 AS tools
+            RUN head -c 500000 /dev/urandom > /big
+            FROM prune-base:1
+            COPY --from=tools /big /copy
+            RUN echo done > /done
+            """));
+        // The tools stage's 500 kB layer was only cache: it went; the base layer and the image's copy of it stay.
+        var big = Directory.GetFiles(Path.Join(runner.Root, "blobs", "sha256")).Count(b => new FileInfo(b).Length > 400_000);
+        Assert.True(big == 2, $"{big} big blobs; cache records: {Records(runner)}");
+        await runner.OkAsync("save", "-o", Path.Join(_dir.FullName, "capped.tar"), "capped");
+        Assert.Contains("done", (await runner.OkAsync("run", "capped", "cat", "/done")).Output, StringComparison.Ordinal);
+    }
 }
