@@ -59,14 +59,20 @@ internal sealed class BuildRunOptions
         DefaultValueFactory = _ => "gzip",
     };
 
-    public Option<string?> ScanSecrets { get; } = new("--scan-secrets")
+    // pflag's optional value: a bare --scan-secrets never takes the next word (the context), so the valued forms
+    // are options of their own, matched whole before the parser splits "--name=value".
+    public Option<bool> ScanSecrets { get; } = new("--scan-secrets")
     {
-        Description = "Also look for secret-looking values (private keys, access tokens) in the new layers: warn (the default when given) or error (fail the build). --secret values are always looked for",
-        HelpName = "warn|error",
-        Arity = ArgumentArity.ZeroOrOne,
+        Description = "Also look for secret-looking values (private keys, access tokens) in the new layers and warn; =error fails the build instead. --secret values are always looked for",
+        HelpName = "=warn|=error",
+        Arity = ArgumentArity.Zero,
     };
 
-    public IEnumerable<Option> All => [Tags, NoCache, NoCacheFilter, Pull, Compression, Progress, Quiet, IidFile, Runtime, Platform, Secrets, Ssh, Outputs, Push, MetadataFile, InsecureRegistries, ScanSecrets];
+    public Option<bool> ScanSecretsWarn { get; } = new("--scan-secrets=warn") { Hidden = true, Arity = ArgumentArity.Zero };
+
+    public Option<bool> ScanSecretsError { get; } = new("--scan-secrets=error") { Hidden = true, Arity = ArgumentArity.Zero };
+
+    public IEnumerable<Option> All => [Tags, NoCache, NoCacheFilter, Pull, Compression, Progress, Quiet, IidFile, Runtime, Platform, Secrets, Ssh, Outputs, Push, MetadataFile, InsecureRegistries, ScanSecrets, ScanSecretsWarn, ScanSecretsError];
 }
 
 internal static class BuildRun
@@ -109,12 +115,7 @@ internal static class BuildRun
             secrets[id] = value;
         }
 
-        var scan = parse.GetResult(o.ScanSecrets) is null ? "off" : parse.GetValue(o.ScanSecrets) ?? "warn";
-        if (scan is not ("off" or "warn" or "error"))
-        {
-            ctx.Env.Error.WriteLine($"ERROR: invalid --scan-secrets \"{scan}\" (warn or error; give it as --scan-secrets=error)");
-            return 1;
-        }
+        var scan = parse.GetValue(o.ScanSecretsError) ? "error" : parse.GetValue(o.ScanSecrets) || parse.GetValue(o.ScanSecretsWarn) ? "warn" : "off";
 
         var quiet = parse.GetValue(o.Quiet) || parse.GetValue(o.Progress) == "quiet";
         var mode = parse.GetValue(o.Progress);

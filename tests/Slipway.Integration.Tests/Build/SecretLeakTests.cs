@@ -64,7 +64,7 @@ public sealed class SecretLeakTests : IDisposable
             "FROM leak-base:1\nRUN mkdir -p /etc/app && printf -- '-----BEGIN RSA PRIVATE KEY-----\\nMIIB\\n-----END RSA PRIVATE KEY-----\\n' > /etc/app/key.pem\n");
         using (runner)
         {
-            var warned = await runner.OkAsync("build", "--progress", "plain", "--scan-secrets", "-t", "keyed", context);
+            var warned = await runner.OkAsync("build", "--progress", "plain", "-t", "keyed", "--scan-secrets", context);
             Assert.Contains("private key (PEM) found in layer 1", warned.Error, StringComparison.Ordinal);
             Assert.Contains("at /etc/app/key.pem", warned.Error, StringComparison.Ordinal);
 
