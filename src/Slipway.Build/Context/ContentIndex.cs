@@ -3,6 +3,9 @@ using Slipway.Store.Layers;
 
 namespace Slipway.Build.Context;
 
+/// <summary>Context files whose digest came from the index, and files whose contents were read and hashed.</summary>
+public readonly record struct ContextFileCounts(int FromIndex, int Hashed);
+
 /// <summary>A persistent map from what lstat says about a context file to the SHA-256 of its bytes, so a rebuild
 /// of an unchanged context never reads file contents again (git's index, BuildKit's content hash cache).
 /// An entry is used only when size, mtime, ctime, inode, device, mode, uid and gid are all unchanged, and its
@@ -82,7 +85,7 @@ public sealed class ContentIndex
         var key = IndexEntry.Key(stat);
         lock (_lock)
         {
-            if (_entries.TryGetValue(path, out var entry) && entry.Stat == key && !IsRacy(key))
+            if (_entries.TryGetValue(path, out var entry) && entry.Stat == key && (entry.Fresh || !IsRacy(key)))
             {
                 entry.Seen = true;
                 _hits++;
@@ -98,7 +101,7 @@ public sealed class ContentIndex
 
         lock (_lock)
         {
-            _entries[path] = new IndexEntry(key, digest) { Seen = true };
+            _entries[path] = new IndexEntry(key, digest) { Seen = true, Fresh = true };
             _hashed++;
             _dirty = true;
         }

@@ -19,6 +19,9 @@ internal sealed class IndexEntry(StatKey stat, byte[] digest)
     /// <summary>Looked up or hashed by this build, so kept on save without another stat.</summary>
     public bool Seen { get; set; }
 
+    /// <summary>Hashed by this process after its stat was taken, so not subject to the racy check.</summary>
+    public bool Fresh { get; init; }
+
     public static StatKey Key(in FileStat s) => new(
         s.Size,
         (s.MTimeSeconds * 1_000_000_000L) + s.MTimeNanoseconds,

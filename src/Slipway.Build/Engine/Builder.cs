@@ -75,7 +75,7 @@ public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildPr
             await images.KeepDanglingAsync(image.ManifestDescriptor, cancellationToken).ConfigureAwait(false);
         }
 
-        return new BuildResult(image, options.Tags);
+        return new BuildResult(image, options.Tags) { ContextFiles = executor.ContextFiles };
     }
 
     /// <summary>The ONBUILD triggers of every external base the target needs, parsed as Dockerfile instructions.</summary>

@@ -26,6 +26,10 @@ public sealed partial class StepExecutor(
     // Content digests of context files, kept across builds so unchanged files are not read again.
     private readonly Lazy<Context.ContentIndex> _contextIndex = new(() => Context.ContentIndex.Open(store.Layout.Root, options.ContextDir));
 
+    /// <summary>How many context file digests came from the index and how many were hashed, so far.</summary>
+    public Context.ContextFileCounts ContextFiles =>
+        _contextIndex.IsValueCreated ? new(_contextIndex.Value.Hits, _contextIndex.Value.Hashed) : default;
+
     /// <summary>The context as COPY and bind mounts read it.</summary>
     private CopySource ContextSource() => new(options.ContextDir, options.Ignore, _contextIndex.Value);
 
