@@ -53,6 +53,18 @@ public sealed class ContentIndexTests : IDisposable
     }
 
     [Fact]
+    public void Lstat_reports_the_change_time_the_index_relies_on()
+    {
+        var path = Write("a.txt", "hello");
+        File.SetLastWriteTimeUtc(path, new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc));
+        var stat = LayerNative.LStat(path)!.Value;
+        // Setting the mtime moved the ctime to now, which no API can set back.
+        Assert.InRange(stat.CTimeSeconds, DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 600, DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 5);
+        Assert.Equal(new DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds(), stat.MTimeSeconds);
+        Assert.InRange(stat.CTimeNanoseconds, 0u, 999_999_999u);
+    }
+
+    [Fact]
     public void A_file_whose_size_changed_is_hashed_again()
     {
         var path = Write("a.txt", "hello");
