@@ -97,8 +97,6 @@ public sealed class CopySource(string root, PatternMatcher? ignore, ContentIndex
         }
     }
 
-    internal bool IsIgnored(string rel) => Ignored(rel);
-
     internal PatternMatcher? Ignore => ignore;
 
     private byte[] ContentDigest(string host, in FileStat stat)
