@@ -9,7 +9,8 @@
 #   RUNS            no-op rebuilds to time, default 5
 # Needs root (builds unpack into overlayfs), python3 and GNU time (/usr/bin/time) for peak RSS.
 # Prints, one per line: the first build (empty cache and index), a rebuild with the index deleted (every included
-# file read and hashed again: the "cold hash"), then each no-op rebuild, and the peak RSS of the last one.
+# file read and hashed again: the "cold hash"), then each no-op rebuild, how many files the index answered, and
+# the peak RSS of a no-op rebuild.
 # Files are sparse beyond a unique first line: cheap to make, but still read in full when hashed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -58,5 +59,6 @@ echo "cold hash (cached steps, index deleted): $(seconds build) s"
 for i in $(seq "$runs"); do
   echo "no-op rebuild $i: $(seconds build) s"
 done
+"$slipway" --root "$root" --debug build -q -t large-context:bench "$context" 2>&1 >/dev/null | grep '^context files:' || true
 /usr/bin/time -v "$slipway" --root "$root" build -q -t large-context:bench "$context" 2>&1 >/dev/null \
   | sed -n 's/^\tMaximum resident set size (kbytes): /no-op peak RSS (KB): /p'
