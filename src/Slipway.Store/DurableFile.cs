@@ -27,6 +27,27 @@ internal static partial class DurableFile
         }
     }
 
+    /// <summary>Atomic replacement without the fsyncs, for files that mean nothing after a crash (a lease names a
+    /// live process): readers see the old or the new content, never a torn one.</summary>
+    public static void ReplaceAtomically(string path, ReadOnlySpan<byte> content)
+    {
+        var folder = Path.GetDirectoryName(path)!;
+        var temp = Path.Join(folder, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            {
+                stream.Write(content);
+            }
+
+            File.Move(temp, path, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temp);
+        }
+    }
+
     /// <summary>fsync on a directory: .NET has no API for it, so it goes through libc.</summary>
     public static void SyncFolder(string folder)
     {

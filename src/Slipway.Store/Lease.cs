@@ -73,7 +73,9 @@ public sealed class Lease : IDisposable
                 Created = DateTimeOffset.UtcNow,
                 Digests = [.. _digests.OrderBy(d => d.Value, StringComparer.Ordinal)],
             };
-            DurableFile.WriteAtomically(ContentPath(_layout, Id), JsonSerializer.SerializeToUtf8Bytes(file, StoreJsonContext.Default.LeaseFile));
+            // Not fsync'd: after a crash or power cut every lease is stale anyway (its lock is free), and a no-op
+            // build writes its lease three times.
+            DurableFile.ReplaceAtomically(ContentPath(_layout, Id), JsonSerializer.SerializeToUtf8Bytes(file, StoreJsonContext.Default.LeaseFile));
         }
     }
 

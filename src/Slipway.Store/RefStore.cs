@@ -42,8 +42,16 @@ public sealed class RefStore(StoreLayout layout, TimeSpan lockTimeout)
     internal T MutateLocked<T>(Func<Dictionary<string, Descriptor>, T> change)
     {
         var refs = new Dictionary<string, Descriptor>(Load(layout.RefsFile), StringComparer.Ordinal);
+        var before = Serialize(refs);
         var result = change(refs);
-        Save(layout.RefsFile, refs);
+        var after = Serialize(refs);
+        // An unchanged index is not rewritten: a build that names the same image again, or removes a name that
+        // is not there, costs no fsync.
+        if (!before.AsSpan().SequenceEqual(after))
+        {
+            DurableFile.WriteAtomically(layout.RefsFile, after);
+        }
+
         return result;
     }
 
@@ -76,12 +84,12 @@ public sealed class RefStore(StoreLayout layout, TimeSpan lockTimeout)
         }
     }
 
-    private static void Save(string path, Dictionary<string, Descriptor> refs)
+    private static byte[] Serialize(Dictionary<string, Descriptor> refs)
     {
         // Sorted so the file diffs cleanly and is the same for the same content.
         var sorted = refs.OrderBy(r => r.Key, StringComparer.Ordinal).ToDictionary(StringComparer.Ordinal);
         var file = new RefsFile { Version = RefsFile.CurrentVersion, Refs = sorted };
-        DurableFile.WriteAtomically(path, JsonSerializer.SerializeToUtf8Bytes(file, StoreJsonContext.Default.RefsFile));
+        return JsonSerializer.SerializeToUtf8Bytes(file, StoreJsonContext.Default.RefsFile);
     }
 }
 

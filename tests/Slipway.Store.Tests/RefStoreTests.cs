@@ -39,6 +39,24 @@ public class RefStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task A_change_that_changes_nothing_does_not_rewrite_the_index()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var refs = _temp.Store.Refs;
+        await refs.SetAsync("a", Target("a"), ct);
+        var file = Path.Join(_temp.Root, "refs.json");
+        var inode = Slipway.Store.Layers.LayerNative.LStat(file)!.Value.Inode;
+
+        await refs.SetAsync("a", Target("a"), ct);
+        await refs.DeleteAsync("not-there", ct);
+
+        // Every write replaces the file by a rename, so the same inode means no write happened.
+        Assert.Equal(inode, Slipway.Store.Layers.LayerNative.LStat(file)!.Value.Inode);
+        await refs.SetAsync("a", Target("b"), ct);
+        Assert.NotEqual(inode, Slipway.Store.Layers.LayerNative.LStat(file)!.Value.Inode);
+    }
+
+    [Fact]
     public void A_damaged_index_is_reported_not_silently_emptied()
     {
         File.WriteAllText(Path.Join(_temp.Root, "refs.json"), "{not json");

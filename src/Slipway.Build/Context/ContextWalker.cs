@@ -1,3 +1,6 @@
+using System.IO.Enumeration;
+using Slipway.Store.Layers;
+
 namespace Slipway.Build.Context;
 
 public enum ContextEntryType
@@ -85,6 +88,45 @@ public static class ContextWalker
             yield return entry;
         }
     }
+
+    /// <summary>The names in <paramref name="hostDir"/> (the context directory <paramref name="relDir"/>) that a
+    /// copy of it sends, in ordinal order: what .dockerignore excludes is left out, except a directory below which
+    /// an exception pattern may re-include something. The caller has walked only into visible directories, so
+    /// without exception patterns a child is excluded exactly when a pattern matches its own path, and no parent
+    /// needs checking again.</summary>
+    public static List<string> Children(string hostDir, string relDir, PatternMatcher? ignore)
+    {
+        ArgumentNullException.ThrowIfNull(hostDir);
+        ArgumentNullException.ThrowIfNull(relDir);
+        var names = new List<string>(new FileSystemEnumerable<string>(hostDir, static (ref FileSystemEntry e) => e.FileName.ToString(), Enumerate));
+        names.Sort(StringComparer.Ordinal);
+        if (ignore is null || ignore.Patterns.Count == 0)
+        {
+            return names;
+        }
+
+        names.RemoveAll(name =>
+        {
+            var rel = relDir.Length == 0 ? name : relDir + "/" + name;
+            if (!(ignore.HasExceptions ? ignore.MatchesOrParentMatches(rel) : ignore.MatchesSelf(rel)))
+            {
+                return false;
+            }
+
+            // An excluded directory is entered only when an exception may re-include something below it.
+            return !(ignore.HasExceptions && ignore.ExceptionMayMatchBelow(rel)
+                && LayerNative.LStat(Path.Join(hostDir, name)) is { IsDirectory: true });
+        });
+        return names;
+    }
+
+    private static readonly EnumerationOptions Enumerate = new()
+    {
+        AttributesToSkip = 0,
+        IgnoreInaccessible = false,
+        RecurseSubdirectories = false,
+        ReturnSpecialDirectories = false,
+    };
 
     private static List<ContextEntry> Flush(List<ContextEntry> pending)
     {

@@ -236,6 +236,22 @@ public sealed class PatternMatcher
         return matched;
     }
 
+    /// <summary>Whether a pattern matches the path itself (not a parent): the whole answer for a matcher without
+    /// exceptions once the path's parents are known not to match.</summary>
+    public bool MatchesSelf(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        foreach (var pattern in Patterns)
+        {
+            if (!pattern.IsException && pattern.Matches(path))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Whether some exception pattern could re-include a path below the directory <paramref name="dir"/>,
     /// so that an excluded directory must still be walked (fsutil's rule).</summary>
     public bool ExceptionMayMatchBelow(string dir)

@@ -67,4 +67,8 @@ public interface IBuildProgress
 }
 
 /// <summary>What a finished build produced.</summary>
-public sealed record BuildResult(StoredImage Image, IReadOnlyList<ImageReference> Tags);
+public sealed record BuildResult(StoredImage Image, IReadOnlyList<ImageReference> Tags)
+{
+    /// <summary>How the context's file digests were found: from the index, or by reading the files.</summary>
+    public ContextFileCounts ContextFiles { get; init; }
+}

@@ -84,7 +84,7 @@ public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildPr
             await KeepStorageAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        return new BuildResult(image, options.Tags);
+        return new BuildResult(image, options.Tags) { ContextFiles = executor.ContextFiles };
     }
 
     /// <summary>The layers of every base image the build used: the scan for secrets looks only at the others.</summary>

@@ -7,8 +7,9 @@ using Slipway.Store.Layers;
 namespace Slipway.Build.Engine;
 
 /// <summary>A root that COPY reads from: the build context (with its .dockerignore) or another stage's or
-/// image's filesystem. Every source path is resolved inside it; nothing outside is ever read.</summary>
-public sealed class CopySource(string root, PatternMatcher? ignore)
+/// image's filesystem. Every source path is resolved inside it; nothing outside is ever read. File contents are
+/// hashed through <paramref name="index"/> when given, so unchanged files are not read again.</summary>
+public sealed class CopySource(string root, PatternMatcher? ignore, ContentIndex? index = null)
 {
     public string Root { get; } = Path.GetFullPath(root);
 
@@ -85,23 +86,29 @@ public sealed class CopySource(string root, PatternMatcher? ignore)
         }
         else if (s.IsRegular)
         {
-            using var file = File.OpenRead(host);
-            hash.AppendData(SHA256.HashData(file));
+            hash.AppendData(ContentDigest(host, s));
         }
         else if (s.IsDirectory)
         {
-            foreach (var child in Directory.EnumerateFileSystemEntries(host).Select(Path.GetFileName).Order(StringComparer.Ordinal))
+            foreach (var child in ContextWalker.Children(host, rel, ignore))
             {
-                var childRel = Join(rel, child!);
-                if (!Ignored(childRel))
-                {
-                    HashEntry(childRel, Path.Join(host, child), hash);
-                }
+                HashEntry(Join(rel, child), Path.Join(host, child), hash);
             }
         }
     }
 
-    internal bool IsIgnored(string rel) => Ignored(rel);
+    internal PatternMatcher? Ignore => ignore;
+
+    private byte[] ContentDigest(string host, in FileStat stat)
+    {
+        if (index is not null)
+        {
+            return index.ContentDigest(host, stat);
+        }
+
+        using var file = File.OpenRead(host);
+        return SHA256.HashData(file);
+    }
 
     internal static string Join(string prefix, string name) => prefix.Length == 0 ? name : prefix + "/" + name;
 }
@@ -146,15 +153,15 @@ public sealed class FileCopier(string destinationRoot, uint uid, uint gid, uint?
 
     private void CopyChildren(CopySource source, string rel, string hostDir, List<string> destComponents)
     {
-        foreach (var name in Directory.EnumerateFileSystemEntries(hostDir).Select(Path.GetFileName).Order(StringComparer.Ordinal))
+        foreach (var name in ContextWalker.Children(hostDir, rel, source.Ignore))
         {
-            var childRel = CopySource.Join(rel, name!);
-            if (source.IsIgnored(childRel) || Excluded(childRel))
+            var childRel = CopySource.Join(rel, name);
+            if (Excluded(childRel))
             {
                 continue;
             }
 
-            CopyEntry(source, childRel, Path.Join(hostDir, name), [.. destComponents, name!]);
+            CopyEntry(source, childRel, Path.Join(hostDir, name), [.. destComponents, name]);
         }
     }
 

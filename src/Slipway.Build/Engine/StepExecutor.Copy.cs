@@ -22,7 +22,7 @@ public sealed partial class StepExecutor
             return graph.Find(from) is not null ? "stage" : (await FromImageAsync(from, cancellationToken).ConfigureAwait(false)).ManifestDescriptor.Digest.Value;
         }
 
-        var context = new CopySource(options.ContextDir, options.Ignore);
+        var context = ContextSource();
         var expanded = sources.SourcePaths.Select(p => Expand(p, inputs[0])).ToList();
         var digests = new List<string>();
         foreach (var url in step.Instruction is AddInstruction add ? expanded.Where(AddSources.IsUrl) : [])
@@ -68,7 +68,7 @@ public sealed partial class StepExecutor
         MountedRoot? sourceMount = null;
         if (from is null)
         {
-            source = new CopySource(options.ContextDir, options.Ignore);
+            source = ContextSource();
         }
         else
         {

@@ -224,7 +224,7 @@ public sealed partial class StepExecutor
         {
             // The context as the build sees it: .dockerignore'd files are not there.
             root = Directory.CreateDirectory(Path.Join(workspace.Dir, $"bind{index}-context")).FullName;
-            var context = new CopySource(options.ContextDir, options.Ignore);
+            var context = ContextSource();
             var matches = context.Expand(sourcePath);
             if (matches.Count != 1)
             {

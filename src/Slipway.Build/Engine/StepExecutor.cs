@@ -31,12 +31,26 @@ public sealed partial class StepExecutor(
     public int CacheRecordsWritten => _cacheRecordsWritten;
 
     private int _cacheRecordsWritten;
+    // Content digests of context files, kept across builds so unchanged files are not read again.
+    private readonly Lazy<Context.ContentIndex> _contextIndex = new(() => Context.ContentIndex.Open(store.Layout.Root, options.ContextDir));
+
+    /// <summary>How many context file digests came from the index and how many were hashed, so far.</summary>
+    public Context.ContextFileCounts ContextFiles =>
+        _contextIndex.IsValueCreated ? new(_contextIndex.Value.Hits, _contextIndex.Value.Hashed) : default;
+
+    /// <summary>The context as COPY and bind mounts read it.</summary>
+    private CopySource ContextSource() => new(options.ContextDir, options.Ignore, _contextIndex.Value);
 
     private AddSources AddSourceCache => _addSourcesField ??= new AddSources(_downloads);
 
     /// <summary>Removes what ADD downloaded for this build.</summary>
     public void Dispose()
     {
+        if (_contextIndex.IsValueCreated)
+        {
+            _contextIndex.Value.Save();
+        }
+
         _addSourcesField?.Dispose();
         if (Directory.Exists(_downloads))
         {
@@ -75,7 +89,7 @@ public sealed partial class StepExecutor(
                 // values never enter a key).
                 foreach (var mount in run.Mounts.Where(m => m.Type == MountType.Bind && m.From is null))
                 {
-                    var context = new CopySource(options.ContextDir, options.Ignore);
+                    var context = ContextSource();
                     text.Append('\n').Append(FileCopier.HashSources(context, context.Expand(Expand(mount.Source ?? "/", state))).Value);
                 }
 

@@ -208,6 +208,11 @@ internal static class BuildRun
                 result = done!;
             }
             var id = result.Image.Id.Value;
+            if (ctx.Debug)
+            {
+                ctx.Env.Error.WriteLine($"context files: {result.ContextFiles.FromIndex} from the index, {result.ContextFiles.Hashed} read and hashed");
+            }
+
             if (!quiet)
             {
                 ctx.Env.Error.WriteLine($"#0 writing image {id} done");

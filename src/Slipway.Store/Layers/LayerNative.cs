@@ -46,7 +46,9 @@ public static partial class LayerNative
             RdevMajor: BinaryPrimitives.ReadUInt32LittleEndian(buf[128..]),
             RdevMinor: BinaryPrimitives.ReadUInt32LittleEndian(buf[132..]),
             DevMajor: BinaryPrimitives.ReadUInt32LittleEndian(buf[136..]),
-            DevMinor: BinaryPrimitives.ReadUInt32LittleEndian(buf[140..]));
+            DevMinor: BinaryPrimitives.ReadUInt32LittleEndian(buf[140..]),
+            CTimeSeconds: BinaryPrimitives.ReadInt64LittleEndian(buf[96..]),
+            CTimeNanoseconds: BinaryPrimitives.ReadUInt32LittleEndian(buf[104..]));
     }
 
     public static void LChown(string path, int uid, int gid)
@@ -210,7 +212,9 @@ public readonly record struct FileStat(
     uint RdevMajor,
     uint RdevMinor,
     uint DevMajor,
-    uint DevMinor)
+    uint DevMinor,
+    long CTimeSeconds = 0,
+    uint CTimeNanoseconds = 0)
 {
     public uint Type => Mode & UnixFileType.Mask;
 

@@ -38,6 +38,34 @@ public sealed class BuildCacheTests(GolangStore store) : IClassFixture<GolangSto
     }
 
     [Fact]
+    public async Task A_rebuild_of_an_unchanged_context_reads_no_file_contents()
+    {
+        store.Require();
+        var context = BuildStore.CopyExample("go-web", _temp.Path);
+        var first = ContextFiles((await Runner.OkAsync("--debug", "build", "--progress", "plain", context)).Error);
+        Assert.Equal(0, first.FromIndex);
+        Assert.True(first.Hashed > 0);
+
+        // Dated after every file, so no entry counts as racily clean however fast the first build was.
+        File.SetLastWriteTimeUtc(Slipway.Build.Context.ContentIndex.PathFor(Runner.Root, context), DateTime.UtcNow.AddHours(1));
+
+        var again = ContextFiles((await Runner.OkAsync("--debug", "build", "--progress", "plain", context)).Error);
+        Assert.Equal((first.Hashed, 0), (again.FromIndex, again.Hashed));
+
+        await File.AppendAllTextAsync(Path.Join(context, "main.go"), "\n// edited\n", TestContext.Current.CancellationToken);
+        var edited = ContextFiles((await Runner.OkAsync("--debug", "build", "--progress", "plain", context)).Error);
+        Assert.Equal((first.Hashed - 1, 1), (edited.FromIndex, edited.Hashed));
+    }
+
+    private static (int FromIndex, int Hashed) ContextFiles(string stderr)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(stderr, @"context files: (\d+) from the index, (\d+) read and hashed");
+        Assert.True(match.Success, stderr);
+        return (int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture),
+            int.Parse(match.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
     public async Task No_cache_reruns_every_step()
     {
         store.Require();
