@@ -40,7 +40,8 @@ public sealed class BuildCache(LocalStore store)
             }
 
             var config = OciJson.ParseConfig(await store.Blobs.ReadAllBytesAsync(configDigest, cancellationToken).ConfigureAwait(false));
-            return new StepState { Layers = layers, Config = config, Args = record.Args };
+            // ARG values are build-time state the key does not cover: the executor puts this build's back.
+            return new StepState { Layers = layers, Config = config, Args = new Dictionary<string, string?>() };
         }
         catch (Exception ex) when (ex is JsonException or FormatException or IOException)
         {
@@ -56,7 +57,6 @@ public sealed class BuildCache(LocalStore store)
         {
             Config = config.Digest.Value,
             Layers = [.. state.Layers.Select(l => new CacheLayer { MediaType = l.Blob.MediaType, Digest = l.Blob.Digest.Value, Size = l.Blob.Size, DiffId = l.DiffId.Value })],
-            Args = new Dictionary<string, string?>(state.Args, StringComparer.Ordinal),
         };
         Directory.CreateDirectory(Dir);
         var file = Path.Join(Dir, key.Hex + ".json");
@@ -72,8 +72,6 @@ internal sealed class CacheRecord
     public string Config { get; set; } = "";
 
     public List<CacheLayer> Layers { get; set; } = [];
-
-    public Dictionary<string, string?> Args { get; set; } = [];
 }
 
 internal sealed class CacheLayer
