@@ -59,7 +59,9 @@ internal sealed class BuildRunOptions
         DefaultValueFactory = _ => "gzip",
     };
 
-    public IEnumerable<Option> All => [Tags, NoCache, NoCacheFilter, Pull, Compression, Progress, Quiet, IidFile, Runtime, Platform, Secrets, Ssh, Outputs, Push, MetadataFile, InsecureRegistries];
+    public Option<bool> ExplainCache { get; } = new("--explain-cache") { Description = "After the build, list every step as cached or missed, with what changed since its last build" };
+
+    public IEnumerable<Option> All => [Tags, NoCache, NoCacheFilter, Pull, ExplainCache, Compression, Progress, Quiet, IidFile, Runtime, Platform, Secrets, Ssh, Outputs, Push, MetadataFile, InsecureRegistries];
 }
 
 internal static class BuildRun
@@ -112,6 +114,8 @@ internal static class BuildRun
             "plain" or "auto" or "tty" or "quiet" => new PlainProgress(ctx.Env.Error, quiet),
             var other => throw new ImageException($"invalid progress mode \"{other}\" (auto, plain, tty, quiet, rawjson)"),
         };
+        var report = parse.GetValue(o.ExplainCache) ? new CacheReport(progress) : null;
+        progress = report ?? progress;
         var epoch = ctx.Env.GetVariable("SOURCE_DATE_EPOCH") is { } e && long.TryParse(e, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
             ? DateTimeOffset.FromUnixTimeSeconds(seconds)
             : (DateTimeOffset?)null;
@@ -186,6 +190,7 @@ internal static class BuildRun
                 }).ConfigureAwait(false);
                 result = done!;
             }
+            report?.Write(ctx.Env.Error);
             var id = result.Image.Id.Value;
             if (!quiet)
             {
