@@ -28,7 +28,7 @@ public static class CacheExplainer
         var names = old.Keys.Union(current.Keys).Where(n => !old.TryGetValue(n, out var a) || !current.TryGetValue(n, out var b) || a != b).ToList();
         // What the line says is reported once its parts (flags, ARG and ENV values) have had their say: a flag
         // change also changes the text, and an ARG change the expanded text.
-        foreach (var name in names.OrderBy(Rank))
+        foreach (var name in names.OrderBy(Rank).ThenBy(n => n, StringComparer.Ordinal))
         {
             old.TryGetValue(name, out var a);
             current.TryGetValue(name, out var b);

@@ -23,7 +23,7 @@ public sealed class StepHistory(LocalStore store)
     public static string Identity(string contextDir, string? dockerfilePath, string dockerfileName, string stage, int step)
     {
         var file = dockerfilePath is null ? "stdin:" + dockerfileName : Path.GetFullPath(dockerfilePath);
-        var text = $"slipway.stepidentity.v1\n{Path.GetFullPath(contextDir)}\n{file}\n{stage}\n{step}";
+        var text = $"slipway.stepidentity.v1\n{Path.TrimEndingDirectorySeparator(Path.GetFullPath(contextDir))}\n{file}\n{stage}\n{step}";
         return Digest.Compute(Encoding.UTF8.GetBytes(text)).Hex;
     }
 
