@@ -73,7 +73,7 @@ public static class CacheExplainer
     private static int Rank(string name) => name switch
     {
         "base" => 0,
-        _ when name.StartsWith("image:", StringComparison.Ordinal) => 1,
+        _ when name.StartsWith("image:", StringComparison.Ordinal) || name.StartsWith("stage:", StringComparison.Ordinal) => 1,
         _ when name.StartsWith("arg:", StringComparison.Ordinal) => 2,
         _ when name.StartsWith("env:", StringComparison.Ordinal) || name.StartsWith("sets:", StringComparison.Ordinal) => 3,
         _ when name.StartsWith("flag:", StringComparison.Ordinal) => 4,
@@ -92,6 +92,7 @@ public static class CacheExplainer
         {
             "base" => $"base image changed: {ShortDigest(before)} → {ShortDigest(after)}",
             "image" => $"image {what} changed: {ShortDigest(before)} → {ShortDigest(after)}",
+            "stage" => $"the files of stage {what} changed",
             "arg" => $"ARG {what} {Values(before, after)}",
             "env" or "sets" => $"ENV {what} {Values(before, after)}",
             "flag" => $"flag {what} {Values(before, after)}",

@@ -38,6 +38,11 @@ public sealed partial class StepExecutor
         {
             result.Add("instruction", "FROM " + step.Stage.BaseName);
             result.Add("base", await BaseDigestAsync(step, cancellationToken).ConfigureAwait(false));
+            if (step.Stage.BaseStage is not null)
+            {
+                result.Add("stage:" + step.Stage.BaseName, LayersDigest(inputs[0]));
+            }
+
             return result;
         }
 
@@ -74,6 +79,12 @@ public sealed partial class StepExecutor
 
                 // What a bind mount shows from the context is content the step reads (secrets are not: their
                 // values never enter a key).
+                var stageInputs = 1;
+                foreach (var mount in run.Mounts.Where(m => m.From is { } f && graph.Find(f) is not null && stageInputs < inputs.Count))
+                {
+                    result.Add("stage:" + mount.From, LayersDigest(inputs[stageInputs++]));
+                }
+
                 foreach (var mount in run.Mounts.Where(m => m.Type == MountType.Bind && m.From is null))
                 {
                     var context = new CopySource(options.ContextDir, options.Ignore);
@@ -82,7 +93,7 @@ public sealed partial class StepExecutor
 
                 break;
             case CopyInstruction or AddInstruction:
-                await GatherCopyAsync(step, state, result, cancellationToken).ConfigureAwait(false);
+                await GatherCopyAsync(step, inputs, result, cancellationToken).ConfigureAwait(false);
                 break;
             case EnvInstruction env:
                 foreach (var variable in env.Variables)
@@ -107,6 +118,12 @@ public sealed partial class StepExecutor
         return result;
     }
 
+    /// <summary>What another stage's result holds, by its layers. Its input key says the same whenever that stage
+    /// came from the cache; when it reran anyway (<c>--no-cache-filter</c>) and made other files, this is what
+    /// reruns the steps here that read them, instead of serving what they made from the old files.</summary>
+    private static string LayersDigest(StepState state) =>
+        Digest.Compute(System.Text.Encoding.UTF8.GetBytes(string.Join('\n', state.Layers.Select(l => l.DiffId.Value)))).Value;
+
     private static void AddFlag(StepInputs inputs, string flag, string? value)
     {
         if (!string.IsNullOrEmpty(value))
@@ -115,8 +132,9 @@ public sealed partial class StepExecutor
         }
     }
 
-    private async Task GatherCopyAsync(StepVertex step, StepState state, StepInputs result, CancellationToken cancellationToken)
+    private async Task GatherCopyAsync(StepVertex step, IReadOnlyList<StepState> inputs, StepInputs result, CancellationToken cancellationToken)
     {
+        var state = inputs[0];
         var (sources, copyOptions, from) = step.Instruction switch
         {
             CopyInstruction copy => (copy.Sources, copy.Options, copy.From),
@@ -143,10 +161,14 @@ public sealed partial class StepExecutor
 
         if (from is not null)
         {
-            // A stage's content is already in the input key; an image's is its digest.
+            // An image's content is its digest; a stage's, its layers (see LayersDigest).
             if (graph.Find(from) is null)
             {
                 result.Add("image:" + from, (await FromImageAsync(from, cancellationToken).ConfigureAwait(false)).ManifestDescriptor.Digest.Value);
+            }
+            else if (inputs.Count > 1)
+            {
+                result.Add("stage:" + from, LayersDigest(inputs[1]));
             }
 
             return;
@@ -210,6 +232,12 @@ public sealed partial class StepExecutor
         var parents = ParentKeys(step);
         var changed = previous is null ? -1 : Enumerable.Range(0, parents.Count).FirstOrDefault(i => i >= previous.Parents.Count || previous.Parents[i] != parents[i].Value, -1);
         List<string> changes = previous is null ? [] : CacheExplainer.Changes(previous.Values, previous.Files, now.Values, now.Files, IgnoredInContext);
+        if (changed >= 0)
+        {
+            // Another stage's files change with its key: "parent step changed" then says where the change began.
+            changes.RemoveAll(c => c.StartsWith("the files of stage ", StringComparison.Ordinal));
+        }
+
         if (!vertex.Cacheable)
         {
             reason = options.NoCache ? "--no-cache" : "--no-cache-filter " + (step.Stage.Name ?? step.Stage.Index.ToString(CultureInfo.InvariantCulture));
