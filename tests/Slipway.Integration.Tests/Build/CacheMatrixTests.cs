@@ -128,12 +128,30 @@ public sealed class CacheMatrixTests(BusyboxStore store) : IClassFixture<Busybox
     }
 
     [Fact]
+    public async Task A_stage_rerun_by_no_cache_filter_reruns_the_steps_that_read_its_new_files()
+    {
+        store.Require();
+        var context = NewContext("filter", "FROM busybox:1.35 AS gen\nRUN cat /proc/sys/kernel/random/uuid > /stamp\nFROM busybox:1.35\nCOPY --from=gen /stamp /stamp\nCOPY a.txt /a.txt\n");
+        await BuildAsync(context, []);
+
+        var (steps, misses) = await BuildAsync(context, ["--no-cache-filter", "gen"]);
+
+        Assert.Equal("DONE", steps["[gen 2/2] RUN cat /proc/sys/kernel/random/uuid > /stamp"]);
+        Assert.Equal("CACHED", steps["[stage-1 1/3] FROM busybox:1.35"]);
+        Assert.Equal("DONE", steps["[stage-1 2/3] COPY --from=gen /stamp /stamp"]);
+        Assert.Equal("DONE", steps["[stage-1 3/3] COPY a.txt /a.txt"]);
+        Assert.Equal("--no-cache-filter gen", misses["[gen 2/2] RUN cat /proc/sys/kernel/random/uuid > /stamp"]);
+        Assert.Equal("the files of stage gen changed", misses["[stage-1 2/3] COPY --from=gen /stamp /stamp"]);
+    }
+
+    [Fact]
     public async Task Explain_cache_reports_every_step_hit_or_miss_with_its_reason()
     {
         store.Require();
         var context = NewContext("report", CopyRun);
         await BuildAsync(context, []);
-        await File.WriteAllTextAsync(Path.Join(context, "b.txt"), "edited\n", Token);
+        // Content no other case builds: the cache is shared by every context in the store.
+        await File.WriteAllTextAsync(Path.Join(context, "b.txt"), "edited for the report\n", Token);
 
         var log = (await Runner.OkAsync("build", "--progress", "plain", "--explain-cache", context)).Error;
 
