@@ -94,7 +94,7 @@ public sealed class Scheduler<TResult> : IDisposable
             key = CacheKey.Compute(vertex.OperationDigest, [.. inputs.Select(i => i.CacheKey)], content);
             if (vertex.Cacheable)
             {
-                var cached = await _executor.LoadCachedAsync(vertex, key.Value, token).ConfigureAwait(false);
+                var cached = await _executor.LoadCachedAsync(vertex, results, key.Value, token).ConfigureAwait(false);
                 if (cached is not null)
                 {
                     _onEvent(new SolveEvent(number, vertex, VertexState.Cached, key, clock.Elapsed));
@@ -102,10 +102,11 @@ public sealed class Scheduler<TResult> : IDisposable
                 }
             }
 
+            var miss = await _executor.ExplainMissAsync(vertex, key.Value, token).ConfigureAwait(false);
             await _slots.WaitAsync(token).ConfigureAwait(false);
             try
             {
-                _onEvent(new SolveEvent(number, vertex, VertexState.Started, key, clock.Elapsed));
+                _onEvent(new SolveEvent(number, vertex, VertexState.Started, key, clock.Elapsed, CacheMiss: miss));
                 var result = await _executor.ExecuteAsync(vertex, results, key.Value, token).ConfigureAwait(false);
                 _onEvent(new SolveEvent(number, vertex, VertexState.Completed, key, clock.Elapsed));
                 return new Solved<TResult>(result, key.Value, false);

@@ -12,4 +12,7 @@ public enum VertexState
 }
 
 /// <summary>What the solver reports while it works; progress rendering turns these into <c>#N …</c> lines.</summary>
-public sealed record SolveEvent(int Number, Vertex Vertex, VertexState State, Digest? CacheKey, TimeSpan Elapsed, string? Error = null);
+/// <param name="CacheMiss">On the <see cref="VertexState.Started"/> event of a vertex that missed the cache: what
+/// changed since its last build, in one line (null when the executor cannot tell).</param>
+public sealed record SolveEvent(int Number, Vertex Vertex, VertexState State, Digest? CacheKey, TimeSpan Elapsed, string? Error = null,
+    string? CacheMiss = null);

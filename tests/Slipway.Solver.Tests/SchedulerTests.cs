@@ -59,6 +59,19 @@ public class SchedulerTests
     }
 
     [Fact]
+    public async Task A_miss_carries_the_executors_explanation_on_its_start_and_a_hit_carries_none()
+    {
+        var executor = new SumExecutor();
+        await Solve(executor, new ToyVertex("b", 2, new ToyVertex("a", 1)));
+        var (_, events) = await Solve(executor, new ToyVertex("b", 2, new ToyVertex("a", 5)));
+
+        Assert.Equal("not in the toy cache", Assert.Single(events, e => e.Vertex.Name == "a" && e.State == VertexState.Started).CacheMiss);
+        Assert.All(events.Where(e => e.State != VertexState.Started), e => Assert.Null(e.CacheMiss));
+        var (_, again) = await Solve(executor, new ToyVertex("b", 2, new ToyVertex("a", 5)));
+        Assert.All(again, e => Assert.Null(e.CacheMiss));
+    }
+
+    [Fact]
     public async Task Independent_vertices_run_in_parallel_up_to_the_limit()
     {
         var executor = new SumExecutor();

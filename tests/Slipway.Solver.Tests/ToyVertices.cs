@@ -38,8 +38,11 @@ internal sealed class SumExecutor : IExecutor<Sum>
     public ValueTask<Digest?> ContentDigestAsync(Vertex vertex, IReadOnlyList<Sum> inputs, CancellationToken cancellationToken) =>
         ValueTask.FromResult(Content.TryGetValue(vertex.Name, out var c) ? Digest.Compute(Encoding.UTF8.GetBytes(c)) : (Digest?)null);
 
-    public ValueTask<Sum?> LoadCachedAsync(Vertex vertex, Digest cacheKey, CancellationToken cancellationToken) =>
+    public ValueTask<Sum?> LoadCachedAsync(Vertex vertex, IReadOnlyList<Sum> inputs, Digest cacheKey, CancellationToken cancellationToken) =>
         ValueTask.FromResult(Cache.TryGetValue(cacheKey, out var v) ? v : null);
+
+    public ValueTask<string?> ExplainMissAsync(Vertex vertex, Digest cacheKey, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<string?>(vertex.Cacheable ? "not in the toy cache" : "no-cache");
 
     public async ValueTask<Sum> ExecuteAsync(Vertex vertex, IReadOnlyList<Sum> inputs, Digest cacheKey, CancellationToken cancellationToken)
     {

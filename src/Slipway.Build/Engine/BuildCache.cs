@@ -42,7 +42,8 @@ public sealed class BuildCache(LocalStore store)
             var config = OciJson.ParseConfig(await store.Blobs.ReadAllBytesAsync(configDigest, cancellationToken).ConfigureAwait(false));
             // The record's mtime is its last use: prune --keep-storage and until= remove the least recently used first.
             File.SetLastWriteTimeUtc(file, DateTime.UtcNow);
-            return new StepState { Layers = layers, Config = config, Args = record.Args };
+            // ARG values are build-time state the key does not cover: the executor puts this build's back.
+            return new StepState { Layers = layers, Config = config, Args = new Dictionary<string, string?>() };
         }
         catch (Exception ex) when (ex is JsonException or FormatException or IOException or UnauthorizedAccessException)
         {
@@ -58,7 +59,6 @@ public sealed class BuildCache(LocalStore store)
         {
             Config = config.Digest.Value,
             Layers = [.. state.Layers.Select(l => new CacheLayer { MediaType = l.Blob.MediaType, Digest = l.Blob.Digest.Value, Size = l.Blob.Size, DiffId = l.DiffId.Value })],
-            Args = new Dictionary<string, string?>(state.Args, StringComparer.Ordinal),
         };
         Directory.CreateDirectory(Dir);
         var file = Path.Join(Dir, key.Hex + ".json");
@@ -74,8 +74,6 @@ internal sealed class CacheRecord
     public string Config { get; set; } = "";
 
     public List<CacheLayer> Layers { get; set; } = [];
-
-    public Dictionary<string, string?> Args { get; set; } = [];
 }
 
 internal sealed class CacheLayer

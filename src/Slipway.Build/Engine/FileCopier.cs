@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
 using Slipway.Build.Context;
 using Slipway.Oci;
 using Slipway.Store.Layers;
@@ -63,15 +62,17 @@ public sealed class CopySource(string root, PatternMatcher? ignore, ContentIndex
 
     public string HostPath(string rel, bool followFinal) => _resolver.Resolve(RootResolver.Clean(rel), followFinal);
 
-    /// <summary>Hashes what a copy of <paramref name="rel"/> would bring in: names, types, modes, link targets and
-    /// bytes, so that any change to them changes the cache key.</summary>
-    public void Hash(string rel, IncrementalHash hash)
+    /// <summary>Fingerprints what a copy of <paramref name="rel"/> would bring in, entry by entry: path, type, mode,
+    /// owner, link target and content digest, so that any change to them changes the cache key and can be named.
+    /// The source itself, when a directory, counts only as being there: COPY takes its contents, not its mode.</summary>
+    public void Fingerprint(string rel, Action<string, string> add)
     {
+        ArgumentNullException.ThrowIfNull(add);
         var host = HostPath(rel, followFinal: true);
-        HashEntry(rel, host, hash);
+        FingerprintEntry(rel, host, add, top: true);
     }
 
-    private void HashEntry(string rel, string host, IncrementalHash hash)
+    private void FingerprintEntry(string rel, string host, Action<string, string> add, bool top = false)
     {
         var stat = LayerNative.LStat(host);
         if (stat is not { } s)
@@ -79,21 +80,27 @@ public sealed class CopySource(string root, PatternMatcher? ignore, ContentIndex
             return;
         }
 
-        hash.AppendData(Encoding.UTF8.GetBytes($"{rel}\0{s.Mode}\0"));
+        var mode = s.Mode & 0xFFF;
         if (s.IsSymlink)
         {
-            hash.AppendData(Encoding.UTF8.GetBytes(new FileInfo(host).LinkTarget ?? ""));
+            add(rel, new FileFingerprint('l', mode, s.Uid, s.Gid, new FileInfo(host).LinkTarget ?? "").ToString());
         }
         else if (s.IsRegular)
         {
-            hash.AppendData(ContentDigest(host, s));
+            var content = Convert.ToHexStringLower(ContentDigest(host, s));
+            add(rel, new FileFingerprint('f', mode, s.Uid, s.Gid, content).ToString());
         }
         else if (s.IsDirectory)
         {
+            add(rel, top ? "d" : new FileFingerprint('d', mode, s.Uid, s.Gid, "").ToString());
             foreach (var child in ContextWalker.Children(host, rel, ignore))
             {
-                HashEntry(Join(rel, child), Path.Join(host, child), hash);
+                FingerprintEntry(Join(rel, child), Path.Join(host, child), add);
             }
+        }
+        else
+        {
+            add(rel, new FileFingerprint('o', mode, s.Uid, s.Gid, "").ToString());
         }
     }
 
@@ -265,16 +272,15 @@ public sealed class FileCopier(string destinationRoot, uint uid, uint gid, uint?
         LayerNative.SetTimes(path, source.ModificationTime, source.ModificationTime);
     }
 
-    /// <summary>A digest over a list of sources, for the cache key.</summary>
-    public static Digest HashSources(CopySource source, IEnumerable<string> rels)
+    /// <summary>Adds every entry a list of sources brings in to a step's inputs, for the cache key.</summary>
+    public static void Fingerprint(CopySource source, IEnumerable<string> rels, StepInputs inputs)
     {
         ArgumentNullException.ThrowIfNull(source);
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        ArgumentNullException.ThrowIfNull(rels);
+        ArgumentNullException.ThrowIfNull(inputs);
         foreach (var rel in rels)
         {
-            source.Hash(rel, hash);
+            source.Fingerprint(rel, inputs.AddFile);
         }
-
-        return Digest.FromSha256Hash(hash.GetHashAndReset());
     }
 }

@@ -8,32 +8,6 @@ namespace Slipway.Build.Engine;
 
 public sealed partial class StepExecutor
 {
-    private async Task<string> CopySourcesDigestAsync(StepVertex step, IReadOnlyList<StepState> inputs, CancellationToken cancellationToken)
-    {
-        var (sources, from) = step.Instruction switch
-        {
-            CopyInstruction copy => (copy.Sources, copy.From),
-            AddInstruction add => (add.Sources, (string?)null),
-            _ => throw new InvalidOperationException("not a copy"),
-        };
-        if (from is not null)
-        {
-            // A stage's content is already in the input key; an image's is its digest.
-            return graph.Find(from) is not null ? "stage" : (await FromImageAsync(from, cancellationToken).ConfigureAwait(false)).ManifestDescriptor.Digest.Value;
-        }
-
-        var context = ContextSource();
-        var expanded = sources.SourcePaths.Select(p => Expand(p, inputs[0])).ToList();
-        var digests = new List<string>();
-        foreach (var url in step.Instruction is AddInstruction add ? expanded.Where(AddSources.IsUrl) : [])
-        {
-            digests.Add(url + "=" + (await AddSourceCache.DownloadAsync(url, ((AddInstruction)step.Instruction).Checksum, cancellationToken).ConfigureAwait(false)).Digest.Value);
-        }
-
-        var rels = expanded.Where(p => !AddSources.IsUrl(p) || step.Instruction is not AddInstruction).SelectMany(context.Expand).ToList();
-        return FileCopier.HashSources(context, rels).Value + string.Join('\n', digests);
-    }
-
     /// <summary>The image a <c>--from</c> names when no stage has that name (as in BuildKit); the error says so,
     /// since the name is most often a stage's, mistyped.</summary>
     private async Task<Images.StoredImage> FromImageAsync(string from, CancellationToken cancellationToken)

@@ -18,9 +18,9 @@ public sealed partial class StepExecutor
         WorkdirInstruction workdir => "WORKDIR " + Expand(workdir.Path, state),
         StopSignalInstruction signal => "STOPSIGNAL " + Expand(signal.Signal, state),
         VolumeInstruction volume => "VOLUME " + string.Join(' ', volume.Volumes.Select(v => Expand(v, state))),
-        CopyInstruction copy => $"COPY {copy.From} {copy.Options} {string.Join(' ', copy.Sources.SourcePaths.Select(s => Expand(s, state)))} {Expand(copy.Sources.Dest, state)} {string.Join('\0', copy.Sources.SourceContents.Select(h => h.Content))}",
-        AddInstruction add => $"ADD {add.Options} {string.Join(' ', add.Sources.SourcePaths.Select(s => Expand(s, state)))} {Expand(add.Sources.Dest, state)}",
-        RunInstruction run => "RUN " + string.Join('\0', CommandArgs(run.Command, state)) + string.Join('\0', run.Mounts) + run.Network + run.Security,
+        CopyInstruction copy => $"COPY {string.Join(' ', copy.Sources.SourcePaths.Select(s => Expand(s, state)))} {Expand(copy.Sources.Dest, state)}",
+        AddInstruction add => $"ADD {string.Join(' ', add.Sources.SourcePaths.Select(s => Expand(s, state)))} {Expand(add.Sources.Dest, state)}",
+        RunInstruction run => "RUN " + string.Join(' ', CommandArgs(run.Command, state)),
         _ => instruction.Node.Original,
     };
 
@@ -73,11 +73,7 @@ public sealed partial class StepExecutor
         var createdBy = Expanded(instruction, state);
         return instruction switch
         {
-            ArgInstruction arg => state with
-            {
-                Args = new Dictionary<string, string?>(state.Args.Concat(ResolveArgs(arg, state).Select(a => KeyValuePair.Create(a.Name, a.Value)))
-                    .GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Last().Value), StringComparer.Ordinal),
-            },
+            ArgInstruction arg => state with { Args = WithArgs(arg, state) },
             EnvInstruction env => Env(env, state, createdBy),
             LabelInstruction label => state.WithContainer(c => c with
             {
@@ -122,6 +118,12 @@ public sealed partial class StepExecutor
             _ => throw new BuildException($"{instruction.Span.File}:{instruction.Span.StartLine}: {instruction.GetType().Name} is not supported yet"),
         };
     }
+
+    /// <summary>The ARGs in scope after an ARG line: build-time state that no cache key carries, so a cached step
+    /// gets it from this build's inputs, never from its record.</summary>
+    private Dictionary<string, string?> WithArgs(ArgInstruction arg, StepState state) =>
+        new(state.Args.Concat(ResolveArgs(arg, state).Select(a => KeyValuePair.Create(a.Name, a.Value)))
+            .GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Last().Value), StringComparer.Ordinal);
 
     private StepState Env(EnvInstruction env, StepState state, string createdBy)
     {

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using Slipway.Build.Images;
 using Slipway.Dockerfile.Expansion;
@@ -19,6 +18,7 @@ public sealed partial class StepExecutor(
 
     private readonly ShellLex _lex = new(escapeToken);
     private readonly BuildCache _cache = new(store);
+    private readonly StepHistory _history = new(store);
     private readonly Snapshots _snapshots = new(store);
     private readonly string _downloads = Path.Join(store.Layout.Root, "tmp", "add-" + Guid.NewGuid().ToString("N"));
     private AddSources? _addSourcesField;
@@ -59,64 +59,6 @@ public sealed partial class StepExecutor(
     }
     private readonly DateTimeOffset _created = options.SourceDateEpoch ?? DateTimeOffset.UtcNow;
 
-    public async ValueTask<Digest?> ContentDigestAsync(Vertex vertex, IReadOnlyList<StepState> inputs, CancellationToken cancellationToken)
-    {
-        var step = (StepVertex)vertex;
-        if (step.Instruction is null)
-        {
-            return await BaseDigestAsync(step, cancellationToken).ConfigureAwait(false);
-        }
-
-        var state = inputs[0];
-        // The compression changes the blobs a layer step makes, so it is part of what the step is.
-        var text = new StringBuilder(Expanded(step.Instruction, state)).Append('\n').Append(options.Compression);
-        switch (step.Instruction)
-        {
-            case ArgInstruction arg:
-                foreach (var (name, value) in ResolveArgs(arg, state))
-                {
-                    text.Append(CultureInfo.InvariantCulture, $"\n{name}={value ?? "<unset>"}");
-                }
-
-                break;
-            case RunInstruction run:
-                foreach (var env in ArgEnv(state))
-                {
-                    text.Append('\n').Append(env);
-                }
-
-                // What a bind mount shows from the context is content the step reads (secrets are not: their
-                // values never enter a key).
-                foreach (var mount in run.Mounts.Where(m => m.Type == MountType.Bind && m.From is null))
-                {
-                    var context = ContextSource();
-                    text.Append('\n').Append(FileCopier.HashSources(context, context.Expand(Expand(mount.Source ?? "/", state))).Value);
-                }
-
-                break;
-            case CopyInstruction or AddInstruction:
-                text.Append('\n').Append(await CopySourcesDigestAsync(step, inputs, cancellationToken).ConfigureAwait(false));
-                break;
-        }
-
-        return Digest.Compute(Encoding.UTF8.GetBytes(text.ToString()));
-    }
-
-    public async ValueTask<StepState?> LoadCachedAsync(Vertex vertex, Digest cacheKey, CancellationToken cancellationToken)
-    {
-        if (await _cache.TryLoadAsync(cacheKey, cancellationToken).ConfigureAwait(false) is not { } hit)
-        {
-            return null;
-        }
-
-        // A prune may have removed the record's blobs between the load and the lease: then it is a miss.
-        Protect(hit);
-        return hit.Layers.All(l => store.Blobs.Exists(l.Blob.Digest)) ? hit : null;
-    }
-
-    private void Protect(StepState state) =>
-        BuildLease?.Add(state.Layers.SelectMany(l => new[] { l.Blob.Digest, l.DiffId }));
-
     public async ValueTask<StepState> ExecuteAsync(Vertex vertex, IReadOnlyList<StepState> inputs, Digest cacheKey, CancellationToken cancellationToken)
     {
         var step = (StepVertex)vertex;
@@ -130,8 +72,10 @@ public sealed partial class StepExecutor(
             var other => Metadata(other, inputs[0]),
         };
         Protect(result);
+        _keys[vertex] = cacheKey;
         await _cache.SaveAsync(cacheKey, result, cancellationToken).ConfigureAwait(false);
         Interlocked.Increment(ref _cacheRecordsWritten);
+        await RecordAsync(step, cacheKey, cancellationToken).ConfigureAwait(false);
         return result;
     }
 
@@ -139,7 +83,14 @@ public sealed partial class StepExecutor(
     {
         try
         {
-            return _lex.ProcessWord(word, state.Lookup).Word;
+            var result = _lex.ProcessWord(word, state.Lookup);
+            if (_used.Value is { } used)
+            {
+                used.UnionWith(result.Matched);
+                used.UnionWith(result.Unmatched);
+            }
+
+            return result.Word;
         }
         catch (ExpansionException ex)
         {
@@ -147,21 +98,23 @@ public sealed partial class StepExecutor(
         }
     }
 
-    private async Task<Digest> BaseDigestAsync(StepVertex step, CancellationToken cancellationToken)
+    /// <summary>What a FROM starts from: the base image's manifest digest, or "stage" (its content is the input
+    /// key) or "scratch".</summary>
+    private async Task<string> BaseDigestAsync(StepVertex step, CancellationToken cancellationToken)
     {
         var stage = step.Stage;
         if (stage.BaseStage is not null)
         {
-            return Digest.Compute(Encoding.UTF8.GetBytes("stage"));
+            return "stage";
         }
 
         if (string.Equals(stage.BaseName, "scratch", StringComparison.OrdinalIgnoreCase))
         {
-            return Digest.Compute(Encoding.UTF8.GetBytes("scratch " + options.Platform));
+            return "scratch";
         }
 
         var image = await resolveImage(ParseBase(stage), cancellationToken).ConfigureAwait(false);
-        return image.ManifestDescriptor.Digest;
+        return image.ManifestDescriptor.Digest.Value;
     }
 
     private static ImageReference ParseBase(Stage stage) =>

@@ -16,8 +16,15 @@ public sealed class StepVertex : Vertex
         Instruction = instruction;
         Step = step;
         NoCache = noCache;
-        var text = instruction?.Node.Original ?? $"FROM {stage.BaseName}";
-        OperationDigest = Digest.Compute(Encoding.UTF8.GetBytes($"slipway.step.v1\n{stage.Index}\n{step}\n{text}"));
+        // An ARG line is keyed without its text: its value reaches the keys of the steps that use it, not its own
+        // (v2; v1 keyed the value here, so an ARG nothing used invalidated every later step).
+        var text = instruction switch
+        {
+            null => $"FROM {stage.BaseName}",
+            ArgInstruction => "ARG",
+            _ => instruction.Node.Original,
+        };
+        OperationDigest = Digest.Compute(Encoding.UTF8.GetBytes($"slipway.step.v2\n{stage.Index}\n{step}\n{text}"));
     }
 
     public Stage Stage { get; }

@@ -50,6 +50,13 @@ public sealed class StoreHygiene(LocalStore store)
                     mountVictims.Add(victim.Id[MountPrefix.Length..]);
                 }
             }
+
+            // What steps were last built from (for explaining misses) goes with the cache it explains.
+            var steps = Path.Join(CacheDir, "steps");
+            if (Directory.Exists(steps))
+            {
+                Directory.Delete(steps, true);
+            }
         }
 
         GcResult blobs;

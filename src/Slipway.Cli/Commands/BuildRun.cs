@@ -59,6 +59,8 @@ internal sealed class BuildRunOptions
         DefaultValueFactory = _ => "gzip",
     };
 
+    public Option<bool> ExplainCache { get; } = new("--explain-cache") { Description = "After the build, list every step as cached or missed, with what changed since its last build" };
+
     // pflag's optional value: a bare --scan-secrets never takes the next word (the context), so the valued forms
     // are options of their own, matched whole before the parser splits "--name=value".
     public Option<bool> ScanSecrets { get; } = new("--scan-secrets")
@@ -72,7 +74,7 @@ internal sealed class BuildRunOptions
 
     public Option<bool> ScanSecretsError { get; } = new("--scan-secrets=error") { Hidden = true, Arity = ArgumentArity.Zero };
 
-    public IEnumerable<Option> All => [Tags, NoCache, NoCacheFilter, Pull, Compression, Progress, Quiet, IidFile, Runtime, Platform, Secrets, Ssh, Outputs, Push, MetadataFile, InsecureRegistries, ScanSecrets, ScanSecretsWarn, ScanSecretsError];
+    public IEnumerable<Option> All => [Tags, NoCache, NoCacheFilter, Pull, ExplainCache, Compression, Progress, Quiet, IidFile, Runtime, Platform, Secrets, Ssh, Outputs, Push, MetadataFile, InsecureRegistries, ScanSecrets, ScanSecretsWarn, ScanSecretsError];
 }
 
 internal static class BuildRun
@@ -127,6 +129,8 @@ internal static class BuildRun
             "plain" or "auto" or "tty" or "quiet" => new PlainProgress(ctx.Env.Error, quiet),
             var other => throw new ImageException($"invalid progress mode \"{other}\" (auto, plain, tty, quiet, rawjson)"),
         };
+        var report = parse.GetValue(o.ExplainCache) ? new CacheReport(progress) : null;
+        progress = report ?? progress;
         var epoch = ctx.Env.GetVariable("SOURCE_DATE_EPOCH") is { } e && long.TryParse(e, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
             ? DateTimeOffset.FromUnixTimeSeconds(seconds)
             : (DateTimeOffset?)null;
@@ -207,6 +211,7 @@ internal static class BuildRun
                 }).ConfigureAwait(false);
                 result = done!;
             }
+            report?.Write(ctx.Env.Error);
             var id = result.Image.Id.Value;
             if (ctx.Debug)
             {

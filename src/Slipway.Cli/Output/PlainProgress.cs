@@ -5,7 +5,7 @@ using Slipway.Solver;
 namespace Slipway.Cli.Output;
 
 /// <summary><c>--progress=plain</c> as BuildKit prints it: <c>#N [stage i/n] INSTR</c>, the step's output lines
-/// with their time, then <c>#N DONE 0.3s</c>, <c>#N CACHED</c> or <c>#N ERROR</c>.</summary>
+/// with their time (after <c>#N cache miss: WHY</c> when the step missed the cache), then <c>#N DONE 0.3s</c>, <c>#N CACHED</c> or <c>#N ERROR</c>.</summary>
 internal sealed class PlainProgress(TextWriter output, bool quiet) : IBuildProgress
 {
     private readonly Dictionary<Vertex, (int Number, DateTimeOffset Started)> _numbers = [];
@@ -38,6 +38,11 @@ internal sealed class PlainProgress(TextWriter output, bool quiet) : IBuildProgr
             if (!seen)
             {
                 output.WriteLine($"#{n} {solveEvent.Vertex.Name}");
+            }
+
+            if (solveEvent.CacheMiss is { } miss)
+            {
+                output.WriteLine($"#{n} cache miss: {miss}");
             }
 
             var seconds = solveEvent.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture);

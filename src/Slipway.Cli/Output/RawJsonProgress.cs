@@ -6,7 +6,7 @@ using Slipway.Solver;
 namespace Slipway.Cli.Output;
 
 /// <summary><c>--progress=rawjson</c>: one BuildKit SolveStatus JSON object a line — <c>vertexes</c> with digest, name,
-/// started, completed, cached and error, and <c>logs</c> with the vertex, stream and base64 data.</summary>
+/// started, completed, cached, error and (ours) cacheMiss, and <c>logs</c> with the vertex, stream and base64 data.</summary>
 internal sealed class RawJsonProgress(TextWriter output) : IBuildProgress
 {
     private readonly Dictionary<Vertex, DateTimeOffset> _started = [];
@@ -44,6 +44,12 @@ internal sealed class RawJsonProgress(TextWriter output) : IBuildProgress
                 if (solveEvent.State == VertexState.Cached)
                 {
                     w.WriteBoolean("cached", true);
+                }
+
+                if (solveEvent.CacheMiss is { } miss)
+                {
+                    // Not in BuildKit's SolveStatus: what changed since the step's last build.
+                    w.WriteString("cacheMiss", miss);
                 }
 
                 if (solveEvent.Error is { } error)

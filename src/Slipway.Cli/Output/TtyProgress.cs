@@ -32,6 +32,8 @@ internal sealed class TtyProgress : IBuildProgress
 
         public TimeSpan? Elapsed { get; set; }
 
+        public string? CacheMiss { get; set; }
+
         public Queue<string> Tail { get; } = new();
     }
 
@@ -41,6 +43,7 @@ internal sealed class TtyProgress : IBuildProgress
         lock (_gate)
         {
             var row = RowOf(solveEvent.Vertex);
+            row.CacheMiss ??= solveEvent.CacheMiss;
             row.State = solveEvent.State switch
             {
                 VertexState.Started => "running",
@@ -118,6 +121,10 @@ internal sealed class TtyProgress : IBuildProgress
                     _ => "yellow",
                 };
                 lines.Add(new Markup($"[{colour}] => {Markup.Escape(row.Name)}  {(row.State == "CACHED" ? "CACHED" : $"{time:0.0}s")}[/]"));
+                if (row.CacheMiss is { } miss)
+                {
+                    lines.Add(new Markup($"[grey] => => cache miss: {Markup.Escape(miss)}[/]"));
+                }
                 foreach (var output in row.Tail)
                 {
                     lines.Add(new Markup($"[grey] => => {Markup.Escape(output)}[/]"));

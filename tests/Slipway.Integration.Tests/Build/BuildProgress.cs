@@ -32,6 +32,33 @@ internal static partial class BuildProgress
         return ends;
     }
 
+    /// <summary>The <c>#N cache miss: WHY</c> lines of a plain log, by step name.</summary>
+    public static Dictionary<string, string> Misses(string log)
+    {
+        var names = new Dictionary<string, string>(StringComparer.Ordinal);
+        var misses = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var line in log.Split('\n'))
+        {
+            var match = StepLine().Match(line);
+            if (!match.Success)
+            {
+                continue;
+            }
+
+            var (number, rest) = (match.Groups[1].Value, match.Groups[2].Value);
+            if (rest.StartsWith('['))
+            {
+                names.TryAdd(number, rest);
+            }
+            else if (rest.StartsWith("cache miss: ", StringComparison.Ordinal) && names.TryGetValue(number, out var name))
+            {
+                misses[name] = rest["cache miss: ".Length..];
+            }
+        }
+
+        return misses;
+    }
+
     [GeneratedRegex(@"^#(\d+) (.*)$")]
     private static partial Regex StepLine();
 

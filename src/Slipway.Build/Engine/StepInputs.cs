@@ -1,0 +1,94 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Slipway.Oci;
+
+namespace Slipway.Build.Engine;
+
+/// <summary>Everything a step's content digest is made of, by name, so that the same data that keys the step
+/// can say what changed when it misses. Names: <c>instruction</c> (as written), <c>expanded</c> (after
+/// <c>${}</c>), <c>flag:--NAME</c>, <c>arg:NAME</c>, <c>env:NAME</c>, <c>base</c>, <c>image:NAME</c>,
+/// <c>url:URL</c>, <c>platform</c>, <c>compression</c>; and every file read from the context with its
+/// fingerprint (<see cref="FileFingerprint"/>).</summary>
+public sealed class StepInputs
+{
+    private readonly List<KeyValuePair<string, string>> _values = [];
+    private readonly SortedDictionary<string, string> _files = new(StringComparer.Ordinal);
+
+    public IReadOnlyList<KeyValuePair<string, string>> Values => _values;
+
+    /// <summary>Context path → full fingerprint (content digest in full).</summary>
+    public IReadOnlyDictionary<string, string> Files => _files;
+
+    public void Add(string name, string value) => _values.Add(KeyValuePair.Create(name, value));
+
+    public void AddFile(string path, string fingerprint) => _files[path] = fingerprint;
+
+    /// <summary>The content digest: values in order, then files by path, each part length-prefixed.</summary>
+    public Digest Digest()
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        Append(hash, "slipway.stepinputs.v2");
+        foreach (var (name, value) in _values)
+        {
+            Append(hash, name);
+            Append(hash, value);
+        }
+
+        Append(hash, "files");
+        foreach (var (path, fingerprint) in _files)
+        {
+            Append(hash, path);
+            Append(hash, fingerprint);
+        }
+
+        return Oci.Digest.FromSha256Hash(hash.GetHashAndReset());
+    }
+
+    private static void Append(IncrementalHash hash, string value)
+    {
+        var bytes = Encoding.UTF8.GetBytes(value);
+        Span<byte> length = stackalloc byte[4];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(length, bytes.Length);
+        hash.AppendData(length);
+        hash.AppendData(bytes);
+    }
+}
+
+/// <summary>What a copy of one context entry depends on, as text: <c>TYPE MODE UID:GID DETAIL</c> where TYPE is
+/// <c>f</c> (file; DETAIL its content digest), <c>l</c> (symlink; DETAIL its target), <c>d</c> (directory) or
+/// <c>o</c> (other), MODE the permission bits in octal.</summary>
+public readonly record struct FileFingerprint(char Type, uint Mode, uint Uid, uint Gid, string Detail)
+{
+    /// <summary>How many hex digits of a content digest the step history keeps: enough to see a change.</summary>
+    public const int ShortContent = 16;
+
+    public override string ToString() =>
+        string.Create(CultureInfo.InvariantCulture, $"{Type} {Convert.ToString(Mode & 0xFFF, 8)} {Uid}:{Gid} {Detail}");
+
+    /// <summary>The same fingerprint with a file's content digest cut short, for the step history.</summary>
+    public static string Shorten(string fingerprint) =>
+        Parse(fingerprint) is { Type: 'f' } f && f.Detail.Length > ShortContent ? (f with { Detail = f.Detail[..ShortContent] }).ToString() : fingerprint;
+
+    public static FileFingerprint? Parse(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var parts = text.Split(' ', 4);
+        if (parts.Length < 3 || parts[0].Length != 1)
+        {
+            return null;
+        }
+
+        var owner = parts[2].Split(':');
+        try
+        {
+            return new FileFingerprint(parts[0][0], Convert.ToUInt32(parts[1], 8),
+                uint.Parse(owner[0], CultureInfo.InvariantCulture), owner.Length > 1 ? uint.Parse(owner[1], CultureInfo.InvariantCulture) : 0,
+                parts.Length > 3 ? parts[3] : "");
+        }
+        catch (Exception ex) when (ex is FormatException or OverflowException or ArgumentException)
+        {
+            return null;
+        }
+    }
+}
