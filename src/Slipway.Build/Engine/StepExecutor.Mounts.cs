@@ -35,6 +35,7 @@ public sealed partial class StepExecutor
                     break;
                 case MountType.Cache:
                     var cacheDir = CacheDir(mount, target ?? Require(target, mount));
+                    await SeedFromImportAsync(CacheId(mount, target!), cacheDir, cancellationToken).ConfigureAwait(false);
                     if (mount.From is not null && IsEmpty(cacheDir))
                     {
                         // from=/source= seed a new cache with a stage's or image's directory.
@@ -90,8 +91,9 @@ public sealed partial class StepExecutor
     /// <summary>Cache mounts live outside any layer, one directory per id (hashed, so an id can never name a path).</summary>
     private string CacheDir(RunMount mount, string target)
     {
-        var id = string.IsNullOrEmpty(mount.Id) ? target : mount.Id;
+        var id = CacheId(mount, target);
         var dir = Path.Join(store.Layout.Root, "cache-mounts", Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(id))));
+        _cacheMounts.TryAdd(id, dir);
         if (!Directory.Exists(dir))
         {
             var created = Directory.CreateDirectory(dir).FullName;
@@ -100,6 +102,26 @@ public sealed partial class StepExecutor
         }
 
         return dir;
+    }
+
+    private static string CacheId(RunMount mount, string target) => string.IsNullOrEmpty(mount.Id) ? target : mount.Id;
+
+    /// <summary>Seeds an empty cache directory, once per build, with the contents an imported cache carries for
+    /// its id, before the first RUN that mounts it.</summary>
+    private async Task SeedFromImportAsync(string id, string cacheDir, CancellationToken cancellationToken)
+    {
+        if (_imports is null || !_imports.HasMount(id))
+        {
+            return;
+        }
+
+        await _seeding.GetOrAdd(id, _ => new Lazy<Task>(async () =>
+        {
+            if (IsEmpty(cacheDir))
+            {
+                await _imports.SeedMountAsync(id, cacheDir, cancellationToken).ConfigureAwait(false);
+            }
+        })).Value.ConfigureAwait(false);
     }
 
     private static bool IsEmpty(string dir) => !Directory.EnumerateFileSystemEntries(dir).Any();

@@ -21,7 +21,25 @@ public sealed partial class StepExecutor(
     private readonly BuildCache _cache = new(store);
     private readonly Snapshots _snapshots = new(store);
     private readonly string _downloads = Path.Join(store.Layout.Root, "tmp", "add-" + Guid.NewGuid().ToString("N"));
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _cacheMounts = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Task>> _seeding = new(StringComparer.Ordinal);
     private AddSources? _addSourcesField;
+    private Cache.CacheImports? _imports;
+
+    /// <summary>Caches imported with <c>--cache-from</c>: consulted after the store's own cache; their layers are
+    /// fetched when a snapshot needs them, their cache mounts seed empty cache directories.</summary>
+    public Cache.CacheImports? Imports
+    {
+        get => _imports;
+        init
+        {
+            _imports = value;
+            _snapshots.Fetcher = value;
+        }
+    }
+
+    /// <summary>The cache mount directories this build used, by id (what <c>--cache-to</c> carries).</summary>
+    public IReadOnlyDictionary<string, string> CacheMounts => _cacheMounts;
 
     private AddSources AddSourceCache => _addSourcesField ??= new AddSources(_downloads);
 
@@ -79,8 +97,17 @@ public sealed partial class StepExecutor(
         return Digest.Compute(Encoding.UTF8.GetBytes(text.ToString()));
     }
 
-    public async ValueTask<StepState?> LoadCachedAsync(Vertex vertex, Digest cacheKey, CancellationToken cancellationToken) =>
-        await _cache.TryLoadAsync(cacheKey, cancellationToken).ConfigureAwait(false);
+    public async ValueTask<StepState?> LoadCachedAsync(Vertex vertex, Digest cacheKey, CancellationToken cancellationToken)
+    {
+        var local = await _cache.TryLoadAsync(cacheKey, cancellationToken).ConfigureAwait(false);
+        if (local is not null || _imports?.Record(cacheKey) is not { } imported)
+        {
+            return local;
+        }
+
+        // A hit without fetching a layer: they come when a snapshot or the export needs them.
+        return await _cache.LoadAsync(imported, _imports.Available, cancellationToken).ConfigureAwait(false);
+    }
 
     public async ValueTask<StepState> ExecuteAsync(Vertex vertex, IReadOnlyList<StepState> inputs, Digest cacheKey, CancellationToken cancellationToken)
     {

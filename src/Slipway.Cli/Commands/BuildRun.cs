@@ -59,7 +59,19 @@ internal sealed class BuildRunOptions
         DefaultValueFactory = _ => "gzip",
     };
 
-    public IEnumerable<Option> All => [Tags, NoCache, NoCacheFilter, Pull, Compression, Progress, Quiet, IidFile, Runtime, Platform, Secrets, Ssh, Outputs, Push, MetadataFile, InsecureRegistries];
+    public Option<string[]> CacheTo { get; } = new("--cache-to")
+    {
+        Description = "Cache export destinations (format: type=registry,ref=REF[,mode=min|max], type=local,dest=DIR[,mode=min|max] or type=inline; cache-mounts=true|false)",
+        HelpName = "type=TYPE[,KEY=VALUE]",
+    };
+
+    public Option<string[]> CacheFrom { get; } = new("--cache-from")
+    {
+        Description = "External cache sources (format: type=registry,ref=REF, type=local,src=DIR, or an image reference)",
+        HelpName = "type=TYPE[,KEY=VALUE]",
+    };
+
+    public IEnumerable<Option> All => [Tags, NoCache, NoCacheFilter, Pull, Compression, CacheFrom, CacheTo, Progress, Quiet, IidFile, Runtime, Platform, Secrets, Ssh, Outputs, Push, MetadataFile, InsecureRegistries];
 }
 
 internal static class BuildRun
@@ -90,6 +102,30 @@ internal static class BuildRun
         {
             outputs.Add(new OutputSpec(OutputKind.Registry, null, null, true));
         }
+        var cacheTo = new List<Build.Cache.CacheExportSpec>();
+        foreach (var spec in parse.GetValue(o.CacheTo) ?? [])
+        {
+            if (!Build.Cache.CacheExportSpec.TryParse(spec, out var parsed, out var cacheError))
+            {
+                ctx.Env.Error.WriteLine($"ERROR: --cache-to {spec}: {cacheError}");
+                return 1;
+            }
+
+            cacheTo.Add(parsed!);
+        }
+
+        var cacheFrom = new List<Build.Cache.CacheImportSpec>();
+        foreach (var spec in parse.GetValue(o.CacheFrom) ?? [])
+        {
+            if (!Build.Cache.CacheImportSpec.TryParse(spec, out var parsed, out var cacheError))
+            {
+                ctx.Env.Error.WriteLine($"ERROR: --cache-from {spec}: {cacheError}");
+                return 1;
+            }
+
+            cacheFrom.Add(parsed!);
+        }
+
         var secrets = new Dictionary<string, byte[]>(StringComparer.Ordinal);
         foreach (var spec in parse.GetValue(o.Secrets) ?? [])
         {
@@ -153,6 +189,8 @@ internal static class BuildRun
             SourceDateEpoch = epoch,
             Secrets = secrets,
             SshSockets = ssh,
+            CacheTo = cacheTo,
+            CacheFrom = cacheFrom,
         };
         try
         {
