@@ -93,6 +93,37 @@ public sealed class SharedCacheTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_step_that_runs_on_imported_steps_fetches_their_layers_first()
+    {
+        RequireBuild();
+        var (a, b) = (await RootAsync(), await RootAsync());
+        var dir = Path.Join(_temp.Path, "cache-dir");
+        await a.Runner.OkAsync("build", "--progress", "plain", "-t", "app:a", "--cache-to", $"type=local,dest={dir},mode=max", Context("app", MultiStage));
+
+        var edited = Context("edited", MultiStage.Replace("RUN echo final > /final", "RUN cat /stamp > /final", StringComparison.Ordinal));
+        var steps = BuildProgress.Steps((await b.Runner.OkAsync("build", "--progress", "plain", "-t", "app:b", "--cache-from", $"type=local,src={dir}", edited)).Error);
+
+        Assert.Equal("CACHED", steps["[stage-1 2/3] COPY --from=builder /out/stamp /stamp"]);
+        Assert.Equal("DONE", steps["[stage-1 3/3] RUN cat /stamp > /final"]);
+        Assert.Equal((await a.Runner.OkAsync("run", "app:a", "cat", "/stamp")).Output, (await b.Runner.OkAsync("run", "app:b", "cat", "/final")).Output);
+    }
+
+    [Fact]
+    public async Task A_root_that_built_from_an_imported_cache_exports_it_whole_again()
+    {
+        var registry = RequireRegistry();
+        var (a, b, c) = (await RootAsync(), await RootAsync(), await RootAsync());
+        var context = Context("app", MultiStage);
+        var (first, second) = ($"{registry.Host}/cache/relay:a", $"{registry.Host}/cache/relay:b");
+        await a.Runner.OkAsync("build", "--progress", "plain", "-t", "app:a", "--cache-to", $"type=registry,ref={first},mode=max", context);
+        await b.Runner.OkAsync("build", "--progress", "plain", "--cache-from", first, "--cache-to", $"type=registry,ref={second},mode=max", context);
+
+        var steps = BuildProgress.Steps((await c.Runner.OkAsync("build", "--progress", "plain", "-t", "app:c", "--cache-from", second, context)).Error);
+        Assert.All(steps, s => Assert.Equal((s.Key, "CACHED"), (s.Key, s.Value)));
+        Assert.Equal((await a.Runner.OkAsync("run", "app:a", "cat", "/stamp")).Output, (await c.Runner.OkAsync("run", "app:c", "cat", "/stamp")).Output);
+    }
+
+    [Fact]
     public async Task Cache_mount_contents_travel_with_a_max_cache_and_seed_the_other_roots_mount()
     {
         var registry = RequireRegistry();
