@@ -92,7 +92,7 @@ public sealed partial class StepExecutor
     private string CacheDir(RunMount mount, string target)
     {
         var id = CacheId(mount, target);
-        var dir = Path.Join(store.Layout.Root, "cache-mounts", Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(id))));
+        var dir = CacheMountPath(id);
         _cacheMounts.TryAdd(id, dir);
         if (!Directory.Exists(dir))
         {
@@ -103,6 +103,28 @@ public sealed partial class StepExecutor
 
         return dir;
     }
+
+    /// <summary>The cache mount directories of this build, by id (what <c>--cache-to</c> carries): those its RUN
+    /// steps mounted, and those its RUN steps name literally (an id, or an absolute target without variables) even
+    /// when every step came from the cache this time.</summary>
+    public IReadOnlyDictionary<string, string> CacheMounts()
+    {
+        var result = new Dictionary<string, string>(_cacheMounts, StringComparer.Ordinal);
+        foreach (var mount in graph.Required.SelectMany(s => s.Instructions).OfType<RunInstruction>().SelectMany(r => r.Mounts)
+            .Where(m => m.Type == MountType.Cache))
+        {
+            var id = !string.IsNullOrEmpty(mount.Id) ? mount.Id : mount.Target is { } t && t.StartsWith('/') ? GoPath.Clean(t) : null;
+            if (id is not null && !id.Contains('$', StringComparison.Ordinal) && Directory.Exists(CacheMountPath(id)))
+            {
+                result.TryAdd(id, CacheMountPath(id));
+            }
+        }
+
+        return result;
+    }
+
+    private string CacheMountPath(string id) =>
+        Path.Join(store.Layout.Root, "cache-mounts", Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(id))));
 
     private static string CacheId(RunMount mount, string target) => string.IsNullOrEmpty(mount.Id) ? target : mount.Id;
 

@@ -38,8 +38,6 @@ public sealed partial class StepExecutor(
         }
     }
 
-    /// <summary>The cache mount directories this build used, by id (what <c>--cache-to</c> carries).</summary>
-    public IReadOnlyDictionary<string, string> CacheMounts => _cacheMounts;
 
     private AddSources AddSourceCache => _addSourcesField ??= new AddSources(_downloads);
 

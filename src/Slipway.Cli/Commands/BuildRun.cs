@@ -232,6 +232,11 @@ internal static class BuildRun
                 {
                     ctx.Env.Error.WriteLine($"#0 naming to {tag} done");
                 }
+
+                foreach (var cache in cacheTo.Where(c => c.Type != Build.Cache.CacheType.Inline))
+                {
+                    ctx.Env.Error.WriteLine($"#0 exporting cache to {(cache.Type == Build.Cache.CacheType.Local ? cache.Dest : cache.Ref)} done");
+                }
             }
             else if (!outputs.Any(o => o.Destination == "-"))
             {

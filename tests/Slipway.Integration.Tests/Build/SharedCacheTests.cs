@@ -128,9 +128,11 @@ public sealed class SharedCacheTests : IAsyncLifetime
     {
         var registry = RequireRegistry();
         var (a, b) = (await RootAsync(), await RootAsync());
+        var writer = Context("writer", "FROM busybox:1.35\nRUN --mount=type=cache,target=/c echo written-by-a > /c/seen\n");
+        await a.Runner.OkAsync("build", "--progress", "plain", writer);
+        // Every step CACHED this time: the mount still travels.
         var cache = $"{registry.Host}/cache/mounts:1";
-        await a.Runner.OkAsync("build", "--progress", "plain", "--cache-to", $"type=registry,ref={cache},mode=max",
-            Context("writer", "FROM busybox:1.35\nRUN --mount=type=cache,target=/c echo written-by-a > /c/seen\n"));
+        await a.Runner.OkAsync("build", "--progress", "plain", "--cache-to", $"type=registry,ref={cache},mode=max", writer);
 
         await b.Runner.OkAsync("build", "--progress", "plain", "-t", "reader:b", "--cache-from", cache,
             Context("reader", "FROM busybox:1.35\nRUN --mount=type=cache,target=/c cat /c/seen > /seen-by-b\n"));
