@@ -126,6 +126,11 @@ public sealed class CacheImporter(LocalStore store, RegistryClients? clients, Ac
     {
         if (manifest.Config.MediaType == CacheMediaTypes.Config)
         {
+            if (manifest.Config.Size > CacheMediaTypes.MaxConfigBytes)
+            {
+                throw new InvalidDataException($"cache config is {manifest.Config.Size} bytes, more than {CacheMediaTypes.MaxConfigBytes}");
+            }
+
             var bytes = await read(manifest.Config, cancellationToken).ConfigureAwait(false);
             if (Digest.Compute(bytes) != manifest.Config.Digest)
             {

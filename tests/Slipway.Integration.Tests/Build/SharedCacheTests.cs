@@ -1,3 +1,6 @@
+using System.Formats.Tar;
+using System.IO.Compression;
+using System.Text;
 using System.Text.Json;
 using Slipway.Integration.Tests.Fixtures;
 using Slipway.Oci;
@@ -141,6 +144,28 @@ public sealed class SharedCacheTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_hostile_cache_mount_layer_cannot_write_outside_the_cache_directory()
+    {
+        RequireBuild();
+        var b = await RootAsync();
+        var marker = "slipway-cache-escape-" + Guid.NewGuid().ToString("N");
+        var dir = Path.Join(_temp.Path, "hostile");
+        await WriteMountOnlyCacheAsync(dir, "/c", [
+            ("link", TarEntryType.SymbolicLink, "/tmp"),
+            ("link/" + marker, TarEntryType.RegularFile, null),
+            ("../../../../tmp/" + marker + "-dotdot", TarEntryType.RegularFile, null),
+        ]);
+
+        var result = await b.Runner.RunAsync("build", "--progress", "plain", "--cache-from", $"type=local,src={dir}",
+            Context("reader", "FROM busybox:1.35\nRUN --mount=type=cache,target=/c ls -la /c\n"));
+
+        Assert.Equal(0, result.Exit);
+        Assert.Contains("link -> /tmp", result.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists("/tmp/" + marker), result.Error);
+        Assert.False(File.Exists("/tmp/" + marker + "-dotdot"), result.Error);
+    }
+
+    [Fact]
     public async Task Mode_min_carries_only_the_final_stage_and_mode_max_every_stage()
     {
         RequireBuild();
@@ -255,6 +280,50 @@ public sealed class SharedCacheTests : IAsyncLifetime
         }
 
         return [.. layers.Distinct().Where(d => !final.Contains(d))];
+    }
+
+    /// <summary>A cache layout by hand: no records, one cache mount whose layer holds <paramref name="entries"/>.</summary>
+    private static async Task WriteMountOnlyCacheAsync(string dir, string id, (string Name, TarEntryType Type, string? Link)[] entries)
+    {
+        var blobs = Directory.CreateDirectory(Path.Join(dir, "blobs", "sha256")).FullName;
+        using var buffer = new MemoryStream();
+        await using (var gzip = new GZipStream(buffer, CompressionLevel.Fastest, leaveOpen: true))
+        await using (var tar = new TarWriter(gzip, TarEntryFormat.Pax, leaveOpen: true))
+        {
+            foreach (var (name, type, link) in entries)
+            {
+                var entry = new PaxTarEntry(type, name);
+                if (link is not null)
+                {
+                    entry.LinkName = link;
+                }
+                else
+                {
+                    entry.DataStream = new MemoryStream("escaped"u8.ToArray());
+                }
+
+                await tar.WriteEntryAsync(entry);
+            }
+        }
+
+        async Task<(string Digest, long Size)> Blob(byte[] bytes)
+        {
+            var digest = Digest.Compute(bytes);
+            await File.WriteAllBytesAsync(Path.Join(blobs, digest.Hex), bytes);
+            return (digest.Value, bytes.Length);
+        }
+
+        var layer = await Blob(buffer.ToArray());
+        var config = await Blob(Encoding.UTF8.GetBytes(
+            $$"""{"records":[],"mounts":[{"id":"{{id}}","digest":"{{layer.Digest}}","mediaType":"application/vnd.oci.image.layer.v1.tar+gzip","size":{{layer.Size}}}]}"""));
+        var manifest = await Blob(Encoding.UTF8.GetBytes($$"""
+            {"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","artifactType":"application/vnd.slipway.cache.v1",
+             "config":{"mediaType":"application/vnd.slipway.cache.config.v1+json","digest":"{{config.Digest}}","size":{{config.Size}}},
+             "layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip","digest":"{{layer.Digest}}","size":{{layer.Size}}}]}
+            """));
+        await File.WriteAllTextAsync(Path.Join(dir, "index.json"), $$"""
+            {"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"{{manifest.Digest}}","size":{{manifest.Size}},"artifactType":"application/vnd.slipway.cache.v1"}]}
+            """);
     }
 
     private static int RecordCount(string layout)
