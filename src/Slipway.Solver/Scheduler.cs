@@ -53,6 +53,17 @@ public sealed class Scheduler<TResult> : IDisposable
         }
     }
 
+    /// <summary>Every vertex solved so far with its outcome, in no particular order; vertices that failed, were
+    /// cancelled or are still running are left out. After <see cref="SolveAsync"/> this is the whole graph the
+    /// targets needed (what a cache export in mode=max ships).</summary>
+    public IReadOnlyList<KeyValuePair<Vertex, Solved<TResult>>> SolvedVertices()
+    {
+        lock (_gate)
+        {
+            return [.. _tasks.Where(t => t.Value.IsCompletedSuccessfully).Select(t => KeyValuePair.Create(t.Key, t.Value.Result))];
+        }
+    }
+
     private Task<Solved<TResult>> Schedule(Vertex vertex, CancellationTokenSource failFast)
     {
         lock (_gate)

@@ -24,6 +24,25 @@ public class SchedulerTests
     }
 
     [Fact]
+    public async Task Every_solved_vertex_is_listed_with_its_key_and_whether_it_came_from_the_cache()
+    {
+        var executor = new SumExecutor();
+        await Solve(executor, new ToyVertex("b", 2, new ToyVertex("a", 1)));
+        var a = new ToyVertex("a", 1);
+        var c = new ToyVertex("c", 3, a);
+        var d = new ToyVertex("d", 4, c, new ToyVertex("b", 2, a));
+        using var scheduler = new Scheduler<Sum>(executor, 2);
+        var solved = await scheduler.SolveAsync([d], CancellationToken.None);
+
+        var all = scheduler.SolvedVertices().ToDictionary(s => s.Key.Name, s => s.Value);
+        Assert.Equal(["a", "b", "c", "d"], all.Keys.Order());
+        Assert.True(all["a"].FromCache);
+        Assert.True(all["b"].FromCache);
+        Assert.False(all["c"].FromCache);
+        Assert.Equal(solved[0].CacheKey, all["d"].CacheKey);
+    }
+
+    [Fact]
     public async Task A_second_solve_of_the_same_graph_is_all_cached()
     {
         var executor = new SumExecutor();

@@ -13,17 +13,46 @@ public sealed class BuildCache(LocalStore store)
 
     public async Task<StepState?> TryLoadAsync(Digest key, CancellationToken cancellationToken)
     {
+        var json = await ReadRecordAsync(key, cancellationToken).ConfigureAwait(false);
+        var state = json is null ? null : await LoadAsync(json, store.Blobs.Exists, cancellationToken).ConfigureAwait(false);
+        if (state is not null)
+        {
+            // The record's mtime is its last use: prune --keep-storage and until= remove the least recently used first.
+            try
+            {
+                File.SetLastWriteTimeUtc(Path.Join(Dir, key.Hex + ".json"), DateTime.UtcNow);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // A record pruned meanwhile is still this build's hit: the lease now holds its blobs.
+            }
+        }
+
+        return state;
+    }
+
+    /// <summary>The record stored under <paramref name="key"/> exactly as written: the unit a cache export ships.
+    /// Null when there is none.</summary>
+    public async Task<byte[]?> ReadRecordAsync(Digest key, CancellationToken cancellationToken)
+    {
         var file = Path.Join(Dir, key.Hex + ".json");
-        if (!File.Exists(file))
+        try
+        {
+            return File.Exists(file) ? await File.ReadAllBytesAsync(file, cancellationToken).ConfigureAwait(false) : null;
+        }
+        catch (IOException)
         {
             return null;
         }
+    }
 
+    /// <summary>The blobs a record refers to (its config and its layers); null when the record is malformed.</summary>
+    public static RecordBlobs? BlobsOf(ReadOnlySpan<byte> json)
+    {
         try
         {
-            var record = JsonSerializer.Deserialize(await File.ReadAllBytesAsync(file, cancellationToken).ConfigureAwait(false),
-                CacheJsonContext.Default.CacheRecord);
-            if (record is null || !Digest.TryParse(record.Config, out var configDigest) || !store.Blobs.Exists(configDigest))
+            var record = JsonSerializer.Deserialize(json, CacheJsonContext.Default.CacheRecord);
+            if (record is null || !Digest.TryParse(record.Config, out var config))
             {
                 return null;
             }
@@ -31,7 +60,7 @@ public sealed class BuildCache(LocalStore store)
             var layers = new List<LayerRef>();
             foreach (var layer in record.Layers)
             {
-                if (!Digest.TryParse(layer.Digest, out var digest) || !Digest.TryParse(layer.DiffId, out var diffId) || !store.Blobs.Exists(digest))
+                if (!Digest.TryParse(layer.Digest, out var digest) || !Digest.TryParse(layer.DiffId, out var diffId) || layer.Size < 0)
                 {
                     return null;
                 }
@@ -39,11 +68,32 @@ public sealed class BuildCache(LocalStore store)
                 layers.Add(new LayerRef(new Descriptor { MediaType = layer.MediaType, Digest = digest, Size = layer.Size }, diffId));
             }
 
-            var config = OciJson.ParseConfig(await store.Blobs.ReadAllBytesAsync(configDigest, cancellationToken).ConfigureAwait(false));
-            // The record's mtime is its last use: prune --keep-storage and until= remove the least recently used first.
-            File.SetLastWriteTimeUtc(file, DateTime.UtcNow);
+            return new RecordBlobs(config, layers);
+        }
+        catch (Exception ex) when (ex is JsonException or FormatException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The step state a record describes. Its config blob must be in the store; a layer need only be
+    /// <paramref name="layerAvailable"/> (in the store, or in an imported cache that fetches it when a snapshot or
+    /// an export needs it). A record that fails either is a miss.</summary>
+    public async Task<StepState?> LoadAsync(byte[] json, Func<Digest, bool> layerAvailable, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(layerAvailable);
+        try
+        {
+            var record = JsonSerializer.Deserialize(json, CacheJsonContext.Default.CacheRecord);
+            if (record is null || BlobsOf(json) is not { } blobs || !store.Blobs.Exists(blobs.Config)
+                || blobs.Layers.Any(l => !layerAvailable(l.Blob.Digest)))
+            {
+                return null;
+            }
+
             // ARG values are build-time state the key does not cover: the executor puts this build's back.
-            return new StepState { Layers = layers, Config = config, Args = new Dictionary<string, string?>() };
+            var config = OciJson.ParseConfig(await store.Blobs.ReadAllBytesAsync(blobs.Config, cancellationToken).ConfigureAwait(false));
+            return new StepState { Layers = blobs.Layers, Config = config, Args = new Dictionary<string, string?>() };
         }
         catch (Exception ex) when (ex is JsonException or FormatException or IOException or UnauthorizedAccessException)
         {
@@ -68,6 +118,9 @@ public sealed class BuildCache(LocalStore store)
         File.Move(temp, file, overwrite: true);
     }
 }
+
+/// <summary>What a cache record refers to in the blob store.</summary>
+public sealed record RecordBlobs(Digest Config, IReadOnlyList<LayerRef> Layers);
 
 internal sealed class CacheRecord
 {

@@ -53,6 +53,12 @@ public sealed record BuildOptions
     /// <summary><c>--ssh</c> agent sockets by id (<c>default</c> when unnamed), forwarded to the RUN steps that mount them.</summary>
     public IReadOnlyDictionary<string, string> SshSockets { get; init; } = new Dictionary<string, string>();
 
+    /// <summary><c>--cache-to</c>: where the build's cache is exported after the image is made.</summary>
+    public IReadOnlyList<Cache.CacheExportSpec> CacheTo { get; init; } = [];
+
+    /// <summary><c>--cache-from</c>: caches whose records answer steps the store's own cache misses.</summary>
+    public IReadOnlyList<Cache.CacheImportSpec> CacheFrom { get; init; } = [];
+
     internal PatternMatcher? Ignore { get; init; }
 }
 

@@ -1,3 +1,4 @@
+using Slipway.Build.Cache;
 using Slipway.Build.Context;
 using Slipway.Build.Images;
 using Slipway.Dockerfile.Diagnostics;
@@ -60,12 +61,18 @@ public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildPr
         }
 
         using var buildLease = store.CreateLease();
-        using var executor = new StepExecutor(store, options, graph, syntax.EscapeToken, progress, Resolve) { BuildLease = buildLease };
+        using var imports = options.CacheFrom.Count == 0 ? null
+            : await new CacheImporter(store, clients, progress.OnWarning).ImportAsync(options.CacheFrom, cancellationToken).ConfigureAwait(false);
+        using var executor = new StepExecutor(store, options, graph, syntax.EscapeToken, progress, Resolve) { BuildLease = buildLease, Imports = imports };
         var triggers = await OnbuildTriggersAsync(graph, Resolve, cancellationToken).ConfigureAwait(false);
         var target = BuildPlanner.Plan(graph, options.NoCache, options.NoCacheStages, triggers);
         using var scheduler = new Scheduler<StepState>(executor, options.MaxParallel, progress.OnEvent);
         var solved = await scheduler.SolveAsync([target], cancellationToken).ConfigureAwait(false);
-        var image = await ExportAsync(solved[0].Result, options, buildLease, cancellationToken).ConfigureAwait(false);
+        var cacheExport = new CacheExporter(store, clients, imports);
+        var inline = options.CacheTo.Any(c => c.Type == CacheType.Inline)
+            ? await cacheExport.InlineAsync(ImageChain(scheduler, target), cancellationToken).ConfigureAwait(false)
+            : null;
+        var image = await ExportAsync(solved[0].Result, options, buildLease, imports, inline, cancellationToken).ConfigureAwait(false);
         await Insight.SecretScanner.CheckAsync(store, image, BaseLayers(resolved), options, progress, cancellationToken).ConfigureAwait(false);
         foreach (var tag in options.Tags)
         {
@@ -75,6 +82,19 @@ public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildPr
         if (options.Tags.Count == 0)
         {
             await images.KeepDanglingAsync(image.ManifestDescriptor, cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var spec in options.CacheTo.Where(c => c.Type != CacheType.Inline))
+        {
+            var keys = spec.Mode == CacheMode.Max ? scheduler.SolvedVertices().Select(v => v.Value.CacheKey) : ImageChain(scheduler, target);
+            try
+            {
+                await cacheExport.ExportAsync(spec, keys, executor.CacheMounts(), cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is Registry.RegistryException or HttpRequestException or IOException or UnauthorizedAccessException)
+            {
+                throw new BuildException($"failed to export cache to {spec.Ref?.FamiliarString ?? spec.Dest}: {ex.Message}", ex);
+            }
         }
 
         if (executor.CacheRecordsWritten > 0)
@@ -111,6 +131,23 @@ public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildPr
         {
             await hygiene.PruneAsync(new PruneOptions { KeepStorage = keep }, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>The keys of the steps whose results make the exported image (mode=min): the target and, through
+    /// each step's first input, the steps before it in its stage and in the stages it is based on.</summary>
+    private static List<Digest> ImageChain(Scheduler<StepState> scheduler, Vertex target)
+    {
+        var solved = scheduler.SolvedVertices().ToDictionary(v => v.Key, v => v.Value.CacheKey);
+        var keys = new List<Digest>();
+        for (Vertex? vertex = target; vertex is not null; vertex = vertex.Inputs.Count > 0 ? vertex.Inputs[0] : null)
+        {
+            if (solved.TryGetValue(vertex, out var key))
+            {
+                keys.Add(key);
+            }
+        }
+
+        return keys;
     }
 
     /// <summary>The ONBUILD triggers of every external base the target needs, parsed as Dockerfile instructions.</summary>
@@ -180,8 +217,18 @@ public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildPr
         }
     }
 
-    private async Task<StoredImage> ExportAsync(StepState state, BuildOptions options, Lease lease, CancellationToken cancellationToken)
+    private async Task<StoredImage> ExportAsync(StepState state, BuildOptions options, Lease lease, CacheImports? imports, string? inlineCache,
+        CancellationToken cancellationToken)
     {
+        if (imports is not null)
+        {
+            // A stored image has all its blobs: the layers of steps answered from an imported cache come now.
+            foreach (var layer in state.Layers)
+            {
+                await imports.EnsureAsync(layer.Blob, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
         var config = state.Config with { Created = options.SourceDateEpoch ?? DateTimeOffset.UtcNow };
         var configDescriptor = await store.Blobs.WriteAsync(MediaTypes.OciConfig, OciJson.Serialize(config), cancellationToken).ConfigureAwait(false);
         lease.Add(configDescriptor.Digest);
@@ -191,6 +238,7 @@ public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildPr
             MediaType = MediaTypes.OciManifest,
             Config = configDescriptor,
             Layers = [.. state.Layers.Select(l => l.Blob)],
+            Annotations = inlineCache is null ? null : new Dictionary<string, string> { [CacheMediaTypes.InlineAnnotation] = inlineCache },
         };
         var manifestDescriptor = await store.Blobs.WriteAsync(MediaTypes.OciManifest, OciJson.Serialize(manifest), cancellationToken).ConfigureAwait(false);
         lease.Add(manifestDescriptor.Digest);

@@ -2,7 +2,7 @@ namespace Slipway.Build.Engine;
 
 /// <summary>One removable piece of the build cache: a cache record or a cache mount, with the resources (blobs,
 /// snapshots, directories) it keeps alive. Resources may be shared between entries.</summary>
-public sealed record CacheEntry(string Id, DateTimeOffset LastUsed, IReadOnlyList<string> Resources);
+public sealed record PrunableEntry(string Id, DateTimeOffset LastUsed, IReadOnlyList<string> Resources);
 
 /// <summary>Chooses which cache entries a prune removes, as BuildKit does: the candidates (all entries, or those
 /// last used before <c>until</c>) go least recently used first, and with a size limit only until what is left
@@ -12,14 +12,14 @@ public static class CachePlan
 {
     /// <summary>The bytes the entries keep alive, each shared resource counted once. Resources without a size
     /// (ones an image needs) count nothing.</summary>
-    public static long Total(IEnumerable<CacheEntry> entries, IReadOnlyDictionary<string, long> sizes)
+    public static long Total(IEnumerable<PrunableEntry> entries, IReadOnlyDictionary<string, long> sizes)
     {
         ArgumentNullException.ThrowIfNull(entries);
         ArgumentNullException.ThrowIfNull(sizes);
         return entries.SelectMany(e => e.Resources).Distinct(StringComparer.Ordinal).Sum(r => sizes.GetValueOrDefault(r));
     }
 
-    public static IReadOnlyList<CacheEntry> Select(IReadOnlyList<CacheEntry> entries, IReadOnlyDictionary<string, long> sizes,
+    public static IReadOnlyList<PrunableEntry> Select(IReadOnlyList<PrunableEntry> entries, IReadOnlyDictionary<string, long> sizes,
         long? keepBytes, DateTimeOffset? until)
     {
         ArgumentNullException.ThrowIfNull(entries);
@@ -38,7 +38,7 @@ public static class CachePlan
         }
 
         var total = users.Keys.Sum(r => sizes.GetValueOrDefault(r));
-        var chosen = new List<CacheEntry>();
+        var chosen = new List<PrunableEntry>();
         foreach (var entry in candidates)
         {
             if (total <= keep)

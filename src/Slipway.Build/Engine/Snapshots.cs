@@ -14,6 +14,9 @@ public sealed class Snapshots(LocalStore store)
 
     public string Root => store.Layout.Snapshots;
 
+    /// <summary>Fetches a layer blob the store lacks (one imported with <c>--cache-from</c>) before it is unpacked.</summary>
+    public IBlobFetcher? Fetcher { get; set; }
+
     public string PathOf(Digest diffId) => System.IO.Path.Join(Root, diffId.Hex, "fs");
 
     /// <summary>The snapshot of a layer, unpacking it on first use. A half-unpacked layer never appears under
@@ -36,6 +39,11 @@ public sealed class Snapshots(LocalStore store)
         var temp = Directory.CreateDirectory(System.IO.Path.Join(parent, "fs.tmp-" + Guid.NewGuid().ToString("N"))).FullName;
         try
         {
+            if (Fetcher is not null && !store.Blobs.Exists(layer.Blob.Digest))
+            {
+                await Fetcher.EnsureAsync(layer.Blob, cancellationToken).ConfigureAwait(false);
+            }
+
             await using var blob = store.Blobs.OpenRead(layer.Blob.Digest);
             await LayerExtractor.ExtractAsync(blob, layer.Blob.MediaType, temp, new ExtractOptions { Whiteouts = WhiteoutMode.OverlaySnapshot }, cancellationToken)
                 .ConfigureAwait(false);

@@ -199,14 +199,25 @@ public sealed partial class StepExecutor
     {
         var step = (StepVertex)vertex;
         _keys[vertex] = cacheKey;
-        if (await _cache.TryLoadAsync(cacheKey, cancellationToken).ConfigureAwait(false) is not { } cached)
+        var cached = await _cache.TryLoadAsync(cacheKey, cancellationToken).ConfigureAwait(false);
+        if (cached is not null)
         {
-            return null;
+            // A prune may have removed the record's blobs between the load and the lease: then it is a miss.
+            Protect(cached);
+            cached = cached.Layers.All(l => store.Blobs.Exists(l.Blob.Digest)) ? cached : null;
         }
 
-        // A prune may have removed the record's blobs between the load and the lease: then it is a miss.
-        Protect(cached);
-        if (!cached.Layers.All(l => store.Blobs.Exists(l.Blob.Digest)))
+        if (cached is null && _imports?.Record(cacheKey) is { } imported)
+        {
+            // A hit without fetching a layer: they come when a snapshot or the export needs them.
+            cached = await _cache.LoadAsync(imported, _imports.Available, cancellationToken).ConfigureAwait(false);
+            if (cached is not null)
+            {
+                Protect(cached);
+            }
+        }
+
+        if (cached is null)
         {
             return null;
         }

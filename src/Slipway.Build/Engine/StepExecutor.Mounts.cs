@@ -36,6 +36,7 @@ public sealed partial class StepExecutor
                     break;
                 case MountType.Cache:
                     var cacheDir = CacheDir(mount, target ?? Require(target, mount));
+                    await SeedFromImportAsync(CacheId(mount, target!), cacheDir, cancellationToken).ConfigureAwait(false);
                     if (mount.From is not null && IsEmpty(cacheDir))
                     {
                         // from=/source= seed a new cache with a stage's or image's directory.
@@ -91,12 +92,12 @@ public sealed partial class StepExecutor
     /// <summary>Cache mounts live outside any layer, one directory per id (hashed, so an id can never name a path).</summary>
     private string CacheDir(RunMount mount, string target)
     {
-        var id = string.IsNullOrEmpty(mount.Id) ? target : mount.Id;
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(id));
-        var dir = Path.Join(store.Layout.Root, "cache-mounts", Convert.ToHexStringLower(hash));
+        var id = CacheId(mount, target);
+        var dir = CacheMountPath(id);
+        _cacheMounts.TryAdd(id, dir);
         // The directory's name is a sha256, so the lease can hold it like a digest: prune leaves it alone while
         // this build runs.
-        BuildLease?.Add(Digest.FromSha256Hash(hash));
+        BuildLease?.Add(Digest.Parse("sha256:" + Path.GetFileName(dir)));
         if (!Directory.Exists(dir))
         {
             var created = Directory.CreateDirectory(dir).FullName;
@@ -110,6 +111,48 @@ public sealed partial class StepExecutor
         }
 
         return dir;
+    }
+
+    /// <summary>The cache mount directories of this build, by id (what <c>--cache-to</c> carries): those its RUN
+    /// steps mounted, and those its RUN steps name literally (an id, or an absolute target without variables) even
+    /// when every step came from the cache this time.</summary>
+    public IReadOnlyDictionary<string, string> CacheMounts()
+    {
+        var result = new Dictionary<string, string>(_cacheMounts, StringComparer.Ordinal);
+        foreach (var mount in graph.Required.SelectMany(s => s.Instructions).OfType<RunInstruction>().SelectMany(r => r.Mounts)
+            .Where(m => m.Type == MountType.Cache))
+        {
+            var id = !string.IsNullOrEmpty(mount.Id) ? mount.Id : mount.Target is { } t && t.StartsWith('/') ? GoPath.Clean(t) : null;
+            if (id is not null && !id.Contains('$', StringComparison.Ordinal) && Directory.Exists(CacheMountPath(id)))
+            {
+                result.TryAdd(id, CacheMountPath(id));
+            }
+        }
+
+        return result;
+    }
+
+    private string CacheMountPath(string id) =>
+        Path.Join(store.Layout.Root, "cache-mounts", Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(id))));
+
+    private static string CacheId(RunMount mount, string target) => string.IsNullOrEmpty(mount.Id) ? target : mount.Id;
+
+    /// <summary>Seeds an empty cache directory, once per build, with the contents an imported cache carries for
+    /// its id, before the first RUN that mounts it.</summary>
+    private async Task SeedFromImportAsync(string id, string cacheDir, CancellationToken cancellationToken)
+    {
+        if (_imports is null || !_imports.HasMount(id))
+        {
+            return;
+        }
+
+        await _seeding.GetOrAdd(id, _ => new Lazy<Task>(async () =>
+        {
+            if (IsEmpty(cacheDir))
+            {
+                await _imports.SeedMountAsync(id, cacheDir, cancellationToken).ConfigureAwait(false);
+            }
+        })).Value.ConfigureAwait(false);
     }
 
     private static bool IsEmpty(string dir) => !Directory.EnumerateFileSystemEntries(dir).Any();

@@ -21,7 +21,22 @@ public sealed partial class StepExecutor(
     private readonly StepHistory _history = new(store);
     private readonly Snapshots _snapshots = new(store);
     private readonly string _downloads = Path.Join(store.Layout.Root, "tmp", "add-" + Guid.NewGuid().ToString("N"));
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _cacheMounts = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Task>> _seeding = new(StringComparer.Ordinal);
     private AddSources? _addSourcesField;
+    private Cache.CacheImports? _imports;
+
+    /// <summary>Caches imported with <c>--cache-from</c>: consulted after the store's own cache; their layers are
+    /// fetched when a snapshot needs them, their cache mounts seed empty cache directories.</summary>
+    public Cache.CacheImports? Imports
+    {
+        get => _imports;
+        init
+        {
+            _imports = value;
+            _snapshots.Fetcher = value;
+        }
+    }
 
     /// <summary>The build's claim on what it uses (layers, their snapshots' diffIDs, cache mounts), so a prune
     /// running meanwhile leaves them alone. Null only in tests that run steps without a store lease.</summary>

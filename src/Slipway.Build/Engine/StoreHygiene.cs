@@ -22,7 +22,7 @@ public sealed class StoreHygiene(LocalStore store)
 
     /// <summary>The build cache as prune sees it: its entries and the size of every resource they hold that no
     /// image or running build needs.</summary>
-    public sealed record Usage(IReadOnlyList<CacheEntry> Entries, IReadOnlyDictionary<string, long> Sizes)
+    public sealed record Usage(IReadOnlyList<PrunableEntry> Entries, IReadOnlyDictionary<string, long> Sizes)
     {
         public long TotalBytes => CachePlan.Total(Entries, Sizes);
     }
@@ -105,7 +105,7 @@ public sealed class StoreHygiene(LocalStore store)
         var liveSnapshots = DiffIdsIn(live);
         liveSnapshots.UnionWith(live.Select(d => d.Hex));
         var sizes = new Dictionary<string, long>(StringComparer.Ordinal);
-        var entries = new List<CacheEntry>();
+        var entries = new List<PrunableEntry>();
         foreach (var record in CacheRecords())
         {
             var resources = new List<string> { RecordPrefix + record.File };
@@ -127,7 +127,7 @@ public sealed class StoreHygiene(LocalStore store)
                 }
             }
 
-            entries.Add(new CacheEntry(RecordPrefix + record.File, File.GetLastWriteTimeUtc(record.File), resources));
+            entries.Add(new PrunableEntry(RecordPrefix + record.File, File.GetLastWriteTimeUtc(record.File), resources));
         }
 
         if (Directory.Exists(MountsDir))
@@ -141,7 +141,7 @@ public sealed class StoreHygiene(LocalStore store)
                 }
 
                 sizes[MountPrefix + name] = DirectorySize(dir);
-                entries.Add(new CacheEntry(MountPrefix + name, Directory.GetLastWriteTimeUtc(dir), [MountPrefix + name]));
+                entries.Add(new PrunableEntry(MountPrefix + name, Directory.GetLastWriteTimeUtc(dir), [MountPrefix + name]));
             }
         }
 

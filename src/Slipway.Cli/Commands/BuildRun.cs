@@ -59,6 +59,18 @@ internal sealed class BuildRunOptions
         DefaultValueFactory = _ => "gzip",
     };
 
+    public Option<string[]> CacheTo { get; } = new("--cache-to")
+    {
+        Description = "Cache export destinations (format: type=registry,ref=REF[,mode=min|max], type=local,dest=DIR[,mode=min|max] or type=inline; cache-mounts=true|false)",
+        HelpName = "type=TYPE[,KEY=VALUE]",
+    };
+
+    public Option<string[]> CacheFrom { get; } = new("--cache-from")
+    {
+        Description = "External cache sources (format: type=registry,ref=REF, type=local,src=DIR, or an image reference)",
+        HelpName = "type=TYPE[,KEY=VALUE]",
+    };
+
     public Option<bool> ExplainCache { get; } = new("--explain-cache") { Description = "After the build, list every step as cached or missed, with what changed since its last build" };
 
     // pflag's optional value: a bare --scan-secrets never takes the next word (the context), so the valued forms
@@ -74,7 +86,7 @@ internal sealed class BuildRunOptions
 
     public Option<bool> ScanSecretsError { get; } = new("--scan-secrets=error") { Hidden = true, Arity = ArgumentArity.Zero };
 
-    public IEnumerable<Option> All => [Tags, NoCache, NoCacheFilter, Pull, ExplainCache, Compression, Progress, Quiet, IidFile, Runtime, Platform, Secrets, Ssh, Outputs, Push, MetadataFile, InsecureRegistries, ScanSecrets, ScanSecretsWarn, ScanSecretsError];
+    public IEnumerable<Option> All => [Tags, NoCache, NoCacheFilter, Pull, ExplainCache, Compression, CacheFrom, CacheTo, Progress, Quiet, IidFile, Runtime, Platform, Secrets, Ssh, Outputs, Push, MetadataFile, InsecureRegistries, ScanSecrets, ScanSecretsWarn, ScanSecretsError];
 }
 
 internal static class BuildRun
@@ -105,6 +117,30 @@ internal static class BuildRun
         {
             outputs.Add(new OutputSpec(OutputKind.Registry, null, null, true));
         }
+        var cacheTo = new List<Build.Cache.CacheExportSpec>();
+        foreach (var spec in parse.GetValue(o.CacheTo) ?? [])
+        {
+            if (!Build.Cache.CacheExportSpec.TryParse(spec, out var parsed, out var cacheError))
+            {
+                ctx.Env.Error.WriteLine($"ERROR: --cache-to {spec}: {cacheError}");
+                return 1;
+            }
+
+            cacheTo.Add(parsed!);
+        }
+
+        var cacheFrom = new List<Build.Cache.CacheImportSpec>();
+        foreach (var spec in parse.GetValue(o.CacheFrom) ?? [])
+        {
+            if (!Build.Cache.CacheImportSpec.TryParse(spec, out var parsed, out var cacheError))
+            {
+                ctx.Env.Error.WriteLine($"ERROR: --cache-from {spec}: {cacheError}");
+                return 1;
+            }
+
+            cacheFrom.Add(parsed!);
+        }
+
         var secrets = new Dictionary<string, byte[]>(StringComparer.Ordinal);
         foreach (var spec in parse.GetValue(o.Secrets) ?? [])
         {
@@ -178,6 +214,8 @@ internal static class BuildRun
                 _ => Slipway.Build.Insight.SecretScanMode.Off,
             },
             SshSockets = ssh,
+            CacheTo = cacheTo,
+            CacheFrom = cacheFrom,
         };
         try
         {
@@ -224,6 +262,11 @@ internal static class BuildRun
                 foreach (var tag in tags)
                 {
                     ctx.Env.Error.WriteLine($"#0 naming to {tag} done");
+                }
+
+                foreach (var cache in cacheTo.Where(c => c.Type != Build.Cache.CacheType.Inline))
+                {
+                    ctx.Env.Error.WriteLine($"#0 exporting cache to {(cache.Type == Build.Cache.CacheType.Local ? cache.Dest : cache.Ref)} done");
                 }
             }
             else if (!outputs.Any(o => o.Destination == "-"))

@@ -6,7 +6,7 @@ public sealed class CachePlanTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
 
-    private static CacheEntry Entry(string id, int hoursAgo, params string[] resources) => new(id, Now.AddHours(-hoursAgo), resources);
+    private static PrunableEntry Entry(string id, int hoursAgo, params string[] resources) => new(id, Now.AddHours(-hoursAgo), resources);
 
     [Fact]
     public void Keep_storage_removes_the_least_recently_used_first_until_the_rest_fits()

@@ -1,0 +1,150 @@
+using System.Collections.Concurrent;
+using Slipway.Build.Engine;
+using Slipway.Oci;
+using Slipway.Store;
+
+namespace Slipway.Build.Cache;
+
+/// <summary>Caches imported with <c>--cache-from</c>, merged: records by key, and the blobs they may use, fetched
+/// lazily. A record is a hit without its layers being fetched; a layer is fetched only when a snapshot must be
+/// unpacked from it (a later step runs on it) or an export needs it. Fetched blobs are held by a lease for the
+/// build's length so a concurrent prune cannot take them before the image is named.</summary>
+public sealed class CacheImports : IBlobFetcher, IDisposable
+{
+    private readonly LocalStore _store;
+    private readonly Lease _lease;
+    private readonly Dictionary<Digest, byte[]> _records = [];
+    private readonly Dictionary<Digest, (Descriptor Blob, IBlobSource Source)> _blobs = [];
+    private readonly Dictionary<string, (Descriptor Blob, IBlobSource Source)> _mounts = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<Digest, Lazy<Task>> _fetching = new();
+
+    public CacheImports(LocalStore store)
+    {
+        _store = store;
+        _lease = store.CreateLease();
+    }
+
+    public int RecordCount => _records.Count;
+
+    public void Dispose() => _lease.Dispose();
+
+    /// <summary>The record an import holds for <paramref name="key"/>, as it was exported.</summary>
+    public byte[]? Record(Digest key) => _records.GetValueOrDefault(key);
+
+    /// <summary>Whether a blob is in the store or can be fetched from an import.</summary>
+    public bool Available(Digest digest) => _store.Blobs.Exists(digest) || _blobs.ContainsKey(digest);
+
+    /// <summary>The imported contents of a cache mount, by id.</summary>
+    public bool HasMount(string id) => _mounts.ContainsKey(id);
+
+    /// <summary>Makes <paramref name="blob"/> present in the store, fetching it from the import that has it. Two
+    /// callers asking for one blob share one download.</summary>
+    public Task EnsureAsync(Descriptor blob, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(blob);
+        if (_store.Blobs.Exists(blob.Digest))
+        {
+            return Task.CompletedTask;
+        }
+
+        if (!_blobs.TryGetValue(blob.Digest, out var known))
+        {
+            throw new BuildException($"blob {blob.Digest} is neither in the store nor in an imported cache");
+        }
+
+        return _fetching.GetOrAdd(blob.Digest, _ => new Lazy<Task>(() => FetchAsync(known.Blob, known.Source, cancellationToken))).Value;
+    }
+
+    /// <summary>Unpacks the imported contents of cache mount <paramref name="id"/> into <paramref name="dir"/>
+    /// with the layer extractor (the layer is hostile input: nothing lands outside the directory).</summary>
+    public async Task<bool> SeedMountAsync(string id, string dir, CancellationToken cancellationToken)
+    {
+        if (!_mounts.TryGetValue(id, out var mount))
+        {
+            return false;
+        }
+
+        await EnsureAsync(mount.Blob, cancellationToken).ConfigureAwait(false);
+        var stream = _store.Blobs.OpenRead(mount.Blob.Digest);
+        await using (stream.ConfigureAwait(false))
+        {
+            await Store.Layers.LayerExtractor.ExtractAsync(stream, mount.Blob.MediaType, dir, new Store.Layers.ExtractOptions(), cancellationToken)
+                .ConfigureAwait(false);
+        }
+
+        return true;
+    }
+
+    private async Task FetchAsync(Descriptor blob, IBlobSource source, CancellationToken cancellationToken)
+    {
+        _lease.Add(blob.Digest);
+        try
+        {
+            var writer = _store.Blobs.OpenWriter(blob.Size, blob.Digest);
+            await using (writer.ConfigureAwait(false))
+            {
+                await source.CopyAsync(blob, writer, cancellationToken).ConfigureAwait(false);
+                await writer.CommitAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or InvalidDataException or Registry.RegistryException or HttpRequestException)
+        {
+            _fetching.TryRemove(blob.Digest, out _);
+            throw new BuildException($"fetching {blob.Digest} from the cache at {source.Name}: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>Adds one imported cache: its records (first import wins for a key), its blobs, and its cache
+    /// mounts; the config blobs of its records are fetched now, being small and needed to answer a hit.</summary>
+    internal async Task AddAsync(CacheConfig config, IReadOnlyList<Descriptor> blobs, IBlobSource source,
+        IReadOnlyDictionary<Digest, byte[]>? inlineConfigs, CancellationToken cancellationToken)
+    {
+        foreach (var blob in blobs)
+        {
+            _blobs.TryAdd(blob.Digest, (blob, source));
+        }
+
+        foreach (var entry in config.Records)
+        {
+            if (!Digest.TryParse(entry.Key, out var key) || entry.Record.ValueKind != System.Text.Json.JsonValueKind.Object)
+            {
+                continue;
+            }
+
+            var json = System.Text.Encoding.UTF8.GetBytes(entry.Record.GetRawText());
+            if (BuildCache.BlobsOf(json) is not { } recordBlobs)
+            {
+                continue;
+            }
+
+            if (!_store.Blobs.Exists(recordBlobs.Config))
+            {
+                if (inlineConfigs is not null && inlineConfigs.TryGetValue(recordBlobs.Config, out var data))
+                {
+                    _lease.Add(recordBlobs.Config);
+                    await _store.Blobs.WriteAsync(new MemoryStream(data), data.Length, recordBlobs.Config, cancellationToken).ConfigureAwait(false);
+                }
+                else if (_blobs.TryGetValue(recordBlobs.Config, out var known))
+                {
+                    await EnsureAsync(known.Blob, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    continue;
+                }
+            }
+
+            _records.TryAdd(key, json);
+        }
+
+        foreach (var mount in config.Mounts)
+        {
+            if (Digest.TryParse(mount.Digest, out var digest) && mount.Size >= 0 && mount.Id.Length > 0)
+            {
+                var blob = new Descriptor { MediaType = mount.MediaType, Digest = digest, Size = mount.Size };
+                _blobs.TryAdd(digest, (blob, source));
+                _mounts.TryAdd(mount.Id, (blob, source));
+            }
+        }
+    }
+}
