@@ -99,23 +99,29 @@ public static class GoBuildInfoReader
             return null;
         }
 
-        var offset = HeaderSize;
-        var version = await ReadStringAsync(tail, offset, cancellationToken).ConfigureAwait(false);
-        if (version is null || !(version.Value.Text.StartsWith("go", StringComparison.Ordinal) || version.Value.Text.StartsWith("devel", StringComparison.Ordinal)))
+        var version = await ReadStringAsync(tail, HeaderSize, cancellationToken).ConfigureAwait(false);
+        if (version is not { } v)
         {
             return null;
         }
 
-        var modinfo = await ReadStringAsync(tail, version.Value.Next, cancellationToken).ConfigureAwait(false);
-        if (modinfo is null)
+        var goVersion = Encoding.UTF8.GetString(tail.Bytes, v.Start, v.Length);
+        if (!(goVersion.StartsWith("go", StringComparison.Ordinal) || goVersion.StartsWith("devel", StringComparison.Ordinal)))
         {
             return null;
         }
 
-        var mod = modinfo.Value.Text;
-        // The module info is wrapped in two 16-byte sentinels; the line before the last one ends with '\n'.
-        mod = mod.Length >= 33 && mod[^17] == '\n' ? mod[16..^16] : "";
-        return ParseModInfo(version.Value.Text, mod);
+        if (await ReadStringAsync(tail, v.Next, cancellationToken).ConfigureAwait(false) is not { } m)
+        {
+            return null;
+        }
+
+        // The module info is wrapped in two 16-byte sentinels (not UTF-8: strip them as bytes); the line
+        // before the closing one ends with '\n'.
+        var mod = m.Length >= 33 && tail.Bytes[m.Start + m.Length - 17] == (byte)'\n'
+            ? Encoding.UTF8.GetString(tail.Bytes, m.Start + 16, m.Length - 32)
+            : "";
+        return ParseModInfo(goVersion, mod);
     }
 
     /// <summary>Parses the module info lines: <c>path</c>, <c>mod</c>, <c>dep</c>, and <c>=&gt;</c> (a replacement
@@ -164,7 +170,7 @@ public static class GoBuildInfoReader
         return new GoBuildInfo(goVersion, path, main, deps);
     }
 
-    private static async Task<(string Text, int Next)?> ReadStringAsync(Tail tail, int offset, CancellationToken cancellationToken)
+    private static async Task<(int Start, int Length, int Next)?> ReadStringAsync(Tail tail, int offset, CancellationToken cancellationToken)
     {
         ulong length = 0;
         var shift = 0;
@@ -189,7 +195,7 @@ public static class GoBuildInfoReader
             return null;
         }
 
-        return (Encoding.UTF8.GetString(tail.Bytes, offset, (int)length), offset + (int)length);
+        return (offset, (int)length, offset + (int)length);
     }
 
     /// <summary>Bytes from a candidate header on, read further from the stream only as decoding asks.</summary>
