@@ -13,7 +13,8 @@ public sealed record GoModule(string Path, string Version, string? Sum);
 /// version and the module info. Older binaries (pointers instead of inline strings) are not decoded.</summary>
 public static class GoBuildInfoReader
 {
-    private static readonly byte[] Magic = "\xff Go buildinf:"u8.ToArray();
+    // 0xff is written as a byte: in a C# string literal it would be U+00FF, two bytes in UTF-8.
+    private static readonly byte[] Magic = [0xff, .. " Go buildinf:"u8];
     private static readonly byte[] ElfMagic = [0x7f, (byte)'E', (byte)'L', (byte)'F'];
     private const int HeaderSize = 32;
     private const int ChunkSize = 1 << 16;

@@ -22,7 +22,7 @@ public class GoBuildInfoTests
     private static byte[] Blob(string version, string modinfo)
     {
         var blob = new List<byte>();
-        blob.AddRange("\xff Go buildinf:"u8.ToArray());
+        blob.AddRange([0xff, .. " Go buildinf:"u8]);
         blob.Add(8);
         blob.Add(2);
         blob.AddRange(new byte[16]);
@@ -63,7 +63,7 @@ public class GoBuildInfoTests
         // debug/buildinfo), and the real header straddling the 64 KiB read size.
         var file = new List<byte> { 0x7f, (byte)'E', (byte)'L', (byte)'F' };
         file.AddRange(new byte[1000]);
-        file.AddRange("\xff Go buildinf:"u8.ToArray());
+        file.AddRange([0xff, .. " Go buildinf:"u8]);
         file.AddRange(new byte[(1 << 16) - file.Count - 5]);
         file.AddRange(Blob("go1.22.1", ModInfo));
         file.AddRange(new byte[5000]);
