@@ -4,7 +4,7 @@ namespace Slipway.Build.Images;
 
 /// <summary>Pushes a stored image: layers and config (skipped when the registry has them, mounted across
 /// repositories of the same registry when possible), then the manifest under the tag.</summary>
-public sealed class ImagePusher(ImageStore images, RegistryClients clients)
+public sealed partial class ImagePusher(ImageStore images, RegistryClients clients)
 {
     public int MaxParallelUploads { get; init; } = 3;
 
@@ -15,6 +15,15 @@ public sealed class ImagePusher(ImageStore images, RegistryClients clients)
         ArgumentNullException.ThrowIfNull(target);
         progress ??= _ => { };
         var client = clients.For(target.Domain);
+        await PushBlobsAsync(client, image, target, progress, cancellationToken).ConfigureAwait(false);
+        var manifestBytes = await images.Store.Blobs.ReadAllBytesAsync(image.ManifestDescriptor.Digest, cancellationToken).ConfigureAwait(false);
+        return await client.PutManifestAsync(target.Path, target.Digest?.Value ?? target.Tag ?? ImageReference.DefaultTag,
+            manifestBytes, image.ManifestDescriptor.MediaType, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task PushBlobsAsync(Slipway.Registry.RegistryClient client, StoredImage image, ImageReference target, Action<PullProgress> progress,
+        CancellationToken cancellationToken)
+    {
         using (var slots = new SemaphoreSlim(MaxParallelUploads))
         {
             var uploads = image.Manifest.Layers.Append(image.Manifest.Config)
@@ -36,9 +45,5 @@ public sealed class ImagePusher(ImageStore images, RegistryClients clients)
                 });
             await Task.WhenAll(uploads).ConfigureAwait(false);
         }
-
-        var manifestBytes = await images.Store.Blobs.ReadAllBytesAsync(image.ManifestDescriptor.Digest, cancellationToken).ConfigureAwait(false);
-        return await client.PutManifestAsync(target.Path, target.Digest?.Value ?? target.Tag ?? ImageReference.DefaultTag,
-            manifestBytes, image.ManifestDescriptor.MediaType, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -124,6 +124,8 @@ public sealed class ImageStore(LocalStore store)
         if (!stillNamed)
         {
             lines.Add($"Deleted: {image.Id}");
+            // An SBOM kept for the image goes with it.
+            await Insight.Sbom.SbomGenerator.ForgetAsync(Store, image.ManifestDescriptor.Digest, cancellationToken).ConfigureAwait(false);
         }
 
         return lines;

@@ -59,6 +59,10 @@ internal sealed class BuildRunOptions
         DefaultValueFactory = _ => "gzip",
     };
 
+    public Option<bool> Sbom { get; } = new("--sbom") { Description = "Attach an SPDX SBOM of the image: pushed as an attestation, kept in the store, or written as sbom.spdx.json for a local output" };
+
+    public Option<string[]> Attest { get; } = new("--attest") { Description = "Attestation to attach (format: type=sbom; shorthand for --sbom)", HelpName = "type=sbom" };
+
     public Option<string[]> CacheTo { get; } = new("--cache-to")
     {
         Description = "Cache export destinations (format: type=registry,ref=REF[,mode=min|max], type=local,dest=DIR[,mode=min|max] or type=inline; cache-mounts=true|false)",
@@ -86,7 +90,7 @@ internal sealed class BuildRunOptions
 
     public Option<bool> ScanSecretsError { get; } = new("--scan-secrets=error") { Hidden = true, Arity = ArgumentArity.Zero };
 
-    public IEnumerable<Option> All => [Tags, NoCache, NoCacheFilter, Pull, ExplainCache, Compression, CacheFrom, CacheTo, Progress, Quiet, IidFile, Runtime, Platform, Secrets, Ssh, Outputs, Push, MetadataFile, InsecureRegistries, ScanSecrets, ScanSecretsWarn, ScanSecretsError];
+    public IEnumerable<Option> All => [Tags, NoCache, NoCacheFilter, Pull, ExplainCache, Compression, CacheFrom, CacheTo, Progress, Quiet, IidFile, Runtime, Platform, Secrets, Ssh, Outputs, Push, MetadataFile, InsecureRegistries, ScanSecrets, ScanSecretsWarn, ScanSecretsError, Sbom, Attest];
 }
 
 internal static class BuildRun
@@ -117,6 +121,7 @@ internal static class BuildRun
         {
             outputs.Add(new OutputSpec(OutputKind.Registry, null, null, true));
         }
+
         var cacheTo = new List<Build.Cache.CacheExportSpec>();
         foreach (var spec in parse.GetValue(o.CacheTo) ?? [])
         {
@@ -139,6 +144,12 @@ internal static class BuildRun
             }
 
             cacheFrom.Add(parsed!);
+        }
+
+        if (!SbomOptions.TryWanted(parse.GetValue(o.Sbom), parse.GetValue(o.Attest) ?? [], out var wantSbom, out var attestError))
+        {
+            ctx.Env.Error.WriteLine($"ERROR: {attestError}");
+            return 1;
         }
 
         var secrets = new Dictionary<string, byte[]>(StringComparer.Ordinal);
@@ -280,10 +291,18 @@ internal static class BuildRun
                 await File.WriteAllTextAsync(iid, id, cancellationToken).ConfigureAwait(false);
             }
 
+            var sbom = wantSbom
+                ? await SbomOptions.GenerateAsync(ctx, result.Image, tags, epoch, quiet, cancellationToken).ConfigureAwait(false)
+                : null;
             string? pushedDigest = null;
             foreach (var output in outputs)
             {
-                pushedDigest = await ExportAsync(ctx, result, tags, output, quiet, cancellationToken).ConfigureAwait(false) ?? pushedDigest;
+                pushedDigest = await ExportAsync(ctx, result, tags, output, quiet, sbom, cancellationToken).ConfigureAwait(false) ?? pushedDigest;
+            }
+
+            if (sbom is not null && !outputs.Any(x => x.Push || x.Kind == OutputKind.Local))
+            {
+                await Build.Insight.Sbom.SbomGenerator.StoreAsync(ctx.Store, result.Image.ManifestDescriptor.Digest, sbom, cancellationToken).ConfigureAwait(false);
             }
 
             if (parse.GetValue(o.MetadataFile) is { } metadata)
@@ -308,7 +327,7 @@ internal static class BuildRun
 
     /// <summary>Sends the result where one <c>--output</c> says; returns the pushed manifest digest for a push.</summary>
     private static async Task<string?> ExportAsync(CommandContext ctx, BuildResult result, IReadOnlyList<ImageReference> tags, OutputSpec output,
-        bool quiet, CancellationToken cancellationToken)
+        bool quiet, Build.Insight.Sbom.SpdxDocument? sbom, CancellationToken cancellationToken)
     {
         var image = result.Image;
         var names = output.Name is null ? tags : [.. output.Name.Split(',').Select(ImageStore.ParseTarget)];
@@ -330,7 +349,10 @@ internal static class BuildRun
                 string? digest = null;
                 foreach (var name in names)
                 {
-                    digest = (await new ImagePusher(ctx.Images, ctx.Clients).PushAsync(image, name, null, cancellationToken).ConfigureAwait(false)).Value;
+                    var pusher = new ImagePusher(ctx.Images, ctx.Clients);
+                    digest = (sbom is null
+                        ? await pusher.PushAsync(image, name, null, cancellationToken).ConfigureAwait(false)
+                        : await pusher.PushWithAttestationAsync(image, name, SbomOptions.Attestation(sbom, image, name), null, cancellationToken).ConfigureAwait(false)).Value;
                     if (!quiet)
                     {
                         ctx.Env.Error.WriteLine($"#0 pushing {name} with digest {digest} done");
@@ -340,6 +362,13 @@ internal static class BuildRun
                 return digest;
             case OutputKind.Local:
                 await FilesystemExporter.ExportDirectoryAsync(ctx.Store, image, output.Destination!, cancellationToken).ConfigureAwait(false);
+                if (sbom is not null)
+                {
+                    // Where BuildKit's local exporter puts an SBOM attestation.
+                    await File.WriteAllBytesAsync(Path.Join(output.Destination!, "sbom.spdx.json"), Build.Insight.Sbom.Spdx.Serialize(sbom), cancellationToken)
+                        .ConfigureAwait(false);
+                }
+
                 return null;
             default:
                 await using (var stream = output.Destination == "-" ? ctx.Env.OpenStandardOutput() : File.Create(output.Destination!))

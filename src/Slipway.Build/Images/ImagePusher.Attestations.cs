@@ -1,0 +1,36 @@
+using Slipway.Build.Insight.Sbom;
+using Slipway.Oci;
+
+namespace Slipway.Build.Images;
+
+public sealed partial class ImagePusher
+{
+    /// <summary>Pushes the image with an SBOM attestation as BuildKit does: the image manifest and the
+    /// attestation manifest by digest, then an index listing both under the tag. Returns the index digest.</summary>
+    public async Task<Digest> PushWithAttestationAsync(StoredImage image, ImageReference target, SbomAttestation attestation,
+        Action<PullProgress>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(attestation);
+        progress ??= _ => { };
+        var client = clients.For(target.Domain);
+        await PushBlobsAsync(client, image, target, progress, cancellationToken).ConfigureAwait(false);
+        var manifestBytes = await images.Store.Blobs.ReadAllBytesAsync(image.ManifestDescriptor.Digest, cancellationToken).ConfigureAwait(false);
+        await client.PutManifestAsync(target.Path, image.ManifestDescriptor.Digest.Value, manifestBytes, image.ManifestDescriptor.MediaType, cancellationToken)
+            .ConfigureAwait(false);
+
+        foreach (var (descriptor, bytes) in attestation.Blobs)
+        {
+            using var content = new MemoryStream(bytes, writable: false);
+            var outcome = await client.PushBlobAsync(target.Path, descriptor.Digest, descriptor.Size, content, null, cancellationToken).ConfigureAwait(false);
+            progress(new PullProgress("attestation", descriptor.Digest, outcome.ToString()));
+        }
+
+        await client.PutManifestAsync(target.Path, attestation.Manifest.Digest.Value, attestation.ManifestBytes, MediaTypes.OciManifest, cancellationToken)
+            .ConfigureAwait(false);
+        var index = attestation.IndexFor(image.ManifestDescriptor, image.Config.Platform);
+        return await client.PutManifestAsync(target.Path, target.Digest?.Value ?? target.Tag ?? ImageReference.DefaultTag, index, MediaTypes.OciIndex,
+            cancellationToken).ConfigureAwait(false);
+    }
+}

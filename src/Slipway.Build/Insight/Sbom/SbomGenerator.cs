@@ -1,0 +1,45 @@
+using Slipway.Build.Images;
+using Slipway.Oci;
+using Slipway.Store;
+
+namespace Slipway.Build.Insight.Sbom;
+
+/// <summary>Makes the SPDX document of a stored image, and keeps one next to the image in the store (a ref
+/// named after the image manifest) for builds that attach an SBOM without pushing.</summary>
+public static class SbomGenerator
+{
+    private const string RefPrefix = "<sbom>@";
+
+    public static async Task<SpdxDocument> GenerateAsync(LocalStore store, StoredImage image, ImageReference? name, string toolVersion,
+        DateTimeOffset created, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(image);
+        var packages = await ImageScanner.Default().ScanAsync(store.Blobs, image.Manifest.Layers, cancellationToken).ConfigureAwait(false);
+        return Spdx.Create(new SbomSubject(name, image.ManifestDescriptor.Digest, image.Config.Platform), packages, toolVersion, created);
+    }
+
+    /// <summary>Stores the document as a blob named by the image manifest digest.</summary>
+    public static async Task StoreAsync(LocalStore store, Digest manifest, SpdxDocument document, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var descriptor = await store.Blobs.WriteAsync(Spdx.MediaType, Spdx.Serialize(document), cancellationToken).ConfigureAwait(false);
+        await store.Refs.SetAsync(RefPrefix + manifest.Value, descriptor, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The stored document's bytes for an image manifest, or null when none was kept.</summary>
+    public static async Task<byte[]?> LoadAsync(LocalStore store, Digest manifest, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        return store.Refs.Resolve(RefPrefix + manifest.Value) is { } descriptor && store.Blobs.Exists(descriptor.Digest)
+            ? await store.Blobs.ReadAllBytesAsync(descriptor.Digest, cancellationToken).ConfigureAwait(false)
+            : null;
+    }
+
+    /// <summary>Forgets the stored document of an image that is gone.</summary>
+    public static Task ForgetAsync(LocalStore store, Digest manifest, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        return store.Refs.DeleteAsync(RefPrefix + manifest.Value, cancellationToken);
+    }
+}
