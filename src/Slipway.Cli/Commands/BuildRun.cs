@@ -59,7 +59,9 @@ internal sealed class BuildRunOptions
         DefaultValueFactory = _ => "gzip",
     };
 
-    public IEnumerable<Option> All => [Tags, NoCache, NoCacheFilter, Pull, Compression, Progress, Quiet, IidFile, Runtime, Platform, Secrets, Ssh, Outputs, Push, MetadataFile, InsecureRegistries];
+    public Option<string[]> Report { get; } = new("--report") { Description = "After the build, print a report on the image: size (where its bytes are, as 'slipway size' shows)", HelpName = "size" };
+
+    public IEnumerable<Option> All => [Report, Tags, NoCache, NoCacheFilter, Pull, Compression, Progress, Quiet, IidFile, Runtime, Platform, Secrets, Ssh, Outputs, Push, MetadataFile, InsecureRegistries];
 }
 
 internal static class BuildRun
@@ -215,6 +217,20 @@ internal static class BuildRun
             if (parse.GetValue(o.MetadataFile) is { } metadata)
             {
                 await File.WriteAllTextAsync(metadata, Metadata(result, tags, pushedDigest), cancellationToken).ConfigureAwait(false);
+            }
+
+            foreach (var report in (parse.GetValue(o.Report) ?? []).SelectMany(r => r.Split(',')))
+            {
+                if (report != "size")
+                {
+                    throw new ImageException($"invalid --report \"{report}\" (size)");
+                }
+
+                // Standard output may carry an archive (-o -); the report then goes with the progress.
+                var to = outputs.Any(x => x.Destination == "-") ? ctx.Env.Error : ctx.Env.Out;
+                var size = await Slipway.Build.Insight.ImageSizeAnalyzer.AnalyzeAsync(ctx.Store.Blobs,
+                    tags.Count > 0 ? tags[0].FamiliarString : result.Image.Id.ShortHex, result.Image, new() { Top = 10 }, cancellationToken).ConfigureAwait(false);
+                to.Write(SizeText.Render(size));
             }
 
             return 0;
