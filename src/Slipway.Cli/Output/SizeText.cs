@@ -20,7 +20,7 @@ internal static class SizeText
         w.WriteLine();
         Table.Write(w, ["LAYER", "CONTENT", "COMPRESSED", "WASTED", "FILES", "CREATED BY"],
             report.Layers.Select(l => (IReadOnlyList<string>)
-                [N(l.Index), S(l.ContentSize), S(l.CompressedSize), S(l.WastedSize), N(l.Files), Instruction(l.CreatedBy)]));
+                [N(l.Index), S(l.ContentSize), S(l.CompressedSize), S(l.WastedSize), N(l.Files), SizeHtml.ShortInstruction(l.CreatedBy, 80)]));
         if (report.Wasted.Count > 0)
         {
             w.WriteLine();
@@ -70,12 +70,6 @@ internal static class SizeText
 
     private static string Saving(long bytes, double percent) =>
         bytes >= 0 ? $"{S(bytes)} ({Pct(percent)})" : $"-{S(-bytes)} ({Pct(percent)})";
-
-    private static string Instruction(string? createdBy)
-    {
-        var text = (createdBy ?? "(no history)").Replace("/bin/sh -c #(nop) ", "", StringComparison.Ordinal).Trim();
-        return text.Length <= 80 ? text : text[..79] + "…";
-    }
 
     private static string S(long bytes) => ByteSize.Format(bytes);
 
