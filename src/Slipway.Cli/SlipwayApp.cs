@@ -31,6 +31,7 @@ internal static class SlipwayApp
         root.Subcommands.Add(ImageCommands.Remove(globals, env));
         root.Subcommands.Add(ImageCommands.Inspect(globals, env));
         root.Subcommands.Add(ImageCommands.History(globals, env));
+        root.Subcommands.Add(SizeCommand.Create(globals, env));
         root.Subcommands.Add(ArchiveCommands.Save(globals, env));
         root.Subcommands.Add(ArchiveCommands.Load(globals, env));
         root.Subcommands.Add(ArchiveCommands.Import(globals, env));

@@ -59,6 +59,8 @@ internal sealed class BuildRunOptions
         DefaultValueFactory = _ => "gzip",
     };
 
+    public Option<string[]> Report { get; } = new("--report") { Description = "After the build, print a report on the image: size (where its bytes are, as 'slipway size' shows)", HelpName = "size" };
+
     public Option<bool> Sbom { get; } = new("--sbom") { Description = "Attach an SPDX SBOM of the image: pushed as an attestation, kept in the store, or written as sbom.spdx.json for a local output" };
 
     public Option<string[]> Attest { get; } = new("--attest") { Description = "Attestation to attach (format: type=sbom; shorthand for --sbom)", HelpName = "type=sbom" };
@@ -90,7 +92,7 @@ internal sealed class BuildRunOptions
 
     public Option<bool> ScanSecretsError { get; } = new("--scan-secrets=error") { Hidden = true, Arity = ArgumentArity.Zero };
 
-    public IEnumerable<Option> All => [Tags, NoCache, NoCacheFilter, Pull, ExplainCache, Compression, CacheFrom, CacheTo, Progress, Quiet, IidFile, Runtime, Platform, Secrets, Ssh, Outputs, Push, MetadataFile, InsecureRegistries, ScanSecrets, ScanSecretsWarn, ScanSecretsError, Sbom, Attest];
+    public IEnumerable<Option> All => [Tags, NoCache, NoCacheFilter, Pull, ExplainCache, Compression, CacheFrom, CacheTo, Progress, Quiet, IidFile, Runtime, Platform, Secrets, Ssh, Outputs, Push, MetadataFile, InsecureRegistries, ScanSecrets, ScanSecretsWarn, ScanSecretsError, Sbom, Attest, Report];
 }
 
 internal static class BuildRun
@@ -308,6 +310,20 @@ internal static class BuildRun
             if (parse.GetValue(o.MetadataFile) is { } metadata)
             {
                 await File.WriteAllTextAsync(metadata, Metadata(result, tags, pushedDigest), cancellationToken).ConfigureAwait(false);
+            }
+
+            foreach (var report in (parse.GetValue(o.Report) ?? []).SelectMany(r => r.Split(',')))
+            {
+                if (report != "size")
+                {
+                    throw new ImageException($"invalid --report \"{report}\" (size)");
+                }
+
+                // Standard output may carry an archive (-o -); the report then goes with the progress.
+                var to = outputs.Any(x => x.Destination == "-") ? ctx.Env.Error : ctx.Env.Out;
+                var size = await Slipway.Build.Insight.ImageSizeAnalyzer.AnalyzeAsync(ctx.Store.Blobs,
+                    tags.Count > 0 ? tags[0].FamiliarString : result.Image.Id.ShortHex, result.Image, new() { Top = 10 }, cancellationToken).ConfigureAwait(false);
+                to.Write(SizeText.Render(size));
             }
 
             return 0;
