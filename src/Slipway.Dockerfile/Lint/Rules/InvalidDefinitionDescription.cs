@@ -1,0 +1,52 @@
+using Slipway.Dockerfile.Instructions;
+
+namespace Slipway.Dockerfile.Lint.Rules;
+
+internal static class InvalidDefinitionDescription
+{
+    public static LintRule Rule { get; } = new()
+    {
+        Id = nameof(InvalidDefinitionDescription),
+        Description = "Comment for build stage or argument should follow the format: `# <arg/stage name> <description>`. If this is not intended to be a description comment, add an empty line or comment between the instruction and the comment.",
+        Url = LintRule.BuildKitUrl(nameof(InvalidDefinitionDescription)),
+        FromBuildKit = true,
+        // Experimental in BuildKit: runs only under experimental=InvalidDefinitionDescription.
+        EnabledByDefault = false,
+        Check = Check,
+    };
+
+    private static void Check(LintContext c, LintRule rule)
+    {
+        foreach (var stage in c.Stages)
+        {
+            if (stage.Name is { } name && !Describes(stage.From.Node.PrevComments, name))
+            {
+                c.Report(rule, Message("build stage", name), stage.From.Span);
+            }
+        }
+
+        foreach (var arg in c.Document.Instructions.Instructions.OfType<ArgInstruction>())
+        {
+            if (arg.Args.Count == 1 && !Describes(arg.Node.PrevComments, arg.Args[0].Name))
+            {
+                c.Report(rule, Message("argument", arg.Args[0].Name), arg.Span);
+            }
+        }
+    }
+
+    private static string Message(string what, string name) =>
+        $"Comment for {what} should follow the format: `# {name} <description>`";
+
+    /// <summary>No comment, or a comment whose first word is the name.</summary>
+    private static bool Describes(IReadOnlyList<string> comments, string name)
+    {
+        if (comments.Count == 0)
+        {
+            return true;
+        }
+
+        var first = comments[0].Trim();
+        var space = first.IndexOfAny([' ', '\t']);
+        return (space < 0 ? first : first[..space]) == name;
+    }
+}
