@@ -19,7 +19,7 @@ internal static class InvalidDefinitionDescription
     {
         foreach (var stage in c.Stages)
         {
-            if (stage.Name is { } name && !Describes(stage.From.Node.PrevComments, name))
+            if (stage.Name is { } name && !Describes(CommentAbove(c, stage.From.Span.StartLine), name))
             {
                 c.Report(rule, Message("build stage", name), stage.From.Span);
             }
@@ -27,7 +27,7 @@ internal static class InvalidDefinitionDescription
 
         foreach (var arg in c.Document.Instructions.Instructions.OfType<ArgInstruction>())
         {
-            if (arg.Args.Count == 1 && !Describes(arg.Node.PrevComments, arg.Args[0].Name))
+            if (arg.Args.Count == 1 && !Describes(CommentAbove(c, arg.Span.StartLine), arg.Args[0].Name))
             {
                 c.Report(rule, Message("argument", arg.Args[0].Name), arg.Span);
             }
@@ -37,15 +37,28 @@ internal static class InvalidDefinitionDescription
     private static string Message(string what, string name) =>
         $"Comment for {what} should follow the format: `# {name} <description>`";
 
-    /// <summary>No comment, or a comment whose first word is the name.</summary>
-    private static bool Describes(IReadOnlyList<string> comments, string name)
+    /// <summary>The first line of the comment block directly above a line (a blank line ends it), without the #.</summary>
+    private static string? CommentAbove(LintContext c, int line)
     {
-        if (comments.Count == 0)
+        var lines = c.Syntax.SourceLines;
+        string? first = null;
+        for (var i = line - 2; i >= 0 && lines[i].TrimStart().StartsWith('#'); i--)
+        {
+            first = lines[i].TrimStart()[1..].Trim();
+        }
+
+        return first;
+    }
+
+    /// <summary>No comment, or a comment whose first word is the name.</summary>
+    private static bool Describes(string? comment, string name)
+    {
+        if (comment is null)
         {
             return true;
         }
 
-        var first = comments[0].Trim();
+        var first = comment;
         var space = first.IndexOfAny([' ', '\t']);
         return (space < 0 ? first : first[..space]) == name;
     }
