@@ -33,6 +33,7 @@ internal static class InvalidDefaultArgInFrom
             }
         }
 
+        var declared = c.GlobalArgs.SelectMany(a => a.Args).Select(a => a.Name).ToHashSet(StringComparer.Ordinal);
         var stageNames = c.Stages.Select(s => s.Name).OfType<string>().ToHashSet(StringComparer.OrdinalIgnoreCase);
         foreach (var stage in c.Stages)
         {
@@ -42,8 +43,15 @@ internal static class InvalidDefaultArgInFrom
                 continue;
             }
 
-            var expanded = c.Expand(written, n => defaults.GetValueOrDefault(n))?.Word;
-            if (expanded is null || stageNames.Contains(expanded) || expanded.Equals("scratch", StringComparison.OrdinalIgnoreCase))
+            // An undeclared name is UndefinedArgInFrom's finding, not this one's.
+            var result = c.Expand(written, n => defaults.GetValueOrDefault(n));
+            if (result is null || result.Unmatched.Any(n => !declared.Contains(n)))
+            {
+                continue;
+            }
+
+            var expanded = result.Word;
+            if ( stageNames.Contains(expanded) || expanded.Equals("scratch", StringComparison.OrdinalIgnoreCase))
             {
                 continue;
             }
