@@ -72,7 +72,7 @@ internal static class CheckCommand
     internal static int Run(ICliEnvironment env, string text, string path, string contextDir, string? dockerfilePath, string? target,
         IReadOnlyDictionary<string, string> args, bool json)
     {
-        var document = DockerfileDocument.Parse(text, Path.GetFileName(path));
+        var document = DockerfileDocument.Parse(text, path == "-" ? "Dockerfile" : Path.GetFileName(path));
         if (document.Diagnostics.Count > 0)
         {
             env.Error.Write(DiagnosticFormatter.FormatAll(document.Diagnostics, document.Syntax.SourceLines));
@@ -103,7 +103,7 @@ internal static class CheckCommand
     internal static bool WarnBeforeBuild(ICliEnvironment env, string text, string path, string contextDir, string? dockerfilePath, string? target,
         IReadOnlyDictionary<string, string> args)
     {
-        var document = DockerfileDocument.Parse(text, Path.GetFileName(path));
+        var document = DockerfileDocument.Parse(text, path == "-" ? "Dockerfile" : Path.GetFileName(path));
         if (document.Diagnostics.Count > 0)
         {
             // The build reports parse errors itself, with its own context.
