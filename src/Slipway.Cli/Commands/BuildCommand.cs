@@ -81,7 +81,8 @@ internal static class BuildCommand
 
             if (what is null)
             {
-                if (!CheckCommand.WarnBeforeBuild(env, text, path, contextDir, dockerfilePath, parse.GetValue(target), args))
+                if (!CheckCommand.WarnBeforeBuild(env, text, path, contextDir, dockerfilePath, parse.GetValue(target), args,
+                        quiet: parse.GetValue(run.Quiet) || parse.GetValue(run.Progress) == "quiet"))
                 {
                     return 1;
                 }

@@ -99,9 +99,9 @@ internal static class CheckCommand
     }
 
     /// <summary>Before a build: print what fired as warnings (buildx's "N warnings found"), and say whether the build
-    /// may go on (<c># check=error=true</c> stops it).</summary>
+    /// may go on (<c># check=error=true</c> stops it). <paramref name="quiet"/> keeps the warnings, not the failure, quiet.</summary>
     internal static bool WarnBeforeBuild(ICliEnvironment env, string text, string path, string contextDir, string? dockerfilePath, string? target,
-        IReadOnlyDictionary<string, string> args)
+        IReadOnlyDictionary<string, string> args, bool quiet)
     {
         var document = DockerfileDocument.Parse(text, path == "-" ? "Dockerfile" : Path.GetFileName(path));
         if (document.Diagnostics.Count > 0)
@@ -111,7 +111,7 @@ internal static class CheckCommand
         }
 
         var report = Linter.Run(document, ContextFacts.Read(contextDir, dockerfilePath, args, target));
-        if (report.Findings.Count > 0)
+        if (report.Findings.Count > 0 && !quiet)
         {
             env.Error.Write(LintFormatter.Text(report, document.Syntax.SourceLines));
             env.Error.WriteLine(report.Findings.Count == 1 ? "1 warning found" : $"{report.Findings.Count} warnings found");
