@@ -38,6 +38,7 @@ internal static class SlipwayApp
         root.Subcommands.Add(ArchiveCommands.Prune(globals, env));
         root.Subcommands.Add(DockerfileCommand.Create(env));
         root.Subcommands.Add(BuildCommand.Create(globals, env));
+        root.Subcommands.Add(CheckCommand.Create(env));
         root.Subcommands.Add(RunCommand.Create(globals, env));
         root.Subcommands.Add(SbomCommand.Create(globals, env));
         return root;

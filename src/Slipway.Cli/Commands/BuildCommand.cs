@@ -17,8 +17,9 @@ internal static class BuildCommand
         var file = new Option<string?>("--file", "-f") { Description = "The Dockerfile (default: CONTEXT/Dockerfile)", HelpName = "FILE" };
         var target = new Option<string?>("--target") { Description = "The stage to build (default: the last one)", HelpName = "STAGE" };
         var buildArgs = new Option<string[]>("--build-arg") { Description = "Set a build ARG (KEY=VALUE, or KEY to take it from the environment)", HelpName = "KEY=VALUE" };
-        var call = new Option<string?>("--call") { Description = "Answer a question instead of building: outline or targets", HelpName = "outline|targets" };
-        call.AcceptOnlyFromAmong("outline", "targets");
+        var call = new Option<string?>("--call") { Description = "Answer a question instead of building: outline, targets or check", HelpName = "outline|targets|check" };
+        call.AcceptOnlyFromAmong("outline", "targets", "check");
+        var check = new Option<bool>("--check") { Description = "Run the build checks without building (shorthand for --call=check)" };
         var format = new Option<string>("--format") { Description = "Output format for --call: text or json", DefaultValueFactory = _ => "text", HelpName = "text|json" };
         format.AcceptOnlyFromAmong("text", "json");
 
@@ -28,6 +29,7 @@ internal static class BuildCommand
         command.Options.Add(target);
         command.Options.Add(buildArgs);
         command.Options.Add(call);
+        command.Options.Add(check);
         command.Options.Add(format);
         foreach (var option in run.All)
         {
@@ -36,7 +38,7 @@ internal static class BuildCommand
 
         command.SetAction(async (parse, ct) =>
         {
-            var what = parse.GetValue(call);
+            var what = parse.GetValue(check) ? "check" : parse.GetValue(call);
 
             var path = parse.GetValue(file) ?? Path.Join(parse.GetValue(context), "Dockerfile");
             string text;
@@ -65,15 +67,26 @@ internal static class BuildCommand
                 }
             }
 
+            var contextDir = parse.GetValue(context)!;
+            var dockerfilePath = parse.GetValue(file) switch
+            {
+                null => Path.Join(contextDir, "Dockerfile"),
+                "-" => null,
+                _ => path,
+            };
+            if (what == "check")
+            {
+                return CheckCommand.Run(env, text, path, contextDir, dockerfilePath, parse.GetValue(target), args, parse.GetValue(format) == "json");
+            }
+
             if (what is null)
             {
-                var contextDir = parse.GetValue(context)!;
-                var dockerfilePath = parse.GetValue(file) switch
+                if (!CheckCommand.WarnBeforeBuild(env, text, path, contextDir, dockerfilePath, parse.GetValue(target), args,
+                        quiet: parse.GetValue(run.Quiet) || parse.GetValue(run.Progress) == "quiet"))
                 {
-                    null => Path.Join(contextDir, "Dockerfile"),
-                    "-" => null,
-                    _ => path,
-                };
+                    return 1;
+                }
+
                 return await CommandContext.RunAsync(globals, env, parse,
                     (ctx, token) => BuildRun.RunAsync(ctx, run, contextDir, dockerfilePath, text, parse.GetValue(target), args, token), ct)
                     .ConfigureAwait(false);

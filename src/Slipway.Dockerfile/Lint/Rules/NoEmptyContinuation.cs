@@ -1,0 +1,26 @@
+using Slipway.Dockerfile.Syntax;
+
+namespace Slipway.Dockerfile.Lint.Rules;
+
+internal static class NoEmptyContinuation
+{
+    public static LintRule Rule { get; } = new()
+    {
+        Id = nameof(NoEmptyContinuation),
+        Description = "Empty continuation lines will become errors in a future release",
+        Url = LintRule.BuildKitUrl(nameof(NoEmptyContinuation)),
+        FromBuildKit = true,
+        Check = Check,
+    };
+
+    private static void Check(LintContext c, LintRule rule)
+    {
+        foreach (var warning in c.Syntax.Warnings)
+        {
+            if (warning.Message.StartsWith("Empty continuation line", StringComparison.Ordinal))
+            {
+                c.Report(rule, "Empty continuation line", SourceSpan.Line(c.Syntax.File, warning.Line));
+            }
+        }
+    }
+}

@@ -1,0 +1,26 @@
+namespace Slipway.Dockerfile.Lint.Rules;
+
+internal static class UnreachableStage
+{
+    public static LintRule Rule { get; } = new()
+    {
+        Id = nameof(UnreachableStage),
+        Description = "Every stage should be the target, be used by another stage, or have a name to be targeted by",
+        Url = SlipwayRule.Url(nameof(UnreachableStage)),
+        Check = Check,
+    };
+
+    private static void Check(LintContext c, LintRule rule)
+    {
+        var used = c.Stages.SelectMany(s => s.Dependencies).ToHashSet();
+        foreach (var stage in c.Stages)
+        {
+            // A named stage nobody uses is an alternative target (--target test); a nameless one is dead weight.
+            if (!c.Reachable.Contains(stage.Index) && !used.Contains(stage.Index) && stage.Name is null)
+            {
+                c.Report(rule, $"Stage {stage.Index} is never built: it is not the target, no stage builds on it or copies from it, and it has no name to target",
+                    stage.From.Span);
+            }
+        }
+    }
+}

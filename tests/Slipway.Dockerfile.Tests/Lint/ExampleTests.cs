@@ -1,0 +1,32 @@
+using Slipway.Dockerfile.Lint;
+
+namespace Slipway.Dockerfile.Tests.Lint;
+
+/// <summary>The repository's examples are the good practice the rules describe: they pass, except the single-stage
+/// one, which is there to show what the rules catch.</summary>
+public sealed class ExampleTests
+{
+    private static List<string> Check(string example, string file = "Dockerfile")
+    {
+        var dir = Path.Join(Slipway.Testing.Conformance.RepositoryRoot(), "examples", example);
+        var facts = new LintFacts
+        {
+            HasDockerignore = File.Exists(Path.Join(dir, ".dockerignore")),
+            ContextTopLevel = Directory.EnumerateFileSystemEntries(dir).Select(p => Path.GetFileName(p)!).ToHashSet(StringComparer.Ordinal),
+        };
+        var document = DockerfileDocument.Parse(File.ReadAllText(Path.Join(dir, file)), file);
+        return [.. Linter.Run(document, facts).Findings.Select(f => f.RuleId).Distinct().Order(StringComparer.Ordinal)];
+    }
+
+    [Theory]
+    [InlineData("go-web", "Dockerfile")]
+    [InlineData("go-web", "Dockerfile.healthcheck")]
+    [InlineData("c-static", "Dockerfile")]
+    [InlineData("node-ts", "Dockerfile")]
+    [InlineData("test-stage", "Dockerfile")]
+    public void A_good_example_passes_every_check(string example, string file) => Assert.Empty(Check(example, file));
+
+    [Fact]
+    public void The_single_stage_example_is_told_it_ships_a_toolchain_as_root() =>
+        Assert.Equal(["FinalStageIsToolchain", "FinalStageRunsAsRoot"], Check("go-web", "Dockerfile.single"));
+}
