@@ -178,8 +178,8 @@ internal static class BuildRun
             "plain" or "auto" or "tty" or "quiet" => new PlainProgress(ctx.Env.Error, quiet),
             var other => throw new ImageException($"invalid progress mode \"{other}\" (auto, plain, tty, quiet, rawjson)"),
         };
-        var report = parse.GetValue(o.ExplainCache) ? new CacheReport(progress) : null;
-        progress = report ?? progress;
+        var explain = parse.GetValue(o.ExplainCache) ? new CacheReport(progress) : null;
+        progress = explain ?? progress;
         var epoch = ctx.Env.GetVariable("SOURCE_DATE_EPOCH") is { } e && long.TryParse(e, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
             ? DateTimeOffset.FromUnixTimeSeconds(seconds)
             : (DateTimeOffset?)null;
@@ -262,7 +262,7 @@ internal static class BuildRun
                 }).ConfigureAwait(false);
                 result = done!;
             }
-            report?.Write(ctx.Env.Error);
+            explain?.Write(ctx.Env.Error);
             var id = result.Image.Id.Value;
             if (ctx.Debug)
             {
