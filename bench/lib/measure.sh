@@ -1,0 +1,80 @@
+# bench/lib/measure.sh — timing, peak memory and medians. Sourced by bench/run.
+#
+# Results live in two maps keyed "CASE|BUILDER" (BUILDER: slipway, buildkit, buildah):
+#   TIMES  space-separated wall-clock seconds of every run (FAIL for a failed run)
+#   RSS    for slipway only: the highest own peak RSS (VmHWM) over the runs, in KB; and TREE_RSS the highest
+#          /usr/bin/time %M, which also counts the descendants Slipway reaps (runc, the RUN processes).
+declare -A TIMES=() RSS=() TREE_RSS=()
+CASES=()   # case names in the order they were first measured
+
+# Runs CMD… for CASE and BUILDER, output to a log file; appends the wall time to TIMES. For slipway, samples
+# the process's own VmHWM every 50 ms as well (the kernel keeps the high-water mark, so sampling only risks
+# missing growth in the last 50 ms) and records /usr/bin/time's %M.
+measure() { # CASE BUILDER CMD…
+  local case=$1 builder=$2 key="$1|$2" log start end pid child='' hwm=0 line status=0 tf
+  shift 2
+  [[ " ${CASES[*]} " == *" $case "* ]] || CASES+=("$case")
+  mkdir -p "$WORK/logs"
+  log=$WORK/logs/$(printf '%s' "$case-$builder" | tr -c 'A-Za-z0-9._-' '_').log
+  tf=$WORK/logs/.time
+  printf '\n### %s\n' "$*" >>"$log"
+  start=$EPOCHREALTIME
+  /usr/bin/time -f %M -o "$tf" "$@" >>"$log" 2>&1 &
+  pid=$!
+  if [ "$builder" = slipway ]; then
+    while kill -0 "$pid" 2>/dev/null; do
+      [ -n "$child" ] || read -r child _ <"/proc/$pid/task/$pid/children" 2>/dev/null || true
+      if [ -n "$child" ] && [ -r "/proc/$child/status" ]; then
+        while read -r line; do
+          [[ $line == VmHWM:* ]] || continue
+          line=${line#VmHWM:}
+          line=${line% kB}
+          line=${line// /}
+          [ -z "$line" ] || hwm=$line
+        done <"/proc/$child/status" 2>/dev/null || true
+      fi
+      sleep 0.05
+    done
+  fi
+  wait "$pid" || status=$?
+  end=$EPOCHREALTIME
+  if [ "$status" -ne 0 ]; then
+    TIMES[$key]+="FAIL "
+    log "$case: $builder FAILED (exit $status), log: $log"
+    tail -n 15 "$log" | sed 's/^/    /' >&2
+    return 0
+  fi
+  TIMES[$key]+="$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.3f", e - s }') "
+  if [ "$builder" = slipway ]; then
+    [ "$hwm" -le "${RSS[$key]:-0}" ] || RSS[$key]=$hwm
+    line=$(grep -E '^[0-9]+$' "$tf" | tail -n 1 || true)
+    [ -z "$line" ] || [ "$line" -le "${TREE_RSS[$key]:-0}" ] || TREE_RSS[$key]=$line
+  fi
+  log "$case: $builder $(printf '%s' "${TIMES[$key]}" | awk '{ print $NF }') s"
+}
+
+# The median of the numbers in the words; FAIL if any run failed, "" if there were none.
+median() { # WORD…
+  local w
+  [ $# -gt 0 ] || return 0
+  for w in "$@"; do [ "$w" != FAIL ] || { echo FAIL; return 0; }; done
+  printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2];
+    else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# A over B to two decimals, or "-" when either is missing or failed.
+ratio() { # A B
+  awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || a == "FAIL" || b == "FAIL" || b + 0 == 0) print "-";
+    else printf "%.2f\n", a / b }'
+}
+
+# Whether RATIO (or seconds) is at most LIMIT: pass, FAIL, or "-" when there is nothing to judge.
+judge() { # VALUE LIMIT
+  awk -v v="$1" -v l="$2" 'BEGIN { if (v == "" || v == "-" || v == "FAIL") print "-";
+    else if (v + 0 <= l + 0) print "pass"; else print "FAIL" }'
+}
+
+# Prints "ROUNDED_SECONDS" for the table: two decimals, or FAIL, or "-".
+secs() { # VALUE
+  case $1 in "") echo - ;; FAIL) echo FAIL ;; *) awk -v v="$1" 'BEGIN { printf "%.2f\n", v }' ;; esac
+}
