@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # bench/lib/cases.sh — the benchmark cases. Sourced by bench/run.
 
 # The base images each example builds FROM, and the source file a one-line edit touches.
@@ -11,7 +12,7 @@ build_with() { # BUILDER CASE NAME CONTEXT
   local builder=$1 case=$2 name=$3 ctx=$4 tag=bench/$3:$1
   case $builder in
     slipway) measure "$case" slipway "$SLIPWAY" --root "$WORK/slipway/$name" build --progress plain -t "$tag" "$ctx" ;;
-    buildkit) measure "$case" buildkit docker_ build --progress plain --network=host -t "$tag" "$ctx" ;;
+    buildkit) measure "$case" buildkit "${DOCKER_CMD[@]}" build --progress plain --network=host -t "$tag" "$ctx" ;;
     buildah)
       measure "$case" buildah env TMPDIR="$WORK/buildah/tmp" buildah --root "$WORK/buildah/root" \
         --runroot "$WORK/buildah/runroot" bud --isolation chroot --layers --network=host --pull-never \
@@ -139,7 +140,7 @@ case_pull() {
     mkdir -p "$root"
     case $b in
       slipway) measure "pull golang" slipway "$SLIPWAY" --root "$root" pull -q "$ref" ;;
-      buildkit) measure "pull golang" buildkit docker_ pull -q "$ref" ;;
+      buildkit) measure "pull golang" buildkit "${DOCKER_CMD[@]}" pull -q "$ref" ;;
       buildah)
         measure "pull golang" buildah buildah --root "$root" --runroot "$root.run" pull -q --tls-verify=false "$ref"
         buildah --root "$root" --runroot "$root.run" rmi -a -f >/dev/null 2>&1 || true
@@ -153,7 +154,7 @@ case_pull() {
     mkdir -p "$root"
     case $b in
       slipway) measure "pull golang + RUN true" slipway "$SLIPWAY" --root "$root" build --progress plain "$dir" ;;
-      buildkit) measure "pull golang + RUN true" buildkit docker_ build --progress plain --network=host "$dir" ;;
+      buildkit) measure "pull golang + RUN true" buildkit "${DOCKER_CMD[@]}" build --progress plain --network=host "$dir" ;;
       buildah)
         measure "pull golang + RUN true" buildah buildah --root "$root" --runroot "$root.run" bud \
           --isolation chroot --network=host --tls-verify=false "$dir"

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # bench/lib/env.sh — the benchmark's environment: packages, the Slipway binary, the shared base images in a
 # local registry, a private dockerd and buildah roots. Sourced by bench/run; everything it starts is stopped
 # by env_stop (run from bench/run's EXIT trap).
@@ -63,12 +64,10 @@ EOF
   done
   for name in "$@"; do
     layout=$(cd "$REPO" && scripts/base-images "$name" | tail -n 1)
-    BASE_LAYOUT[$name]=$layout
     skopeo copy -q --dest-tls-verify=false "oci:$layout:latest" "docker://$REGISTRY/${BASE_TAG[$name]}" >/dev/null
   done
   log "registry on $REGISTRY with: $*"
 }
-declare -A BASE_LAYOUT=()
 
 env_dockerd() {
   local d=$WORK/dockerd i
@@ -86,7 +85,9 @@ env_dockerd() {
   done
 }
 
-docker_() { DOCKER_BUILDKIT=1 "$DOCKER" -H "$DOCKER_HOST_URL" "$@"; }
+# As a command line, for /usr/bin/time (which cannot run a shell function).
+readonly DOCKER_CMD=(env DOCKER_BUILDKIT=1 "$DOCKER" -H "$DOCKER_HOST_URL")
+docker_() { "${DOCKER_CMD[@]}" "$@"; }
 buildah_() { buildah --root "$WORK/buildah/root" --runroot "$WORK/buildah/runroot" "$@"; }
 
 # Puts the base images NAME… into dockerd's and buildah's stores under the names the Dockerfiles use.
@@ -127,7 +128,7 @@ env_stop() {
   if [ -n "${WORK:-}" ] && [ -d "$WORK" ]; then
     buildah_ rm -a >/dev/null 2>&1 || true
     buildah_ umount -a >/dev/null 2>&1 || true
-    grep -o " $WORK/[^ ]*" /proc/mounts | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
+    { grep -o " $WORK/[^ ]*" /proc/mounts || true; } | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
     [ -n "${KEEP:-}" ] || rm -rf --one-file-system "$WORK"
   fi
 }

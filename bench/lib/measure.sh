@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # bench/lib/measure.sh — timing, peak memory and medians. Sourced by bench/run.
 #
 # Results live in two maps keyed "CASE|BUILDER" (BUILDER: slipway, buildkit, buildah):

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # bench/lib/report.sh — the results table, as text for the terminal and as markdown. Sourced by bench/run.
 
 # The issue's goal for a case: "KIND LIMIT" where KIND is bk (ratio to BuildKit), bh (ratio to buildah) or
@@ -66,7 +67,7 @@ machine_lines() {
   printf -- '- memory: %s\n' "$(free -h | awk '/^Mem:/ { print $2 }')"
   printf -- '- kernel: %s\n' "$(uname -r)"
   printf -- '- disk: %s, %s\n' "$disk" "$(cat "/sys/block/$(basename "$(df -P "$WORK" | awk 'NR == 2 { print $1 }')")/queue/rotational" 2>/dev/null |
-    sed 's/0/non-rotational/; s/1/rotational/' || echo 'unknown type')"
+    sed 's/^0$/the kernel reports it non-rotational/; s/^1$/the kernel reports it rotational/' || echo 'unknown type')"
   printf -- '- slipway: %s (NativeAOT)\n' "$("$SLIPWAY" --version 2>/dev/null | head -n 1)"
   printf -- '- dockerd: %s (built-in BuildKit, overlay2)\n' "$("$DOCKERD" --version)"
   printf -- '- buildah: %s (overlay storage, --isolation chroot)\n' "$(buildah --version)"
