@@ -25,7 +25,10 @@ build_with() { # BUILDER CASE NAME CONTEXT
 reset_builder() { # BUILDER NAME
   local id
   case $1 in
-    slipway) slipway_store "$WORK/slipway/$2" ${EXAMPLE_BASES[$2]} ;;
+    slipway)
+      # shellcheck disable=SC2086 # a space-separated list of names
+      slipway_store "$WORK/slipway/$2" ${EXAMPLE_BASES[$2]}
+      ;;
     buildkit)
       docker_ images -q --filter 'reference=bench/*' | sort -u | xargs -r "$DOCKER" -H "$DOCKER_HOST_URL" rmi -f >/dev/null
       docker_ builder prune -af >/dev/null

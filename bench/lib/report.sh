@@ -66,8 +66,9 @@ machine_lines() {
   printf -- '- cpus: %s (%s)\n' "$(nproc)" "$(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n 1)"
   printf -- '- memory: %s\n' "$(free -h | awk '/^Mem:/ { print $2 }')"
   printf -- '- kernel: %s\n' "$(uname -r)"
-  printf -- '- disk: %s, %s\n' "$disk" "$(cat "/sys/block/$(basename "$(df -P "$WORK" | awk 'NR == 2 { print $1 }')")/queue/rotational" 2>/dev/null |
-    sed 's/^0$/the kernel reports it non-rotational/; s/^1$/the kernel reports it rotational/' || echo 'unknown type')"
+  printf -- '- disk: %s, %s\n' "$disk" "$(sed 's/^0$/the kernel reports it non-rotational/; s/^1$/the kernel reports it rotational/' \
+    "/sys/block/$(basename "$(df -P "$WORK" | awk 'NR == 2 { print $1 }')")/queue/rotational" 2>/dev/null ||
+    echo 'unknown type')"
   printf -- '- slipway: %s (NativeAOT)\n' "$("$SLIPWAY" --version 2>/dev/null | head -n 1)"
   printf -- '- dockerd: %s (built-in BuildKit, overlay2)\n' "$("$DOCKERD" --version)"
   printf -- '- buildah: %s (overlay storage, --isolation chroot)\n' "$(buildah --version)"
@@ -78,6 +79,7 @@ machine_lines() {
 report_markdown() {
   local sep
   printf '# Benchmark results\n\n'
+  # shellcheck disable=SC2016 # backquotes for markdown
   printf 'Produced by `bench/run%s` (%s run(s) per no-op case, %s per cold and edit case; medians).\n\n' \
     "${QUICK:+ --quick}" "$RUNS" "$COLD_RUNS"
   machine_lines
