@@ -8,37 +8,29 @@
 declare -A TIMES=() RSS=() TREE_RSS=()
 CASES=()   # case names in the order they were first measured
 
-# Runs CMD… for CASE and BUILDER, output to a log file; appends the wall time to TIMES. For slipway, samples
-# the process's own VmHWM every 50 ms as well (the kernel keeps the high-water mark, so sampling only risks
-# missing growth in the last 50 ms) and records /usr/bin/time's %M.
+# Runs CMD… for CASE and BUILDER, output to a log file; appends the wall time to TIMES. For slipway, a sampler
+# beside it reads the process's own VmHWM every 50 ms (the kernel keeps the high-water mark, so sampling only
+# risks missing growth in the last 50 ms) and /usr/bin/time's %M is kept too. The clock stops when the command
+# is reaped, not when the sampler next looks.
 measure() { # CASE BUILDER CMD…
-  local case=$1 builder=$2 key="$1|$2" log start end pid child='' hwm=0 line status=0 tf
+  local case=$1 builder=$2 key="$1|$2" log start end pid sampler='' hwm status=0 tf hwmf
   shift 2
   [[ " ${CASES[*]} " == *" $case "* ]] || CASES+=("$case")
   mkdir -p "$WORK/logs"
   log=$WORK/logs/$(printf '%s' "$case-$builder" | tr -c 'A-Za-z0-9._-' '_').log
-  tf=$WORK/logs/.time
+  tf=$WORK/logs/.time hwmf=$WORK/logs/.hwm
+  rm -f "$hwmf"
   printf '\n### %s\n' "$*" >>"$log"
   start=$EPOCHREALTIME
   /usr/bin/time -f %M -o "$tf" "$@" >>"$log" 2>&1 &
   pid=$!
   if [ "$builder" = slipway ]; then
-    while kill -0 "$pid" 2>/dev/null; do
-      [ -n "$child" ] || read -r child _ <"/proc/$pid/task/$pid/children" 2>/dev/null || true
-      if [ -n "$child" ] && [ -r "/proc/$child/status" ]; then
-        while read -r line; do
-          [[ $line == VmHWM:* ]] || continue
-          line=${line#VmHWM:}
-          line=${line% kB}
-          line=${line// /}
-          [ -z "$line" ] || hwm=$line
-        done <"/proc/$child/status" 2>/dev/null || true
-      fi
-      sleep 0.05
-    done
+    sample_hwm "$pid" "$hwmf" &
+    sampler=$!
   fi
   wait "$pid" || status=$?
   end=$EPOCHREALTIME
+  [ -z "$sampler" ] || wait "$sampler" || true
   if [ "$status" -ne 0 ]; then
     TIMES[$key]+="FAIL "
     log "$case: $builder FAILED (exit $status), log: $log"
@@ -47,11 +39,31 @@ measure() { # CASE BUILDER CMD…
   fi
   TIMES[$key]+="$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.3f", e - s }') "
   if [ "$builder" = slipway ]; then
+    hwm=$(cat "$hwmf" 2>/dev/null || echo 0)
     [ "$hwm" -le "${RSS[$key]:-0}" ] || RSS[$key]=$hwm
-    line=$(grep -E '^[0-9]+$' "$tf" | tail -n 1 || true)
-    [ -z "$line" ] || [ "$line" -le "${TREE_RSS[$key]:-0}" ] || TREE_RSS[$key]=$line
+    hwm=$(grep -E '^[0-9]+$' "$tf" | tail -n 1 || true)
+    [ -z "$hwm" ] || [ "$hwm" -le "${TREE_RSS[$key]:-0}" ] || TREE_RSS[$key]=$hwm
   fi
   log "$case: $builder $(printf '%s' "${TIMES[$key]}" | awk '{ print $NF }') s"
+}
+
+# Writes to FILE the last VmHWM (KB) of /usr/bin/time's child (PID is time's) while it runs.
+sample_hwm() { # PID FILE
+  local pid=$1 file=$2 child='' line hwm=0
+  while kill -0 "$pid" 2>/dev/null; do
+    [ -n "$child" ] || read -r child _ <"/proc/$pid/task/$pid/children" 2>/dev/null || true
+    if [ -n "$child" ] && [ -r "/proc/$child/status" ]; then
+      while read -r line; do
+        [[ $line == VmHWM:* ]] || continue
+        line=${line#VmHWM:}
+        line=${line% kB}
+        line=${line// /}
+        [ -z "$line" ] || hwm=$line
+      done <"/proc/$child/status" 2>/dev/null || true
+      printf '%s\n' "$hwm" >"$file"
+    fi
+    sleep 0.05
+  done
 }
 
 # The median of the numbers in the words; FAIL if any run failed, "" if there were none.
