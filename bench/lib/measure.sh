@@ -13,7 +13,7 @@ CASES=()   # case names in the order they were first measured
 # risks missing growth in the last 50 ms) and /usr/bin/time's %M is kept too. The clock stops when the command
 # is reaped, not when the sampler next looks.
 measure() { # CASE BUILDER CMD…
-  local case=$1 builder=$2 key="$1|$2" log start end pid sampler='' hwm status=0 tf hwmf
+  local case=$1 builder=$2 key="$1|$2" log start end pid sampler='' hwm tree status=0 tf hwmf
   shift 2
   [[ " ${CASES[*]} " == *" $case "* ]] || CASES+=("$case")
   mkdir -p "$WORK/logs"
@@ -39,10 +39,12 @@ measure() { # CASE BUILDER CMD…
   fi
   TIMES[$key]+="$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.3f", e - s }') "
   if [ "$builder" = slipway ]; then
+    tree=$(grep -E '^[0-9]+$' "$tf" | tail -n 1 || true)
+    [ -z "$tree" ] || [ "$tree" -le "${TREE_RSS[$key]:-0}" ] || TREE_RSS[$key]=$tree
+    # A run shorter than the first sample leaves no VmHWM: %M bounds it from above.
     hwm=$(cat "$hwmf" 2>/dev/null || echo 0)
+    [ "$hwm" -gt 0 ] || hwm=${tree:-0}
     [ "$hwm" -le "${RSS[$key]:-0}" ] || RSS[$key]=$hwm
-    hwm=$(grep -E '^[0-9]+$' "$tf" | tail -n 1 || true)
-    [ -z "$hwm" ] || [ "$hwm" -le "${TREE_RSS[$key]:-0}" ] || TREE_RSS[$key]=$hwm
   fi
   log "$case: $builder $(printf '%s' "${TIMES[$key]}" | awk '{ print $NF }') s"
 }
