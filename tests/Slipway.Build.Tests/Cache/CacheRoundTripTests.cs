@@ -46,7 +46,8 @@ public sealed class CacheRoundTripTests : IDisposable
 
         var state = await new BuildCache(b).LoadAsync(imports.Record(key)!, imports.Available, ct);
         Assert.NotNull(state);
-        Assert.Equal("1", state.Args["A"]);
+        // ARG values are not the record's: the executor puts the running build's back.
+        Assert.Empty(state.Args);
         Assert.False(b.Blobs.Exists(layer.Digest));
 
         await imports.EnsureAsync(state.Layers[0].Blob, ct);
