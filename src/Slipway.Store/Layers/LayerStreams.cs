@@ -4,7 +4,7 @@ using Slipway.Oci;
 namespace Slipway.Store.Layers;
 
 /// <summary>A forward-only read stream: base for the small wrappers below.</summary>
-internal abstract class ReadOnlyForwardStream : Stream
+public abstract class ReadOnlyForwardStream : Stream
 {
     public override bool CanRead => true;
 
@@ -40,8 +40,8 @@ internal abstract class ReadOnlyForwardStream : Stream
     public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
 
-/// <summary>Gives back the bytes already read to sniff the compression, then the rest of the stream.</summary>
-internal sealed class PrefixedReadStream(ReadOnlyMemory<byte> prefix, Stream inner) : ReadOnlyForwardStream
+/// <summary>Gives back bytes already read (to sniff a compression or a magic), then the rest of the stream.</summary>
+public sealed class PrefixedReadStream(ReadOnlyMemory<byte> prefix, Stream inner) : ReadOnlyForwardStream
 {
     private ReadOnlyMemory<byte> _prefix = prefix;
 

@@ -61,7 +61,7 @@ public static class GoBuildInfoReader
                 // Not a real header (a string literal, say): look on after its first byte.
                 if (tail.ReadMore)
                 {
-                    source = new PrefixStream(tail.Bytes.AsMemory(1, tail.Length - 1), source);
+                    source = new Slipway.Store.Layers.PrefixedReadStream(tail.Bytes.AsMemory(1, tail.Length - 1), source);
                     carry = 0;
                     restarted = true;
                     break;
@@ -239,52 +239,4 @@ public static class GoBuildInfoReader
             return true;
         }
     }
-}
-
-/// <summary>Gives back some bytes already read, then the rest of the stream.</summary>
-internal sealed class PrefixStream(ReadOnlyMemory<byte> prefix, Stream inner) : Stream
-{
-    private ReadOnlyMemory<byte> _prefix = prefix;
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-    public override int Read(Span<byte> buffer)
-    {
-        if (_prefix.IsEmpty)
-        {
-            return inner.Read(buffer);
-        }
-
-        var n = Math.Min(buffer.Length, _prefix.Length);
-        _prefix.Span[..n].CopyTo(buffer);
-        _prefix = _prefix[n..];
-        return n;
-    }
-
-    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-        _prefix.IsEmpty ? inner.ReadAsync(buffer, cancellationToken) : ValueTask.FromResult(Read(buffer.Span));
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
