@@ -6,6 +6,10 @@ namespace Slipway.Build.Engine;
 /// executor supplies both sides (<see cref="StepHistory"/> the old one) and handles "a parent step changed".</summary>
 public static class CacheExplainer
 {
+    /// <summary>The reason of a step never built here before: nothing changed, so progress output leaves it out
+    /// (rawjson and --explain-cache still say it).</summary>
+    public const string NoPreviousBuild = "no previous build of this step";
+
     /// <summary>How many files a message names before it says "+N more".</summary>
     public const int NamedFiles = 3;
 

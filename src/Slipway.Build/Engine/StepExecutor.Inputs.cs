@@ -265,7 +265,7 @@ public sealed partial class StepExecutor
         }
         else if (previous is null)
         {
-            reason = "no previous build of this step";
+            reason = CacheExplainer.NoPreviousBuild;
         }
         else if (changes.Count > 0)
         {

@@ -40,7 +40,7 @@ internal sealed class PlainProgress(TextWriter output, bool quiet) : IBuildProgr
                 output.WriteLine($"#{n} {solveEvent.Vertex.Name}");
             }
 
-            if (solveEvent.CacheMiss is { } miss)
+            if (solveEvent.CacheMiss is { } miss && miss != Build.Engine.CacheExplainer.NoPreviousBuild)
             {
                 output.WriteLine($"#{n} cache miss: {miss}");
             }

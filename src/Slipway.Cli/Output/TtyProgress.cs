@@ -121,7 +121,7 @@ internal sealed class TtyProgress : IBuildProgress
                     _ => "yellow",
                 };
                 lines.Add(new Markup($"[{colour}] => {Markup.Escape(row.Name)}  {(row.State == "CACHED" ? "CACHED" : $"{time:0.0}s")}[/]"));
-                if (row.CacheMiss is { } miss)
+                if (row.CacheMiss is { } miss && miss != Build.Engine.CacheExplainer.NoPreviousBuild)
                 {
                     lines.Add(new Markup($"[grey] => => cache miss: {Markup.Escape(miss)}[/]"));
                 }
