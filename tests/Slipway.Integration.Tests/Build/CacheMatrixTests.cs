@@ -141,7 +141,39 @@ public sealed class CacheMatrixTests(BusyboxStore store) : IClassFixture<Busybox
         Assert.Equal("DONE", steps["[stage-1 2/3] COPY --from=gen /stamp /stamp"]);
         Assert.Equal("DONE", steps["[stage-1 3/3] COPY a.txt /a.txt"]);
         Assert.Equal("--no-cache-filter gen", misses["[gen 2/2] RUN cat /proc/sys/kernel/random/uuid > /stamp"]);
-        Assert.Equal("the files of stage gen changed", misses["[stage-1 2/3] COPY --from=gen /stamp /stamp"]);
+        Assert.Equal("file /stamp from stage gen changed content", misses["[stage-1 2/3] COPY --from=gen /stamp /stamp"]);
+    }
+
+    [Fact]
+    public async Task A_stage_rerun_by_no_cache_filter_that_makes_the_same_bytes_leaves_its_readers_cached()
+    {
+        store.Require();
+        // New layers (new mtimes), the same files: a copy is keyed by what it takes, as in BuildKit.
+        var context = NewContext("filter-same", "FROM busybox:1.35 AS gen\nRUN mkdir /out && echo same-bytes > /out/stamp && touch /out/other\n"
+            + "FROM busybox:1.35\nCOPY --from=gen /out/stamp /stamp\nCOPY a.txt /a.txt\nRUN cat /stamp\n");
+        await BuildAsync(context, []);
+
+        var (steps, misses) = await BuildAsync(context, ["--no-cache-filter", "gen"]);
+
+        Assert.Equal(["RUN mkdir /out && echo same-bytes > /out/stamp && touch /out/other"], Executed(steps));
+        Assert.Equal("CACHED", steps["[stage-1 2/4] COPY --from=gen /out/stamp /stamp"]);
+        Assert.Equal("CACHED", steps["[stage-1 4/4] RUN cat /stamp"]);
+        Assert.Equal("--no-cache-filter gen", misses.Single().Value);
+    }
+
+    [Fact]
+    public async Task A_wildcard_copy_from_a_rerun_stage_names_the_one_file_that_changed()
+    {
+        store.Require();
+        var context = NewContext("filter-wildcard", "FROM busybox:1.35 AS gen\n"
+            + "RUN mkdir /out && echo one > /out/a.bin && cat /proc/sys/kernel/random/uuid > /out/b.bin && echo text > /out/c.txt\n"
+            + "FROM busybox:1.35\nCOPY --from=gen /out/*.bin /bins/\n");
+        await BuildAsync(context, []);
+
+        var (steps, misses) = await BuildAsync(context, ["--no-cache-filter", "gen"]);
+
+        Assert.Equal("DONE", steps["[stage-1 2/2] COPY --from=gen /out/*.bin /bins/"]);
+        Assert.Equal("file /out/b.bin from stage gen changed content", misses["[stage-1 2/2] COPY --from=gen /out/*.bin /bins/"]);
     }
 
     [Fact]
