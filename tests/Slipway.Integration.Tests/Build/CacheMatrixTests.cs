@@ -155,10 +155,10 @@ public sealed class CacheMatrixTests(BusyboxStore store) : IClassFixture<Busybox
 
         var (steps, misses) = await BuildAsync(context, ["--no-cache-filter", "gen"]);
 
-        Assert.Equal(["RUN mkdir /out && echo same-bytes > /out/stamp && touch /out/other"], Executed(steps));
-        Assert.Equal("CACHED", steps["[stage-1 2/4] COPY --from=gen /out/stamp /stamp"]);
-        Assert.Equal("CACHED", steps["[stage-1 4/4] RUN cat /stamp"]);
-        Assert.Equal("--no-cache-filter gen", misses.Single().Value);
+        Assert.Equal("DONE", steps["[gen 2/2] RUN mkdir /out && echo same-bytes > /out/stamp && touch /out/other"]);
+        Assert.All(steps.Where(s => s.Key.StartsWith("[stage-1 ", StringComparison.Ordinal)), s => Assert.Equal((s.Key, "CACHED"), (s.Key, s.Value)));
+        Assert.Equal(4, steps.Count(s => s.Key.StartsWith("[stage-1 ", StringComparison.Ordinal)));
+        Assert.All(misses, m => Assert.Equal((m.Key, "--no-cache-filter gen"), (m.Key, m.Value)));
     }
 
     [Fact]
