@@ -162,6 +162,23 @@ public sealed class CacheMatrixTests(BusyboxStore store) : IClassFixture<Busybox
     }
 
     [Fact]
+    public async Task A_stage_whose_inputs_changed_but_that_made_the_same_copied_bytes_leaves_its_readers_cached()
+    {
+        store.Require();
+        var context = NewContext("stage-arg", "FROM busybox:1.35 AS gen\nARG VERSION=1\n"
+            + "RUN mkdir /out && echo $VERSION > /out/version && echo built > /out/app\n"
+            + "FROM busybox:1.35\nCOPY --from=gen /out/app /app\nRUN cat /app\n");
+        await BuildAsync(context, []);
+
+        var (steps, misses) = await BuildAsync(context, ["--build-arg", "VERSION=2"]);
+
+        Assert.Equal("DONE", steps["[gen 3/3] RUN mkdir /out && echo $VERSION > /out/version && echo built > /out/app"]);
+        Assert.Equal("CACHED", steps["[stage-1 2/3] COPY --from=gen /out/app /app"]);
+        Assert.Equal("CACHED", steps["[stage-1 3/3] RUN cat /app"]);
+        Assert.StartsWith("ARG VERSION changed", misses["[gen 3/3] RUN mkdir /out && echo $VERSION > /out/version && echo built > /out/app"], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_wildcard_copy_from_a_rerun_stage_names_the_one_file_that_changed()
     {
         store.Require();
