@@ -179,6 +179,25 @@ public sealed class CacheMatrixTests(BusyboxStore store) : IClassFixture<Busybox
     }
 
     [Fact]
+    public async Task What_a_copy_read_from_an_unchanged_stage_is_taken_from_its_memo_and_not_read_again()
+    {
+        store.Require();
+        var context = NewContext("memo", "FROM busybox:1.35 AS gen\nRUN echo memo > /memo-only-here\nFROM busybox:1.35\nCOPY --from=gen /memo-only-here /m\n");
+        await BuildAsync(context, []);
+        var memo = Assert.Single(Directory.EnumerateFiles(Path.Join(store.Root, "cache", "fingerprints")),
+            f => File.ReadAllText(f).Contains("/memo-only-here", StringComparison.Ordinal));
+
+        // A forged memo is believed: the no-op build read it instead of mounting and walking the stage.
+        await File.WriteAllBytesAsync(memo, Slipway.Build.Engine.StageFingerprints.Format(
+            new Dictionary<string, string> { ["/memo-only-here"] = "f 644 0:0 " + new string('0', 64) }), Token);
+        var (steps, misses) = await BuildAsync(context, []);
+
+        Assert.Equal("CACHED", steps["[gen 2/2] RUN echo memo > /memo-only-here"]);
+        Assert.Equal("DONE", steps["[stage-1 2/2] COPY --from=gen /memo-only-here /m"]);
+        Assert.Equal("file /memo-only-here from stage gen changed content", misses["[stage-1 2/2] COPY --from=gen /memo-only-here /m"]);
+    }
+
+    [Fact]
     public async Task A_wildcard_copy_from_a_rerun_stage_names_the_one_file_that_changed()
     {
         store.Require();
