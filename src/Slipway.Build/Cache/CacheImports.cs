@@ -143,9 +143,9 @@ public sealed class CacheImports : IBlobFetcher, IDisposable
 
         foreach (var entry in config.Fingerprints ?? [])
         {
-            if (StageFingerprints.IsId(entry.Id) && entry.Files is not null)
+            if (StageFingerprints.IsId(entry.Id) && entry.Files is not null && StageFingerprints.FromImport(entry.Files) is { } files)
             {
-                _fingerprints.TryAdd(entry.Id, new SortedDictionary<string, string>(entry.Files, StringComparer.Ordinal));
+                _fingerprints.TryAdd(entry.Id, files);
             }
         }
 

@@ -95,6 +95,17 @@ public sealed class StageFingerprints(string storeRoot)
         return Encoding.UTF8.GetBytes(text.ToString());
     }
 
+    /// <summary>A memo an imported cache carries, checked as the store's own would be (absolute paths, no NUL,
+    /// fingerprints that read back); null when it is not one.</summary>
+    public static SortedDictionary<string, string>? FromImport(IReadOnlyDictionary<string, string> files)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        return files.All(f => f.Key.StartsWith('/') && !f.Key.Contains('\0', StringComparison.Ordinal) && f.Value is not null
+                && !f.Value.Contains('\0', StringComparison.Ordinal))
+            ? Parse(Format(files))
+            : null;
+    }
+
     /// <summary>The memo from its bytes; null when they are not one (a torn or foreign file).</summary>
     public static SortedDictionary<string, string>? Parse(ReadOnlySpan<byte> bytes)
     {

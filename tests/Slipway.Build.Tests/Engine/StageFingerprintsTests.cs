@@ -136,6 +136,17 @@ public sealed class StageFingerprintsTests : IDisposable
         Assert.Null(StageFingerprints.Parse(System.Text.Encoding.UTF8.GetBytes(text)));
 
     [Theory]
+    [InlineData("relative/path", "f 644 0:0 abc")]
+    [InlineData("/nul\0inside", "f 644 0:0 abc")]
+    [InlineData("/a", "not a fingerprint")]
+    public void An_imported_memo_with_a_bad_entry_is_refused(string path, string fingerprint) =>
+        Assert.Null(StageFingerprints.FromImport(new Dictionary<string, string> { [path] = fingerprint }));
+
+    [Fact]
+    public void A_good_imported_memo_is_taken_as_is() =>
+        Assert.Equal("f 644 0:0 abc", StageFingerprints.FromImport(new Dictionary<string, string> { ["/a"] = "f 644 0:0 abc", ["/"] = "d" })!["/a"]);
+
+    [Theory]
     [InlineData("../../etc/passwd")]
     [InlineData("ABCDEF")]
     public void An_id_that_is_not_a_sha256_never_names_a_file(string id)
