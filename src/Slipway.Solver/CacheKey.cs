@@ -8,6 +8,17 @@ namespace Slipway.Solver;
 /// the content it reads (files a COPY brings in), so that a change anywhere upstream changes the key.</summary>
 public static class CacheKey
 {
+    /// <summary>Stands for an input that is keyed by the content read of it (<see cref="Vertex.KeyedByContent"/>).</summary>
+    public static readonly Digest ByContent = Digest.Compute(Encoding.UTF8.GetBytes("slipway.input.bycontent.v1"));
+
+    /// <summary>The key of <paramref name="vertex"/> from its inputs' keys and its content digest.</summary>
+    public static Digest For(Vertex vertex, IReadOnlyList<Digest> inputKeys, Digest? content)
+    {
+        ArgumentNullException.ThrowIfNull(vertex);
+        ArgumentNullException.ThrowIfNull(inputKeys);
+        return Compute(vertex.OperationDigest, [.. inputKeys.Select((key, i) => vertex.KeyedByContent(i) ? ByContent : key)], content);
+    }
+
     public static Digest Compute(Digest operation, IReadOnlyList<Digest> inputKeys, Digest? content)
     {
         ArgumentNullException.ThrowIfNull(inputKeys);

@@ -102,7 +102,7 @@ public sealed class Scheduler<TResult> : IDisposable
         {
             token.ThrowIfCancellationRequested();
             var content = await _executor.ContentDigestAsync(vertex, results, token).ConfigureAwait(false);
-            key = CacheKey.Compute(vertex.OperationDigest, [.. inputs.Select(i => i.CacheKey)], content);
+            key = CacheKey.For(vertex, [.. inputs.Select(i => i.CacheKey)], content);
             if (vertex.Cacheable)
             {
                 var cached = await _executor.LoadCachedAsync(vertex, results, key.Value, token).ConfigureAwait(false);

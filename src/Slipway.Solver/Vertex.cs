@@ -24,5 +24,11 @@ public abstract class Vertex
     /// <summary>Whether this vertex may be answered from the cache (false for <c>--no-cache</c>).</summary>
     public virtual bool Cacheable => true;
 
+    /// <summary>Whether input <paramref name="index"/> reaches the key only through the content the executor reads
+    /// of it (its content digest), not through the input's own key, as BuildKit keys a copy by a checksum of its
+    /// sources: an input that reran, or whose own inputs changed, and made the same content leaves this vertex
+    /// cached.</summary>
+    public virtual bool KeyedByContent(int index) => false;
+
     public override string ToString() => Name;
 }

@@ -78,6 +78,24 @@ public class SchedulerTests
     }
 
     [Fact]
+    public async Task An_input_keyed_by_content_that_changed_but_made_the_same_content_leaves_the_reader_cached()
+    {
+        var executor = new SumExecutor();
+        executor.Content["copy"] = "same files";
+        ToyVertex Graph(int builder) => new("copy", 1, new ToyVertex("base", 1), new ToyVertex("builder", builder)) { ByContent = new HashSet<int> { 1 } };
+        await Solve(executor, Graph(2));
+        executor.Executed.Clear();
+
+        await Solve(executor, Graph(3));
+        Assert.Equal(["builder"], executor.Executed.ToList());
+        executor.Executed.Clear();
+
+        executor.Content["copy"] = "other files";
+        await Solve(executor, Graph(4));
+        Assert.Equal(["builder", "copy"], executor.Executed.ToList());
+    }
+
+    [Fact]
     public async Task A_miss_carries_the_executors_explanation_on_its_start_and_a_hit_carries_none()
     {
         var executor = new SumExecutor();

@@ -17,6 +17,11 @@ internal sealed class ToyVertex(string name, int value, params Vertex[] inputs) 
 
     public override bool Cacheable => !NoCache;
 
+    /// <summary>The inputs keyed by the content read of them (the toy executor's <c>Content</c> of this vertex).</summary>
+    public IReadOnlySet<int> ByContent { get; init; } = new HashSet<int>();
+
+    public override bool KeyedByContent(int index) => ByContent.Contains(index);
+
     public override Digest OperationDigest => Digest.Compute(Encoding.UTF8.GetBytes($"{Name}:{Value}"));
 }
 

@@ -45,14 +45,22 @@ public sealed class CacheExporter(LocalStore store, RegistryClients? clients, Ca
         return config.ToInline();
     }
 
-    /// <summary>Exports to a registry or a local directory.</summary>
+    /// <summary>Exports to a registry or a local directory. <paramref name="stageFingerprints"/> (what the build's
+    /// <c>COPY --from=&lt;stage&gt;</c> steps read) go with a max cache only: it is the one that carries the stages,
+    /// and a root that reruns a stage makes other layers, so their memos could not serve it.</summary>
     public async Task ExportAsync(CacheExportSpec spec, IEnumerable<Digest> keys, IReadOnlyDictionary<string, string> mountDirs,
-        CancellationToken cancellationToken)
+        IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>? stageFingerprints, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(mountDirs);
         using var lease = store.CreateLease();
         var config = new CacheConfig();
+        if (spec.Mode == CacheMode.Max && stageFingerprints is { Count: > 0 })
+        {
+            config.Fingerprints = [.. stageFingerprints.OrderBy(f => f.Key, StringComparer.Ordinal)
+                .Select(f => new CacheFingerprintEntry { Id = f.Key, Files = new Dictionary<string, string>(f.Value, StringComparer.Ordinal) })];
+        }
+
         var blobs = new Dictionary<Digest, Descriptor>();
         foreach (var (key, json, recordBlobs) in await RecordsAsync(keys, cancellationToken).ConfigureAwait(false))
         {

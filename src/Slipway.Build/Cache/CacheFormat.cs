@@ -32,6 +32,12 @@ public sealed class CacheConfig
 
     public List<CacheMountEntry> Mounts { get; set; } = [];
 
+    /// <summary>What the build's <c>COPY --from=&lt;stage&gt;</c> steps read from their stages, by memo id
+    /// (<see cref="Engine.StageFingerprints"/>): with it, a root that takes the stage from this cache keys the copy
+    /// without fetching the stage's layers.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public List<CacheFingerprintEntry>? Fingerprints { get; set; }
+
     public byte[] Serialize() => JsonSerializer.SerializeToUtf8Bytes(this, CacheFormatJsonContext.Default.CacheConfig);
 
     public static CacheConfig Parse(ReadOnlySpan<byte> json) =>
@@ -92,6 +98,14 @@ public sealed class CacheMountEntry
     public string MediaType { get; set; } = "";
 
     public long Size { get; set; }
+}
+
+/// <summary>One stage fingerprint memo: absolute path in the stage → fingerprint.</summary>
+public sealed class CacheFingerprintEntry
+{
+    public string Id { get; set; } = "";
+
+    public Dictionary<string, string> Files { get; set; } = [];
 }
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]

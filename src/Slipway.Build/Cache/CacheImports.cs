@@ -17,6 +17,7 @@ public sealed class CacheImports : IBlobFetcher, IDisposable
     private readonly Dictionary<Digest, (Descriptor Blob, IBlobSource Source)> _blobs = [];
     private readonly Dictionary<string, (Descriptor Blob, IBlobSource Source)> _mounts = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Digest, Lazy<Task>> _fetching = new();
+    private readonly Dictionary<string, IReadOnlyDictionary<string, string>> _fingerprints = new(StringComparer.Ordinal);
 
     public CacheImports(LocalStore store)
     {
@@ -30,6 +31,9 @@ public sealed class CacheImports : IBlobFetcher, IDisposable
 
     /// <summary>The record an import holds for <paramref name="key"/>, as it was exported.</summary>
     public byte[]? Record(Digest key) => _records.GetValueOrDefault(key);
+
+    /// <summary>The stage fingerprint memo an import carries for <paramref name="id"/> (<see cref="StageFingerprints"/>).</summary>
+    public IReadOnlyDictionary<string, string>? Fingerprints(string id) => _fingerprints.GetValueOrDefault(id);
 
     /// <summary>Whether a blob is in the store or can be fetched from an import.</summary>
     public bool Available(Digest digest) => _store.Blobs.Exists(digest) || _blobs.ContainsKey(digest);
@@ -135,6 +139,14 @@ public sealed class CacheImports : IBlobFetcher, IDisposable
             }
 
             _records.TryAdd(key, json);
+        }
+
+        foreach (var entry in config.Fingerprints ?? [])
+        {
+            if (StageFingerprints.IsId(entry.Id) && entry.Files is not null && StageFingerprints.FromImport(entry.Files) is { } files)
+            {
+                _fingerprints.TryAdd(entry.Id, files);
+            }
         }
 
         foreach (var mount in config.Mounts)

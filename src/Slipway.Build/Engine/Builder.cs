@@ -89,7 +89,7 @@ public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildPr
             var keys = spec.Mode == CacheMode.Max ? scheduler.SolvedVertices().Select(v => v.Value.CacheKey) : ImageChain(scheduler, target);
             try
             {
-                await cacheExport.ExportAsync(spec, keys, executor.CacheMounts(), cancellationToken).ConfigureAwait(false);
+                await cacheExport.ExportAsync(spec, keys, executor.CacheMounts(), executor.StageFingerprintsUsed, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is Registry.RegistryException or HttpRequestException or IOException or UnauthorizedAccessException)
             {

@@ -47,7 +47,9 @@ public static class CacheExplainer
 
         if (beforeFiles is not null)
         {
-            if (Files(beforeFiles, nowFiles, ignoredNow) is { } files)
+            // A COPY --from=<stage> names its files by their absolute path in the stage (context paths are relative).
+            var stage = current.GetValueOrDefault("flag:--from") ?? old.GetValueOrDefault("flag:--from");
+            if (Files(beforeFiles, nowFiles, ignoredNow, stage) is { } files)
             {
                 changes.Insert(changes.Count(c => !c.StartsWith("instruction", StringComparison.Ordinal)), files);
             }
@@ -59,6 +61,19 @@ public static class CacheExplainer
 
         return changes;
     }
+
+    /// <summary>Whether a change is about the files of another stage: those follow from that stage's key when it
+    /// changed, so the executor then says where the change began instead.</summary>
+    public static bool IsStageChange(string change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        return change.StartsWith("the files of stage ", StringComparison.Ordinal)
+            || ((change.StartsWith("file /", StringComparison.Ordinal) || change.StartsWith("symlink /", StringComparison.Ordinal)
+                    || (change.Length > 0 && char.IsAsciiDigit(change[0])))
+                && change.Contains(StageFiles, StringComparison.Ordinal));
+    }
+
+    private const string StageFiles = " from stage ";
 
     /// <summary>One line for a list of changes.</summary>
     public static string Summarize(IReadOnlyList<string> changes) => string.Join("; ", changes);
@@ -130,7 +145,7 @@ public static class CacheExplainer
 
     /// <summary>"file a changed content", or "3 files changed: a (content), b (mode 644 → 755), c (+12 more)".</summary>
     private static string? Files(IReadOnlyDictionary<string, string> before, IReadOnlyDictionary<string, string> now,
-        Func<string, bool>? ignoredNow)
+        Func<string, bool>? ignoredNow, string? stage)
     {
         var changed = new List<(string Path, string What)>();
         foreach (var key in before.Keys.Union(now.Keys).Order(StringComparer.Ordinal))
@@ -156,15 +171,18 @@ public static class CacheExplainer
             return null;
         }
 
+        var from = stage is not null && changed.All(c => c.Path.StartsWith('/')) ? StageFiles + stage : "";
         if (changed.Count == 1)
         {
             var (path, what) = changed[0];
-            return what.StartsWith("symlink", StringComparison.Ordinal) ? $"{what.Replace("symlink", "symlink " + path, StringComparison.Ordinal)}" : $"file {path} {what}";
+            return what.StartsWith("symlink", StringComparison.Ordinal)
+                ? what.Replace("symlink", "symlink " + path + from, StringComparison.Ordinal)
+                : $"file {path}{from} {what}";
         }
 
         var named = string.Join(", ", changed.Take(NamedFiles).Select(c => $"{c.Path} ({c.What})"));
         var more = changed.Count > NamedFiles ? string.Create(CultureInfo.InvariantCulture, $" (+{changed.Count - NamedFiles} more)") : "";
-        return string.Create(CultureInfo.InvariantCulture, $"{changed.Count} files changed: {named}{more}");
+        return string.Create(CultureInfo.InvariantCulture, $"{changed.Count} files{from} changed: {named}{more}");
     }
 
     private static string FileChange(string before, string after)

@@ -118,9 +118,11 @@ public sealed partial class StepExecutor
         return result;
     }
 
-    /// <summary>What another stage's result holds, by its layers. Its input key says the same whenever that stage
-    /// came from the cache; when it reran anyway (<c>--no-cache-filter</c>) and made other files, this is what
-    /// reruns the steps here that read them, instead of serving what they made from the old files.</summary>
+    /// <summary>What another stage's result holds, by its layers, for <c>FROM &lt;stage&gt;</c> and
+    /// <c>RUN --mount=from=&lt;stage&gt;</c> (<c>COPY --from</c> keys by the files it takes instead). Its input key
+    /// says the same whenever that stage came from the cache; when it reran anyway (<c>--no-cache-filter</c>) and
+    /// made other files, this is what reruns the steps here that read them, instead of serving what they made from
+    /// the old files.</summary>
     private static string LayersDigest(StepState state) =>
         Digest.Compute(System.Text.Encoding.UTF8.GetBytes(string.Join('\n', state.Layers.Select(l => l.DiffId.Value)))).Value;
 
@@ -161,14 +163,14 @@ public sealed partial class StepExecutor
 
         if (from is not null)
         {
-            // An image's content is its digest; a stage's, its layers (see LayersDigest).
+            // An image's content is its digest; a stage's, the files the copy takes from it.
             if (graph.Find(from) is null)
             {
                 result.Add("image:" + from, (await FromImageAsync(from, cancellationToken).ConfigureAwait(false)).ManifestDescriptor.Digest.Value);
             }
             else if (inputs.Count > 1)
             {
-                result.Add("stage:" + from, LayersDigest(inputs[1]));
+                await AddStageFilesAsync(inputs[1], [.. sources.SourcePaths.Select(p => Expand(p, state))], result, cancellationToken).ConfigureAwait(false);
             }
 
             return;
@@ -256,7 +258,7 @@ public sealed partial class StepExecutor
         if (changed >= 0)
         {
             // Another stage's files change with its key: "parent step changed" then says where the change began.
-            changes.RemoveAll(c => c.StartsWith("the files of stage ", StringComparison.Ordinal));
+            changes.RemoveAll(CacheExplainer.IsStageChange);
         }
 
         if (!vertex.Cacheable)
@@ -293,7 +295,7 @@ public sealed partial class StepExecutor
 
     /// <summary>Whether a context path is there but excluded by .dockerignore (to say why a file went away).</summary>
     private bool IgnoredInContext(string path) =>
-        options.Ignore?.MatchesOrParentMatches(path) == true && LayerNative.LStat(new CopySource(options.ContextDir, null).HostPath(path, followFinal: false)) is not null;
+        !path.StartsWith('/') && options.Ignore?.MatchesOrParentMatches(path) == true && LayerNative.LStat(new CopySource(options.ContextDir, null).HostPath(path, followFinal: false)) is not null;
 
     private List<Digest> ParentKeys(StepVertex step) => [.. step.Inputs.Select(i => _keys.TryGetValue(i, out var k) ? k : default)];
 

@@ -8,8 +8,9 @@ namespace Slipway.Build.Engine;
 /// <summary>Everything a step's content digest is made of, by name, so that the same data that keys the step
 /// can say what changed when it misses. Names: <c>instruction</c> (as written), <c>expanded</c> (after
 /// <c>${}</c>), <c>flag:--NAME</c>, <c>arg:NAME</c>, <c>env:NAME</c>, <c>base</c>, <c>image:NAME</c>,
-/// <c>url:URL</c>, <c>platform</c>, <c>compression</c>; and every file read from the context with its
-/// fingerprint (<see cref="FileFingerprint"/>).</summary>
+/// <c>url:URL</c>, <c>platform</c>, <c>compression</c>; and every file read from the context (by its relative
+/// path) or by <c>COPY --from=&lt;stage&gt;</c> from that stage (by its absolute path) with its fingerprint
+/// (<see cref="FileFingerprint"/>).</summary>
 public sealed class StepInputs
 {
     private readonly List<KeyValuePair<string, string>> _values = [];
@@ -17,7 +18,7 @@ public sealed class StepInputs
 
     public IReadOnlyList<KeyValuePair<string, string>> Values => _values;
 
-    /// <summary>Context path → full fingerprint (content digest in full).</summary>
+    /// <summary>Context path (relative) or stage path (absolute) → full fingerprint (content digest in full).</summary>
     public IReadOnlyDictionary<string, string> Files => _files;
 
     public void Add(string name, string value) => _values.Add(KeyValuePair.Create(name, value));

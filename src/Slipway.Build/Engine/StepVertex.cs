@@ -38,5 +38,9 @@ public sealed class StepVertex : Vertex
 
     public override Digest OperationDigest { get; }
 
+    /// <summary>A <c>COPY --from=&lt;stage&gt;</c> takes files from the stage (input 1, which the planner adds only for
+    /// a stage): their fingerprints key it, not the stage's key (docs/decisions/0003).</summary>
+    public override bool KeyedByContent(int index) => index == 1 && Instruction is CopyInstruction { From: not null };
+
     public override bool Cacheable => !NoCache;
 }

@@ -51,11 +51,14 @@ public sealed class StoreHygiene(LocalStore store)
                 }
             }
 
-            // What steps were last built from (for explaining misses) goes with the cache it explains.
-            var steps = Path.Join(CacheDir, "steps");
-            if (Directory.Exists(steps))
+            // What steps were last built from (for explaining misses) goes with the cache it explains, and so do
+            // the memos of what COPY --from read from stages (a build makes them again when it needs them).
+            foreach (var dir in new[] { Path.Join(CacheDir, "steps"), Path.Join(CacheDir, "fingerprints") })
             {
-                Directory.Delete(steps, true);
+                if (Directory.Exists(dir))
+                {
+                    Directory.Delete(dir, true);
+                }
             }
         }
 

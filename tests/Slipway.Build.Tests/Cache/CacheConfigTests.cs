@@ -24,6 +24,19 @@ public class CacheConfigTests
     }
 
     [Fact]
+    public void Stage_fingerprints_travel_by_id_and_a_config_without_them_does_not_name_them()
+    {
+        var id = new string('c', 64);
+        var config = new CacheConfig { Fingerprints = [new CacheFingerprintEntry { Id = id, Files = new() { ["/out/app"] = "f 755 0:0 abc" } }] };
+
+        var back = CacheConfig.Parse(config.Serialize());
+
+        Assert.Equal(id, back.Fingerprints![0].Id);
+        Assert.Equal("f 755 0:0 abc", back.Fingerprints[0].Files["/out/app"]);
+        Assert.DoesNotContain("fingerprints", Encoding.UTF8.GetString(new CacheConfig().Serialize()), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_inline_form_round_trips_with_embedded_configs_and_mounts()
     {
         using var doc = JsonDocument.Parse(Record);

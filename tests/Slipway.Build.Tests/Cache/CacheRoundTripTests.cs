@@ -38,7 +38,7 @@ public sealed class CacheRoundTripTests : IDisposable
         var a = LocalStore.Open(Sub("a"));
         var (key, layer) = await SeedAsync(a);
         Assert.True(CacheExportSpec.TryParse($"type=local,dest={Sub("cache")}", out var to, out _));
-        await new CacheExporter(a, null, null).ExportAsync(to!, [key], new Dictionary<string, string>(), ct);
+        await new CacheExporter(a, null, null).ExportAsync(to!, [key], new Dictionary<string, string>(), null, ct);
 
         var b = LocalStore.Open(Sub("b"));
         Assert.True(CacheImportSpec.TryParse($"type=local,src={Sub("cache")}", out var from, out _));
@@ -61,7 +61,7 @@ public sealed class CacheRoundTripTests : IDisposable
         var a = LocalStore.Open(Sub("a"));
         var (key, layer) = await SeedAsync(a);
         Assert.True(CacheExportSpec.TryParse($"type=local,dest={Sub("cache")}", out var to, out _));
-        await new CacheExporter(a, null, null).ExportAsync(to!, [key], new Dictionary<string, string>(), ct);
+        await new CacheExporter(a, null, null).ExportAsync(to!, [key], new Dictionary<string, string>(), null, ct);
         await File.WriteAllTextAsync(Path.Join(Sub("cache"), "blobs", "sha256", layer.Digest.Hex), "NOT REALLY A LAYER", ct);
 
         var b = LocalStore.Open(Sub("b"));

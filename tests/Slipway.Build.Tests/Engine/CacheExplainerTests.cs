@@ -78,6 +78,30 @@ public class CacheExplainerTests
             Explain(V(), F(("gone", "f 644 0:0 x"), ("ignored", "f 644 0:0 y")), V(), F(("new", "f 644 0:0 z")), p => p == "ignored"));
 
     [Fact]
+    public void A_file_from_another_stage_is_named_with_its_stage()
+    {
+        var text = Explain(V(("flag:--from", "builder")), F(("/out/app", Full("f 755 0:0 C1"))), V(("flag:--from", "builder")), F(("/out/app", Full("f 755 0:0 C2"))));
+        Assert.Equal("file /out/app from stage builder changed content", text);
+        Assert.True(CacheExplainer.IsStageChange(text));
+    }
+
+    [Fact]
+    public void Several_files_from_another_stage_are_counted_under_its_name()
+    {
+        var text = Explain(V(("flag:--from", "builder")), F(("/a", "f 644 0:0 x"), ("/b", "l 777 0:0 t")),
+            V(("flag:--from", "builder")), F(("/a", "f 644 0:0 y"), ("/b", "l 777 0:0 u")));
+        Assert.Equal("2 files from stage builder changed: /a (changed content), /b (symlink target changed: t → u)", text);
+        Assert.True(CacheExplainer.IsStageChange(text));
+    }
+
+    [Theory]
+    [InlineData("file a.txt changed content")]
+    [InlineData("3 files changed: a (added), b (added), c (added)")]
+    [InlineData("ARG NAME changed: \"a\" → \"b\"")]
+    public void A_change_of_the_steps_own_inputs_is_not_taken_for_a_stages(string change) =>
+        Assert.False(CacheExplainer.IsStageChange(change));
+
+    [Fact]
     public void A_lost_file_list_is_said_to_be_lost_rather_than_guessed() =>
         Assert.Equal("context files changed (their previous list was not kept)", Explain(V(), null, V(), F(("a", "f 644 0:0 x"))));
 

@@ -141,7 +141,75 @@ public sealed class CacheMatrixTests(BusyboxStore store) : IClassFixture<Busybox
         Assert.Equal("DONE", steps["[stage-1 2/3] COPY --from=gen /stamp /stamp"]);
         Assert.Equal("DONE", steps["[stage-1 3/3] COPY a.txt /a.txt"]);
         Assert.Equal("--no-cache-filter gen", misses["[gen 2/2] RUN cat /proc/sys/kernel/random/uuid > /stamp"]);
-        Assert.Equal("the files of stage gen changed", misses["[stage-1 2/3] COPY --from=gen /stamp /stamp"]);
+        Assert.Equal("file /stamp from stage gen changed content", misses["[stage-1 2/3] COPY --from=gen /stamp /stamp"]);
+    }
+
+    [Fact]
+    public async Task A_stage_rerun_by_no_cache_filter_that_makes_the_same_bytes_leaves_its_readers_cached()
+    {
+        store.Require();
+        // New layers (new mtimes), the same files: a copy is keyed by what it takes, as in BuildKit.
+        var context = NewContext("filter-same", "FROM busybox:1.35 AS gen\nRUN mkdir /out && echo same-bytes > /out/stamp && touch /out/other\n"
+            + "FROM busybox:1.35\nCOPY --from=gen /out/stamp /stamp\nCOPY a.txt /a.txt\nRUN cat /stamp\n");
+        await BuildAsync(context, []);
+
+        var (steps, misses) = await BuildAsync(context, ["--no-cache-filter", "gen"]);
+
+        Assert.Equal("DONE", steps["[gen 2/2] RUN mkdir /out && echo same-bytes > /out/stamp && touch /out/other"]);
+        Assert.All(steps.Where(s => s.Key.StartsWith("[stage-1 ", StringComparison.Ordinal)), s => Assert.Equal((s.Key, "CACHED"), (s.Key, s.Value)));
+        Assert.Equal(4, steps.Count(s => s.Key.StartsWith("[stage-1 ", StringComparison.Ordinal)));
+        Assert.All(misses, m => Assert.Equal((m.Key, "--no-cache-filter gen"), (m.Key, m.Value)));
+    }
+
+    [Fact]
+    public async Task A_stage_whose_inputs_changed_but_that_made_the_same_copied_bytes_leaves_its_readers_cached()
+    {
+        store.Require();
+        var context = NewContext("stage-arg", "FROM busybox:1.35 AS gen\nARG VERSION=1\n"
+            + "RUN mkdir /out && echo $VERSION > /out/version && echo built > /out/app\n"
+            + "FROM busybox:1.35\nCOPY --from=gen /out/app /app\nRUN cat /app\n");
+        await BuildAsync(context, []);
+
+        var (steps, misses) = await BuildAsync(context, ["--build-arg", "VERSION=2"]);
+
+        Assert.Equal("DONE", steps["[gen 3/3] RUN mkdir /out && echo $VERSION > /out/version && echo built > /out/app"]);
+        Assert.Equal("CACHED", steps["[stage-1 2/3] COPY --from=gen /out/app /app"]);
+        Assert.Equal("CACHED", steps["[stage-1 3/3] RUN cat /app"]);
+        Assert.StartsWith("ARG VERSION changed", misses["[gen 3/3] RUN mkdir /out && echo $VERSION > /out/version && echo built > /out/app"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task What_a_copy_read_from_an_unchanged_stage_is_taken_from_its_memo_and_not_read_again()
+    {
+        store.Require();
+        var context = NewContext("memo", "FROM busybox:1.35 AS gen\nRUN echo memo > /memo-only-here\nFROM busybox:1.35\nCOPY --from=gen /memo-only-here /m\n");
+        await BuildAsync(context, []);
+        var memo = Assert.Single(Directory.EnumerateFiles(Path.Join(store.Root, "cache", "fingerprints")),
+            f => File.ReadAllText(f).Contains("/memo-only-here", StringComparison.Ordinal));
+
+        // A forged memo is believed: the no-op build read it instead of mounting and walking the stage.
+        await File.WriteAllBytesAsync(memo, Slipway.Build.Engine.StageFingerprints.Format(
+            new Dictionary<string, string> { ["/memo-only-here"] = "f 644 0:0 " + new string('0', 64) }), Token);
+        var (steps, misses) = await BuildAsync(context, []);
+
+        Assert.Equal("CACHED", steps["[gen 2/2] RUN echo memo > /memo-only-here"]);
+        Assert.Equal("DONE", steps["[stage-1 2/2] COPY --from=gen /memo-only-here /m"]);
+        Assert.Equal("file /memo-only-here from stage gen changed content", misses["[stage-1 2/2] COPY --from=gen /memo-only-here /m"]);
+    }
+
+    [Fact]
+    public async Task A_wildcard_copy_from_a_rerun_stage_names_the_one_file_that_changed()
+    {
+        store.Require();
+        var context = NewContext("filter-wildcard", "FROM busybox:1.35 AS gen\n"
+            + "RUN mkdir /out && echo one > /out/a.bin && cat /proc/sys/kernel/random/uuid > /out/b.bin && echo text > /out/c.txt\n"
+            + "FROM busybox:1.35\nCOPY --from=gen /out/*.bin /bins/\n");
+        await BuildAsync(context, []);
+
+        var (steps, misses) = await BuildAsync(context, ["--no-cache-filter", "gen"]);
+
+        Assert.Equal("DONE", steps["[stage-1 2/2] COPY --from=gen /out/*.bin /bins/"]);
+        Assert.Equal("file /out/b.bin from stage gen changed content", misses["[stage-1 2/2] COPY --from=gen /out/*.bin /bins/"]);
     }
 
     [Fact]
