@@ -84,7 +84,7 @@ public static class LayerCompressionDetector
 
     public static Stream OpenCompressor(Stream output, LayerCompression compression) => compression switch
     {
-        LayerCompression.Gzip => new GZipStream(output, CompressionLevel.Optimal, leaveOpen: true),
+        LayerCompression.Gzip => new ParallelGzipStream(output, CompressionLevel.Optimal, leaveOpen: true),
         LayerCompression.Zstd => new ZstdSharp.CompressionStream(output, level: 3, leaveOpen: true),
         _ => new NonClosingStream(output),
     };
