@@ -180,8 +180,8 @@ public sealed class FileCopier(string destinationRoot, uint uid, uint gid, uint?
             return;
         }
 
-        _dest.EnsureParent(destComponents);
-        var target = _dest.Resolve(destComponents, followFinal: false);
+        // Cleaned components: the final name goes on the resolved parent as it is (never followed).
+        var target = _dest.EnsureParent(destComponents) + "/" + destComponents[^1];
         var existing = LayerNative.LStat(target);
         if (s.IsDirectory)
         {
@@ -218,10 +218,12 @@ public sealed class FileCopier(string destinationRoot, uint uid, uint gid, uint?
             return;
         }
 
-        using (var input = new FileStream(host, FileMode.Open, FileAccess.Read, FileShare.Read))
-        using (var output = new FileStream(target, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+        // Bare descriptors and an in-kernel copy: a large context is tens of thousands of small files, where
+        // FileStream's per-file fstat/fstatfs/flock/lseek and a copy through user space cost more than the data.
+        using (var input = LayerNative.OpenReadNoFollow(host))
+        using (var output = LayerNative.CreateNewFile(target, UnixFileMode.UserRead | UnixFileMode.UserWrite))
         {
-            input.CopyTo(output);
+            LayerNative.CopyData(input, output, target);
         }
 
         Finish(target, s);
