@@ -186,6 +186,7 @@ public sealed class FileCopier(string destinationRoot, uint uid, uint gid, uint?
 
     private void CopyChildren(CopySource source, string rel, string hostDir, List<string> destComponents)
     {
+        var files = new List<string>();
         foreach (var name in ContextWalker.Children(hostDir, rel, source.Ignore))
         {
             var childRel = CopySource.Join(rel, name);
@@ -194,7 +195,26 @@ public sealed class FileCopier(string destinationRoot, uint uid, uint gid, uint?
                 continue;
             }
 
-            CopyEntry(source, childRel, Path.Join(hostDir, name), [.. destComponents, name]);
+            if (LayerNative.LStat(Path.Join(hostDir, name)) is { IsDirectory: true })
+            {
+                CopyEntry(source, childRel, Path.Join(hostDir, name), [.. destComponents, name]);
+            }
+            else
+            {
+                files.Add(name);
+            }
+        }
+
+        // A directory's files land on distinct names under one parent that already exists, so they are copied
+        // on every core; subdirectories stay in order above, one at a time.
+        try
+        {
+            Parallel.ForEach(files, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, name =>
+                CopyEntry(source, CopySource.Join(rel, name), Path.Join(hostDir, name), [.. destComponents, name]));
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
         }
     }
 
