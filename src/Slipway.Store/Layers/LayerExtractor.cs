@@ -59,12 +59,9 @@ public static class LayerExtractor
             run.Warn($"media type '{mediaTypeOrNull}' says {d} but the content is {compression}; used {compression}");
         }
 
-        CountingReadStream uncompressed;
+        var uncompressed = new CountingReadStream(tar);
         using (tar)
         {
-            // Inflate on a second thread, ahead of the entries being written; stopped before tar is disposed.
-            using var ahead = compression == LayerCompression.None ? null : new ReadAheadStream(tar);
-            uncompressed = new CountingReadStream(ahead ?? tar);
             using var reader = new TarReader(uncompressed, leaveOpen: true);
             string? previous = null;
             while (true)
