@@ -93,11 +93,7 @@ public sealed class ContentIndex
             }
         }
 
-        byte[] digest;
-        using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.SequentialScan))
-        {
-            digest = SHA256.HashData(file);
-        }
+        var digest = FileDigest.Sha256(path);
 
         lock (_lock)
         {

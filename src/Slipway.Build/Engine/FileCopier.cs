@@ -72,9 +72,10 @@ public sealed class CopySource(string root, PatternMatcher? ignore, ContentIndex
         FingerprintEntry(rel, host, add, top: true);
     }
 
-    private void FingerprintEntry(string rel, string host, Action<string, string> add, bool top = false)
+    private void FingerprintEntry(string rel, string host, Action<string, string> add, bool top = false,
+        (FileStat? Stat, byte[]? Digest)? known = null)
     {
-        var stat = LayerNative.LStat(host);
+        var (stat, digest) = known ?? (LayerNative.LStat(host), null);
         if (stat is not { } s)
         {
             return;
@@ -87,21 +88,47 @@ public sealed class CopySource(string root, PatternMatcher? ignore, ContentIndex
         }
         else if (s.IsRegular)
         {
-            var content = Convert.ToHexStringLower(ContentDigest(host, s));
+            var content = Convert.ToHexStringLower(digest ?? ContentDigest(host, s));
             add(rel, new FileFingerprint('f', mode, s.Uid, s.Gid, content).ToString());
         }
         else if (s.IsDirectory)
         {
             add(rel, top ? "d" : new FileFingerprint('d', mode, s.Uid, s.Gid, "").ToString());
-            foreach (var child in ContextWalker.Children(host, rel, ignore))
+            var children = ContextWalker.Children(host, rel, ignore);
+            var facts = HashChildren(host, children);
+            for (var i = 0; i < children.Count; i++)
             {
-                FingerprintEntry(Join(rel, child), Path.Join(host, child), add);
+                FingerprintEntry(Join(rel, children[i]), Path.Join(host, children[i]), add, known: facts[i]);
             }
         }
         else
         {
             add(rel, new FileFingerprint('o', mode, s.Uid, s.Gid, "").ToString());
         }
+    }
+
+    /// <summary>lstat and, for regular files, the content digest of a directory's children, on every core: the
+    /// cold hash of a large context is otherwise one thread reading and hashing file after file. The results
+    /// are used in name order, so the fingerprint does not change.</summary>
+    private (FileStat? Stat, byte[]? Digest)[] HashChildren(string hostDir, List<string> children)
+    {
+        var facts = new (FileStat? Stat, byte[]? Digest)[children.Count];
+        try
+        {
+            Parallel.For(0, children.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
+            {
+                var path = Path.Join(hostDir, children[i]);
+                var stat = LayerNative.LStat(path);
+                facts[i] = (stat, stat is { IsRegular: true } s ? ContentDigest(path, s) : null);
+            });
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+        {
+            // The error a sequential walk would have met, not a wrapper around it.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+        }
+
+        return facts;
     }
 
     internal PatternMatcher? Ignore => ignore;
@@ -113,8 +140,7 @@ public sealed class CopySource(string root, PatternMatcher? ignore, ContentIndex
             return index.ContentDigest(host, stat);
         }
 
-        using var file = File.OpenRead(host);
-        return SHA256.HashData(file);
+        return FileDigest.Sha256(host);
     }
 
     internal static string Join(string prefix, string name) => prefix.Length == 0 ? name : prefix + "/" + name;
@@ -160,6 +186,7 @@ public sealed class FileCopier(string destinationRoot, uint uid, uint gid, uint?
 
     private void CopyChildren(CopySource source, string rel, string hostDir, List<string> destComponents)
     {
+        var files = new List<string>();
         foreach (var name in ContextWalker.Children(hostDir, rel, source.Ignore))
         {
             var childRel = CopySource.Join(rel, name);
@@ -168,7 +195,26 @@ public sealed class FileCopier(string destinationRoot, uint uid, uint gid, uint?
                 continue;
             }
 
-            CopyEntry(source, childRel, Path.Join(hostDir, name), [.. destComponents, name]);
+            if (LayerNative.LStat(Path.Join(hostDir, name)) is { IsDirectory: true })
+            {
+                CopyEntry(source, childRel, Path.Join(hostDir, name), [.. destComponents, name]);
+            }
+            else
+            {
+                files.Add(name);
+            }
+        }
+
+        // A directory's files land on distinct names under one parent that already exists, so they are copied
+        // on every core; subdirectories stay in order above, one at a time.
+        try
+        {
+            Parallel.ForEach(files, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, name =>
+                CopyEntry(source, CopySource.Join(rel, name), Path.Join(hostDir, name), [.. destComponents, name]));
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
         }
     }
 
@@ -180,8 +226,8 @@ public sealed class FileCopier(string destinationRoot, uint uid, uint gid, uint?
             return;
         }
 
-        _dest.EnsureParent(destComponents);
-        var target = _dest.Resolve(destComponents, followFinal: false);
+        // Cleaned components: the final name goes on the resolved parent as it is (never followed).
+        var target = _dest.EnsureParent(destComponents) + "/" + destComponents[^1];
         var existing = LayerNative.LStat(target);
         if (s.IsDirectory)
         {
@@ -218,10 +264,12 @@ public sealed class FileCopier(string destinationRoot, uint uid, uint gid, uint?
             return;
         }
 
-        using (var input = new FileStream(host, FileMode.Open, FileAccess.Read, FileShare.Read))
-        using (var output = new FileStream(target, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+        // Bare descriptors and an in-kernel copy: a large context is tens of thousands of small files, where
+        // FileStream's per-file fstat/fstatfs/flock/lseek and a copy through user space cost more than the data.
+        using (var input = LayerNative.OpenReadNoFollow(host))
+        using (var output = LayerNative.CreateNewFile(target, UnixFileMode.UserRead | UnixFileMode.UserWrite))
         {
-            input.CopyTo(output);
+            LayerNative.CopyData(input, output, target);
         }
 
         Finish(target, s);

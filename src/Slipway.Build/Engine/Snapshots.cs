@@ -87,17 +87,19 @@ public sealed class Snapshots(LocalStore store)
     public async Task<List<string>> LowerDirsAsync(IReadOnlyList<LayerRef> layers, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(layers);
-        var lowers = new List<string>();
+        // Each layer unpacks into a directory of its own, so several unpack at once: one per core keeps every
+        // core inflating, and a 40-layer image still does not start 40 writers on one disk.
         var seen = new HashSet<Digest>();
-        foreach (var layer in layers.Reverse())
+        var unique = layers.Reverse().Where(layer => seen.Add(layer.DiffId)).ToList();
+        var lowers = new string[unique.Count];
+        var parallel = new ParallelOptions
         {
-            if (seen.Add(layer.DiffId))
-            {
-                lowers.Add(await EnsureAsync(layer, cancellationToken).ConfigureAwait(false));
-            }
-        }
-
-        return lowers;
+            MaxDegreeOfParallelism = Math.Max(2, Environment.ProcessorCount),
+            CancellationToken = cancellationToken,
+        };
+        await Parallel.ForEachAsync(Enumerable.Range(0, unique.Count), parallel, async (i, _) =>
+            lowers[i] = await EnsureAsync(unique[i], cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+        return [.. lowers];
     }
 
     /// <summary>Mounts the stage's layers (top-most last in <paramref name="layers"/>) with a writable upper dir.</summary>

@@ -28,22 +28,23 @@ internal sealed class EntryWriter(bool preserveOwnership, bool privileged)
     public int SpecialFiles { get; private set; }
 
     /// <summary>Returns false when the entry was skipped (with a warning).</summary>
-    public async Task<bool> CreateAsync(
-        TarEntry entry, string target, RootResolver resolver, CancellationToken cancellationToken)
+    /// <param name="exists">Whether something is at <paramref name="target"/> (only a directory can be, the
+    /// caller cleared anything else).</param>
+    public bool Create(TarEntry entry, string target, bool exists, RootResolver resolver, byte[] buffer)
     {
         switch (entry.EntryType)
         {
             case TarEntryType.Directory:
-                if (LayerNative.LStat(target) is null)
+                if (!exists)
                 {
-                    Directory.CreateDirectory(target, NewFileMode | UnixFileMode.UserExecute);
+                    LayerNative.MkDir(target, NewFileMode | UnixFileMode.UserExecute);
                 }
 
                 Directories++;
                 break;
 
             case TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile:
-                await WriteFileAsync(entry, target, cancellationToken).ConfigureAwait(false);
+                WriteFile(entry, target, buffer);
                 Files++;
                 break;
 
@@ -85,21 +86,27 @@ internal sealed class EntryWriter(bool preserveOwnership, bool privileged)
         return true;
     }
 
-    private static async Task WriteFileAsync(TarEntry entry, string target, CancellationToken cancellationToken)
+    private static void WriteFile(TarEntry entry, string target, byte[] buffer)
     {
-        // CreateNew is O_CREAT|O_EXCL: it never opens through a symlink someone left at the target.
-        var output = new FileStream(target, new FileStreamOptions
+        using var output = LayerNative.CreateNewFile(target, NewFileMode);
+        if (entry.DataStream is not { } data)
         {
-            Mode = FileMode.CreateNew,
-            Access = FileAccess.Write,
-            UnixCreateMode = NewFileMode,
-            Options = FileOptions.Asynchronous,
-        });
-        await using (output.ConfigureAwait(false))
+            return;
+        }
+
+        // Fill the whole buffer before each write: inflate hands out a few KB at a time.
+        while (true)
         {
-            if (entry.DataStream is { } data)
+            var n = data.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+            if (n == 0)
             {
-                await data.CopyToAsync(output, 128 * 1024, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            LayerNative.WriteAll(output, buffer.AsSpan(0, n), target);
+            if (n < buffer.Length)
+            {
+                return;
             }
         }
     }

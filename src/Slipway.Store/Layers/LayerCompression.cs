@@ -57,8 +57,22 @@ public static class LayerCompressionDetector
             filled += n;
         }
 
-        var compression = FromMagic(head.AsSpan(0, filled));
-        Stream prefixed = new PrefixedReadStream(head.AsMemory(0, filled), raw);
+        return Decompress(head.AsMemory(0, filled), raw);
+    }
+
+    /// <summary>The synchronous <see cref="OpenAsync"/>.</summary>
+    public static (Stream Tar, LayerCompression Compression) Open(Stream raw)
+    {
+        ArgumentNullException.ThrowIfNull(raw);
+        var head = new byte[4];
+        var filled = raw.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        return Decompress(head.AsMemory(0, filled), raw);
+    }
+
+    private static (Stream Tar, LayerCompression Compression) Decompress(ReadOnlyMemory<byte> head, Stream raw)
+    {
+        var compression = FromMagic(head.Span);
+        Stream prefixed = new PrefixedReadStream(head, raw);
         Stream tar = compression switch
         {
             LayerCompression.Gzip => new GZipStream(prefixed, CompressionMode.Decompress),
@@ -70,7 +84,7 @@ public static class LayerCompressionDetector
 
     public static Stream OpenCompressor(Stream output, LayerCompression compression) => compression switch
     {
-        LayerCompression.Gzip => new GZipStream(output, CompressionLevel.Optimal, leaveOpen: true),
+        LayerCompression.Gzip => new ParallelGzipStream(output, CompressionLevel.Optimal, leaveOpen: true),
         LayerCompression.Zstd => new ZstdSharp.CompressionStream(output, level: 3, leaveOpen: true),
         _ => new NonClosingStream(output),
     };

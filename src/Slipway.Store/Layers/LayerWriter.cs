@@ -162,7 +162,8 @@ public static class LayerWriter
             }
 
             var xattrs = ReadXattrs(host);
-            var data = new FileStream(host, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+            // A bare open(2): opening by path through FileStream adds fstatfs and flock per file.
+            var data = new FileStream(LayerNative.OpenReadNoFollow(host), FileAccess.Read, bufferSize: 0);
             await using (data.ConfigureAwait(false))
             {
                 TarEntry entry;

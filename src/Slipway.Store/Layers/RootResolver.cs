@@ -71,8 +71,20 @@ public sealed class RootResolver
     private string ResolveAll(IEnumerable<string> components, IReadOnlyList<string> forError)
     {
         var resolved = new List<string>();
-        var pending = new Stack<string>(components.Reverse());
         var links = 0;
+        Walk(resolved, components, forError, ref links);
+        return Join(resolved, null);
+    }
+
+    /// <summary>Resolves <paramref name="components"/> on top of <paramref name="resolved"/> (real directories
+    /// only, every link already expanded), following links inside the root. Returns what lstat said about the
+    /// last component added, or null when that is not known (a trailing <c>..</c>, or nothing was added).</summary>
+    private FileStat? Walk(List<string> resolved, IEnumerable<string> components, IReadOnlyList<string> forError,
+        ref int links)
+    {
+        var pending = new Stack<string>(components.Reverse());
+        FileStat? last = null;
+        var known = false;
         while (pending.Count > 0)
         {
             var part = pending.Pop();
@@ -89,6 +101,7 @@ public sealed class RootResolver
                     resolved.RemoveAt(resolved.Count - 1);
                 }
 
+                known = false;
                 continue;
             }
 
@@ -97,6 +110,8 @@ public sealed class RootResolver
             if (stat is not { IsSymlink: true })
             {
                 resolved.Add(part);
+                last = stat;
+                known = true;
                 continue;
             }
 
@@ -117,36 +132,55 @@ public sealed class RootResolver
             {
                 pending.Push(targetParts[i]);
             }
+
+            known = false;
+        }
+
+        return known ? last : null;
+    }
+
+    /// <summary>Resolves the parent of <paramref name="components"/> (following links inside the root) and
+    /// creates missing directories one at a time, each resolved again. Returns the parent's host path.
+    /// One pass from the root: each component is resolved on top of the real directories before it, so a
+    /// path of depth d costs about d lstat calls, not d²; nothing is kept from one call to the next.</summary>
+    public string EnsureParent(IReadOnlyList<string> components)
+    {
+        ArgumentNullException.ThrowIfNull(components);
+        var resolved = new List<string>();
+        var links = 0;
+        for (var i = 0; i < components.Count - 1; i++)
+        {
+            var stat = Walk(resolved, [components[i]], components, ref links);
+            var path = Join(resolved, null);
+            if (stat is null && resolved.Count > 0)
+            {
+                stat = LayerNative.LStat(path); // the walk ended on `..`: look again
+            }
+
+            if (resolved.Count == 0)
+            {
+                continue; // climbed back to the root, which is a directory
+            }
+
+            if (stat is null)
+            {
+                // A link to a path that does not exist yet leaves several missing directories in a row; each one
+                // is a plain name under a real directory (links were expanded), so they are made in one go.
+                Directory.CreateDirectory(path, DirectoryMode);
+            }
+            else if (!stat.Value.IsDirectory)
+            {
+                throw new LayerExtractionException(
+                    $"'{string.Join('/', components.Take(i + 1))}' is not a directory, so '{string.Join('/', components)}' cannot be created under it");
+            }
         }
 
         return Join(resolved, null);
     }
 
-    /// <summary>Resolves the parent of <paramref name="components"/> (following links inside the root) and
-    /// creates missing directories one at a time, each resolved again. Returns the parent's host path.</summary>
-    public string EnsureParent(IReadOnlyList<string> components)
-    {
-        var current = new List<string>();
-        for (var i = 0; i < components.Count - 1; i++)
-        {
-            current.Add(components[i]);
-            var path = Resolve(current, followFinal: true);
-            var stat = LayerNative.LStat(path);
-            if (stat is null)
-            {
-                Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite |
-                    UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute |
-                    UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
-            }
-            else if (!stat.Value.IsDirectory)
-            {
-                throw new LayerExtractionException(
-                    $"'{string.Join('/', current)}' is not a directory, so '{string.Join('/', components)}' cannot be created under it");
-            }
-        }
-
-        return Resolve(components.Take(components.Count - 1).ToList(), followFinal: true);
-    }
+    private const UnixFileMode DirectoryMode = UnixFileMode.UserRead | UnixFileMode.UserWrite |
+        UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute |
+        UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
 
     private string Join(List<string> parts, string? next)
     {
