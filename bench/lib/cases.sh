@@ -137,6 +137,7 @@ case_pull() {
     docker_empty
     root=$WORK/pull/$b-only
     rm -rf --one-file-system "$WORK/pull"
+    settle
     mkdir -p "$root"
     case $b in
       slipway) measure "pull golang" slipway "$SLIPWAY" --root "$root" pull -q "$ref" ;;
@@ -151,6 +152,7 @@ case_pull() {
     docker_empty
     root=$WORK/pull/$b-build
     rm -rf --one-file-system "$WORK/pull"
+    settle
     mkdir -p "$root"
     case $b in
       slipway) measure "pull golang + RUN true" slipway "$SLIPWAY" --root "$root" build --progress plain "$dir" ;;
@@ -164,6 +166,14 @@ case_pull() {
     esac
   done
   rm -rf --one-file-system "$WORK/pull"
+}
+
+# Lets the filesystem forget what was just deleted. Without a journal, ext4 will not reuse an inode freed in the
+# last ~30 s and scans past each one (find_inode_bit/recently_deleted), so the builder that unpacks right after
+# another's 20,000 files were removed pays seconds for that scan; every builder gets the same quiet start.
+settle() {
+  sync
+  sleep "${BENCH_SETTLE_SECONDS:-40}"
 }
 
 # Removes every image and all build cache from the benchmark's dockerd.
