@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Slipway.Build.Insight.Sbom;
 using Slipway.Oci;
+using Slipway.Testing;
 
 namespace Slipway.Build.Tests.Insight.Sbom;
 

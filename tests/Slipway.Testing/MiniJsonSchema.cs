@@ -2,13 +2,13 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
-namespace Slipway.Build.Tests.Insight.Sbom;
+namespace Slipway.Testing;
 
 /// <summary>Just enough JSON Schema (draft-04/07 keywords) to check our output against spec schemas: $ref across
 /// files, type, required, properties, patternProperties, additionalProperties: false, items, minItems, pattern, enum,
 /// minimum, maximum, oneOf.
 /// Keywords it does not know are ignored, so it can only under-report.</summary>
-internal sealed class MiniJsonSchema(string folder)
+public sealed class MiniJsonSchema(string folder)
 {
     private readonly Dictionary<string, JsonDocument> _files = [];
 
