@@ -6,37 +6,18 @@ namespace Slipway.Integration.Tests.Build;
 /// ERROR or CANCELED.</summary>
 internal static partial class BuildProgress
 {
-    public static Dictionary<string, string> Steps(string log)
-    {
-        var names = new Dictionary<string, string>(StringComparer.Ordinal);
-        var ends = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var line in log.Split('\n'))
-        {
-            var match = StepLine().Match(line);
-            if (!match.Success)
-            {
-                continue;
-            }
-
-            var (number, rest) = (match.Groups[1].Value, match.Groups[2].Value);
-            if (rest.StartsWith('['))
-            {
-                names.TryAdd(number, rest);
-            }
-            else if (EndLine().Match(rest) is { Success: true } end && names.TryGetValue(number, out var name))
-            {
-                ends[name] = end.Groups[1].Value;
-            }
-        }
-
-        return ends;
-    }
+    public static Dictionary<string, string> Steps(string log) =>
+        ByStep(log, rest => EndLine().Match(rest) is { Success: true } end ? end.Groups[1].Value : null);
 
     /// <summary>The <c>#N cache miss: WHY</c> lines of a plain log, by step name.</summary>
-    public static Dictionary<string, string> Misses(string log)
+    public static Dictionary<string, string> Misses(string log) =>
+        ByStep(log, rest => rest.StartsWith("cache miss: ", StringComparison.Ordinal) ? rest["cache miss: ".Length..] : null);
+
+    /// <summary>What <paramref name="pick"/> takes from the lines after each step's header, by step name.</summary>
+    private static Dictionary<string, string> ByStep(string log, Func<string, string?> pick)
     {
         var names = new Dictionary<string, string>(StringComparer.Ordinal);
-        var misses = new Dictionary<string, string>(StringComparer.Ordinal);
+        var picked = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var line in log.Split('\n'))
         {
             var match = StepLine().Match(line);
@@ -50,13 +31,13 @@ internal static partial class BuildProgress
             {
                 names.TryAdd(number, rest);
             }
-            else if (rest.StartsWith("cache miss: ", StringComparison.Ordinal) && names.TryGetValue(number, out var name))
+            else if (pick(rest) is { } value && names.TryGetValue(number, out var name))
             {
-                misses[name] = rest["cache miss: ".Length..];
+                picked[name] = value;
             }
         }
 
-        return misses;
+        return picked;
     }
 
     [GeneratedRegex(@"^#(\d+) (.*)$")]
