@@ -4,32 +4,16 @@ namespace Slipway.Store;
 
 /// <summary>Crash-safe file replacement: write a temp file beside the target, fsync it, rename it over the target,
 /// fsync the folder so the rename itself survives a power cut.</summary>
-internal static partial class DurableFile
+public static partial class DurableFile
 {
-    public static void WriteAtomically(string path, ReadOnlySpan<byte> content)
-    {
-        var folder = Path.GetDirectoryName(path)!;
-        var temp = Path.Join(folder, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                stream.Write(content);
-                stream.Flush(flushToDisk: true);
-            }
-
-            File.Move(temp, path, overwrite: true);
-            SyncFolder(folder);
-        }
-        finally
-        {
-            File.Delete(temp);
-        }
-    }
+    public static void WriteAtomically(string path, ReadOnlySpan<byte> content) => Replace(path, content, durable: true);
 
     /// <summary>Atomic replacement without the fsyncs, for files that mean nothing after a crash (a lease names a
-    /// live process): readers see the old or the new content, never a torn one.</summary>
-    public static void ReplaceAtomically(string path, ReadOnlySpan<byte> content)
+    /// live process; a cache record or memo is checked before use): readers see the old or the new content, never
+    /// a torn one.</summary>
+    public static void ReplaceAtomically(string path, ReadOnlySpan<byte> content) => Replace(path, content, durable: false);
+
+    private static void Replace(string path, ReadOnlySpan<byte> content, bool durable)
     {
         var folder = Path.GetDirectoryName(path)!;
         var temp = Path.Join(folder, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
@@ -38,9 +22,17 @@ internal static partial class DurableFile
             using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
             {
                 stream.Write(content);
+                if (durable)
+                {
+                    stream.Flush(flushToDisk: true);
+                }
             }
 
             File.Move(temp, path, overwrite: true);
+            if (durable)
+            {
+                SyncFolder(folder);
+            }
         }
         finally
         {

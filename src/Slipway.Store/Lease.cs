@@ -13,6 +13,7 @@ public sealed class Lease : IDisposable
     private readonly TimeSpan _lockTimeout;
     private readonly StoreLock _held;
     private readonly HashSet<Digest> _digests = [];
+    private bool _written;
     private readonly Lock _gate = new();
     private bool _disposed;
 
@@ -64,7 +65,15 @@ public sealed class Lease : IDisposable
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
+            var before = _digests.Count;
             _digests.UnionWith(digests);
+            if (_written && _digests.Count == before)
+            {
+                // Nothing new (a cached step names its stage's earlier layers again): a collection already saw these.
+                return;
+            }
+
+            _written = true;
             using var store = StoreLock.Acquire(_layout.LockFile, _lockTimeout);
             var file = new LeaseFile
             {
@@ -73,8 +82,7 @@ public sealed class Lease : IDisposable
                 Created = DateTimeOffset.UtcNow,
                 Digests = [.. _digests.OrderBy(d => d.Value, StringComparer.Ordinal)],
             };
-            // Not fsync'd: after a crash or power cut every lease is stale anyway (its lock is free), and a no-op
-            // build writes its lease three times.
+            // Not fsync'd: after a crash or power cut every lease is stale anyway (its lock is free).
             DurableFile.ReplaceAtomically(ContentPath(_layout, Id), JsonSerializer.SerializeToUtf8Bytes(file, StoreJsonContext.Default.LeaseFile));
         }
     }

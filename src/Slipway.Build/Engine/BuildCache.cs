@@ -84,8 +84,7 @@ public sealed class BuildCache(LocalStore store)
         ArgumentNullException.ThrowIfNull(layerAvailable);
         try
         {
-            var record = JsonSerializer.Deserialize(json, CacheJsonContext.Default.CacheRecord);
-            if (record is null || BlobsOf(json) is not { } blobs || !store.Blobs.Exists(blobs.Config)
+            if (BlobsOf(json) is not { } blobs || !store.Blobs.Exists(blobs.Config)
                 || blobs.Layers.Any(l => !layerAvailable(l.Blob.Digest)))
             {
                 return null;
@@ -111,11 +110,7 @@ public sealed class BuildCache(LocalStore store)
             Layers = [.. state.Layers.Select(l => new CacheLayer { MediaType = l.Blob.MediaType, Digest = l.Blob.Digest.Value, Size = l.Blob.Size, DiffId = l.DiffId.Value })],
         };
         Directory.CreateDirectory(Dir);
-        var file = Path.Join(Dir, key.Hex + ".json");
-        var temp = file + "." + Guid.NewGuid().ToString("N") + ".tmp";
-        await File.WriteAllBytesAsync(temp, JsonSerializer.SerializeToUtf8Bytes(record, CacheJsonContext.Default.CacheRecord), cancellationToken)
-            .ConfigureAwait(false);
-        File.Move(temp, file, overwrite: true);
+        DurableFile.ReplaceAtomically(Path.Join(Dir, key.Hex + ".json"), JsonSerializer.SerializeToUtf8Bytes(record, CacheJsonContext.Default.CacheRecord));
     }
 }
 

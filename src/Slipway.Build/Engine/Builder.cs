@@ -129,7 +129,7 @@ public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildPr
         var usage = await hygiene.MeasureAsync(cancellationToken).ConfigureAwait(false);
         if (usage.TotalBytes > keep)
         {
-            await hygiene.PruneAsync(new PruneOptions { KeepStorage = keep }, cancellationToken).ConfigureAwait(false);
+            await hygiene.PruneAsync(new PruneOptions { KeepStorage = keep }, usage, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -35,7 +35,7 @@ public static class PruneFilter
         }
 
         var value = filter[(eq + 1)..].Trim();
-        if (TryParseGoDuration(value, out var duration))
+        if (Dockerfile.Instructions.GoDuration.TryParse(value, out var duration, out _))
         {
             until = now - duration;
             error = null;
@@ -50,73 +50,6 @@ public static class PruneFilter
 
         error = $"invalid until=\"{value}\" (a duration such as 24h or 1h30m, or a timestamp such as 2006-01-02T15:04:05Z or Unix seconds)";
         return false;
-    }
-
-    /// <summary>Go's <c>time.ParseDuration</c>: signed sequence of decimal numbers with units ns, us/µs, ms, s, m, h.</summary>
-    public static bool TryParseGoDuration(string text, out TimeSpan duration)
-    {
-        ArgumentNullException.ThrowIfNull(text);
-        duration = TimeSpan.Zero;
-        var s = text.AsSpan();
-        var negative = false;
-        if (s.Length > 0 && (s[0] == '-' || s[0] == '+'))
-        {
-            negative = s[0] == '-';
-            s = s[1..];
-        }
-
-        if (s is "0")
-        {
-            return true;
-        }
-
-        if (s.IsEmpty)
-        {
-            return false;
-        }
-
-        double ticks = 0;
-        while (!s.IsEmpty)
-        {
-            var n = 0;
-            while (n < s.Length && (char.IsAsciiDigit(s[n]) || s[n] == '.'))
-            {
-                n++;
-            }
-
-            if (n == 0 || !double.TryParse(s[..n], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var number))
-            {
-                return false;
-            }
-
-            s = s[n..];
-            var u = 0;
-            while (u < s.Length && !char.IsAsciiDigit(s[u]) && s[u] != '.')
-            {
-                u++;
-            }
-
-            double? unit = s[..u] switch
-            {
-                "ns" => TimeSpan.TicksPerMillisecond / 1e6,
-                "us" or "µs" or "μs" => TimeSpan.TicksPerMillisecond / 1e3,
-                "ms" => TimeSpan.TicksPerMillisecond,
-                "s" => TimeSpan.TicksPerSecond,
-                "m" => TimeSpan.TicksPerMinute,
-                "h" => TimeSpan.TicksPerHour,
-                _ => null,
-            };
-            if (unit is not { } perUnit)
-            {
-                return false;
-            }
-
-            ticks += number * perUnit;
-            s = s[u..];
-        }
-
-        duration = TimeSpan.FromTicks((long)(negative ? -ticks : ticks));
-        return true;
     }
 
     private static bool TryParseTimestamp(string value, out DateTimeOffset when)

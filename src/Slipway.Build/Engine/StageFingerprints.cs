@@ -68,17 +68,7 @@ public sealed class StageFingerprints(string storeRoot)
         }
 
         Directory.CreateDirectory(Dir);
-        var path = Path.Join(Dir, id);
-        var temp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
-        try
-        {
-            File.WriteAllBytes(temp, Format(files));
-            File.Move(temp, path, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temp);
-        }
+        Store.DurableFile.ReplaceAtomically(Path.Join(Dir, id), Format(files));
     }
 
     /// <summary>The memo as bytes: a header, then path and fingerprint pairs, each ended by NUL (which no path

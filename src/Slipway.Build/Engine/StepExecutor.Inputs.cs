@@ -251,6 +251,14 @@ public sealed partial class StepExecutor
         }
 
         string reason;
+        if (!vertex.Cacheable)
+        {
+            // Forced to run: what changed since the last build does not matter, so the history is not read.
+            reason = options.NoCache ? "--no-cache" : "--no-cache-filter " + (step.Stage.Name ?? step.Stage.Index.ToString(CultureInfo.InvariantCulture));
+            _origins[vertex] = $"{vertex.Name} ({reason})";
+            return reason;
+        }
+
         var previous = await _history.LoadAsync(Identity(step), cancellationToken).ConfigureAwait(false);
         var parents = ParentKeys(step);
         var changed = previous is null ? -1 : Enumerable.Range(0, parents.Count).FirstOrDefault(i => i >= previous.Parents.Count || previous.Parents[i] != parents[i].Value, -1);
@@ -261,11 +269,7 @@ public sealed partial class StepExecutor
             changes.RemoveAll(CacheExplainer.IsStageChange);
         }
 
-        if (!vertex.Cacheable)
-        {
-            reason = options.NoCache ? "--no-cache" : "--no-cache-filter " + (step.Stage.Name ?? step.Stage.Index.ToString(CultureInfo.InvariantCulture));
-        }
-        else if (previous is null)
+        if (previous is null)
         {
             reason = CacheExplainer.NoPreviousBuild;
         }

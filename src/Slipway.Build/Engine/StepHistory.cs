@@ -91,11 +91,10 @@ public sealed class StepHistory(LocalStore store)
                 await gzip.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
             }
 
-            await WriteAtomicallyAsync(Path.Join(Dir, identity + ".files.gz"), buffer.ToArray(), cancellationToken).ConfigureAwait(false);
+            DurableFile.ReplaceAtomically(Path.Join(Dir, identity + ".files.gz"), buffer.ToArray());
         }
 
-        await WriteAtomicallyAsync(file, JsonSerializer.SerializeToUtf8Bytes(record, StepHistoryJsonContext.Default.StepRecord), cancellationToken)
-            .ConfigureAwait(false);
+        DurableFile.ReplaceAtomically(file, JsonSerializer.SerializeToUtf8Bytes(record, StepHistoryJsonContext.Default.StepRecord));
     }
 
     private static async Task<string?> StoredKeyAsync(string file, CancellationToken cancellationToken)
@@ -145,13 +144,6 @@ public sealed class StepHistory(LocalStore store)
         }
 
         return files;
-    }
-
-    private static async Task WriteAtomicallyAsync(string file, byte[] bytes, CancellationToken cancellationToken)
-    {
-        var temp = file + "." + Guid.NewGuid().ToString("N") + ".tmp";
-        await File.WriteAllBytesAsync(temp, bytes, cancellationToken).ConfigureAwait(false);
-        File.Move(temp, file, overwrite: true);
     }
 }
 

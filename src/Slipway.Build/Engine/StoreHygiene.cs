@@ -30,14 +30,19 @@ public sealed class StoreHygiene(LocalStore store)
     public Task<Result> PruneAsync(bool buildCache, CancellationToken cancellationToken) =>
         PruneAsync(new PruneOptions { All = buildCache }, cancellationToken);
 
-    public async Task<Result> PruneAsync(PruneOptions options, CancellationToken cancellationToken)
+    public Task<Result> PruneAsync(PruneOptions options, CancellationToken cancellationToken) =>
+        PruneAsync(options, null, cancellationToken);
+
+    /// <summary>Prunes; <paramref name="measured"/> is a measure the caller has just taken (removal re-checks what
+    /// is live under the lock, so it need not be taken again).</summary>
+    public async Task<Result> PruneAsync(PruneOptions options, Usage? measured, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         var removedRecords = 0;
         var mountVictims = new List<string>();
         if (options.TouchesBuildCache)
         {
-            var usage = await MeasureAsync(cancellationToken).ConfigureAwait(false);
+            var usage = measured ?? await MeasureAsync(cancellationToken).ConfigureAwait(false);
             foreach (var victim in CachePlan.Select(usage.Entries, usage.Sizes, options.KeepStorage, options.Until))
             {
                 if (victim.Id.StartsWith(RecordPrefix, StringComparison.Ordinal))

@@ -54,7 +54,7 @@ internal static class SecretScanner
 
         var leaks = new List<SecretFinding>();
         var suspicious = new List<SecretFinding>();
-        var history = (image.Config.History ?? []).Where(h => h.EmptyLayer != true).ToList();
+        var history = ImageSizeAnalyzer.MapHistory(image.Config.History, image.Manifest.Layers.Count);
         using var matcher = new StreamMatcher(literals, detectors);
         for (var i = 0; i < image.Manifest.Layers.Count; i++)
         {
@@ -64,7 +64,7 @@ internal static class SecretScanner
                 continue;
             }
 
-            var madeBy = i < history.Count && history[i].CreatedBy is { } createdBy ? $" made by `{Redact(createdBy, literals)}`" : "";
+            var madeBy = history[i]?.CreatedBy is { } createdBy ? $" made by `{Redact(createdBy, literals)}`" : "";
             var where = $"layer {i} ({layer.Digest}){madeBy}";
             await ScanLayerAsync(store, layer.Digest, matcher, where, leaks, suspicious, cancellationToken).ConfigureAwait(false);
         }
@@ -145,11 +145,11 @@ internal static class SecretScanner
     {
         var bytes = OciJson.Serialize(config);
         var history = config.History ?? [];
+        var without = OciJson.Serialize(config with { History = null });
         foreach (var pattern in literals.Where(p => bytes.AsSpan().IndexOf(p.Bytes) >= 0))
         {
             var entries = Enumerable.Range(0, history.Count)
                 .Where(i => Contains(history[i].CreatedBy, pattern.Bytes) || Contains(history[i].Comment, pattern.Bytes)).ToList();
-            var without = OciJson.Serialize(config with { History = null });
             if (entries.Count > 0)
             {
                 leaks.Add(new SecretFinding(pattern.Label, "the image history, entr" + (entries.Count == 1 ? "y " : "ies ") + string.Join(", ", entries)));
