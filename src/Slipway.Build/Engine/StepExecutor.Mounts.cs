@@ -93,11 +93,12 @@ public sealed partial class StepExecutor
     private string CacheDir(RunMount mount, string target)
     {
         var id = CacheId(mount, target);
-        var dir = CacheMountPath(id);
+        var name = CacheMountName(id);
+        var dir = CacheMountPath(name);
         _cacheMounts.TryAdd(id, dir);
         // The directory's name is a sha256, so the lease can hold it like a digest: prune leaves it alone while
         // this build runs.
-        BuildLease?.Add(Digest.Parse("sha256:" + Path.GetFileName(dir)));
+        BuildLease?.Add(name);
         if (!Directory.Exists(dir))
         {
             var created = Directory.CreateDirectory(dir).FullName;
@@ -123,17 +124,18 @@ public sealed partial class StepExecutor
             .Where(m => m.Type == MountType.Cache))
         {
             var id = !string.IsNullOrEmpty(mount.Id) ? mount.Id : mount.Target is { } t && t.StartsWith('/') ? GoPath.Clean(t) : null;
-            if (id is not null && !id.Contains('$', StringComparison.Ordinal) && Directory.Exists(CacheMountPath(id)))
+            if (id is not null && !id.Contains('$', StringComparison.Ordinal) && CacheMountPath(CacheMountName(id)) is var dir && Directory.Exists(dir))
             {
-                result.TryAdd(id, CacheMountPath(id));
+                result.TryAdd(id, dir);
             }
         }
 
         return result;
     }
 
-    private string CacheMountPath(string id) =>
-        Path.Join(store.Layout.Root, "cache-mounts", Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(id))));
+    private static Digest CacheMountName(string id) => Digest.Compute(Encoding.UTF8.GetBytes(id));
+
+    private string CacheMountPath(Digest name) => Path.Join(store.Layout.Root, "cache-mounts", name.Hex);
 
     private static string CacheId(RunMount mount, string target) => string.IsNullOrEmpty(mount.Id) ? target : mount.Id;
 

@@ -84,7 +84,7 @@ public sealed class StepHistory(LocalStore store)
             }
 
             var bytes = Encoding.UTF8.GetBytes(list.ToString());
-            record.Files = Digest.FromSha256Hash(SHA256.HashData(bytes)).Value;
+            record.Files = Digest.Compute(bytes).Value;
             using var buffer = new MemoryStream();
             await using (var gzip = new GZipStream(buffer, CompressionLevel.Fastest, leaveOpen: true))
             {
@@ -131,7 +131,7 @@ public sealed class StepHistory(LocalStore store)
 
         var bytes = output.ToArray();
         // The sidecar of another build of the step (a write raced, or only one half landed) is not this record's.
-        if (Digest.FromSha256Hash(SHA256.HashData(bytes)).Value != digest)
+        if (Digest.Compute(bytes).Value != digest)
         {
             return null;
         }

@@ -15,10 +15,7 @@ public sealed partial class ImagePusher
         ArgumentNullException.ThrowIfNull(attestation);
         progress ??= _ => { };
         var client = clients.For(target.Domain);
-        await PushBlobsAsync(client, image, target, progress, cancellationToken).ConfigureAwait(false);
-        var manifestBytes = await images.Store.Blobs.ReadAllBytesAsync(image.ManifestDescriptor.Digest, cancellationToken).ConfigureAwait(false);
-        await client.PutManifestAsync(target.Path, image.ManifestDescriptor.Digest.Value, manifestBytes, image.ManifestDescriptor.MediaType, cancellationToken)
-            .ConfigureAwait(false);
+        await PushImageAsync(client, image, target, image.ManifestDescriptor.Digest.Value, progress, cancellationToken).ConfigureAwait(false);
 
         foreach (var (descriptor, bytes) in attestation.Blobs)
         {

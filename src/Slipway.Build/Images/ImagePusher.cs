@@ -14,11 +14,18 @@ public sealed partial class ImagePusher(ImageStore images, RegistryClients clien
         ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(target);
         progress ??= _ => { };
-        var client = clients.For(target.Domain);
+        return await PushImageAsync(clients.For(target.Domain), image, target, target.Digest?.Value ?? target.Tag ?? ImageReference.DefaultTag,
+            progress, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The image's blobs, then its manifest under <paramref name="reference"/> (a tag or a digest).</summary>
+    private async Task<Digest> PushImageAsync(Slipway.Registry.RegistryClient client, StoredImage image, ImageReference target, string reference,
+        Action<PullProgress> progress, CancellationToken cancellationToken)
+    {
         await PushBlobsAsync(client, image, target, progress, cancellationToken).ConfigureAwait(false);
         var manifestBytes = await images.Store.Blobs.ReadAllBytesAsync(image.ManifestDescriptor.Digest, cancellationToken).ConfigureAwait(false);
-        return await client.PutManifestAsync(target.Path, target.Digest?.Value ?? target.Tag ?? ImageReference.DefaultTag,
-            manifestBytes, image.ManifestDescriptor.MediaType, cancellationToken).ConfigureAwait(false);
+        return await client.PutManifestAsync(target.Path, reference, manifestBytes, image.ManifestDescriptor.MediaType, cancellationToken)
+            .ConfigureAwait(false);
     }
 
     private async Task PushBlobsAsync(Slipway.Registry.RegistryClient client, StoredImage image, ImageReference target, Action<PullProgress> progress,

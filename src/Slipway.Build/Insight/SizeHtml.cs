@@ -80,7 +80,7 @@ public static class SizeHtml
         w.WriteLine("<ul class=\"legend\">");
         foreach (var layer in r.Layers)
         {
-            w.WriteLine($"<li><span class=\"swatch\" style=\"background:{LayerColor(layer.Index)}\"></span>layer {layer.Index}: {E(ShortInstruction(layer.CreatedBy, 70))}</li>");
+            w.WriteLine($"<li><span class=\"swatch\" style=\"background:{LayerColor(layer.Index)}\"></span>layer {layer.Index}: {E(SizeReport.ShortInstruction(layer.CreatedBy, 70))}</li>");
         }
 
         w.WriteLine("</ul>");
@@ -88,7 +88,7 @@ public static class SizeHtml
         foreach (var l in r.Layers)
         {
             w.WriteLine($"<tr><td><span class=\"swatch\" style=\"background:{LayerColor(l.Index)}\"></span>{l.Index}</td>" +
-                        $"<td class=\"cmd\" title=\"{E(l.CreatedBy ?? "")}\">{E(ShortInstruction(l.CreatedBy, 120))}</td><td>{l.Files}</td><td>{S(l.ContentSize)}</td>" +
+                        $"<td class=\"cmd\" title=\"{E(l.CreatedBy ?? "")}\">{E(SizeReport.ShortInstruction(l.CreatedBy, 120))}</td><td>{l.Files}</td><td>{S(l.ContentSize)}</td>" +
                         $"<td>{S(l.CompressedSize)}</td><td>{S(l.WastedSize)}</td></tr>");
         }
 
@@ -110,19 +110,12 @@ public static class SizeHtml
         w.WriteLine(JsonSerializer.Serialize(r.Tree ?? new TreeNode { Name = "/", Size = 0, Layer = 0 }, InsightJsonContext.Default.TreeNode));
         w.WriteLine("</script>");
         w.WriteLine($"<script type=\"application/json\" id=\"tree-{index}-layers\">");
-        w.WriteLine(JsonSerializer.Serialize(r.Layers.Select(l => ShortInstruction(l.CreatedBy, 100)).ToArray(), InsightJsonContext.Default.StringArray));
+        w.WriteLine(JsonSerializer.Serialize(r.Layers.Select(l => SizeReport.ShortInstruction(l.CreatedBy, 100)).ToArray(), InsightJsonContext.Default.StringArray));
         w.WriteLine("</script></section>");
     }
 
     private static void Stat(StringWriter w, string label, string value) =>
         w.WriteLine($"<div class=\"stat\"><div class=\"v\">{E(value)}</div><div class=\"k\">{E(label)}</div></div>");
-
-    /// <summary>A layer's instruction for display: without the legacy <c>#(nop)</c> prefix, cut at <paramref name="max"/>.</summary>
-    public static string ShortInstruction(string? createdBy, int max)
-    {
-        var text = (createdBy ?? "(no history)").Replace("/bin/sh -c #(nop) ", "", StringComparison.Ordinal).Trim();
-        return text.Length <= max ? text : text[..(max - 1)] + "…";
-    }
 
     private static string E(string text) => WebUtility.HtmlEncode(text);
 

@@ -42,6 +42,13 @@ public sealed record SizeReport
     /// <summary>The final filesystem for the treemap, bounded in nodes; not part of the JSON report.</summary>
     [JsonIgnore]
     public TreeNode? Tree { get; init; }
+
+    /// <summary>A layer's instruction for display: without the legacy <c>#(nop)</c> prefix, cut at <paramref name="max"/>.</summary>
+    public static string ShortInstruction(string? createdBy, int max)
+    {
+        var text = (createdBy ?? "(no history)").Replace("/bin/sh -c #(nop) ", "", StringComparison.Ordinal).Trim();
+        return text.Length <= max ? text : text[..(max - 1)] + "…";
+    }
 }
 
 /// <summary>One layer: the history entry that made it and what it holds.</summary>

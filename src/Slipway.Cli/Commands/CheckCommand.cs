@@ -72,14 +72,13 @@ internal static class CheckCommand
     internal static int Run(ICliEnvironment env, string text, string path, string contextDir, string? dockerfilePath, string? target,
         IReadOnlyDictionary<string, string> args, bool json)
     {
-        var document = DockerfileDocument.Parse(text, path == "-" ? "Dockerfile" : Path.GetFileName(path));
-        if (document.Diagnostics.Count > 0)
+        var (document, report) = Lint(text, path, contextDir, dockerfilePath, target, args);
+        if (report is null)
         {
             env.Error.Write(DiagnosticFormatter.FormatAll(document.Diagnostics, document.Syntax.SourceLines));
             return 1;
         }
 
-        var report = Linter.Run(document, ContextFacts.Read(contextDir, dockerfilePath, args, target));
         if (json)
         {
             env.Out.WriteLine(LintFormatter.Json(report));
@@ -103,14 +102,13 @@ internal static class CheckCommand
     internal static bool WarnBeforeBuild(ICliEnvironment env, string text, string path, string contextDir, string? dockerfilePath, string? target,
         IReadOnlyDictionary<string, string> args, bool quiet)
     {
-        var document = DockerfileDocument.Parse(text, path == "-" ? "Dockerfile" : Path.GetFileName(path));
-        if (document.Diagnostics.Count > 0)
+        var (document, report) = Lint(text, path, contextDir, dockerfilePath, target, args);
+        if (report is null)
         {
             // The build reports parse errors itself, with its own context.
             return true;
         }
 
-        var report = Linter.Run(document, ContextFacts.Read(contextDir, dockerfilePath, args, target));
         if (report.Findings.Count > 0 && !quiet)
         {
             env.Error.Write(LintFormatter.Text(report, document.Syntax.SourceLines));
@@ -124,5 +122,15 @@ internal static class CheckCommand
         }
 
         return true;
+    }
+
+    /// <summary>The Dockerfile parsed and linted against its context; no report when it does not parse.</summary>
+    private static (DockerfileDocument Document, LintReport? Report) Lint(string text, string path, string contextDir, string? dockerfilePath,
+        string? target, IReadOnlyDictionary<string, string> args)
+    {
+        var document = DockerfileDocument.Parse(text, path == "-" ? "Dockerfile" : Path.GetFileName(path));
+        return document.Diagnostics.Count > 0
+            ? (document, null)
+            : (document, Linter.Run(document, ContextFacts.Read(contextDir, dockerfilePath, args, target)));
     }
 }

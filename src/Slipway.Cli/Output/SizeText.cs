@@ -20,7 +20,7 @@ internal static class SizeText
         w.WriteLine();
         Table.Write(w, ["LAYER", "CONTENT", "COMPRESSED", "WASTED", "FILES", "CREATED BY"],
             report.Layers.Select(l => (IReadOnlyList<string>)
-                [N(l.Index), S(l.ContentSize), S(l.CompressedSize), S(l.WastedSize), N(l.Files), SizeHtml.ShortInstruction(l.CreatedBy, 80)]));
+                [N(l.Index), S(l.ContentSize), S(l.CompressedSize), S(l.WastedSize), N(l.Files), SizeReport.ShortInstruction(l.CreatedBy, 80)]));
         if (report.Wasted.Count > 0)
         {
             w.WriteLine();
