@@ -7,6 +7,22 @@ namespace Slipway.Store;
 /// 1024 bytes, 10GB = 10 × 2³⁰. A bare number is bytes.</summary>
 public static class ByteSize
 {
+    private static readonly string[] DecimalUnits = ["B", "kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"];
+
+    /// <summary>As the docker CLI prints sizes (go-units <c>HumanSizeWithPrecision(size, 3)</c>): three significant
+    /// digits and a decimal unit, 5.6kB, 12.3MB, 838MB.</summary>
+    public static string Format(double bytes)
+    {
+        var i = 0;
+        while (bytes >= 1000 && i < DecimalUnits.Length - 1)
+        {
+            bytes /= 1000;
+            i++;
+        }
+
+        return bytes.ToString("G3", CultureInfo.InvariantCulture) + DecimalUnits[i];
+    }
+
     public static bool TryParse(string? text, out long bytes, out string? error)
     {
         bytes = 0;

@@ -19,12 +19,12 @@ public sealed record SizeGates
         var failures = new List<string>();
         if (MaxSize is { } max && report.CompressedSize > max)
         {
-            failures.Add($"--max-size: the image is {ByteSize.Format(report.CompressedSize)} ({report.CompressedSize} bytes), over the limit of {ByteSize.Format(max)}");
+            failures.Add($"--max-size: the image is {Store.ByteSize.Format(report.CompressedSize)} ({report.CompressedSize} bytes), over the limit of {Store.ByteSize.Format(max)}");
         }
 
         if (MaxWasted is { } wasted && report.WastedBytes > wasted)
         {
-            failures.Add($"--max-wasted: {ByteSize.Format(report.WastedBytes)} ({report.WastedBytes} bytes) wasted, over the limit of {ByteSize.Format(wasted)}");
+            failures.Add($"--max-wasted: {Store.ByteSize.Format(report.WastedBytes)} ({report.WastedBytes} bytes) wasted, over the limit of {Store.ByteSize.Format(wasted)}");
         }
 
         if (MinEfficiency is { } min && report.Efficiency < min)
@@ -39,10 +39,8 @@ public sealed record SizeGates
 
 /// <summary>Sizes as people write them: <c>100MB</c>, <c>1.5GiB</c>, <c>500k</c>, <c>123</c> (bytes). Decimal
 /// units are powers of 1000, binary ones (KiB, MiB …) of 1024, as docker's go-units reads them.</summary>
-public static class ByteSize
+public static class SizeLimit
 {
-    private static readonly string[] Units = ["B", "kB", "MB", "GB", "TB"];
-
     public static bool TryParse(string? text, out long bytes)
     {
         bytes = 0;
@@ -84,19 +82,5 @@ public static class ByteSize
 
         bytes = (long)Math.Round(number * factor.Value);
         return true;
-    }
-
-    /// <summary>Three significant digits and a decimal unit, as <c>docker images</c> prints sizes: 5.6kB, 838MB.</summary>
-    public static string Format(long bytes)
-    {
-        double size = bytes;
-        var i = 0;
-        while (size >= 1000 && i < Units.Length - 1)
-        {
-            size /= 1000;
-            i++;
-        }
-
-        return size.ToString("G3", CultureInfo.InvariantCulture) + Units[i];
     }
 }

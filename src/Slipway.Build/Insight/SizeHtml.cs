@@ -119,7 +119,7 @@ public static class SizeHtml
 
     private static string E(string text) => WebUtility.HtmlEncode(text);
 
-    private static string S(long bytes) => ByteSize.Format(bytes);
+    private static string S(long bytes) => Store.ByteSize.Format(bytes);
 
     private static string P(double ratio) => string.Create(CultureInfo.InvariantCulture, $"{ratio * 100:0.0}%");
 }

@@ -139,7 +139,7 @@ internal static class ArchiveCommands
             long? keep = null;
             if (parse.GetValue(keepStorage) is { } size)
             {
-                if (!Slipway.Store.ByteSize.TryParse(size, out var bytes, out var sizeError))
+                if (!Store.ByteSize.TryParse(size, out var bytes, out var sizeError))
                 {
                     ctx.Env.Error.WriteLine($"Error: --keep-storage: {sizeError}");
                     return 1;

@@ -89,7 +89,7 @@ internal static class SizeCommand
             return null;
         }
 
-        return ByteSize.TryParse(value, out var bytes)
+        return SizeLimit.TryParse(value, out var bytes)
             ? bytes
             : throw new ImageException(string.Create(CultureInfo.InvariantCulture, $"invalid {option} \"{value}\" (e.g. 100MB, 1.5GiB, 500k)"));
     }

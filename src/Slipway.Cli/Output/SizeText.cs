@@ -71,7 +71,7 @@ internal static class SizeText
     private static string Saving(long bytes, double percent) =>
         bytes >= 0 ? $"{S(bytes)} ({Pct(percent)})" : $"-{S(-bytes)} ({Pct(percent)})";
 
-    private static string S(long bytes) => ByteSize.Format(bytes);
+    private static string S(long bytes) => Store.ByteSize.Format(bytes);
 
     private static string N(int n) => n.ToString(CultureInfo.InvariantCulture);
 

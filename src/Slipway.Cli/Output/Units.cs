@@ -5,20 +5,8 @@ namespace Slipway.Cli.Output;
 /// <summary>Sizes and ages written the way the docker CLI writes them (go-units).</summary>
 internal static class Units
 {
-    private static readonly string[] DecimalUnits = ["B", "kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"];
-
     /// <summary><c>HumanSizeWithPrecision(size, 3)</c>: 5.6kB, 12.3MB, 838MB.</summary>
-    public static string HumanSize(double size)
-    {
-        var i = 0;
-        while (size >= 1000 && i < DecimalUnits.Length - 1)
-        {
-            size /= 1000;
-            i++;
-        }
-
-        return size.ToString("G3", CultureInfo.InvariantCulture) + DecimalUnits[i];
-    }
+    public static string HumanSize(double size) => Store.ByteSize.Format(size);
 
     /// <summary><c>HumanDuration</c>: "Less than a second", "About a minute", "3 weeks" …</summary>
     public static string HumanDuration(TimeSpan d)

@@ -45,7 +45,7 @@ public sealed class SizeGatesTests
     [InlineData("2MiB", 2_097_152)]
     public void Sizes_parse_with_decimal_and_binary_units(string text, long expected)
     {
-        Assert.True(ByteSize.TryParse(text, out var bytes));
+        Assert.True(SizeLimit.TryParse(text, out var bytes));
         Assert.Equal(expected, bytes);
     }
 
@@ -56,7 +56,7 @@ public sealed class SizeGatesTests
     [InlineData("-5")]
     public void Sizes_that_are_not_sizes_are_refused(string text)
     {
-        Assert.False(ByteSize.TryParse(text, out _));
+        Assert.False(SizeLimit.TryParse(text, out _));
     }
 
     [Theory]
@@ -65,6 +65,6 @@ public sealed class SizeGatesTests
     [InlineData(838_000_000, "838MB")]
     public void Sizes_print_as_docker_prints_them(long bytes, string expected)
     {
-        Assert.Equal(expected, ByteSize.Format(bytes));
+        Assert.Equal(expected, Slipway.Store.ByteSize.Format(bytes));
     }
 }
