@@ -6,9 +6,9 @@ namespace Slipway.Build.Insight;
 /// directory <c>.wh..wh..opq</c>, which hides what lower layers put in that directory.</summary>
 internal sealed class LayerTree
 {
-    internal const string WhiteoutPrefix = ".wh.";
-    internal const string WhiteoutMetaPrefix = ".wh..wh.";
-    internal const string OpaqueMarker = ".wh..wh..opq";
+    private const string WhiteoutPrefix = Store.Layers.Whiteouts.Prefix;
+    private const string WhiteoutMetaPrefix = Store.Layers.Whiteouts.MetaPrefix;
+    private const string OpaqueMarker = Store.Layers.Whiteouts.OpaqueMarker;
 
     public FsNode Root { get; } = FsNode.Directory("", -1);
 

@@ -9,9 +9,9 @@ namespace Slipway.Store.Layers;
 [SupportedOSPlatform("linux")]
 public static class LayerExtractor
 {
-    internal const string WhiteoutPrefix = ".wh.";
-    internal const string WhiteoutMetaPrefix = ".wh..wh.";
-    internal const string OpaqueMarker = ".wh..wh..opq";
+    internal const string WhiteoutPrefix = Whiteouts.Prefix;
+    internal const string WhiteoutMetaPrefix = Whiteouts.MetaPrefix;
+    internal const string OpaqueMarker = Whiteouts.OpaqueMarker;
     internal const string OverlayOpaqueXattr = "trusted.overlay.opaque";
 
     /// <summary>The read size for the compressed input and the write size for file data.</summary>

@@ -10,8 +10,8 @@ namespace Slipway.Build.Insight.Sbom;
 /// directory) or replaces the file. Only parsed packages are kept, never file contents.</summary>
 public sealed class ImageScanner(IReadOnlyList<ICataloger> catalogers)
 {
-    private const string WhiteoutPrefix = ".wh.";
-    private const string OpaqueMarker = ".wh..wh..opq";
+    private const string WhiteoutPrefix = Store.Layers.Whiteouts.Prefix;
+    private const string OpaqueMarker = Store.Layers.Whiteouts.OpaqueMarker;
 
     public static ImageScanner Default() => new([
         new DpkgCataloger(),
