@@ -186,22 +186,22 @@ public sealed class FileCopier(string destinationRoot, uint uid, uint gid, uint?
 
     private void CopyChildren(CopySource source, string rel, string hostDir, List<string> destComponents)
     {
-        var files = new List<string>();
+        var files = new List<(string Name, FileStat Stat)>();
         foreach (var name in ContextWalker.Children(hostDir, rel, source.Ignore))
         {
             var childRel = CopySource.Join(rel, name);
-            if (Excluded(childRel))
+            if (Excluded(childRel) || LayerNative.LStat(Path.Join(hostDir, name)) is not { } stat)
             {
                 continue;
             }
 
-            if (LayerNative.LStat(Path.Join(hostDir, name)) is { IsDirectory: true })
+            if (stat.IsDirectory)
             {
-                CopyEntry(source, childRel, Path.Join(hostDir, name), [.. destComponents, name]);
+                CopyEntry(source, childRel, Path.Join(hostDir, name), [.. destComponents, name], stat);
             }
             else
             {
-                files.Add(name);
+                files.Add((name, stat));
             }
         }
 
@@ -209,8 +209,8 @@ public sealed class FileCopier(string destinationRoot, uint uid, uint gid, uint?
         // on every core; subdirectories stay in order above, one at a time.
         try
         {
-            Parallel.ForEach(files, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, name =>
-                CopyEntry(source, CopySource.Join(rel, name), Path.Join(hostDir, name), [.. destComponents, name]));
+            Parallel.ForEach(files, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, file =>
+                CopyEntry(source, CopySource.Join(rel, file.Name), Path.Join(hostDir, file.Name), [.. destComponents, file.Name], file.Stat));
         }
         catch (AggregateException e) when (e.InnerExceptions.Count > 0)
         {
@@ -218,9 +218,10 @@ public sealed class FileCopier(string destinationRoot, uint uid, uint gid, uint?
         }
     }
 
-    private void CopyEntry(CopySource source, string rel, string host, List<string> destComponents)
+    /// <param name="known">The source's lstat when the caller just took it (a directory listing), so it is not taken twice.</param>
+    private void CopyEntry(CopySource source, string rel, string host, List<string> destComponents, FileStat? known = null)
     {
-        var stat = LayerNative.LStat(host);
+        var stat = known ?? LayerNative.LStat(host);
         if (stat is not { } s)
         {
             return;
