@@ -47,10 +47,7 @@ public sealed class Snapshots(LocalStore store)
             await using var blob = store.Blobs.OpenRead(layer.Blob.Digest);
             await LayerExtractor.ExtractAsync(blob, layer.Blob.MediaType, temp, new ExtractOptions { Whiteouts = WhiteoutMode.OverlaySnapshot }, cancellationToken)
                 .ConfigureAwait(false);
-            if (!Directory.Exists(path))
-            {
-                Directory.Move(temp, path);
-            }
+            MoveIntoPlace(temp, path);
         }
         finally
         {
@@ -73,7 +70,26 @@ public sealed class Snapshots(LocalStore store)
         }
 
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
-        Directory.Move(upperDir, path);
+        MoveIntoPlace(upperDir, path);
+    }
+
+    /// <summary>Renames a finished tree to its snapshot name. Two steps of parallel stages can make the same layer
+    /// (three stages' <c>WORKDIR /app</c> on one base) and race here: the loser's tree is the same bytes, so it
+    /// stays where it was (its workspace removes it) and the winner's snapshot serves both.</summary>
+    private static void MoveIntoPlace(string source, string path)
+    {
+        if (Directory.Exists(path))
+        {
+            return;
+        }
+
+        try
+        {
+            Directory.Move(source, path);
+        }
+        catch (IOException) when (Directory.Exists(path))
+        {
+        }
     }
 
     /// <summary>Fresh scratch space for one step: upper, work and merged dirs on the store's filesystem.</summary>
