@@ -20,7 +20,8 @@ public sealed class Snapshots(LocalStore store)
     public string PathOf(Digest diffId) => System.IO.Path.Join(Root, diffId.Hex, "fs");
 
     /// <summary>The snapshot of a layer, unpacking it on first use. A half-unpacked layer never appears under
-    /// its final name: it is unpacked beside it and renamed.</summary>
+    /// its final name: it is unpacked beside it, its uncompressed content is checked against the diffID, and only
+    /// then is it renamed.</summary>
     public Task<string> EnsureAsync(LayerRef layer, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(layer);
@@ -45,8 +46,18 @@ public sealed class Snapshots(LocalStore store)
             }
 
             await using var blob = store.Blobs.OpenRead(layer.Blob.Digest);
-            await LayerExtractor.ExtractAsync(blob, layer.Blob.MediaType, temp, new ExtractOptions { Whiteouts = WhiteoutMode.OverlaySnapshot }, cancellationToken)
+            var result = await LayerExtractor.ExtractAsync(blob, layer.Blob.MediaType, temp, new ExtractOptions { Whiteouts = WhiteoutMode.OverlaySnapshot }, cancellationToken)
                 .ConfigureAwait(false);
+
+            // The snapshot is named by the diffID the image config claims and shared by every image that claims
+            // it, so a layer whose content is something else must never appear under that name.
+            if (result.DiffId != layer.DiffId)
+            {
+                throw new BuildException(
+                    $"layer {layer.Blob.Digest} does not match its diffID: the image config claims {layer.DiffId}, " +
+                    $"its content is {result.DiffId}; nothing was unpacked");
+            }
+
             MoveIntoPlace(temp, path);
         }
         finally

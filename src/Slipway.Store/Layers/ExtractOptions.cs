@@ -24,9 +24,11 @@ public sealed record ExtractOptions
     public bool? Privileged { get; init; }
 }
 
-/// <summary>What an extraction did. Warnings name the entry they are about.</summary>
+/// <summary>What an extraction did. Warnings name the entry they are about. <see cref="DiffId"/> is the sha256 of the
+/// whole uncompressed stream, computed while it was read: what the layer's diffID must be.</summary>
 public sealed record ExtractResult(
     LayerCompression Compression,
+    Oci.Digest DiffId,
     int Entries,
     int Files,
     int Directories,

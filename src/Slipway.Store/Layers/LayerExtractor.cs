@@ -59,7 +59,7 @@ public static class LayerExtractor
             run.Warn($"media type '{mediaTypeOrNull}' says {d} but the content is {compression}; used {compression}");
         }
 
-        var uncompressed = new CountingReadStream(tar);
+        using var uncompressed = new HashingReadStream(tar);
         using (tar)
         {
             using var reader = new TarReader(uncompressed, leaveOpen: true);
@@ -95,10 +95,32 @@ public static class LayerExtractor
                     throw new LayerExtractionException($"layer entry '{entry.Name}': {e.Message}", e);
                 }
             }
+
+            // The diffID covers the whole uncompressed stream (padding after the end-of-archive blocks included),
+            // and the decompressor checks a gzip member's CRC-32 and length, or a zstd frame's checksum, only
+            // when it reaches the trailer: read both streams to their end, or neither check happens.
+            try
+            {
+                Drain(uncompressed, cancellationToken);
+                Drain(counted, cancellationToken);
+            }
+            catch (Exception e) when (IsCorrupt(e))
+            {
+                throw new LayerExtractionException($"layer is corrupt after its last entry: {e.Message}", e);
+            }
         }
 
         run.ApplyDirectoryTimes();
-        return run.Result(compression, uncompressed.BytesRead, counted.BytesRead);
+        return run.Result(compression, uncompressed.Digest(), uncompressed.BytesRead, counted.BytesRead);
+    }
+
+    private static void Drain(Stream stream, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[64 * 1024];
+        while (stream.Read(buffer) > 0)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+        }
     }
 
     /// <summary>A damaged archive or compressed stream, found while reading headers or file data.</summary>
@@ -263,8 +285,9 @@ public static class LayerExtractor
             }
         }
 
-        public ExtractResult Result(LayerCompression compression, long uncompressed, long compressed) => new(
+        public ExtractResult Result(LayerCompression compression, Oci.Digest diffId, long uncompressed, long compressed) => new(
             compression,
+            diffId,
             _entries,
             _writer.Files,
             _writer.Directories,

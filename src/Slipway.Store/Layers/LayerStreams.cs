@@ -89,6 +89,43 @@ internal sealed class CountingReadStream(Stream inner) : ReadOnlyForwardStream
     }
 }
 
+/// <summary>Hashes (sha256) and counts everything read through it: the uncompressed tar of a layer, whose digest is
+/// the diffID an image config names it by.</summary>
+internal sealed class HashingReadStream(Stream inner) : ReadOnlyForwardStream
+{
+    private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+
+    public long BytesRead { get; private set; }
+
+    public Digest Digest() => Oci.Digest.FromSha256Hash(_hash.GetCurrentHash());
+
+    public override int Read(Span<byte> buffer)
+    {
+        var n = inner.Read(buffer);
+        _hash.AppendData(buffer[..n]);
+        BytesRead += n;
+        return n;
+    }
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        var n = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        _hash.AppendData(buffer.Span[..n]);
+        BytesRead += n;
+        return n;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _hash.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+}
+
 /// <summary>Hashes (sha256) and counts everything written through it on the way to <paramref name="inner"/>,
 /// so a digest is known the moment the last byte is written, without reading the blob again.</summary>
 internal sealed class HashingWriteStream(Stream inner) : Stream

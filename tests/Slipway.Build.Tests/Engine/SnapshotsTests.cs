@@ -1,0 +1,93 @@
+using System.Formats.Tar;
+using System.IO.Compression;
+using System.Text;
+using Slipway.Build.Engine;
+using Slipway.Oci;
+using Slipway.Store;
+
+namespace Slipway.Build.Tests.Engine;
+
+/// <summary>Snapshots are shared by every image that claims a diffID, so one is made only from content that is
+/// that diffID.</summary>
+public sealed class SnapshotsTests : IDisposable
+{
+    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("slipway-snapshots-");
+
+    public void Dispose() => _dir.Delete(true);
+
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    internal static byte[] Tar(params string[] files)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new TarWriter(buffer, TarEntryFormat.Pax, leaveOpen: true))
+        {
+            foreach (var name in files)
+            {
+                writer.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, name)
+                {
+                    Mode = (UnixFileMode)0x1A4,
+                    ModificationTime = DateTimeOffset.FromUnixTimeSeconds(1_700_000_000),
+                    DataStream = new MemoryStream(Encoding.UTF8.GetBytes(name)),
+                });
+            }
+        }
+
+        return buffer.ToArray();
+    }
+
+    internal static byte[] Gzip(byte[] data)
+    {
+        using var output = new MemoryStream();
+        using (var gzip = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            gzip.Write(data);
+        }
+
+        return output.ToArray();
+    }
+
+    private (LocalStore Store, Snapshots Snapshots) Open()
+    {
+        var store = LocalStore.Open(Path.Join(_dir.FullName, "store"));
+        return (store, new Snapshots(store));
+    }
+
+    private static async Task<Descriptor> StoreLayerAsync(LocalStore store, byte[] blob) =>
+        await store.Blobs.WriteAsync(MediaTypes.OciLayerGzip, blob, Token);
+
+    [Fact]
+    public async Task A_layer_whose_content_is_its_diff_id_is_unpacked_under_that_name()
+    {
+        var (store, snapshots) = Open();
+        var tar = Tar("bin/sh");
+        var blob = await StoreLayerAsync(store, Gzip(tar));
+
+        var path = await snapshots.EnsureAsync(new LayerRef(blob, Digest.Compute(tar)), Token);
+
+        Assert.Equal(snapshots.PathOf(Digest.Compute(tar)), path);
+        Assert.True(File.Exists(Path.Join(path, "bin", "sh")));
+    }
+
+    [Fact]
+    public async Task A_layer_claiming_another_layers_diff_id_fails_naming_the_layer_and_leaves_no_snapshot()
+    {
+        var (store, snapshots) = Open();
+        var genuine = Digest.Compute(Tar("bin/sh"));
+        var poisonedTar = Tar("bin/sh", "POISONED");
+        var blob = await StoreLayerAsync(store, Gzip(poisonedTar));
+
+        var ex = await Assert.ThrowsAsync<BuildException>(() => snapshots.EnsureAsync(new LayerRef(blob, genuine), Token));
+
+        Assert.Contains(blob.Digest.Value, ex.Message, StringComparison.Ordinal);
+        Assert.Contains($"claims {genuine}", ex.Message, StringComparison.Ordinal);
+        Assert.Contains($"is {Digest.Compute(poisonedTar)}", ex.Message, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(snapshots.PathOf(genuine)));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(Path.GetDirectoryName(snapshots.PathOf(genuine))!));
+
+        // The genuine layer, unpacked afterwards, is what the name holds.
+        var genuineBlob = await StoreLayerAsync(store, Gzip(Tar("bin/sh")));
+        var path = await new Snapshots(store).EnsureAsync(new LayerRef(genuineBlob, genuine), Token);
+        Assert.False(File.Exists(Path.Join(path, "POISONED")));
+    }
+}

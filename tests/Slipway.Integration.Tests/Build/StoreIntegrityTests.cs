@@ -1,0 +1,115 @@
+using System.Formats.Tar;
+using System.IO.Compression;
+using System.Text;
+using Slipway.Integration.Tests.Fixtures;
+using Slipway.Oci;
+using Slipway.Testing;
+
+namespace Slipway.Integration.Tests.Build;
+
+/// <summary>Issue 12: content in the store is what its name says. A layer that claims another layer's diffID never
+/// becomes that layer's snapshot.</summary>
+public sealed class StoreIntegrityTests : IDisposable
+{
+    private readonly TempDirectory _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    private static void RequireBuild()
+    {
+        Capability.RequireRoot();
+        Capability.RequireTool("runc");
+    }
+
+    private string Context(string dockerfile)
+    {
+        var dir = Directory.CreateDirectory(Path.Join(_temp.Path, "ctx-" + Guid.NewGuid().ToString("N")[..8])).FullName;
+        File.WriteAllText(Path.Join(dir, "Dockerfile"), dockerfile);
+        return dir;
+    }
+
+    /// <summary>Loads the busybox fixture layout as <paramref name="tag"/>.</summary>
+    private async Task LoadBusyboxAsync(SlipwayRunner runner, string tag)
+    {
+        var archive = Path.Join(_temp.Path, "busybox-" + Guid.NewGuid().ToString("N")[..8] + ".tar");
+        await TarFile.CreateFromDirectoryAsync(await BaseImages.GetAsync("busybox", Token), archive, includeBaseDirectory: false, Token);
+        var loaded = await runner.OkAsync("load", "-i", archive);
+        var id = loaded.Output.Split('\n').First(l => l.StartsWith("Loaded image ID: ", StringComparison.Ordinal))["Loaded image ID: ".Length..];
+        await runner.OkAsync("tag", id, tag);
+    }
+
+    /// <summary>An OCI layout archive of busybox's own config (so it claims busybox's real diffID) over a layer that
+    /// is busybox plus <c>/POISONED</c>. Returns the archive and the poisoned layer's digest.</summary>
+    private async Task<(string Archive, Digest Layer)> PoisonedArchiveAsync(string tag)
+    {
+        var source = await BaseImages.GetAsync("busybox", Token);
+        var index = OciJson.ParseIndex(await File.ReadAllBytesAsync(Path.Join(source, "index.json"), Token));
+        var manifestBytes = await File.ReadAllBytesAsync(Blob(source, index.Manifests[0].Digest), Token);
+        var manifest = OciJson.ParseManifest(manifestBytes);
+        Assert.Single(manifest.Layers);
+
+        using var tar = new MemoryStream();
+        await using (var from = new GZipStream(File.OpenRead(Blob(source, manifest.Layers[0].Digest)), CompressionMode.Decompress))
+        using (var reader = new TarReader(from))
+        using (var writer = new TarWriter(tar, TarEntryFormat.Pax, leaveOpen: true))
+        {
+            while (await reader.GetNextEntryAsync(copyData: true, Token) is { } entry)
+            {
+                await writer.WriteEntryAsync(entry, Token);
+            }
+
+            await writer.WriteEntryAsync(new PaxTarEntry(TarEntryType.RegularFile, "POISONED")
+            {
+                Mode = (UnixFileMode)0x1A4,
+                DataStream = new MemoryStream(Encoding.UTF8.GetBytes("poison\n")),
+            }, Token);
+        }
+
+        using var gz = new MemoryStream();
+        await using (var zip = new GZipStream(gz, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            await zip.WriteAsync(tar.ToArray(), Token);
+        }
+
+        var dir = Directory.CreateDirectory(Path.Join(_temp.Path, "poisoned")).FullName;
+        var blobs = Directory.CreateDirectory(Path.Join(dir, "blobs", "sha256")).FullName;
+        var layer = Descriptor.For(MediaTypes.OciLayerGzip, gz.ToArray());
+        await File.WriteAllBytesAsync(Path.Join(blobs, layer.Digest.Hex), gz.ToArray(), Token);
+        File.Copy(Blob(source, manifest.Config.Digest), Path.Join(blobs, manifest.Config.Digest.Hex));
+        var poisonedManifest = OciJson.Serialize(manifest with { Layers = [layer] });
+        var manifestDescriptor = Descriptor.For(MediaTypes.OciManifest, poisonedManifest);
+        await File.WriteAllBytesAsync(Path.Join(blobs, manifestDescriptor.Digest.Hex), poisonedManifest, Token);
+        await File.WriteAllTextAsync(Path.Join(dir, "oci-layout"), """{"imageLayoutVersion":"1.0.0"}""", Token);
+        await File.WriteAllBytesAsync(Path.Join(dir, "index.json"), OciJson.Serialize(new ImageIndex
+        {
+            MediaType = MediaTypes.OciIndex,
+            Manifests = [manifestDescriptor with { Annotations = new Dictionary<string, string> { ["io.containerd.image.name"] = tag } }],
+        }), Token);
+
+        var archive = Path.Join(_temp.Path, "poisoned.tar");
+        await TarFile.CreateFromDirectoryAsync(dir, archive, includeBaseDirectory: false, Token);
+        return (archive, layer.Digest);
+    }
+
+    private static string Blob(string layout, Digest digest) => Path.Join(layout, "blobs", digest.Algorithm, digest.Hex);
+
+    [Fact]
+    public async Task A_layer_claiming_busyboxs_diff_id_fails_naming_the_layer_and_never_poisons_builds_from_genuine_busybox()
+    {
+        RequireBuild();
+        using var runner = new SlipwayRunner();
+        var (archive, poisonedLayer) = await PoisonedArchiveAsync("docker.io/library/poisoned:1");
+        await runner.OkAsync("load", "-i", archive);
+        await LoadBusyboxAsync(runner, "genuine:1");
+
+        // The poisoned image is unpacked first: before the fix its tree became busybox's snapshot.
+        var failed = await runner.RunAsync("build", "--progress", "plain", Context("FROM poisoned:1\nRUN true\n"));
+        Assert.Equal(1, failed.Exit);
+        Assert.Contains($"layer {poisonedLayer} does not match its diffID", failed.Error, StringComparison.Ordinal);
+
+        await runner.OkAsync("build", "--progress", "plain", "-t", "from-genuine:1",
+            Context("FROM genuine:1\nRUN test ! -e /POISONED && echo clean > /clean\n"));
+    }
+}
