@@ -16,7 +16,11 @@ public sealed class BlobStore(StoreLayout layout) : IContentStore
         return info.Exists ? info.Length : null;
     }
 
-    public Stream OpenRead(Digest digest)
+    public Stream OpenRead(Digest digest) => OpenFile(digest);
+
+    public Stream OpenVerifiedRead(Digest digest) => new VerifiedBlobStream(OpenFile(digest), digest);
+
+    private FileStream OpenFile(Digest digest)
     {
         try
         {
@@ -29,14 +33,33 @@ public sealed class BlobStore(StoreLayout layout) : IContentStore
         }
     }
 
+    /// <summary>A whole blob (a manifest, a config), verified against its digest.</summary>
     public async Task<byte[]> ReadAllBytesAsync(Digest digest, CancellationToken cancellationToken = default)
     {
-        var stream = OpenRead(digest);
+        var stream = OpenFile(digest);
         await using (stream.ConfigureAwait(false))
         {
             var buffer = new byte[stream.Length];
             await stream.ReadExactlyAsync(buffer, cancellationToken).ConfigureAwait(false);
-            return buffer;
+            var actual = Digest.Compute(buffer);
+            return actual == digest ? buffer : throw new BlobCorruptException(digest, actual);
+        }
+    }
+
+    /// <summary>The digest a stored blob's content actually has (read and hashed now), or null when it is absent.</summary>
+    public async Task<Digest?> ComputeDigestAsync(Digest digest, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var stream = OpenFile(digest);
+            await using (stream.ConfigureAwait(false))
+            {
+                return await Digest.ComputeAsync(stream, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (BlobNotFoundException)
+        {
+            return null;
         }
     }
 

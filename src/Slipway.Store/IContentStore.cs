@@ -14,6 +14,11 @@ public interface IContentStore
     /// <summary>Opens a stored blob for reading. Throws <see cref="BlobNotFoundException"/> when absent.</summary>
     Stream OpenRead(Digest digest);
 
+    /// <summary>Opens a stored blob to be read whole, front to back: the read that reaches its end throws
+    /// <see cref="BlobCorruptException"/> when the content is not <paramref name="digest"/>. For paths that pass a
+    /// blob on (unpack, save, push, export).</summary>
+    Stream OpenVerifiedRead(Digest digest);
+
     /// <summary>Starts a write that hashes as it goes. Nothing becomes visible until <see cref="BlobWriteStream.CommitAsync"/>
     /// verifies size and digest; disposing without committing discards the temp file.</summary>
     BlobWriteStream OpenWriter(long? expectedSize = null, Digest? expectedDigest = null);
@@ -23,6 +28,16 @@ public sealed class BlobNotFoundException(Digest digest)
     : FileNotFoundException($"blob {digest} not found in the content store")
 {
     public Digest Digest { get; } = digest;
+}
+
+/// <summary>A stored blob whose content no longer hashes to its name (a flipped bit on disk, a file changed behind
+/// the store's back). Nothing that read it should be kept.</summary>
+public sealed class BlobCorruptException(Digest digest, Digest actual)
+    : IOException($"blob {digest} in the content store is corrupt: its content hashes to {actual} (slipway fsck --repair removes it)")
+{
+    public Digest Digest { get; } = digest;
+
+    public Digest Actual { get; } = actual;
 }
 
 /// <summary>Content that does not match what the writer was told to expect. Nothing was stored.</summary>

@@ -155,7 +155,7 @@ public sealed class CacheExporter(LocalStore store, RegistryClients? clients, Ca
                         await EnsureAsync(blob, cancellationToken).ConfigureAwait(false);
                     }
 
-                    var content = store.Blobs.OpenRead(blob.Digest);
+                    var content = store.Blobs.OpenVerifiedRead(blob.Digest);
                     await using (content.ConfigureAwait(false))
                     {
                         await client.PushBlobAsync(target.Path, blob.Digest, blob.Size, content, null, cancellationToken).ConfigureAwait(false);
@@ -187,7 +187,7 @@ public sealed class CacheExporter(LocalStore store, RegistryClients? clients, Ca
             }
 
             await EnsureAsync(blob, cancellationToken).ConfigureAwait(false);
-            var content = store.Blobs.OpenRead(blob.Digest);
+            var content = store.Blobs.OpenVerifiedRead(blob.Digest);
             await using (content.ConfigureAwait(false))
             {
                 await WriteFileAsync(path, content, cancellationToken).ConfigureAwait(false);

@@ -69,7 +69,7 @@ public sealed class CacheImports : IBlobFetcher, IDisposable
         }
 
         await EnsureAsync(mount.Blob, cancellationToken).ConfigureAwait(false);
-        var stream = _store.Blobs.OpenRead(mount.Blob.Digest);
+        var stream = _store.Blobs.OpenVerifiedRead(mount.Blob.Digest);
         await using (stream.ConfigureAwait(false))
         {
             await Store.Layers.LayerExtractor.ExtractAsync(stream, mount.Blob.MediaType, dir, new Store.Layers.ExtractOptions(), cancellationToken)

@@ -45,9 +45,19 @@ public sealed class Snapshots(LocalStore store)
                 await Fetcher.EnsureAsync(layer.Blob, cancellationToken).ConfigureAwait(false);
             }
 
-            await using var blob = store.Blobs.OpenRead(layer.Blob.Digest);
-            var result = await LayerExtractor.ExtractAsync(blob, layer.Blob.MediaType, temp, new ExtractOptions { Whiteouts = WhiteoutMode.OverlaySnapshot }, cancellationToken)
-                .ConfigureAwait(false);
+            ExtractResult result;
+            try
+            {
+                // Verified as read: the extractor reads the blob to its end, so a damaged blob fails here even when
+                // the damage decompresses into a valid tar.
+                await using var blob = store.Blobs.OpenVerifiedRead(layer.Blob.Digest);
+                result = await LayerExtractor.ExtractAsync(blob, layer.Blob.MediaType, temp, new ExtractOptions { Whiteouts = WhiteoutMode.OverlaySnapshot }, cancellationToken)
+                    .ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is LayerExtractionException or BlobCorruptException)
+            {
+                throw new BuildException($"unpacking layer {layer.Blob.Digest}: {await CorruptionAsync(layer.Blob.Digest, ex).ConfigureAwait(false)}", ex);
+            }
 
             // The snapshot is named by the diffID the image config claims and shared by every image that claims
             // it, so a layer whose content is something else must never appear under that name.
@@ -69,6 +79,19 @@ public sealed class Snapshots(LocalStore store)
         }
 
         return path;
+    }
+
+    /// <summary>Why a layer could not be read: a damaged stream is most often a damaged blob, which says so (the
+    /// decompressor or the tar reader usually trips over it before the digest check at the end).</summary>
+    private async Task<string> CorruptionAsync(Digest digest, Exception ex)
+    {
+        if (ex is BlobCorruptException || ex.InnerException is BlobCorruptException)
+        {
+            return (ex as BlobCorruptException ?? (BlobCorruptException)ex.InnerException!).Message;
+        }
+
+        var actual = await store.Blobs.ComputeDigestAsync(digest).ConfigureAwait(false);
+        return actual is { } a && a != digest ? new BlobCorruptException(digest, a).Message : ex.Message;
     }
 
     /// <summary>Adopts a finished step's upper dir as the snapshot of the layer it became.</summary>

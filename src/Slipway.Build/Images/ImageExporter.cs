@@ -76,7 +76,7 @@ public static class FilesystemExporter
         Directory.CreateDirectory(directory);
         foreach (var layer in image.Manifest.Layers)
         {
-            await using var blob = store.Blobs.OpenRead(layer.Digest);
+            await using var blob = store.Blobs.OpenVerifiedRead(layer.Digest);
             await LayerExtractor.ExtractAsync(blob, layer.MediaType, directory, new ExtractOptions { Whiteouts = WhiteoutMode.ApplyToLowerLayers }, cancellationToken)
                 .ConfigureAwait(false);
         }

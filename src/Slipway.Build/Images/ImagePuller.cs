@@ -79,7 +79,10 @@ public sealed class ImagePuller(ImageStore images, RegistryClients clients)
         Action<PullProgress> progress, CancellationToken cancellationToken)
     {
         var what = MediaTypes.IsConfig(blob.MediaType) ? "config" : "layer";
-        if (images.Store.Blobs.GetSize(blob.Digest) == blob.Size)
+        // Present is not enough: a blob damaged on disk must be fetched again, or it would stay wrong forever. The
+        // new copy replaces it atomically once verified.
+        if (images.Store.Blobs.GetSize(blob.Digest) == blob.Size &&
+            await images.Store.Blobs.ComputeDigestAsync(blob.Digest, cancellationToken).ConfigureAwait(false) == blob.Digest)
         {
             progress(new PullProgress(what, blob.Digest, "Already exists"));
             return;

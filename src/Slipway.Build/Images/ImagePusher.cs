@@ -40,7 +40,7 @@ public sealed partial class ImagePusher(ImageStore images, RegistryClients clien
                     await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
                     try
                     {
-                        await using var content = images.Store.Blobs.OpenRead(blob.Digest);
+                        await using var content = images.Store.Blobs.OpenVerifiedRead(blob.Digest);
                         var outcome = await client.PushBlobAsync(target.Path, blob.Digest, blob.Size, content, null, cancellationToken)
                             .ConfigureAwait(false);
                         progress(new PullProgress(MediaTypes.IsConfig(blob.MediaType) ? "config" : "layer", blob.Digest, outcome.ToString()));

@@ -105,7 +105,7 @@ public static class LayoutWriter
             {
                 if (written.Add(blob.Digest))
                 {
-                    await using var content = store.Blobs.OpenRead(blob.Digest);
+                    await using var content = store.Blobs.OpenVerifiedRead(blob.Digest);
                     await sink.AddAsync(BlobPath(blob.Digest), content, blob.Size, cancellationToken).ConfigureAwait(false);
                 }
             }

@@ -90,4 +90,23 @@ public sealed class SnapshotsTests : IDisposable
         var path = await new Snapshots(store).EnsureAsync(new LayerRef(genuineBlob, genuine), Token);
         Assert.False(File.Exists(Path.Join(path, "POISONED")));
     }
+
+    [Theory]
+    [InlineData(0.5)] // inside the compressed data
+    [InlineData(-8.0)] // the gzip trailer's CRC-32
+    public async Task A_layer_blob_with_one_flipped_byte_is_not_unpacked_and_the_error_says_it_is_corrupt(double where)
+    {
+        var (store, snapshots) = Open();
+        var tar = Tar("bin/sh", "etc/passwd", "etc/group");
+        var blob = await StoreLayerAsync(store, Gzip(tar));
+        var path = store.Layout.BlobPath(blob.Digest);
+        var bytes = await File.ReadAllBytesAsync(path, Token);
+        bytes[where < 0 ? bytes.Length + (int)where : (int)(bytes.Length * where)] ^= 0x01;
+        await File.WriteAllBytesAsync(path, bytes, Token);
+
+        var ex = await Assert.ThrowsAsync<BuildException>(() => snapshots.EnsureAsync(new LayerRef(blob, Digest.Compute(tar)), Token));
+
+        Assert.Contains($"unpacking layer {blob.Digest}: blob {blob.Digest} in the content store is corrupt", ex.Message, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(snapshots.PathOf(Digest.Compute(tar))));
+    }
 }

@@ -112,4 +112,54 @@ public sealed class StoreIntegrityTests : IDisposable
         await runner.OkAsync("build", "--progress", "plain", "-t", "from-genuine:1",
             Context("FROM genuine:1\nRUN test ! -e /POISONED && echo clean > /clean\n"));
     }
+
+    /// <summary>Flips one byte in the middle of a stored blob, keeping its size.</summary>
+    internal static void Flip(string root, Digest digest)
+    {
+        var path = Path.Join(root, "blobs", "sha256", digest.Hex);
+        var bytes = File.ReadAllBytes(path);
+        bytes[bytes.Length / 2] ^= 0x01;
+        File.WriteAllBytes(path, bytes);
+    }
+
+    [Fact]
+    public async Task Pull_fetches_a_layer_again_whose_local_copy_is_corrupt_instead_of_saying_it_already_exists()
+    {
+        Capability.RequireTool("docker-registry");
+        await using var registry = await RegistryFixture.StartAsync(RegistryAuthMode.Anonymous, cancellationToken: Token);
+        var layer = FakeLayer.Of(("a.txt", Encoding.UTF8.GetBytes(new string('a', 10_000))));
+        using (var client = RemoteImages.Client(registry.Host))
+        {
+            var manifest = await RemoteImages.PushImageAsync(client, "test/corrupt", Platform.Host.Architecture, [layer], cancellationToken: Token);
+            await RemoteImages.TagAsync(client, "test/corrupt", "1", manifest, Token);
+        }
+
+        using var runner = new SlipwayRunner();
+        var reference = $"{registry.Host}/test/corrupt:1";
+        await runner.OkAsync("pull", reference);
+        Flip(runner.Root, layer.Digest);
+
+        var again = await runner.OkAsync("pull", reference);
+
+        Assert.Contains($"{layer.Digest.ShortHex}: Pull complete", again.Output, StringComparison.Ordinal);
+        StoreCheck.AssertConsistent(runner.Root);
+    }
+
+    [Fact]
+    public async Task Save_refuses_an_image_whose_layer_blob_is_corrupt_and_leaves_no_archive()
+    {
+        Capability.RequireTool("busybox");
+        using var runner = new SlipwayRunner();
+        await runner.OkAsync("import", Rootfs.MakeBusybox(_temp.Path), "corrupt-save:1");
+        var store = Slipway.Store.LocalStore.Open(runner.Root);
+        var image = OciJson.ParseManifest(File.ReadAllBytes(store.Layout.BlobPath(store.Refs.List().Single().Value.Digest)));
+        Flip(runner.Root, image.Layers[0].Digest);
+        var archive = Path.Join(_temp.Path, "saved.tar");
+
+        var result = await runner.RunAsync("save", "-o", archive, "corrupt-save:1");
+
+        Assert.Equal(1, result.Exit);
+        Assert.Contains($"blob {image.Layers[0].Digest} in the content store is corrupt", result.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(archive));
+    }
 }
