@@ -36,6 +36,7 @@ internal static class SlipwayApp
         root.Subcommands.Add(ArchiveCommands.Load(globals, env));
         root.Subcommands.Add(ArchiveCommands.Import(globals, env));
         root.Subcommands.Add(ArchiveCommands.Prune(globals, env));
+        root.Subcommands.Add(FsckCommand.Create(globals, env));
         root.Subcommands.Add(DockerfileCommand.Create(env));
         root.Subcommands.Add(BuildCommand.Create(globals, env));
         root.Subcommands.Add(CheckCommand.Create(env));

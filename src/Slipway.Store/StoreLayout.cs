@@ -34,6 +34,13 @@ public sealed class StoreLayout
 
     public string Snapshots => Path.Join(Root, "snapshots");
 
+    /// <summary>The unpacked tree inside <c>snapshots/&lt;diffID hex&gt;/</c>, the overlayfs lowerdir.</summary>
+    public const string SnapshotTree = "fs";
+
+    /// <summary>Beside <see cref="SnapshotTree"/>: the diffID the tree's content was checked against when it was made,
+    /// written before the tree is renamed into place, so a tree without it predates verification.</summary>
+    public const string SnapshotVerifiedFile = "verified";
+
     /// <summary>The folder of one digest algorithm. The algorithm comes from a validated <see cref="Oci.Digest"/>.</summary>
     public string BlobFolder(string algorithm) => Path.Join(Blobs, algorithm);
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text;
 using Slipway.Oci;
 using Slipway.Store;
 using Slipway.Store.Layers;
@@ -17,7 +18,7 @@ public sealed class Snapshots(LocalStore store)
     /// <summary>Fetches a layer blob the store lacks (one imported with <c>--cache-from</c>) before it is unpacked.</summary>
     public IBlobFetcher? Fetcher { get; set; }
 
-    public string PathOf(Digest diffId) => System.IO.Path.Join(Root, diffId.Hex, "fs");
+    public string PathOf(Digest diffId) => System.IO.Path.Join(Root, diffId.Hex, StoreLayout.SnapshotTree);
 
     /// <summary>The snapshot of a layer, unpacking it on first use. A half-unpacked layer never appears under
     /// its final name: it is unpacked beside it, its uncompressed content is checked against the diffID, and only
@@ -68,6 +69,7 @@ public sealed class Snapshots(LocalStore store)
                     $"its content is {result.DiffId}; nothing was unpacked");
             }
 
+            RecordVerified(layer.DiffId);
             MoveIntoPlace(temp, path);
         }
         finally
@@ -104,8 +106,14 @@ public sealed class Snapshots(LocalStore store)
         }
 
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+        RecordVerified(diffId);
         MoveIntoPlace(upperDir, path);
     }
+
+    /// <summary>Records, before the tree is renamed into place, that it was made from content with this diffID
+    /// (<c>slipway fsck</c> reports a tree without the record as unverified).</summary>
+    private void RecordVerified(Digest diffId) =>
+        DurableFile.ReplaceAtomically(System.IO.Path.Join(Root, diffId.Hex, StoreLayout.SnapshotVerifiedFile), Encoding.UTF8.GetBytes(diffId.Value + "\n"));
 
     /// <summary>Renames a finished tree to its snapshot name. Two steps of parallel stages can make the same layer
     /// (three stages' <c>WORKDIR /app</c> on one base) and race here: the loser's tree is the same bytes, so it

@@ -67,6 +67,8 @@ public sealed class SnapshotsTests : IDisposable
 
         Assert.Equal(snapshots.PathOf(Digest.Compute(tar)), path);
         Assert.True(File.Exists(Path.Join(path, "bin", "sh")));
+        Assert.Equal(Digest.Compute(tar).Value + "\n",
+            await File.ReadAllTextAsync(Path.Join(Path.GetDirectoryName(path)!, StoreLayout.SnapshotVerifiedFile), Token));
     }
 
     [Fact]

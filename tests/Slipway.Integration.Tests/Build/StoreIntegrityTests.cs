@@ -162,4 +162,40 @@ public sealed class StoreIntegrityTests : IDisposable
         Assert.Contains($"blob {image.Layers[0].Digest} in the content store is corrupt", result.Error, StringComparison.Ordinal);
         Assert.False(File.Exists(archive));
     }
+
+    [Fact]
+    public async Task Fsck_finds_a_corrupt_layer_and_an_unverified_snapshot_repair_removes_them_and_the_next_build_restores_them()
+    {
+        RequireBuild();
+        using var runner = new SlipwayRunner();
+        await runner.OkAsync("import", Rootfs.MakeBusybox(_temp.Path), "fsck-base:1");
+        var context = Context("FROM fsck-base:1\nRUN echo hi > /hi\n");
+        await runner.OkAsync("build", "--progress", "plain", "-t", "fsck-built:1", context);
+        var clean = await runner.RunAsync("fsck");
+        Assert.True(clean.Exit == 0, clean.Output + clean.Error);
+        Assert.Equal("", clean.Output);
+
+        var store = Slipway.Store.LocalStore.Open(runner.Root);
+        var built = store.Refs.List().Single(r => r.Key.Contains("fsck-built", StringComparison.Ordinal)).Value;
+        var runLayer = OciJson.ParseManifest(File.ReadAllBytes(store.Layout.BlobPath(built.Digest))).Layers[^1].Digest;
+        Flip(runner.Root, runLayer);
+        var snapshot = Directory.EnumerateDirectories(store.Layout.Snapshots).First();
+        File.Delete(Path.Join(snapshot, Slipway.Store.StoreLayout.SnapshotVerifiedFile));
+
+        var found = await runner.RunAsync("fsck");
+        Assert.Equal(1, found.Exit);
+        Assert.Contains($"blob {runLayer} corrupt: its content hashes to ", found.Output, StringComparison.Ordinal);
+        Assert.Contains($"ref docker.io/library/fsck-built:1 incomplete: layer {runLayer} is corrupt", found.Output, StringComparison.Ordinal);
+        Assert.Contains($"snapshot sha256:{Path.GetFileName(snapshot)} unverified", found.Output, StringComparison.Ordinal);
+
+        var repaired = await runner.RunAsync("fsck", "--repair");
+        Assert.True(repaired.Exit == 0, repaired.Output + repaired.Error);
+        Assert.False(Directory.Exists(snapshot));
+
+        await runner.OkAsync("build", "--progress", "plain", "-t", "fsck-built:1", context);
+        var after = await runner.RunAsync("fsck");
+        Assert.True(after.Exit == 0, after.Output + after.Error);
+        StoreCheck.AssertConsistent(runner.Root);
+        Assert.Equal("hi", (await runner.OkAsync("run", "fsck-built:1", "cat", "/hi")).Output.Trim());
+    }
 }
