@@ -57,9 +57,15 @@ public sealed partial class RegistryClient
                 using var response = await SendAsync(request, cancellationToken, HttpCompletionOption.ResponseHeadersRead)
                     .ConfigureAwait(false);
                 await EnsureSuccessAsync(response, $"blob {name}@{digest}", cancellationToken).ConfigureAwait(false);
-                if (written > 0 && !ResumesAt(response, written))
+                if (written > 0 && response.StatusCode == HttpStatusCode.PartialContent && !ResumesAt(response, written))
                 {
-                    // The server sent the whole blob again: start over if the destination lets us.
+                    throw new RegistryException(
+                        $"blob {name}@{digest} from {Endpoint.Host}: asked to resume at byte {written}, the registry answered {response.Content.Headers.ContentRange}");
+                }
+
+                if (written > 0 && response.StatusCode != HttpStatusCode.PartialContent)
+                {
+                    // The server ignored the Range and sent the whole blob again: start over if the destination lets us.
                     if (start < 0)
                     {
                         throw new RegistryException($"blob {name}@{digest}: the registry cannot resume at byte {written} and the destination cannot be rewound");

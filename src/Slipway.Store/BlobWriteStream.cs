@@ -31,7 +31,7 @@ public sealed class BlobWriteStream : Stream
 
     public override bool CanRead => false;
 
-    public override bool CanSeek => false;
+    public override bool CanSeek => !_committed;
 
     public override bool CanWrite => !_committed;
 
@@ -40,7 +40,7 @@ public sealed class BlobWriteStream : Stream
     public override long Position
     {
         get => _written;
-        set => throw new NotSupportedException();
+        set => Seek(value, SeekOrigin.Begin);
     }
 
     public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
@@ -95,9 +95,40 @@ public sealed class BlobWriteStream : Stream
 
     public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    /// <summary>Only to the start, which discards everything written (a download whose server will not resume starts
+    /// over in the same file), or to where the stream already is.</summary>
+    public override long Seek(long offset, SeekOrigin origin)
+    {
+        var target = origin switch
+        {
+            SeekOrigin.Begin => offset,
+            SeekOrigin.Current => _written + offset,
+            SeekOrigin.End => _written + offset,
+            _ => throw new ArgumentOutOfRangeException(nameof(origin)),
+        };
+        SetLength(target);
+        return _written;
+    }
 
-    public override void SetLength(long value) => throw new NotSupportedException();
+    /// <summary>Only 0 (start over) or the current length.</summary>
+    public override void SetLength(long value)
+    {
+        ObjectDisposedException.ThrowIf(_committed, this);
+        if (value == _written)
+        {
+            return;
+        }
+
+        if (value != 0)
+        {
+            throw new NotSupportedException("a blob being written can only start over from byte 0");
+        }
+
+        _file.SetLength(0);
+        _file.Position = 0;
+        _hash.GetHashAndReset();
+        _written = 0;
+    }
 
     protected override void Dispose(bool disposing)
     {

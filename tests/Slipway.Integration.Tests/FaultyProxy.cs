@@ -18,6 +18,7 @@ internal sealed class FaultyProxy : IAsyncDisposable
     private long _cutAfter = -1;
     private bool _downAfterCut;
     private volatile bool _down;
+    private volatile bool _ignoreRange;
     private int _cuts;
 
     public FaultyProxy(Uri upstream)
@@ -42,6 +43,10 @@ internal sealed class FaultyProxy : IAsyncDisposable
         _downAfterCut = thenDown;
         Interlocked.Exchange(ref _cutAfter, bytes);
     }
+
+    /// <summary>Requests reach the registry without their Range header, as through a server or cache that does not
+    /// do ranges: a resumed download is answered 200 with the whole body.</summary>
+    public void IgnoreRange() => _ignoreRange = true;
 
     /// <summary>The fault is removed: connections pass again.</summary>
     public void Restore()
@@ -141,7 +146,8 @@ internal sealed class FaultyProxy : IAsyncDisposable
                     return;
                 }
 
-                await to.SendAsync(buffer.AsMemory(0, read), SocketFlags.None, _stop.Token);
+                var chunk = !cut && _ignoreRange ? WithoutRange(buffer.AsMemory(0, read)) : buffer.AsMemory(0, read);
+                await to.SendAsync(chunk, SocketFlags.None, _stop.Token);
                 passed += read;
             }
 
@@ -150,6 +156,20 @@ internal sealed class FaultyProxy : IAsyncDisposable
         catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException)
         {
         }
+    }
+
+    /// <summary>The request bytes without a <c>Range:</c> header line (a GET's head arrives in one read).</summary>
+    private static ReadOnlyMemory<byte> WithoutRange(ReadOnlyMemory<byte> request)
+    {
+        var text = System.Text.Encoding.Latin1.GetString(request.Span);
+        var start = text.IndexOf("\r\nRange:", StringComparison.OrdinalIgnoreCase);
+        if (start < 0)
+        {
+            return request;
+        }
+
+        var end = text.IndexOf("\r\n", start + 2, StringComparison.Ordinal);
+        return System.Text.Encoding.Latin1.GetBytes(text.Remove(start, end - start));
     }
 
     private void CloseAll()

@@ -72,6 +72,19 @@ public sealed class PullFaultTests
     }
 
     [Fact]
+    public async Task A_server_that_ignores_the_range_after_a_drop_restarts_the_blob_and_the_pull_succeeds()
+    {
+        await using var setup = await StartAsync(TestContext.Current.CancellationToken);
+        using var runner = new SlipwayRunner();
+        setup.Proxy.CutAfter(CutAt, thenDown: false);
+        setup.Proxy.IgnoreRange();
+        await AssertPullsAsync(runner, setup);
+        Assert.Equal(1, setup.Proxy.Cuts);
+        Assert.DoesNotMatch($@"GET /v2/test/big/blobs/{setup.Layer.Digest} HTTP/1\.1"" 206 ", setup.Registry.Log);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Join(runner.Root, "ingest")));
+    }
+
+    [Fact]
     public async Task A_registry_that_stops_mid_download_gives_a_clear_error_and_the_next_pull_succeeds()
     {
         await using var setup = await StartAsync(TestContext.Current.CancellationToken);

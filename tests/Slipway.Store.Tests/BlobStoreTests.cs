@@ -59,6 +59,35 @@ public class BlobStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task A_writer_rewound_to_the_start_keeps_only_what_is_written_after()
+    {
+        // A download whose server ignores Range starts the blob over in the same ingest file.
+        var content = "the whole blob"u8.ToArray();
+        await using var writer = _temp.Blobs.OpenWriter(content.Length, Digest.Compute(content));
+        await writer.WriteAsync("the wh"u8.ToArray(), TestContext.Current.CancellationToken);
+        Assert.True(writer.CanSeek);
+
+        writer.Position = 0;
+        writer.SetLength(0);
+        await writer.WriteAsync(content, TestContext.Current.CancellationToken);
+        var (digest, size) = await writer.CommitAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(content.Length, size);
+        Assert.Equal(content, await _temp.Blobs.ReadAllBytesAsync(digest, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task A_writer_cannot_seek_anywhere_but_the_start()
+    {
+        await using var writer = _temp.Blobs.OpenWriter();
+        await writer.WriteAsync("partial"u8.ToArray(), TestContext.Current.CancellationToken);
+
+        Assert.Throws<NotSupportedException>(() => writer.Position = 3);
+        Assert.Throws<NotSupportedException>(() => writer.SetLength(3));
+        Assert.Equal(7, writer.Position);
+    }
+
+    [Fact]
     public async Task Concurrent_writers_of_the_same_blob_all_succeed()
     {
         var content = new byte[256 * 1024];

@@ -146,6 +146,20 @@ public sealed class RetryAndResumeTests
     }
 
     [Fact]
+    public async Task A_resumed_download_answered_at_another_offset_is_refused_not_spliced()
+    {
+        var transport = new FakeTransport((_, n) => n == 1
+            ? new HttpResponseMessage(HttpStatusCode.OK) { Content = new StreamContent(new DroppingStream(Content, 300)) }
+            : Partial(100));
+        using var client = Client(transport);
+
+        var error = await Assert.ThrowsAsync<RegistryException>(() =>
+            client.GetBlobAsync("team/app", ContentDigest, new MemoryStream(), Content.Length, Cancel));
+
+        Assert.Contains("asked to resume at byte 300, the registry answered bytes 100-999/1000", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Wrong_bytes_from_the_registry_fail_verification()
     {
         var transport = new FakeTransport((_, _) => FakeTransport.Bytes(RandomNumberGenerator.GetBytes(1000)));
