@@ -108,8 +108,9 @@ public sealed partial class RegistryClient
                 }
                 catch (Exception e) when (RetryHandler.IsTransportFailure(e) && !cancellationToken.IsCancellationRequested)
                 {
+                    var what = e is IdleTimeoutException ? "the registry stopped sending" : "the connection was lost";
                     throw new RegistryException(
-                        $"blob {name}@{digest} from {Endpoint.Host}: the connection was lost after {written} bytes " +
+                        $"blob {name}@{digest} from {Endpoint.Host}: {what} after {written} bytes " +
                         $"and {attempt} attempts: {Describe(e)}", e);
                 }
             }

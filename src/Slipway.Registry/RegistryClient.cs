@@ -8,7 +8,7 @@ using Slipway.Registry.Http;
 namespace Slipway.Registry;
 
 /// <summary>A client for one registry (the distribution API v2): ping, manifests, blobs. Requests pass through
-/// redirect → auth → retry handlers onto the transport; see the partial files for blobs and pushes.</summary>
+/// redirect → auth → retry → idle-timeout handlers onto the transport; see the partial files for blobs and pushes.</summary>
 public sealed partial class RegistryClient : IDisposable
 {
     private readonly HttpClient _http;
@@ -31,7 +31,7 @@ public sealed partial class RegistryClient : IDisposable
         };
         var retry = new RetryHandler(_options.MaxAttempts, _options.RetryBaseDelay, _options.TimeProvider)
         {
-            InnerHandler = transport,
+            InnerHandler = new IdleTimeoutHandler(_options.IdleTimeout, _options.TimeProvider) { InnerHandler = transport },
         };
         _realm = new HttpMessageInvoker(retry, disposeHandler: false);
         var auth = new AuthenticationHandler(endpoint, _options.Credentials,

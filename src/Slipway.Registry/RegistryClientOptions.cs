@@ -18,6 +18,10 @@ public sealed class RegistryClientOptions
     /// <summary>The first retry waits this long; each next one twice as long.</summary>
     public TimeSpan RetryBaseDelay { get; init; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>How long a registry may send nothing (no answer to a request, no byte of a body) before the request
+    /// counts as dropped and is retried; <see cref="Timeout.InfiniteTimeSpan"/> waits forever.</summary>
+    public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
     /// <summary>Blobs up to this size are uploaded in one PUT; larger ones in chunks.</summary>

@@ -7,7 +7,7 @@ namespace Slipway.Integration.Tests;
 
 /// <summary>A TCP proxy in front of a registry that can cut one connection after a number of response bytes, as a
 /// registry that dies or a network that drops mid-download does, and can then stay down (every new connection is
-/// reset) until <see cref="Restore"/>.</summary>
+/// reset) until <see cref="Restore"/>; or stall a connection, or strip Range from requests.</summary>
 internal sealed class FaultyProxy : IAsyncDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
@@ -17,6 +17,7 @@ internal sealed class FaultyProxy : IAsyncDisposable
     private readonly Task _accepting;
     private long _cutAfter = -1;
     private bool _downAfterCut;
+    private bool _stallAtCut;
     private volatile bool _down;
     private volatile bool _ignoreRange;
     private int _cuts;
@@ -41,6 +42,14 @@ internal sealed class FaultyProxy : IAsyncDisposable
     public void CutAfter(long bytes, bool thenDown)
     {
         _downAfterCut = thenDown;
+        Interlocked.Exchange(ref _cutAfter, bytes);
+    }
+
+    /// <summary>The first connection whose responses pass <paramref name="bytes"/> bytes goes silent there, open but
+    /// sending nothing more, as a stalled registry or a black-holed network does.</summary>
+    public void StallAfter(long bytes)
+    {
+        _stallAtCut = true;
         Interlocked.Exchange(ref _cutAfter, bytes);
     }
 
@@ -137,6 +146,11 @@ internal sealed class FaultyProxy : IAsyncDisposable
                 {
                     await to.SendAsync(buffer.AsMemory(0, (int)(limit - passed)), SocketFlags.None, _stop.Token);
                     Interlocked.Increment(ref _cuts);
+                    if (_stallAtCut)
+                    {
+                        await Task.Delay(Timeout.Infinite, _stop.Token);
+                    }
+
                     if (_downAfterCut)
                     {
                         _down = true;

@@ -85,6 +85,23 @@ public sealed class PullFaultTests
     }
 
     [Fact]
+    public async Task A_registry_that_stalls_mid_blob_is_given_up_after_the_idle_time_and_the_download_resumes()
+    {
+        await using var setup = await StartAsync(TestContext.Current.CancellationToken);
+        setup.Proxy.StallAfter(CutAt);
+        using var client = new Slipway.Registry.RegistryClient(Slipway.Registry.RegistryEndpoint.For(setup.Proxy.Host),
+            new Slipway.Registry.RegistryClientOptions { IdleTimeout = TimeSpan.FromSeconds(1), RetryBaseDelay = TimeSpan.Zero });
+        using var pulled = new MemoryStream();
+
+        await client.GetBlobAsync("test/big", setup.Layer.Digest, pulled, setup.Layer.Compressed.Length,
+            TestContext.Current.CancellationToken);
+
+        Assert.Equal(setup.Layer.Compressed, pulled.ToArray());
+        Assert.Equal(1, setup.Proxy.Cuts);
+        Assert.Matches($@"GET /v2/test/big/blobs/{setup.Layer.Digest} HTTP/1\.1"" 206 ", setup.Registry.Log);
+    }
+
+    [Fact]
     public async Task A_registry_that_stops_mid_download_gives_a_clear_error_and_the_next_pull_succeeds()
     {
         await using var setup = await StartAsync(TestContext.Current.CancellationToken);

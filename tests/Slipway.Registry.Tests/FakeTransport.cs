@@ -6,9 +6,15 @@ namespace Slipway.Registry.Tests;
 /// request object is sent again on retries).</summary>
 internal sealed class FakeTransport : HttpMessageHandler
 {
-    private readonly Func<HttpRequestMessage, int, HttpResponseMessage> _answer;
+    private readonly Func<HttpRequestMessage, int, CancellationToken, Task<HttpResponseMessage>> _answer;
 
     public FakeTransport(Func<HttpRequestMessage, int, HttpResponseMessage> answer)
+    {
+        _answer = (request, n, _) => Task.FromResult(answer(request, n));
+    }
+
+    /// <summary>Answers asynchronously, e.g. never (a stalled registry) until the request is canceled.</summary>
+    public FakeTransport(Func<HttpRequestMessage, int, CancellationToken, Task<HttpResponseMessage>> answer)
     {
         _answer = answer;
     }
@@ -22,7 +28,7 @@ internal sealed class FakeTransport : HttpMessageHandler
         Sent.Add(new SentRequest(request.Method, request.RequestUri!, request.Headers.Authorization?.ToString(),
             request.Headers.Range?.ToString(),
             request.Content?.Headers.TryGetValues("Content-Range", out var ranges) == true ? ranges.Single() : null, body));
-        var response = _answer(request, Sent.Count);
+        var response = await _answer(request, Sent.Count, cancellationToken);
         response.RequestMessage ??= request;
         return response;
     }
@@ -87,4 +93,53 @@ internal sealed class DroppingStream : MemoryStream
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+}
+
+/// <summary>A body that sends some bytes and then nothing, never ending, like a stalled registry; only canceling the
+/// read ends it.</summary>
+internal sealed class StallingStream(byte[] bytes, int stallAfter) : Stream
+{
+    private int _position;
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position
+    {
+        get => _position;
+        set => throw new NotSupportedException();
+    }
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (_position >= stallAfter)
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+        }
+
+        var count = Math.Min(buffer.Length, stallAfter - _position);
+        bytes.AsMemory(_position, count).CopyTo(buffer);
+        _position += count;
+        return count;
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
