@@ -13,7 +13,9 @@ public sealed partial class RegistryClient
     /// <summary>Makes <paramref name="digest"/> present in <paramref name="repository"/>: nothing if it is already
     /// there, a cross-repository mount from <paramref name="mountFrom"/> if the registry allows it, otherwise an
     /// upload of <paramref name="content"/> (<paramref name="size"/> bytes) in one PUT or in chunks. The bytes are
-    /// hashed as they are read and the upload is abandoned, not committed, if they do not match.</summary>
+    /// hashed as they are read and the upload is abandoned, not committed, if they do not match. A session the
+    /// registry loses (416, or 404 once expired) is replaced by a new one, from byte 0 (a chunked upload needs
+    /// seekable content for that).</summary>
     public async Task<BlobPushOutcome> PushBlobAsync(string repository, Digest digest, long size, Stream content,
         string? mountFrom = null, CancellationToken cancellationToken = default)
     {
@@ -26,31 +28,54 @@ public sealed partial class RegistryClient
             return BlobPushOutcome.AlreadyExists;
         }
 
-        var (mounted, location) = await StartUploadAsync(name, digest, from, cancellationToken).ConfigureAwait(false);
-        if (mounted)
+        var monolithic = size <= _options.MonolithicUploadLimit;
+        byte[]? bytes = null;
+        var start = content.CanSeek ? content.Position : -1;
+        for (var session = 1; ; session++)
         {
-            return BlobPushOutcome.Mounted;
-        }
-
-        try
-        {
-            if (size <= _options.MonolithicUploadLimit)
+            var (mounted, location) = await StartUploadAsync(name, digest, from, cancellationToken).ConfigureAwait(false);
+            if (mounted)
             {
-                await UploadMonolithicAsync(name, digest, size, content, location, cancellationToken).ConfigureAwait(false);
+                return BlobPushOutcome.Mounted;
             }
-            else
-            {
-                await UploadChunkedAsync(name, digest, size, content, location, cancellationToken).ConfigureAwait(false);
-            }
-        }
-        catch
-        {
-            await CancelUploadAsync(name, location).ConfigureAwait(false);
-            throw;
-        }
 
-        return BlobPushOutcome.Uploaded;
+            try
+            {
+                if (monolithic)
+                {
+                    // Read (and verified) once, so a new session can send the same bytes again.
+                    bytes ??= await ReadMonolithicAsync(digest, size, content, cancellationToken).ConfigureAwait(false);
+                    await PutMonolithicAsync(name, digest, bytes, location, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    if (session > 1)
+                    {
+                        content.Position = start;
+                    }
+
+                    await UploadChunkedAsync(name, digest, size, content, location, cancellationToken).ConfigureAwait(false);
+                }
+
+                return BlobPushOutcome.Uploaded;
+            }
+            catch (RegistryException e) when (IsLostSession(e) && session < _options.MaxAttempts
+                && (monolithic || start >= 0))
+            {
+                // The registry forgot the session (it expired, or lost its offset): a new one, from byte 0.
+            }
+            catch
+            {
+                await CancelUploadAsync(name, location).ConfigureAwait(false);
+                throw;
+            }
+        }
     }
+
+    /// <summary>416 (a chunk not where the registry's session is) or 404 (the session expired or is unknown) on the
+    /// upload URL: the session is gone, the repository is not (the POST that opened it succeeded).</summary>
+    private static bool IsLostSession(RegistryException e) =>
+        e.StatusCode is HttpStatusCode.RequestedRangeNotSatisfiable or HttpStatusCode.NotFound;
 
     /// <summary>POST an upload session, or a mount (which needs pull on the source repository too).</summary>
     private async Task<(bool Mounted, Uri Location)> StartUploadAsync(string name, Digest digest, string? from,
@@ -75,7 +100,7 @@ public sealed partial class RegistryClient
         return (false, UploadLocation(response, request.RequestUri!, name));
     }
 
-    private async Task UploadMonolithicAsync(string name, Digest digest, long size, Stream content, Uri location,
+    private static async Task<byte[]> ReadMonolithicAsync(Digest digest, long size, Stream content,
         CancellationToken cancellationToken)
     {
         var bytes = new byte[size];
@@ -88,7 +113,12 @@ public sealed partial class RegistryClient
         using var hash = IncrementalHash.CreateHash(HashOf(digest));
         hash.AppendData(bytes);
         VerifyUpload(digest, hash);
+        return bytes;
+    }
 
+    private async Task PutMonolithicAsync(string name, Digest digest, byte[] bytes, Uri location,
+        CancellationToken cancellationToken)
+    {
         using var request = NewRequest(HttpMethod.Put, WithDigest(location, digest), [RegistryScope.PullPush(name)]);
         request.Content = new ByteArrayContent(bytes);
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
