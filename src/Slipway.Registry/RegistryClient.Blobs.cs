@@ -33,7 +33,8 @@ public sealed partial class RegistryClient
     /// <summary>Streams a blob into <paramref name="destination"/>, hashing as it writes. A dropped connection is
     /// resumed with a Range request; more bytes than <paramref name="expectedSize"/> or a digest mismatch throws
     /// <see cref="ContentVerificationException"/>, and then nothing written may be used (callers write to a temp
-    /// file and rename only after this returns).</summary>
+    /// file and rename only after this returns). An exception from writing to <paramref name="destination"/> is
+    /// passed on as it is, at once.</summary>
     /// <returns>The number of bytes written.</returns>
     public async Task<long> GetBlobAsync(string repository, Digest digest, Stream destination, long? expectedSize = null,
         CancellationToken cancellationToken = default)
@@ -46,6 +47,8 @@ public sealed partial class RegistryClient
         try
         {
             long written = 0;
+            // A failing write is ours (a full disk), not the registry's: it is not retried.
+            var writing = false;
             for (var attempt = 1; ; attempt++)
             {
                 using var request = NewRequest(HttpMethod.Get, $"v2/{name}/blobs/{digest.Value}", [RegistryScope.Pull(name)]);
@@ -93,20 +96,23 @@ public sealed partial class RegistryClient
                             }
 
                             hash.AppendData(buffer, 0, read);
+                            writing = true;
                             await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                            writing = false;
                             written += read;
                         }
                     }
 
                     break;
                 }
-                catch (Exception e) when (RetryHandler.IsTransportFailure(e)
+                catch (Exception e) when (!writing && RetryHandler.IsTransportFailure(e)
                     && attempt < _options.MaxAttempts && !cancellationToken.IsCancellationRequested)
                 {
                     await Task.Delay(RetryHandler.Backoff(_options.RetryBaseDelay, attempt), _options.TimeProvider,
                         cancellationToken).ConfigureAwait(false);
                 }
-                catch (Exception e) when (RetryHandler.IsTransportFailure(e) && !cancellationToken.IsCancellationRequested)
+                catch (Exception e) when (!writing && RetryHandler.IsTransportFailure(e)
+                    && !cancellationToken.IsCancellationRequested)
                 {
                     var what = e is IdleTimeoutException ? "the registry stopped sending" : "the connection was lost";
                     throw new RegistryException(

@@ -48,7 +48,14 @@ public sealed class BlobWriteStream : Stream
     public override void Write(ReadOnlySpan<byte> buffer)
     {
         Account(buffer);
-        _file.Write(buffer);
+        try
+        {
+            _file.Write(buffer);
+        }
+        catch (IOException e) when (NoSpaceException.For(e, IngestPath) is { } full)
+        {
+            throw full;
+        }
     }
 
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
@@ -57,7 +64,14 @@ public sealed class BlobWriteStream : Stream
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         Account(buffer.Span);
-        await _file.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _file.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException e) when (NoSpaceException.For(e, IngestPath) is { } full)
+        {
+            throw full;
+        }
     }
 
     /// <summary>Verifies size and digest, makes the content durable and publishes it under its digest.

@@ -14,6 +14,7 @@ internal sealed class FaultyProxy : IAsyncDisposable
     private readonly IPEndPoint _upstream;
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentDictionary<Socket, byte> _open = new();
+    private readonly ConcurrentQueue<string> _requests = new();
     private readonly Task _accepting;
     private long _cutAfter = -1;
     private bool _downAfterCut;
@@ -32,6 +33,9 @@ internal sealed class FaultyProxy : IAsyncDisposable
 
     /// <summary><c>127.0.0.1:PORT</c>, for image references.</summary>
     public string Host => $"127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port.ToString(CultureInfo.InvariantCulture)}";
+
+    /// <summary>The request lines (<c>GET /v2/… HTTP/1.1</c>) that passed, in order.</summary>
+    public IReadOnlyList<string> Requests => [.. _requests];
 
     /// <summary>How many connections have been cut.</summary>
     public int Cuts => Volatile.Read(ref _cuts);
@@ -160,6 +164,11 @@ internal sealed class FaultyProxy : IAsyncDisposable
                     return;
                 }
 
+                if (!cut)
+                {
+                    Record(buffer.AsSpan(0, read));
+                }
+
                 var chunk = !cut && _ignoreRange ? WithoutRange(buffer.AsMemory(0, read)) : buffer.AsMemory(0, read);
                 await to.SendAsync(chunk, SocketFlags.None, _stop.Token);
                 passed += read;
@@ -169,6 +178,17 @@ internal sealed class FaultyProxy : IAsyncDisposable
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException)
         {
+        }
+    }
+
+    /// <summary>Notes the request line when a read starts a request (a head arrives in one read).</summary>
+    private void Record(ReadOnlySpan<byte> bytes)
+    {
+        var text = System.Text.Encoding.Latin1.GetString(bytes);
+        var end = text.IndexOf("\r\n", StringComparison.Ordinal);
+        if (end > 0 && text.AsSpan(0, end).EndsWith(" HTTP/1.1", StringComparison.Ordinal))
+        {
+            _requests.Enqueue(text[..end]);
         }
     }
 

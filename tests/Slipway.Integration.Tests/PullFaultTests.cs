@@ -142,4 +142,29 @@ public sealed class PullFaultTests
         await File.WriteAllBytesAsync(setup.LayerData, original, TestContext.Current.CancellationToken);
         await AssertPullsAsync(runner, setup);
     }
+
+    [Fact]
+    public async Task A_full_disk_fails_the_pull_at_once_saying_so_and_leaves_no_partial_download()
+    {
+        Capability.RequireRoot();
+        await using var setup = await StartAsync(TestContext.Current.CancellationToken);
+        using var runner = new SlipwayRunner();
+        // A store on a filesystem with room for the manifest and config but not the 4 MiB layer.
+        Directory.CreateDirectory(runner.Root);
+        await Fixtures.Tool.RunAsync("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", runner.Root);
+        try
+        {
+            var result = await runner.RunAsync("pull", setup.Reference);
+
+            Assert.True(result.Exit == 1, $"pull should fail, exited {result.Exit}: {result.Output}{result.Error}");
+            Assert.StartsWith($"Error: no space left on device writing {Path.Join(runner.Root, "ingest")}/", result.Error,
+                StringComparison.Ordinal);
+            Assert.Single(setup.Proxy.Requests, r => r.StartsWith($"GET /v2/test/big/blobs/{setup.Layer.Digest}", StringComparison.Ordinal));
+            Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Join(runner.Root, "ingest")));
+        }
+        finally
+        {
+            await Fixtures.Tool.RunAsync("umount", runner.Root);
+        }
+    }
 }

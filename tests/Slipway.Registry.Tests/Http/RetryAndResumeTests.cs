@@ -160,6 +160,20 @@ public sealed class RetryAndResumeTests
     }
 
     [Fact]
+    public async Task A_local_write_error_is_not_taken_for_a_dropped_connection_and_not_retried()
+    {
+        var transport = new FakeTransport((_, _) => FakeTransport.Bytes(Content));
+        using var client = Client(transport);
+        var full = new IOException("no space left on device writing /store/ingest/x");
+
+        var error = await Assert.ThrowsAsync<IOException>(() =>
+            client.GetBlobAsync("team/app", ContentDigest, new FailingWriteStream(full), Content.Length, Cancel));
+
+        Assert.Same(full, error);
+        Assert.Single(transport.Sent);
+    }
+
+    [Fact]
     public async Task Wrong_bytes_from_the_registry_fail_verification()
     {
         var transport = new FakeTransport((_, _) => FakeTransport.Bytes(RandomNumberGenerator.GetBytes(1000)));
@@ -231,4 +245,13 @@ public sealed class RetryAndResumeTests
     private static RegistryClient Client(FakeTransport transport, int maxAttempts = 4) =>
         new(RegistryEndpoint.For("registry.example"),
             new RegistryClientOptions { RetryBaseDelay = TimeSpan.Zero, MaxAttempts = maxAttempts }, transport);
+
+    /// <summary>A destination whose writes fail, as a file on a full disk does.</summary>
+    private sealed class FailingWriteStream(IOException failure) : MemoryStream
+    {
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) =>
+            throw failure;
+
+        public override void Write(byte[] buffer, int offset, int count) => throw failure;
+    }
 }
