@@ -1,16 +1,16 @@
-using System.Diagnostics;
-using System.Globalization;
 using System.Text;
 using Slipway.Dockerfile.Diagnostics;
 using Slipway.Dockerfile.Instructions;
+using Slipway.Dockerfile.Lint;
 using Slipway.Dockerfile.Syntax;
 using Slipway.Dockerfile.Tests.Conformance;
+using Slipway.Testing;
 
 namespace Slipway.Dockerfile.Tests.Fuzz;
 
-/// <summary>Random and mutated Dockerfiles through the whole frontend (parse, instructions, stage graph, JSON,
-/// diagnostics): nothing may throw. Seeded and deterministic. Longer runs:
-/// <c>SLIPWAY_FUZZ_ITERATIONS=2000000 SLIPWAY_FUZZ_SEED=7 dotnet test tests/Slipway.Dockerfile.Tests --filter Fuzz</c>.</summary>
+/// <summary>Random and mutated Dockerfiles through the whole frontend (parse, instructions, stage graph, linter, JSON,
+/// diagnostics): nothing may throw, nothing may hang. Seeded and deterministic, bounded in inputs and in time (see
+/// <see cref="FuzzLoop"/> for longer runs). Every input that ever failed is kept in TestData/FuzzCrashes and replayed.</summary>
 public class FrontendFuzzTests
 {
     private static readonly string[] Tokens =
@@ -22,33 +22,35 @@ public class FrontendFuzzTests
         "SHELL ", "EXPOSE ", "VOLUME ", "USER ", "WORKDIR ", "STOPSIGNAL ", "MAINTAINER ", "ENTRYPOINT ", "NONE", " AS ",
         "--interval=", "1h2m3.5s", "--retries=", "-1", "0", "9999999999999999999", "--network=", "--security=", "--link",
         "--chmod=", "--platform=$BUILDPLATFORM ", "é", "😀", "\u0000", "\ud800", "{}", "{\"syntax\":\"x\"}",
+        "\\\r\n", "\\ \n", "<<EOT\n", "\nEOT\n", "<<\"EOF\"", "${A:+x}", "${A/b/c}", "${A%%.*}", "${#A}", "${A",
+        "# check=error=true\n", "--chown=", "--exclude=", "--parents", "--keep-git-dir", "--checksum=", "\u202e", "\uFFFD", "ß",
     ];
 
     [Fact]
-    public void No_input_makes_the_frontend_throw()
+    public async Task No_input_makes_the_frontend_throw_or_hang()
     {
-        var iterations = int.TryParse(Environment.GetEnvironmentVariable("SLIPWAY_FUZZ_ITERATIONS"),
-            NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 100_000;
-        var seed = int.TryParse(Environment.GetEnvironmentVariable("SLIPWAY_FUZZ_SEED"),
-            NumberStyles.None, CultureInfo.InvariantCulture, out var s) ? s : 20_260_821;
         var corpus = Corpus();
-        var random = new Random(seed);
-        var clock = Stopwatch.StartNew();
-        for (var i = 0; i < iterations; i++)
-        {
-            var input = random.Next(10) == 0 ? Random(random) : Mutate(random, corpus);
-            try
-            {
-                Exercise(input, random);
-            }
-            catch (Exception e) when (e is not Xunit.Sdk.XunitException)
-            {
-                Assert.Fail($"seed {seed}, iteration {i}: {e.GetType().Name}: {e.Message}\ninput: {GoQuote.Quote(input)}\n{e}");
-            }
-        }
-
-        TestContext.Current.SendDiagnosticMessage($"{iterations} inputs in {clock.Elapsed.TotalSeconds:F1}s");
+        var fuzz = FuzzLoop.FromEnvironment(seed: 20_260_821, iterations: 100_000, budget: TimeSpan.FromSeconds(20));
+        await fuzz.RunAsync(
+            random => (Input: Generate(random, corpus), Choice: random.Next()),
+            input => Exercise(input.Input, new Random(input.Choice)),
+            input => GoQuote.Quote(input.Input));
     }
+
+    [Theory]
+    [MemberData(nameof(Crashes))]
+    public void An_input_that_once_failed_goes_through(string name) =>
+        Exercise(File.ReadAllText(Path.Join(FuzzLoop.CrashFolder("Slipway.Dockerfile.Tests"), name)), new Random(0));
+
+    public static TheoryData<string> Crashes() => FuzzLoop.Crashes("Slipway.Dockerfile.Tests");
+
+    private static string Generate(Random random, List<string> corpus) => random.Next(10) switch
+    {
+        0 => Random(random),
+        1 => MutateBytes(random, corpus[random.Next(corpus.Count)]),
+        2 => MutateLines(random, corpus),
+        _ => Mutate(random, corpus),
+    };
 
     private static void Exercise(string input, Random random)
     {
@@ -64,6 +66,73 @@ public class FrontendFuzzTests
             BuildArgs = new Dictionary<string, string> { ["A"] = "x y", ["BASE"] = "" },
         });
         _ = DiagnosticFormatter.FormatAll(graph.Diagnostics, document.Syntax.SourceLines);
+        var report = Linter.Run(document, new LintFacts
+        {
+            Target = target,
+            HasDockerignore = random.Next(2) == 0,
+            ContextTopLevel = new HashSet<string>(["package.json", "src", ".git"], StringComparer.Ordinal),
+            IsIgnored = path => path.StartsWith(".git", StringComparison.Ordinal),
+            BuildArgs = random.Next(8) == 0
+                ? new Dictionary<string, string> { [CheckConfig.BuildArgName] = "skip=JSONArgsRecommended;error=true" }
+                : new Dictionary<string, string> { ["A"] = "x y" },
+        });
+        _ = LintFormatter.Text(report, document.Syntax.SourceLines);
+    }
+
+    /// <summary>Bytes flipped, dropped or inserted in the UTF-8 text, read back as a file is (invalid sequences become
+    /// U+FFFD).</summary>
+    private static string MutateBytes(Random random, string text)
+    {
+        var bytes = new List<byte>(Encoding.UTF8.GetBytes(text));
+        var edits = 1 + random.Next(8);
+        for (var e = 0; e < edits; e++)
+        {
+            var at = random.Next(bytes.Count + 1);
+            switch (random.Next(3))
+            {
+                case 0 when at < bytes.Count:
+                    bytes[at] ^= (byte)(1 << random.Next(8));
+                    break;
+                case 1 when at < bytes.Count:
+                    bytes.RemoveAt(at);
+                    break;
+                default:
+                    bytes.Insert(at, (byte)random.Next(256));
+                    break;
+            }
+        }
+
+        return Encoding.UTF8.GetString([.. bytes]);
+    }
+
+    /// <summary>Whole lines dropped, repeated, swapped, or taken from another file.</summary>
+    private static string MutateLines(Random random, List<string> corpus)
+    {
+        var lines = corpus[random.Next(corpus.Count)].Split('\n').ToList();
+        var edits = 1 + random.Next(4);
+        for (var e = 0; e < edits && lines.Count > 0; e++)
+        {
+            var at = random.Next(lines.Count);
+            switch (random.Next(4))
+            {
+                case 0:
+                    lines.RemoveAt(at);
+                    break;
+                case 1:
+                    lines.InsertRange(at, Enumerable.Repeat(lines[at], 1 + random.Next(3)));
+                    break;
+                case 2:
+                    var other = random.Next(lines.Count);
+                    (lines[at], lines[other]) = (lines[other], lines[at]);
+                    break;
+                default:
+                    var donor = corpus[random.Next(corpus.Count)].Split('\n');
+                    lines.Insert(at, donor[random.Next(donor.Length)]);
+                    break;
+            }
+        }
+
+        return string.Join('\n', lines);
     }
 
     private static string Mutate(Random random, List<string> corpus)
@@ -136,15 +205,20 @@ public class FrontendFuzzTests
         if (dir is not null)
         {
             roots.Add(Path.Join(dir.FullName, "tests", "Slipway.Dockerfile.Tests", "TestData"));
+            roots.Add(Path.Join(dir.FullName, "examples"));
         }
 
         foreach (var root in roots.Where(Directory.Exists))
         {
-            foreach (var file in Directory.EnumerateFiles(root, "Dockerfile", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+            foreach (var file in Directory.EnumerateFiles(root, "Dockerfile*", SearchOption.AllDirectories)
+                .Where(f => !f.EndsWith(".dockerignore", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
             {
                 corpus.Add(File.ReadAllText(file));
             }
         }
+
+        corpus.AddRange(Directory.EnumerateFiles(FuzzLoop.CrashFolder("Slipway.Dockerfile.Tests")).Order(StringComparer.Ordinal)
+            .Select(File.ReadAllText));
 
         return corpus;
     }
