@@ -72,7 +72,8 @@ public static class LayerExtractor
                 {
                     entry = reader.GetNextEntry(copyData: false);
                 }
-                catch (Exception e) when (IsCorrupt(e))
+                // System.Formats.Tar also throws these for impossible header numbers (sizes, times).
+                catch (Exception e) when (IsCorrupt(e) || e is InvalidOperationException or OverflowException or ArgumentException)
                 {
                     var where = previous is null ? string.Empty : $" (after entry '{previous}')";
                     throw new LayerExtractionException($"layer is not a valid tar archive{where}: {e.Message}", e);
