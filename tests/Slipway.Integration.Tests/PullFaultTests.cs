@@ -48,6 +48,8 @@ public sealed class PullFaultTests
         Assert.Contains(expected, result.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", result.Error, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Join(runner.Root, "blobs", "sha256", setup.Layer.Digest.Hex)));
+        // A pull that fails (rather than being killed) takes its partial download with it.
+        Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Join(runner.Root, "ingest")));
         Assert.Empty(StoreCheck.AssertConsistent(runner.Root));
     }
 
