@@ -89,7 +89,7 @@ public sealed class ImageLifecycleTests : IDisposable
         var id = (await runner.OkAsync("import", Rootfs.MakeBusybox(_dir.FullName), "shown:1.0", "-m", "from a test")).Output.Trim();
         var table = (await runner.OkAsync("images")).Output.Split('\n');
         Assert.Matches(@"^REPOSITORY\s+TAG\s+IMAGE ID\s+CREATED\s+SIZE$", table[0]);
-        Assert.Matches($@"^shown\s+1\.0\s+{id[7..19]}\s+(Less than a second|\d+ seconds) ago\s+[\d.]+[kM]B$", table[1]);
+        Assert.Matches($@"^shown\s+1\.0\s+{id[7..19]}\s+(Less than a second|1 second|\d+ seconds) ago\s+[\d.]+[kM]B$", table[1]);
         Assert.Equal(id[7..19], (await runner.OkAsync("images", "-q")).Output.Trim());
 
         var history = (await runner.OkAsync("history", "shown:1.0")).Output.Split('\n');
