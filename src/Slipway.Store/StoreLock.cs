@@ -25,6 +25,28 @@ public sealed class StoreLock : IDisposable
         }
     }
 
+    /// <summary>Takes the lock of a file that must already exist. False when another holder has it or the file is
+    /// gone (its owner released it meanwhile): a check for a dead owner must never create the file again.</summary>
+    internal static bool TryAcquireExisting(string path, [NotNullWhen(true)] out StoreLock? held)
+    {
+        try
+        {
+            held = new StoreLock(new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None));
+            return true;
+        }
+        catch (IOException)
+        {
+            // Held by a live owner, or removed (FileNotFoundException is an IOException).
+            held = null;
+            return false;
+        }
+    }
+
+    /// <summary>Creates <paramref name="path"/> and holds its lock. Call under the store lock, so that nobody who
+    /// looks for dead owners under it can see the file before it is held.</summary>
+    internal static StoreLock CreateHeld(string path) =>
+        new(new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None));
+
     /// <summary>Waits for the lock with a short back-off, up to <paramref name="timeout"/>.</summary>
     public static async Task<StoreLock> AcquireAsync(string path, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
