@@ -27,14 +27,14 @@ public sealed class StoreLock : IDisposable
 
     /// <summary>Takes the lock of a file that must already exist. False when another holder has it or the file is
     /// gone (its owner released it meanwhile): a check for a dead owner must never create the file again.</summary>
-    internal static bool TryAcquireExisting(string path, [NotNullWhen(true)] out StoreLock? held)
+    public static bool TryAcquireExisting(string path, [NotNullWhen(true)] out StoreLock? held)
     {
         try
         {
             held = new StoreLock(new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None));
             return true;
         }
-        catch (IOException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             // Held by a live owner, or removed (FileNotFoundException is an IOException).
             held = null;
@@ -42,10 +42,25 @@ public sealed class StoreLock : IDisposable
         }
     }
 
-    /// <summary>Creates <paramref name="path"/> and holds its lock. Call under the store lock, so that nobody who
-    /// looks for dead owners under it can see the file before it is held.</summary>
-    internal static StoreLock CreateHeld(string path) =>
-        new(new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None));
+    /// <summary>Creates <paramref name="path"/> already held: the file is made and locked under a temporary name and
+    /// renamed into place (the flock goes with the inode), so whoever looks for dead owners never finds it unheld.</summary>
+    public static StoreLock CreateHeld(string path)
+    {
+        var temp = Path.Join(Path.GetDirectoryName(path), $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
+        var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None);
+        try
+        {
+            File.Move(temp, path, overwrite: false);
+        }
+        catch
+        {
+            stream.Dispose();
+            File.Delete(temp);
+            throw;
+        }
+
+        return new StoreLock(stream);
+    }
 
     /// <summary>Waits for the lock with a short back-off, up to <paramref name="timeout"/>.</summary>
     public static async Task<StoreLock> AcquireAsync(string path, TimeSpan timeout, CancellationToken cancellationToken = default)

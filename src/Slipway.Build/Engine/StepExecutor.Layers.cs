@@ -51,7 +51,7 @@ public sealed partial class StepExecutor
             ]);
             await OciRuntime.WriteSpecAsync(workspace.Bundle, spec, cancellationToken).ConfigureAwait(false);
             var runtime = new OciRuntime(options.RuntimePath, Path.Join(store.Layout.Root, "runtime", Path.GetFileName(options.RuntimePath)));
-            exit = await runtime.RunAsync(workspace.Bundle, "slipway-" + Guid.NewGuid().ToString("N")[..16], line =>
+            exit = await runtime.RunAsync(workspace.Bundle, workspace.ContainerId, line =>
             {
                 progress.OnOutput(step, line);
                 tail.Enqueue(line);

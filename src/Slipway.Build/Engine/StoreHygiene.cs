@@ -15,7 +15,12 @@ public sealed class StoreHygiene(LocalStore store)
 
     private string MountsDir => Path.Join(store.Layout.Root, "cache-mounts");
 
-    public sealed record Result(GcResult Blobs, int CacheRecords, int Snapshots, long SnapshotBytes, int CacheMounts = 0, long CacheMountBytes = 0)
+    /// <summary>The OCI runtimes by name (<c>runc</c>, <c>crun</c>) → binary: what removes a container a killed
+    /// build left under <c>runtime/&lt;name&gt;/</c>. A runtime not listed here leaves its containers in place.</summary>
+    public IReadOnlyDictionary<string, string> Runtimes { get; init; } = new Dictionary<string, string>();
+
+    public sealed record Result(GcResult Blobs, int CacheRecords, int Snapshots, long SnapshotBytes, int CacheMounts = 0, long CacheMountBytes = 0,
+        int AbandonedWorkspaces = 0)
     {
         public long ReclaimedBytes => Blobs.FreedBytes + SnapshotBytes + CacheMountBytes;
     }
@@ -38,6 +43,8 @@ public sealed class StoreHygiene(LocalStore store)
     public async Task<Result> PruneAsync(PruneOptions options, Usage? measured, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
+        // First: a killed build's mounts may stack snapshots this prune is about to remove.
+        var abandoned = await ReclaimAbandonedAsync(cancellationToken).ConfigureAwait(false);
         var removedRecords = 0;
         var mountVictims = new List<string>();
         if (options.TouchesBuildCache)
@@ -92,16 +99,117 @@ public sealed class StoreHygiene(LocalStore store)
             return (count, size, mountCount, mountSize);
         }, cancellationToken).ConfigureAwait(false);
 
-        var tmp = Path.Join(store.Layout.Root, "tmp");
-        if (Directory.Exists(tmp))
+        return new Result(blobs, removedRecords, snapshots, bytes, mounts, mountBytes, abandoned);
+    }
+
+    private string TmpDir => Path.Join(store.Layout.Root, "tmp");
+
+    private string RuntimeDir => Path.Join(store.Layout.Root, "runtime");
+
+    /// <summary>What a killed process (kill -9, a crash, a lost terminal) left of its steps: each workspace under
+    /// <c>tmp/</c> whose lock can be taken is dead. Its container is force-deleted through its runtime, then every
+    /// mount under it is detached (lazily: nothing can be using it), then its files go. Containers under
+    /// <c>runtime/</c> whose workspace is gone or dead go too. A workspace of an older Slipway (no lock file) is
+    /// reclaimed once it is an hour old.</summary>
+    private async Task<int> ReclaimAbandonedAsync(CancellationToken cancellationToken)
+    {
+        await RemoveAbandonedContainersAsync(cancellationToken).ConfigureAwait(false);
+        if (!Directory.Exists(TmpDir))
         {
-            foreach (var dir in Directory.EnumerateDirectories(tmp).Where(d => Directory.GetLastWriteTimeUtc(d) < DateTime.UtcNow.AddHours(-1)))
-            {
-                Directory.Delete(dir, true);
-            }
+            return 0;
         }
 
-        return new Result(blobs, removedRecords, snapshots, bytes, mounts, mountBytes);
+        var reclaimed = 0;
+        foreach (var entry in Directory.EnumerateFileSystemEntries(TmpDir).ToList())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var stat = Store.Layers.LayerNative.LStat(entry);
+            var name = Path.GetFileName(entry);
+            if (stat is not { IsDirectory: true })
+            {
+                // A lock whose workspace is gone, or one that was being created when its process died.
+                var orphan = name.EndsWith(".lock", StringComparison.Ordinal) ? !Directory.Exists(entry[..^".lock".Length])
+                    : name.StartsWith('.') && File.GetLastWriteTimeUtc(entry) < DateTime.UtcNow.AddMinutes(-1);
+                if (orphan && StoreLock.TryAcquireExisting(entry, out var stale))
+                {
+                    using (stale)
+                    {
+                        File.Delete(entry);
+                    }
+                }
+
+                continue;
+            }
+
+            var lockPath = Workspace.LockPath(entry);
+            StoreLock? owner = null;
+            if (File.Exists(lockPath) ? !StoreLock.TryAcquireExisting(lockPath, out owner) : Directory.GetLastWriteTimeUtc(entry) > DateTime.UtcNow.AddHours(-1))
+            {
+                continue;
+            }
+
+            using (owner)
+            {
+                await DeleteContainerAsync(Workspace.ContainerPrefix + name).ConfigureAwait(false);
+                foreach (var mount in Store.Snapshots.OverlayMount.MountsUnder(entry))
+                {
+                    Store.Snapshots.OverlayMount.Unmount(mount);
+                }
+
+                TreeWalk.Delete(entry, cancellationToken);
+                File.Delete(lockPath);
+            }
+
+            reclaimed++;
+        }
+
+        return reclaimed;
+    }
+
+    /// <summary>Containers named after a workspace (<c>slipway-&lt;id&gt;</c>) whose workspace lock is free or gone.</summary>
+    private async Task RemoveAbandonedContainersAsync(CancellationToken cancellationToken)
+    {
+        if (!Directory.Exists(RuntimeDir))
+        {
+            return;
+        }
+
+        foreach (var runtimeDir in Directory.EnumerateDirectories(RuntimeDir))
+        {
+            foreach (var container in Directory.EnumerateDirectories(runtimeDir).Select(Path.GetFileName).ToList())
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (container is null || !container.StartsWith(Workspace.ContainerPrefix, StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                var lockPath = Workspace.LockPath(Path.Join(TmpDir, container[Workspace.ContainerPrefix.Length..]));
+                StoreLock? owner = null;
+                if (File.Exists(lockPath) && !StoreLock.TryAcquireExisting(lockPath, out owner))
+                {
+                    continue;
+                }
+
+                using (owner)
+                {
+                    await DeleteContainerAsync(container).ConfigureAwait(false);
+                }
+            }
+        }
+    }
+
+    /// <summary>Force-deletes a container (killing what still runs in it) in whichever runtime's state it is.</summary>
+    private async Task DeleteContainerAsync(string containerId)
+    {
+        foreach (var (name, path) in Runtimes)
+        {
+            var stateRoot = Path.Join(RuntimeDir, name);
+            if (Directory.Exists(Path.Join(stateRoot, containerId)))
+            {
+                await new Runtime.OciRuntime(path, stateRoot).DeleteAsync(containerId).ConfigureAwait(false);
+            }
+        }
     }
 
     /// <summary>Walks the build cache: every record (its file, the blobs and snapshots it names) and every cache
@@ -143,6 +251,7 @@ public sealed class StoreHygiene(LocalStore store)
             foreach (var dir in Directory.EnumerateDirectories(MountsDir))
             {
                 var name = Path.GetFileName(dir);
+
                 if (Digest.TryParse("sha256:" + name, out var asDigest) && live.Contains(asDigest))
                 {
                     continue;
