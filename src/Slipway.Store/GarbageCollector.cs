@@ -29,6 +29,7 @@ internal sealed class GarbageCollector(StoreLayout layout, BlobStore blobs, RefS
         long freed = 0;
         foreach (var digest in blobs.List().ToList())
         {
+            cancellationToken.ThrowIfCancellationRequested();
             if (marked.Contains(digest))
             {
                 continue;

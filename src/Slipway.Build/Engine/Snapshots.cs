@@ -51,10 +51,8 @@ public sealed class Snapshots(LocalStore store)
         }
         finally
         {
-            if (Directory.Exists(temp))
-            {
-                Directory.Delete(temp, true);
-            }
+            // An unpacked layer may hold links anywhere: removed without following them.
+            TreeWalk.Delete(temp, CancellationToken.None);
         }
 
         return path;

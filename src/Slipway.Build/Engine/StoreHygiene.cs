@@ -67,10 +67,7 @@ public sealed class StoreHygiene(LocalStore store)
             // the memos of what COPY --from read from stages (a build makes them again when it needs them).
             foreach (var dir in new[] { Path.Join(CacheDir, "steps"), Path.Join(CacheDir, "fingerprints") })
             {
-                if (Directory.Exists(dir))
-                {
-                    Directory.Delete(dir, true);
-                }
+                TreeWalk.Delete(dir, cancellationToken);
             }
         }
 
@@ -91,13 +88,15 @@ public sealed class StoreHygiene(LocalStore store)
         }
 
         // Under the store lock: a build extends its lease (diffIDs, cache mounts) under the same lock before it
-        // uses a snapshot or a mount, so it either is seen here or starts using them after they are gone.
-        var (snapshots, bytes, mounts, mountBytes) = await store.WithLiveDigestsAsync(live =>
-        {
-            var (count, size) = PruneSnapshots(live);
-            var (mountCount, mountSize) = RemoveMounts(mountVictims, live);
-            return (count, size, mountCount, mountSize);
-        }, cancellationToken).ConfigureAwait(false);
+        // uses a snapshot or a mount, so it either is seen here or starts using them after they are gone. Only the
+        // choice and a rename out of the way happen under the lock; walking and removing the trees (which may be
+        // large) happen after it is released, so other commands are not kept waiting.
+        var (snapshotTrash, mountTrash) = await store.WithLiveDigestsAsync(
+            live => (TrashSnapshots(live), TrashMounts(mountVictims, live)), cancellationToken).ConfigureAwait(false);
+        var (snapshots, bytes) = EmptyTrash(snapshotTrash, cancellationToken);
+        var (mounts, mountBytes) = EmptyTrash(mountTrash, cancellationToken);
+        // Trash a killed prune left.
+        EmptyTrash([.. LeftoverTrash(store.Layout.Snapshots), .. LeftoverTrash(MountsDir)], cancellationToken);
 
         return new Result(blobs, removedRecords, snapshots, bytes, mounts, mountBytes, abandoned);
     }
@@ -239,7 +238,7 @@ public sealed class StoreHygiene(LocalStore store)
                 resources.Add(key);
                 if (!sizes.ContainsKey(key))
                 {
-                    sizes[key] = DirectorySize(Path.Join(store.Layout.Snapshots, diffId));
+                    sizes[key] = TreeWalk.Size(Path.Join(store.Layout.Snapshots, diffId), cancellationToken);
                 }
             }
 
@@ -251,13 +250,17 @@ public sealed class StoreHygiene(LocalStore store)
             foreach (var dir in Directory.EnumerateDirectories(MountsDir))
             {
                 var name = Path.GetFileName(dir);
+                if (name.StartsWith(TrashPrefix, StringComparison.Ordinal))
+                {
+                    continue;
+                }
 
                 if (Digest.TryParse("sha256:" + name, out var asDigest) && live.Contains(asDigest))
                 {
                     continue;
                 }
 
-                sizes[MountPrefix + name] = DirectorySize(dir);
+                sizes[MountPrefix + name] = TreeWalk.Size(dir, cancellationToken);
                 entries.Add(new PrunableEntry(MountPrefix + name, Directory.GetLastWriteTimeUtc(dir), [MountPrefix + name]));
             }
         }
@@ -346,51 +349,66 @@ public sealed class StoreHygiene(LocalStore store)
         return used;
     }
 
-    /// <summary>Removes snapshots whose diffID no stored config (image or cache record) lists and no live lease
-    /// holds. Call with the store lock held.</summary>
-    private (int Count, long Bytes) PruneSnapshots(IReadOnlySet<Digest> live)
+    /// <summary>Moves the snapshots whose diffID no stored config (image or cache record) lists and no live lease
+    /// holds out of the way (renamed to a trash name beside them: no build can find them any more) and returns their
+    /// new paths. Call with the store lock held; it walks no tree.</summary>
+    private List<string> TrashSnapshots(IReadOnlySet<Digest> live)
     {
         if (!Directory.Exists(store.Layout.Snapshots))
         {
-            return (0, 0);
+            return [];
         }
 
         var used = DiffIdsIn(store.Blobs.List());
         used.UnionWith(live.Select(d => d.Hex));
-        var count = 0;
-        long bytes = 0;
-        foreach (var dir in Directory.EnumerateDirectories(store.Layout.Snapshots).ToList())
-        {
-            if (!used.Contains(Path.GetFileName(dir)))
-            {
-                bytes += DirectorySize(dir);
-                Directory.Delete(dir, true);
-                count++;
-            }
-        }
-
-        return (count, bytes);
+        return [.. Directory.EnumerateFileSystemEntries(store.Layout.Snapshots)
+            .Where(dir => !Path.GetFileName(dir).StartsWith(TrashPrefix, StringComparison.Ordinal) && !used.Contains(Path.GetFileName(dir)))
+            .Select(MoveToTrash)];
     }
 
-    /// <summary>Removes the chosen cache mounts that no running build has leased since they were chosen.</summary>
-    private (int Count, long Bytes) RemoveMounts(List<string> names, IReadOnlySet<Digest> live)
-    {
-        var count = 0;
-        long bytes = 0;
-        foreach (var name in names)
-        {
-            var dir = Path.Join(MountsDir, name);
-            if (!Directory.Exists(dir) || (Digest.TryParse("sha256:" + name, out var digest) && live.Contains(digest)))
-            {
-                continue;
-            }
+    /// <summary>Moves the chosen cache mounts that no running build has leased since they were chosen out of the way.
+    /// Call with the store lock held.</summary>
+    private List<string> TrashMounts(List<string> names, IReadOnlySet<Digest> live) =>
+        [.. names
+            .Where(name => !(Digest.TryParse("sha256:" + name, out var digest) && live.Contains(digest)))
+            .Select(name => Path.Join(MountsDir, name))
+            .Where(dir => Store.Layers.LayerNative.LStat(dir) is not null)
+            .Select(MoveToTrash)];
 
-            bytes += DirectorySize(dir);
-            Directory.Delete(dir, true);
-            count++;
+    private const string TrashPrefix = ".trash-";
+
+    private static string MoveToTrash(string path)
+    {
+        var trash = Path.Join(Path.GetDirectoryName(path), TrashPrefix + Guid.NewGuid().ToString("N"));
+        // rename(2) moves a link as itself: a planted symlink is trashed, never what it points at.
+        if (Store.Layers.LayerNative.LStat(path) is { IsDirectory: true })
+        {
+            Directory.Move(path, trash);
+        }
+        else
+        {
+            File.Move(path, trash);
         }
 
-        return (count, bytes);
+        return trash;
+    }
+
+    private static List<string> LeftoverTrash(string dir) =>
+        Directory.Exists(dir)
+            ? Directory.EnumerateFileSystemEntries(dir, TrashPrefix + "*").ToList()
+            : [];
+
+    /// <summary>Measures and removes trashed trees, never following a link out of them.</summary>
+    private static (int Count, long Bytes) EmptyTrash(List<string> trash, CancellationToken cancellationToken)
+    {
+        long bytes = 0;
+        foreach (var path in trash)
+        {
+            bytes += TreeWalk.Size(path, cancellationToken);
+            TreeWalk.Delete(path, cancellationToken);
+        }
+
+        return (trash.Count, bytes);
     }
 
     private static long FileSize(string file)
@@ -405,9 +423,5 @@ public sealed class StoreHygiene(LocalStore store)
         }
     }
 
-    private static long DirectorySize(string dir) =>
-        Directory.Exists(dir)
-            ? new DirectoryInfo(dir).EnumerateFiles("*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = true })
-                .Sum(f => f.LinkTarget is null ? f.Length : 0)
-            : 0;
+
 }
