@@ -101,7 +101,7 @@ public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildPr
         {
             // The image is tagged (or kept dangling) now; what only this build's lease held is plain cache again.
             buildLease.Dispose();
-            await KeepStorageAsync(cancellationToken).ConfigureAwait(false);
+            await KeepStorageAsync(options.RuntimePath, cancellationToken).ConfigureAwait(false);
         }
 
         return new BuildResult(image, options.Tags) { ContextFiles = executor.ContextFiles };
@@ -118,14 +118,17 @@ public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildPr
 
     /// <summary>Applies the store's <c>gc.keepStorage</c> cap. Only a build that wrote cache records can have
     /// grown the cache, so a fully cached build never walks the store.</summary>
-    private async Task KeepStorageAsync(CancellationToken cancellationToken)
+    private async Task KeepStorageAsync(string runtimePath, CancellationToken cancellationToken)
     {
         if (StoreConfig.Load(store.Layout).KeepStorageBytes is not { } keep)
         {
             return;
         }
 
-        var hygiene = new StoreHygiene(store);
+        var hygiene = new StoreHygiene(store)
+        {
+            Runtimes = new Dictionary<string, string> { [Path.GetFileName(runtimePath)] = runtimePath },
+        };
         var usage = await hygiene.MeasureAsync(cancellationToken).ConfigureAwait(false);
         if (usage.TotalBytes > keep)
         {

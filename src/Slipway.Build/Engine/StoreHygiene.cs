@@ -67,7 +67,7 @@ public sealed class StoreHygiene(LocalStore store)
             // the memos of what COPY --from read from stages (a build makes them again when it needs them).
             foreach (var dir in new[] { Path.Join(CacheDir, "steps"), Path.Join(CacheDir, "fingerprints") })
             {
-                TreeWalk.Delete(dir, cancellationToken);
+                ClearMemos(dir, cancellationToken);
             }
         }
 
@@ -149,7 +149,12 @@ public sealed class StoreHygiene(LocalStore store)
 
             using (owner)
             {
-                await DeleteContainerAsync(Workspace.ContainerPrefix + name).ConfigureAwait(false);
+                // A container still there may still run on this workspace's mounts: they stay until it is gone.
+                if (!await DeleteContainerAsync(Workspace.ContainerPrefix + name).ConfigureAwait(false))
+                {
+                    continue;
+                }
+
                 foreach (var mount in Store.Snapshots.OverlayMount.MountsUnder(entry))
                 {
                     Store.Snapshots.OverlayMount.Unmount(mount);
@@ -192,23 +197,39 @@ public sealed class StoreHygiene(LocalStore store)
 
                 using (owner)
                 {
-                    await DeleteContainerAsync(container).ConfigureAwait(false);
+                    _ = await DeleteContainerAsync(container).ConfigureAwait(false);
                 }
             }
         }
     }
 
-    /// <summary>Force-deletes a container (killing what still runs in it) in whichever runtime's state it is.</summary>
-    private async Task DeleteContainerAsync(string containerId)
+    /// <summary>Force-deletes a container (killing what still runs in it) in whichever runtime's state it is. False
+    /// when one is left: its runtime is not in <see cref="Runtimes"/>, or it would not go.</summary>
+    private async Task<bool> DeleteContainerAsync(string containerId)
     {
-        foreach (var (name, path) in Runtimes)
+        if (!Directory.Exists(RuntimeDir))
         {
-            var stateRoot = Path.Join(RuntimeDir, name);
-            if (Directory.Exists(Path.Join(stateRoot, containerId)))
+            return true;
+        }
+
+        var gone = true;
+        foreach (var stateRoot in Directory.EnumerateDirectories(RuntimeDir))
+        {
+            var state = Path.Join(stateRoot, containerId);
+            if (!Directory.Exists(state))
+            {
+                continue;
+            }
+
+            if (Runtimes.TryGetValue(Path.GetFileName(stateRoot), out var path))
             {
                 await new Runtime.OciRuntime(path, stateRoot).DeleteAsync(containerId).ConfigureAwait(false);
             }
+
+            gone &= !Directory.Exists(state);
         }
+
+        return gone;
     }
 
     /// <summary>Walks the build cache: every record (its file, the blobs and snapshots it names) and every cache
@@ -374,6 +395,29 @@ public sealed class StoreHygiene(LocalStore store)
             .Select(name => Path.Join(MountsDir, name))
             .Where(dir => Store.Layers.LayerNative.LStat(dir) is not null)
             .Select(MoveToTrash)];
+
+    /// <summary>Removes the memos in <paramref name="dir"/> but not the folder, which a running build may be about to
+    /// write into, nor the temp files (<c>.name.random.tmp</c>) such a build is about to rename into place. A memo
+    /// rewritten meanwhile stays for the next prune.</summary>
+    private static void ClearMemos(string dir, CancellationToken cancellationToken)
+    {
+        if (!Directory.Exists(dir))
+        {
+            return;
+        }
+
+        foreach (var entry in Directory.EnumerateFileSystemEntries(dir).Where(e => !Path.GetFileName(e).StartsWith('.')).ToList())
+        {
+            try
+            {
+                TreeWalk.Delete(entry, cancellationToken);
+            }
+            catch (IOException)
+            {
+                // Written to while it was being removed.
+            }
+        }
+    }
 
     private const string TrashPrefix = ".trash-";
 
