@@ -6,7 +6,8 @@ namespace Slipway.Store;
 /// <summary>A running operation's claim on blobs it uses or is about to write: garbage collection never removes
 /// them while the lease is held. Held as <c>leases/&lt;id&gt;.lock</c> (flock'd for the lease's lifetime, so a
 /// lease of a crashed process is recognisably stale) plus <c>leases/&lt;id&gt;.json</c> listing the digests.
-/// Add a digest before writing its blob.</summary>
+/// Pass it to every blob write (the commit adds the digest before the blob becomes visible), or add a digest
+/// known in advance before writing its blob.</summary>
 public sealed class Lease : IDisposable
 {
     private readonly StoreLayout _layout;
