@@ -23,10 +23,15 @@ internal interface ICliEnvironment
     Stream OpenStandardOutput();
 
     Stream OpenStandardInput();
+
+    /// <summary>Cancelled when the process is asked to stop (SIGINT, SIGTERM, SIGHUP).</summary>
+    CancellationToken Termination => CancellationToken.None;
 }
 
 internal sealed class ConsoleEnvironment : ICliEnvironment
 {
+    public CancellationToken Termination { get; init; }
+
     public string? GetVariable(string name) => Environment.GetEnvironmentVariable(name);
 
     public bool IsRoot => Environment.UserName == "root" || GetVariable("EUID") == "0" || IsUidZero();

@@ -45,11 +45,14 @@ internal static class SlipwayApp
         return root;
     }
 
+    /// <summary>Runs a command line, cancelled by <see cref="ICliEnvironment.Termination"/> (the process's termination
+    /// signals, <see cref="TerminationSignals"/>). System.CommandLine's own handling is off: it lets the process end
+    /// two seconds after a signal, whether or not the command has removed its mounts and containers.</summary>
     public static async Task<int> RunAsync(string[] args, ICliEnvironment env)
     {
         var root = Create(env);
-        var config = new InvocationConfiguration { Output = env.Out, Error = env.Error };
-        return await root.Parse(args).InvokeAsync(config).ConfigureAwait(false);
+        var config = new InvocationConfiguration { Output = env.Out, Error = env.Error, ProcessTerminationTimeout = null };
+        return await root.Parse(args).InvokeAsync(config, env.Termination).ConfigureAwait(false);
     }
 }
 

@@ -101,7 +101,7 @@ public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildPr
         {
             // The image is tagged (or kept dangling) now; what only this build's lease held is plain cache again.
             buildLease.Dispose();
-            await KeepStorageAsync(cancellationToken).ConfigureAwait(false);
+            await KeepStorageAsync(options.RuntimePath, cancellationToken).ConfigureAwait(false);
         }
 
         return new BuildResult(image, options.Tags) { ContextFiles = executor.ContextFiles };
@@ -118,14 +118,17 @@ public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildPr
 
     /// <summary>Applies the store's <c>gc.keepStorage</c> cap. Only a build that wrote cache records can have
     /// grown the cache, so a fully cached build never walks the store.</summary>
-    private async Task KeepStorageAsync(CancellationToken cancellationToken)
+    private async Task KeepStorageAsync(string runtimePath, CancellationToken cancellationToken)
     {
         if (StoreConfig.Load(store.Layout).KeepStorageBytes is not { } keep)
         {
             return;
         }
 
-        var hygiene = new StoreHygiene(store);
+        var hygiene = new StoreHygiene(store)
+        {
+            Runtimes = new Dictionary<string, string> { [Path.GetFileName(runtimePath)] = runtimePath },
+        };
         var usage = await hygiene.MeasureAsync(cancellationToken).ConfigureAwait(false);
         if (usage.TotalBytes > keep)
         {
@@ -230,8 +233,7 @@ public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildPr
         }
 
         var config = state.Config with { Created = options.SourceDateEpoch ?? DateTimeOffset.UtcNow };
-        var configDescriptor = await store.Blobs.WriteAsync(MediaTypes.OciConfig, OciJson.Serialize(config), cancellationToken).ConfigureAwait(false);
-        lease.Add(configDescriptor.Digest);
+        var configDescriptor = await store.Blobs.WriteAsync(MediaTypes.OciConfig, OciJson.Serialize(config), lease, cancellationToken).ConfigureAwait(false);
         var manifest = new ImageManifest
         {
             SchemaVersion = 2,
@@ -240,8 +242,7 @@ public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildPr
             Layers = [.. state.Layers.Select(l => l.Blob)],
             Annotations = inlineCache is null ? null : new Dictionary<string, string> { [CacheMediaTypes.InlineAnnotation] = inlineCache },
         };
-        var manifestDescriptor = await store.Blobs.WriteAsync(MediaTypes.OciManifest, OciJson.Serialize(manifest), cancellationToken).ConfigureAwait(false);
-        lease.Add(manifestDescriptor.Digest);
+        var manifestDescriptor = await store.Blobs.WriteAsync(MediaTypes.OciManifest, OciJson.Serialize(manifest), lease, cancellationToken).ConfigureAwait(false);
         manifestDescriptor = manifestDescriptor with { Platform = new Platform { Os = config.Os, Architecture = config.Architecture, Variant = config.Variant } };
         return new StoredImage(manifestDescriptor, manifest, config);
     }
