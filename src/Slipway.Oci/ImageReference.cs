@@ -45,10 +45,14 @@ public sealed partial record ImageReference
                 return Name;
             }
 
+            // Only a path that starts with "library/" has a prefix to cut; "a/b" is shorter than the prefix.
+            if (!Path.StartsWith(OfficialRepoPrefix, StringComparison.Ordinal))
+            {
+                return Path;
+            }
+
             var rest = Path[OfficialRepoPrefix.Length..];
-            return Path.StartsWith(OfficialRepoPrefix, StringComparison.Ordinal) && !rest.Contains('/', StringComparison.Ordinal)
-                ? rest
-                : Path;
+            return rest.Contains('/', StringComparison.Ordinal) ? Path : rest;
         }
     }
 

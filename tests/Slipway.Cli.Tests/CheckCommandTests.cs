@@ -17,6 +17,17 @@ public sealed class CheckCommandTests : IDisposable
         Assert.Equal("Check complete, no warnings found.\n", env.Out.ToString());
     }
 
+    [Theory]
+    [InlineData("a/b:1")]
+    [InlineData("joe/web:1")]
+    public async Task A_short_docker_hub_base_name_is_checked_like_any_other(string image)
+    {
+        Write("Dockerfile", $"FROM {image}\nUSER nobody\n");
+        var env = new FakeEnvironment();
+        Assert.Equal(0, await SlipwayApp.RunAsync(["check", _dir], env));
+        Assert.Equal("Check complete, no warnings found.\n", env.Out.ToString());
+    }
+
     [Fact]
     public async Task A_finding_prints_rule_url_message_line_and_caret_and_exits_1()
     {

@@ -112,6 +112,46 @@ public class ImageReferenceTests
         Assert.Equal(expected, error);
     }
 
+    // Docker Hub paths shorter than "library/" (8 characters) once threw while being shortened.
+    [Theory]
+    [InlineData("a/b", "docker.io/a/b:latest", "a/b:latest")]
+    [InlineData("joe/web", "docker.io/joe/web:latest", "joe/web:latest")]
+    [InlineData("joe/web:1", "docker.io/joe/web:1", "joe/web:1")]
+    [InlineData("a/b/c", "docker.io/a/b/c:latest", "a/b/c:latest")]
+    [InlineData("ab/cdef", "docker.io/ab/cdef:latest", "ab/cdef:latest")]
+    [InlineData("abc/defg", "docker.io/abc/defg:latest", "abc/defg:latest")]
+    [InlineData("libra/y", "docker.io/libra/y:latest", "libra/y:latest")]
+    [InlineData("library", "docker.io/library/library:latest", "library:latest")]
+    [InlineData("library/a", "docker.io/library/a:latest", "a:latest")]
+    [InlineData("library/a/b", "docker.io/library/a/b:latest", "library/a/b:latest")]
+    [InlineData("docker.io/a/b", "docker.io/a/b:latest", "a/b:latest")]
+    [InlineData("docker.io/a", "docker.io/library/a:latest", "a:latest")]
+    [InlineData("x", "docker.io/library/x:latest", "x:latest")]
+    [InlineData("busybox", "docker.io/library/busybox:latest", "busybox:latest")]
+    [InlineData("verylongnamespace/verylongrepository", "docker.io/verylongnamespace/verylongrepository:latest", "verylongnamespace/verylongrepository:latest")]
+    [InlineData("localhost/a", "localhost/a:latest", "localhost/a:latest")]
+    [InlineData("r.io/a", "r.io/a:latest", "r.io/a:latest")]
+    public void A_short_docker_hub_name_has_a_familiar_form(string input, string full, string familiar)
+    {
+        var reference = ImageReference.Parse(input);
+        Assert.Equal(full, reference.ToString());
+        Assert.Equal(familiar, reference.FamiliarString);
+        Assert.Equal(reference, ImageReference.Parse(reference.FamiliarString));
+    }
+
+    [Fact]
+    public void Every_docker_hub_path_of_up_to_nine_characters_has_a_familiar_form_that_parses_back()
+    {
+        for (var length = 1; length <= 9; length++)
+        {
+            foreach (var path in new[] { new string('a', length), "a/" + new string('b', length), new string('a', length) + "/b" })
+            {
+                var reference = ImageReference.Parse(path);
+                Assert.Equal(reference, ImageReference.Parse(reference.FamiliarString));
+            }
+        }
+    }
+
     [Fact]
     public void A_name_longer_than_255_characters_is_refused()
     {
