@@ -62,7 +62,7 @@ public static class LayerExtractor
         var uncompressed = new CountingReadStream(tar);
         using (tar)
         {
-            using var reader = new TarReader(uncompressed, leaveOpen: true);
+            using var reader = TarMetadataLimit.Reader(uncompressed);
             string? previous = null;
             while (true)
             {
