@@ -173,13 +173,14 @@ public sealed partial class AddSources(string scratchDir) : IDisposable
             : File.OpenRead(path);
     }
 
-    /// <summary>Unpacks an archive into a directory inside the image root; every entry resolved inside it.</summary>
+    /// <summary>Unpacks an archive into a directory inside the image root; every entry resolved inside it. The archive
+    /// is not a layer: its <c>.wh.</c> entries are files, never deletions of what the destination holds.</summary>
     public static async Task ExtractAsync(Stream archive, string directory, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(archive);
         await using (archive.ConfigureAwait(false))
         {
-            await LayerExtractor.ExtractAsync(archive, null, directory, new ExtractOptions { Whiteouts = WhiteoutMode.ApplyToLowerLayers }, cancellationToken)
+            await LayerExtractor.ExtractAsync(archive, null, directory, new ExtractOptions { Whiteouts = WhiteoutMode.Literal }, cancellationToken)
                 .ConfigureAwait(false);
         }
     }

@@ -10,6 +10,10 @@ public enum WhiteoutMode
     /// <summary>The root becomes an overlayfs lower directory of its own: a whiteout is written as a 0/0
     /// character device and an opaque directory gets <c>trusted.overlay.opaque=y</c>. Needs root.</summary>
     OverlaySnapshot,
+
+    /// <summary>The archive is not a layer (ADD's auto-extraction of a local tar): <c>.wh.</c> names are ordinary
+    /// files, as Docker's archive.Untar and BuildKit's ADD keep them; nothing is removed.</summary>
+    Literal,
 }
 
 public sealed record ExtractOptions

@@ -137,8 +137,9 @@ public static class LayerExtractor
                 return;
             }
 
-            // AUFS bookkeeping (.wh..wh.plnk/…, .wh..wh.aufs) is not content.
-            if (components[0].StartsWith(WhiteoutMetaPrefix, StringComparison.Ordinal) &&
+            // AUFS bookkeeping (.wh..wh.plnk/…, .wh..wh.aufs) is not content; in a plain archive it is.
+            var layer = options.Whiteouts != WhiteoutMode.Literal;
+            if (layer && components[0].StartsWith(WhiteoutMetaPrefix, StringComparison.Ordinal) &&
                 !(components.Count == 1 && components[0] == OpaqueMarker))
             {
                 _skipped++;
@@ -147,7 +148,7 @@ public static class LayerExtractor
             }
 
             var baseName = components[^1];
-            if (baseName.StartsWith(WhiteoutPrefix, StringComparison.Ordinal))
+            if (layer && baseName.StartsWith(WhiteoutPrefix, StringComparison.Ordinal))
             {
                 ApplyWhiteout(entry, components, baseName);
                 return;

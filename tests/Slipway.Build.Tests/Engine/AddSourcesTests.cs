@@ -45,6 +45,36 @@ public sealed class AddSourcesTests : IDisposable
 
         Assert.Null(AddSources.OpenArchive(file));
     }
+
+    [Fact]
+    public async Task Whiteout_names_in_an_added_archive_are_files_and_delete_nothing()
+    {
+        var dest = Directory.CreateDirectory(Path.Join(_dir.FullName, "dest")).FullName;
+        File.WriteAllText(Path.Join(dest, "keep"), "destination file");
+        Directory.CreateDirectory(Path.Join(dest, "dir"));
+        File.WriteAllText(Path.Join(dest, "dir", "inner"), "destination file");
+        var archive = new MemoryStream();
+        using (var writer = new System.Formats.Tar.TarWriter(archive, leaveOpen: true))
+        {
+            foreach (var name in new[] { ".wh.keep", "dir/.wh..wh..opq", ".wh..wh.aufs" })
+            {
+                writer.WriteEntry(new System.Formats.Tar.PaxTarEntry(System.Formats.Tar.TarEntryType.RegularFile, name)
+                {
+                    DataStream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes("from " + name)),
+                });
+            }
+        }
+
+        archive.Position = 0;
+        await AddSources.ExtractAsync(archive, dest, TestContext.Current.CancellationToken);
+
+        Assert.Equal("destination file", File.ReadAllText(Path.Join(dest, "keep")));
+        Assert.Equal("destination file", File.ReadAllText(Path.Join(dest, "dir", "inner")));
+        Assert.Equal("from .wh.keep", File.ReadAllText(Path.Join(dest, ".wh.keep")));
+        Assert.Equal("from dir/.wh..wh..opq", File.ReadAllText(Path.Join(dest, "dir", ".wh..wh..opq")));
+        Assert.Equal("from .wh..wh.aufs", File.ReadAllText(Path.Join(dest, ".wh..wh.aufs")));
+    }
+
     // BuildKit's urlutil.RedactCredentials vectors, plus the same inside an instruction line.
     [Theory]
     [InlineData("https://user:password@host.tld/this:that", "https://xxxxx:xxxxx@host.tld/this:that")]
