@@ -26,6 +26,10 @@ public sealed record ExtractOptions
     /// <summary>May device nodes be made and trusted.* xattrs set? Null means "when running as root"; say
     /// false inside a user namespace, where uid 0 still cannot mknod. Skipped devices become warnings.</summary>
     public bool? Privileged { get; init; }
+
+    /// <summary>Make device nodes at all? False skips them with a warning even as root: a filesystem exported onto
+    /// the host (<c>--output type=local</c>) must not put an image's /dev/sda or /dev/mem there.</summary>
+    public bool DeviceNodes { get; init; } = true;
 }
 
 /// <summary>What an extraction did. Warnings name the entry they are about.</summary>

@@ -110,7 +110,10 @@ public static class LayerExtractor
     {
         private readonly EntryWriter _writer = new(
             options.PreserveOwnership ?? LayerNative.IsRoot,
-            options.Privileged ?? LayerNative.IsRoot);
+            options.Privileged ?? LayerNative.IsRoot)
+        {
+            DeviceNodes = options.DeviceNodes,
+        };
 
         private readonly HashSet<string> _unpacked = new(StringComparer.Ordinal);
         private readonly List<(List<string> Components, DateTimeOffset MTime)> _directories = [];
