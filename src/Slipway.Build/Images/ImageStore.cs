@@ -58,7 +58,7 @@ public sealed class ImageStore(LocalStore store)
             }
             catch (ImageException)
             {
-                continue; // a config over the cap, stored before there was one: listed by nobody, removable by prune
+                continue; // a config over the cap, stored before there was one: not listed; rmi by name still removes it
             }
 
             result.Add(new NamedImage(name, image));
@@ -121,7 +121,19 @@ public sealed class ImageStore(LocalStore store)
     /// <paramref name="force"/> is off, as <c>docker rmi</c> refuses). Returns the lines Docker prints.</summary>
     public async Task<IReadOnlyList<string>> RemoveAsync(string nameOrId, bool force, CancellationToken cancellationToken = default)
     {
-        var (name, image) = await FindAsync(nameOrId, cancellationToken).ConfigureAwait(false);
+        string? name;
+        StoredImage image;
+        try
+        {
+            (name, image) = await FindAsync(nameOrId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ImageException) when (ImageReference.TryParse(nameOrId, out var named, out _) && Store.Refs.Resolve(named.ToString()) is not null)
+        {
+            // An image that cannot be read (a config over the cap, stored before there was one) can still lose its name.
+            await Store.Refs.DeleteAsync(named.ToString(), cancellationToken).ConfigureAwait(false);
+            return [$"Untagged: {named.FamiliarString}"];
+        }
+
         var lines = new List<string>();
         var names = (await ListAsync(cancellationToken).ConfigureAwait(false))
             .Where(i => i.Image.ManifestDescriptor.Digest == image.ManifestDescriptor.Digest)

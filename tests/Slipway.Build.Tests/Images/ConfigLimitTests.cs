@@ -74,6 +74,8 @@ public sealed class ConfigLimitTests : IDisposable
         Assert.Empty(await images.ListAsync(Ct));
         var error = await Assert.ThrowsAsync<ImageException>(() => images.FindAsync("big:1", Ct));
         Assert.Contains("more than the 8 MiB allowed", error.Message, StringComparison.Ordinal);
+        Assert.Equal(["Untagged: big:1"], await images.RemoveAsync("big:1", force: false, Ct));
+        Assert.Empty(store.Refs.List());
     }
 
     [Fact]
