@@ -63,7 +63,10 @@ public sealed partial class RegistryClient : IDisposable
         var (text, asked) = RepositoryName.ValidateReference(reference);
         using var request = NewRequest(HttpMethod.Get, $"v2/{name}/manifests/{text}", [RegistryScope.Pull(name)]);
         AcceptManifests(request);
-        using var response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
+
+        // Headers only: the body is read below, up to the cap. HttpClient's default would buffer a whole chunked
+        // body (a gigabyte from a hostile registry) before the cap was ever checked.
+        using var response = await SendAsync(request, cancellationToken, HttpCompletionOption.ResponseHeadersRead).ConfigureAwait(false);
         await EnsureSuccessAsync(response, $"manifest {name}:{text}", cancellationToken).ConfigureAwait(false);
 
         var declared = response.Content.Headers.ContentLength;
@@ -72,8 +75,16 @@ public sealed partial class RegistryClient : IDisposable
             throw new RegistryException($"manifest {name}:{text} is {declared} bytes, more than {_options.MaxManifestBytes}");
         }
 
-        var content = await ReadBoundedAsync(response.Content, _options.MaxManifestBytes, cancellationToken)
-            .ConfigureAwait(false);
+        byte[] content;
+        try
+        {
+            content = await ReadBoundedAsync(response.Content, _options.MaxManifestBytes, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (RetryHandler.IsTransportFailure(e) && !cancellationToken.IsCancellationRequested)
+        {
+            throw new RegistryException($"{Endpoint.Host}: reading manifest {name}:{text} failed: {Describe(e)}", e);
+        }
+
         var digest = (asked?.Algorithm ?? "sha256") == "sha256" ? Digest.Compute(content) : ComputeSha512(content);
         if (asked is { } expected && digest != expected)
         {
@@ -228,6 +239,7 @@ public sealed partial class RegistryClient : IDisposable
             {
                 if (buffer.Length + read > limit)
                 {
+                    // Stops at the first chunk past the cap: the rest of the body is never read.
                     throw new RegistryException($"response is larger than {limit} bytes");
                 }
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.IO.Compression;
+using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using Slipway.Oci;
 using Slipway.Store.Layers;
@@ -9,7 +10,7 @@ namespace Slipway.Build.Engine;
 
 /// <summary>What ADD does beyond COPY: local tar archives (plain, gzip, bzip2, xz, zstd) are unpacked into the
 /// destination, safely; URLs are downloaded (and checked against <c>--checksum</c>), never unpacked.</summary>
-public sealed class AddSources(string scratchDir) : IDisposable
+public sealed partial class AddSources(string scratchDir) : IDisposable
 {
     private static readonly byte[] Bzip2Magic = "BZh"u8.ToArray();
     private static readonly byte[] XzMagic = [0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00];
@@ -20,6 +21,43 @@ public sealed class AddSources(string scratchDir) : IDisposable
     public static bool IsUrl(string source) =>
         source.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || source.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>Every URL in <paramref name="text"/> with its user and password replaced by <c>xxxxx</c>, as
+    /// BuildKit's urlutil.RedactCredentials shows them: <c>https://xxxxx:xxxxx@host/f</c>. Used wherever an ADD
+    /// line or its URL is shown or stored (progress, history, cache records, errors); only the fetch sees them.</summary>
+    public static string Redact(string text) =>
+        text.Contains('@', StringComparison.Ordinal)
+            ? UserInfo().Replace(text, m =>
+            {
+                var info = m.Groups["info"].Value;
+                var colon = info.IndexOf(':', StringComparison.Ordinal);
+                var user = colon < 0 ? info : info[..colon];
+                var redacted = (user.Length > 0 ? "xxxxx" : "") + (colon < 0 ? "" : colon == info.Length - 1 ? ":" : ":xxxxx");
+                return m.Groups["scheme"].Value + redacted + "@";
+            })
+            : text;
+
+    // scheme://userinfo@ — userinfo holds no '/', '?', '#', '@' or space, so an '@' later in a path is not taken.
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?<scheme>\b[A-Za-z][A-Za-z0-9+.-]*://)(?<info>[^/?#@\s]+)@",
+        System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex UserInfo();
+
+    /// <summary>The URL to request, without its user information, and the Basic credentials that user information
+    /// carried (percent-decoded, as Go's net/http sends them), or null when it had none.</summary>
+    internal static (Uri Request, AuthenticationHeaderValue? Authorization) SplitCredentials(string url)
+    {
+        var uri = new Uri(url);
+        if (uri.UserInfo.Length == 0)
+        {
+            return (uri, null);
+        }
+
+        var colon = uri.UserInfo.IndexOf(':', StringComparison.Ordinal);
+        var user = Uri.UnescapeDataString(colon < 0 ? uri.UserInfo : uri.UserInfo[..colon]);
+        var password = colon < 0 ? "" : Uri.UnescapeDataString(uri.UserInfo[(colon + 1)..]);
+        var bare = new UriBuilder(uri) { UserName = "", Password = "" }.Uri;
+        return (bare, new AuthenticationHeaderValue("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{user}:{password}"))));
+    }
+
     /// <summary>Downloads a URL once per build (into scratch space), verifying <paramref name="checksum"/> when given.</summary>
     public Task<(string Path, Digest Digest)> DownloadAsync(string url, string? checksum, CancellationToken cancellationToken) =>
         _downloads.GetOrAdd(url, u => new Lazy<Task<(string, Digest)>>(() => FetchAsync(u, checksum, cancellationToken))).Value;
@@ -28,10 +66,24 @@ public sealed class AddSources(string scratchDir) : IDisposable
     {
         Directory.CreateDirectory(scratchDir);
         var file = Path.Join(scratchDir, "download-" + Guid.NewGuid().ToString("N"));
-        using var response = await _http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        // Credentials in the URL go in an Authorization header, never in the request line or any message.
+        var (uri, authorization) = SplitCredentials(url);
+        using var request = new HttpRequestMessage(HttpMethod.Get, uri);
+        request.Headers.Authorization = authorization;
+        HttpResponseMessage response;
+        try
+        {
+            response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new BuildException($"failed to download {Redact(url)}: {e.Message}", e);
+        }
+
+        using var _ = response;
         if (!response.IsSuccessStatusCode)
         {
-            throw new BuildException($"failed to download {url}: HTTP {(int)response.StatusCode} {response.ReasonPhrase}");
+            throw new BuildException($"failed to download {Redact(url)}: HTTP {(int)response.StatusCode} {response.ReasonPhrase}");
         }
 
         Digest digest;
@@ -53,7 +105,7 @@ public sealed class AddSources(string scratchDir) : IDisposable
         if (checksum is not null && !string.Equals(checksum, digest.Value, StringComparison.Ordinal))
         {
             File.Delete(file);
-            throw new BuildException($"digest mismatch for {url}: expected {checksum}, got {digest.Value}");
+            throw new BuildException($"digest mismatch for {Redact(url)}: expected {checksum}, got {digest.Value}");
         }
 
         if (response.Content.Headers.LastModified is { } modified)
@@ -121,13 +173,14 @@ public sealed class AddSources(string scratchDir) : IDisposable
             : File.OpenRead(path);
     }
 
-    /// <summary>Unpacks an archive into a directory inside the image root; every entry resolved inside it.</summary>
+    /// <summary>Unpacks an archive into a directory inside the image root; every entry resolved inside it. The archive
+    /// is not a layer: its <c>.wh.</c> entries are files, never deletions of what the destination holds.</summary>
     public static async Task ExtractAsync(Stream archive, string directory, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(archive);
         await using (archive.ConfigureAwait(false))
         {
-            await LayerExtractor.ExtractAsync(archive, null, directory, new ExtractOptions { Whiteouts = WhiteoutMode.ApplyToLowerLayers }, cancellationToken)
+            await LayerExtractor.ExtractAsync(archive, null, directory, new ExtractOptions { Whiteouts = WhiteoutMode.Literal }, cancellationToken)
                 .ConfigureAwait(false);
         }
     }

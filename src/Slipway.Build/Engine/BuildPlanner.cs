@@ -53,7 +53,7 @@ public static class BuildPlanner
 
     private static string Describe(Instruction instruction)
     {
-        var text = instruction.Node.Original.Trim();
+        var text = instruction is AddInstruction ? AddSources.Redact(instruction.Node.Original.Trim()) : instruction.Node.Original.Trim();
         var newline = text.IndexOf('\n', StringComparison.Ordinal);
         return newline < 0 ? text : text[..newline] + " …";
     }

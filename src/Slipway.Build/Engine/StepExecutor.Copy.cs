@@ -111,7 +111,7 @@ public sealed partial class StepExecutor
                 }
             }
 
-            var createdBy = $"COPY {(from is null ? "" : "--from=" + from + " ")}{string.Join(' ', sources.SourcePaths)} {sources.Dest} # buildkit";
+            var createdBy = AddSources.Redact($"COPY {(from is null ? "" : "--from=" + from + " ")}{string.Join(' ', sources.SourcePaths)} {sources.Dest} # buildkit");
             return await CommitAsync(state, workspace, createdBy, cancellationToken).ConfigureAwait(false);
         }
         finally

@@ -56,7 +56,7 @@ public sealed partial class StepExecutor
         _used.Value = used;
         // The compression changes the blobs a layer step makes, so it is part of what the step is.
         result.Add("compression", options.Compression.ToString());
-        result.Add("instruction", step.Instruction.Node.Original);
+        result.Add("instruction", step.Instruction is AddInstruction ? AddSources.Redact(step.Instruction.Node.Original) : step.Instruction.Node.Original);
         result.Add("expanded", Expanded(step.Instruction, state));
         switch (step.Instruction)
         {
@@ -182,7 +182,7 @@ public sealed partial class StepExecutor
         {
             foreach (var url in expanded.Where(AddSources.IsUrl))
             {
-                result.Add("url:" + url, (await AddSourceCache.DownloadAsync(url, addUrls.Checksum, cancellationToken).ConfigureAwait(false)).Digest.Value);
+                result.Add("url:" + AddSources.Redact(url), (await AddSourceCache.DownloadAsync(url, addUrls.Checksum, cancellationToken).ConfigureAwait(false)).Digest.Value);
             }
         }
 

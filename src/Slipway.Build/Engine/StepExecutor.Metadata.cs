@@ -19,7 +19,7 @@ public sealed partial class StepExecutor
         StopSignalInstruction signal => "STOPSIGNAL " + Expand(signal.Signal, state),
         VolumeInstruction volume => "VOLUME " + string.Join(' ', volume.Volumes.Select(v => Expand(v, state))),
         CopyInstruction copy => $"COPY {string.Join(' ', copy.Sources.SourcePaths.Select(s => Expand(s, state)))} {Expand(copy.Sources.Dest, state)}",
-        AddInstruction add => $"ADD {string.Join(' ', add.Sources.SourcePaths.Select(s => Expand(s, state)))} {Expand(add.Sources.Dest, state)}",
+        AddInstruction add => AddSources.Redact($"ADD {string.Join(' ', add.Sources.SourcePaths.Select(s => Expand(s, state)))} {Expand(add.Sources.Dest, state)}"),
         RunInstruction run => "RUN " + string.Join(' ', CommandArgs(run.Command, state)),
         _ => instruction.Node.Original,
     };

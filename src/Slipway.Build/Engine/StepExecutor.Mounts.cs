@@ -297,7 +297,7 @@ public sealed partial class StepExecutor
         }
 
         var resolved = new RootResolver(root).Resolve(RootResolver.Clean(sourcePath), followFinal: true);
-        if (LayerNative.LStat(resolved) is null)
+        if (LayerNative.LStat(resolved) is not { } stat)
         {
             throw new BuildException($"mount source \"{mount.Source}\" not found");
         }
@@ -308,6 +308,15 @@ public sealed partial class StepExecutor
         }
 
         var rw = Directory.CreateDirectory(Path.Join(workspace.Dir, $"bind{index}-rw")).FullName;
+        if (!stat.IsDirectory)
+        {
+            // overlayfs takes only directories as layers: a single file is copied into the workspace instead, so
+            // the RUN may write to it and its changes are discarded with the workspace, as BuildKit discards them.
+            var copy = Path.Join(rw, "file");
+            File.Copy(resolved, copy);
+            return copy;
+        }
+
         var upper = Directory.CreateDirectory(Path.Join(rw, "upper")).FullName;
         var work = Directory.CreateDirectory(Path.Join(rw, "work")).FullName;
         var merged = Directory.CreateDirectory(Path.Join(rw, "merged")).FullName;

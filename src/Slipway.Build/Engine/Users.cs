@@ -59,17 +59,55 @@ public static class Users
         return new Identity(uid, gid, []);
     }
 
+    /// <summary>A passwd or group file larger than this is refused: real ones are a few KiB, and the file comes from
+    /// an image that may be hostile.</summary>
+    public const int MaxTableBytes = 1 << 20;
+
     private static List<string[]> ReadTable(string rootfs, string path)
     {
         var resolver = new RootResolver(rootfs);
         var file = resolver.Resolve(RootResolver.Clean(path), followFinal: true);
-        if (!File.Exists(file))
+        var stat = LayerNative.LStat(file);
+        if (stat is null)
         {
             return [];
         }
 
-        return [.. File.ReadLines(file).Where(l => l.Length > 0 && l[0] != '#').Select(l => l.Split(':'))];
+        // A FIFO would block the read forever and a device (a link to /dev/zero) never ends: only a regular file
+        // is read, checked before opening and again on what was opened, and never beyond the cap.
+        if (!stat.Value.IsRegular)
+        {
+            throw NotReadable(path, "it is not a regular file");
+        }
+
+        using var handle = LayerNative.OpenReadNoFollow(file, nonBlocking: true);
+        var opened = LayerNative.FStat(handle);
+        if (!opened.IsRegular)
+        {
+            throw NotReadable(path, "it is not a regular file");
+        }
+
+        var buffer = new byte[Math.Min(opened.Size, MaxTableBytes) + 1];
+        var length = 0;
+        int read;
+        while (length < buffer.Length && (read = RandomAccess.Read(handle, buffer.AsSpan(length), length)) > 0)
+        {
+            length += read;
+        }
+
+        if (opened.Size > MaxTableBytes || length > MaxTableBytes)
+        {
+            throw NotReadable(path, $"it is larger than {MaxTableBytes / (1 << 20)} MiB");
+        }
+
+        return [.. System.Text.Encoding.UTF8.GetString(buffer, 0, length).Split('\n')
+            .Select(l => l.TrimEnd('\r'))
+            .Where(l => l.Length > 0 && l[0] != '#')
+            .Select(l => l.Split(':'))];
     }
+
+    private static BuildException NotReadable(string path, string why) =>
+        new($"unable to read {path} of the image to resolve a user or group: {why}");
 }
 
 /// <summary>A build step failed for a reason the user can act on; the message says which step and why.</summary>

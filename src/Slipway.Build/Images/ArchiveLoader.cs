@@ -23,7 +23,7 @@ public sealed class ArchiveLoader(ImageStore images)
         var files = new Dictionary<string, (Digest Digest, long Size)>(StringComparer.Ordinal);
         var links = new Dictionary<string, string>(StringComparer.Ordinal);
         var documents = new Dictionary<string, byte[]>(StringComparer.Ordinal);
-        using (var reader = new TarReader(tar, leaveOpen: true))
+        using (var reader = TarMetadataLimit.Reader(tar))
         {
             while (await reader.GetNextEntryAsync(copyData: false, cancellationToken).ConfigureAwait(false) is { } entry)
             {
@@ -173,7 +173,7 @@ public sealed class ArchiveLoader(ImageStore images)
         foreach (var entry in entries)
         {
             var (configDigest, configSize) = resolve(entry.Config);
-            var config = OciJson.ParseConfig(await images.Store.Blobs.ReadAllBytesAsync(configDigest, cancellationToken).ConfigureAwait(false));
+            var config = await images.ReadConfigAsync(configDigest, cancellationToken).ConfigureAwait(false);
             var layers = new List<Descriptor>();
             foreach (var layerPath in entry.Layers)
             {

@@ -50,6 +50,7 @@ public sealed class ImagePuller(ImageStore images, RegistryClients clients)
         }
 
         var manifest = OciJson.ParseManifest(manifestResponse.Content.Span, manifestResponse.MediaType);
+        ImageStore.EnsureConfigSize(manifest.Config.Digest, manifest.Config.Size);
         lease.Add([manifest.Config.Digest, .. manifest.Layers.Select(l => l.Digest)]);
         using (var slots = new SemaphoreSlim(MaxParallelDownloads))
         {
@@ -59,7 +60,7 @@ public sealed class ImagePuller(ImageStore images, RegistryClients clients)
             await Task.WhenAll(downloads).ConfigureAwait(false);
         }
 
-        var config = OciJson.ParseConfig(await blobs.ReadAllBytesAsync(manifest.Config.Digest, cancellationToken).ConfigureAwait(false));
+        var config = await images.ReadConfigAsync(manifest.Config.Digest, cancellationToken).ConfigureAwait(false);
         OciJson.EnsureConsistent(manifest, config);
         // Leased before it becomes visible and named while the lease still holds it and everything it points at.
         var (digest, size) = await blobs.WriteAsync(new MemoryStream(manifestResponse.Content.ToArray()), manifestResponse.Content.Length,

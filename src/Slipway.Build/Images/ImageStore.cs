@@ -8,15 +8,36 @@ public sealed class ImageStore(LocalStore store)
 {
     public LocalStore Store { get; } = store;
 
+    /// <summary>The largest image config accepted from a registry or an archive, and read from the store. Real ones
+    /// are a few KiB (a few hundred with long histories); a hostile 400 MB one made every <c>images</c> use 1.25 GB.
+    /// containerd and Docker have no such cap; this is twice the manifest cap, far above any real config.</summary>
+    public const int MaxConfigBytes = 8 << 20;
+
     public async Task<StoredImage> LoadAsync(Descriptor manifestDescriptor, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(manifestDescriptor);
         var manifestBytes = await Store.Blobs.ReadAllBytesAsync(manifestDescriptor.Digest, cancellationToken).ConfigureAwait(false);
         var manifest = OciJson.ParseManifest(manifestBytes);
-        var configBytes = await Store.Blobs.ReadAllBytesAsync(manifest.Config.Digest, cancellationToken).ConfigureAwait(false);
-        var config = OciJson.ParseConfig(configBytes);
+        var config = await ReadConfigAsync(manifest.Config.Digest, cancellationToken).ConfigureAwait(false);
         OciJson.EnsureConsistent(manifest, config);
         return new StoredImage(manifestDescriptor, manifest, config);
+    }
+
+    /// <summary>Reads and parses a stored config, refusing one over <see cref="MaxConfigBytes"/> before reading it.</summary>
+    public async Task<ImageConfig> ReadConfigAsync(Digest config, CancellationToken cancellationToken = default)
+    {
+        EnsureConfigSize(config, Store.Blobs.GetSize(config) ?? 0);
+        return OciJson.ParseConfig(await Store.Blobs.ReadAllBytesAsync(config, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>Refuses a config larger than <see cref="MaxConfigBytes"/>: called with the size a manifest declares
+    /// before anything is downloaded, and with the stored size before anything is read.</summary>
+    public static void EnsureConfigSize(Digest config, long size)
+    {
+        if (size > MaxConfigBytes)
+        {
+            throw new ImageException($"image config {config} is {size} bytes, more than the {MaxConfigBytes >> 20} MiB allowed");
+        }
     }
 
     /// <summary>Every name with its image, sorted by name; names whose blobs are missing are skipped.</summary>
@@ -30,7 +51,17 @@ public sealed class ImageStore(LocalStore store)
                 continue;
             }
 
-            result.Add(new NamedImage(name, await LoadAsync(descriptor, cancellationToken).ConfigureAwait(false)));
+            StoredImage image;
+            try
+            {
+                image = await LoadAsync(descriptor, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ImageException)
+            {
+                continue; // a config over the cap, stored before there was one: not listed; rmi by name still removes it
+            }
+
+            result.Add(new NamedImage(name, image));
         }
 
         return result;
@@ -90,7 +121,19 @@ public sealed class ImageStore(LocalStore store)
     /// <paramref name="force"/> is off, as <c>docker rmi</c> refuses). Returns the lines Docker prints.</summary>
     public async Task<IReadOnlyList<string>> RemoveAsync(string nameOrId, bool force, CancellationToken cancellationToken = default)
     {
-        var (name, image) = await FindAsync(nameOrId, cancellationToken).ConfigureAwait(false);
+        string? name;
+        StoredImage image;
+        try
+        {
+            (name, image) = await FindAsync(nameOrId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ImageException) when (ImageReference.TryParse(nameOrId, out var named, out _) && Store.Refs.Resolve(named.ToString()) is not null)
+        {
+            // An image that cannot be read (a config over the cap, stored before there was one) can still lose its name.
+            await Store.Refs.DeleteAsync(named.ToString(), cancellationToken).ConfigureAwait(false);
+            return [$"Untagged: {named.FamiliarString}"];
+        }
+
         var lines = new List<string>();
         var names = (await ListAsync(cancellationToken).ConfigureAwait(false))
             .Where(i => i.Image.ManifestDescriptor.Digest == image.ManifestDescriptor.Digest)

@@ -113,7 +113,7 @@ public static class ImageSizeAnalyzer
         var (tar, _) = await LayerCompressionDetector.OpenAsync(raw, cancellationToken).ConfigureAwait(false);
         await using (tar.ConfigureAwait(false))
         {
-            var reader = new TarReader(tar, leaveOpen: true);
+            var reader = TarMetadataLimit.Reader(tar);
             await using (reader.ConfigureAwait(false))
             {
                 while (true)

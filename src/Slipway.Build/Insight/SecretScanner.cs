@@ -100,7 +100,7 @@ internal static class SecretScanner
             var (tar, _) = await LayerCompressionDetector.OpenAsync(raw, cancellationToken).ConfigureAwait(false);
             await using (tar.ConfigureAwait(false))
             {
-                var reader = new TarReader(tar, leaveOpen: true);
+                var reader = TarMetadataLimit.Reader(tar);
                 await using (reader.ConfigureAwait(false))
                 {
                     var buffer = new byte[ChunkSize];

@@ -377,7 +377,11 @@ internal static class BuildRun
 
                 return digest;
             case OutputKind.Local:
-                await FilesystemExporter.ExportDirectoryAsync(ctx.Store, image, output.Destination!, cancellationToken).ConfigureAwait(false);
+                foreach (var warning in await FilesystemExporter.ExportDirectoryAsync(ctx.Store, image, output.Destination!, cancellationToken).ConfigureAwait(false))
+                {
+                    ctx.Env.Error.WriteLine($"WARNING: {warning}");
+                }
+
                 if (sbom is not null)
                 {
                     // Where BuildKit's local exporter puts an SBOM attestation.

@@ -108,11 +108,14 @@ public static partial class DockerfileParser
                 return;
             }
 
-            var (line, endOfLine) = TrimContinuation(processed);
-            if (endOfLine && line.Length == 0)
+            var (first, endOfLine) = TrimContinuation(processed);
+            if (endOfLine && first.Length == 0)
             {
                 return;
             }
+
+            // Appended, not concatenated: a string rebuilt per continuation line made 200k lines quadratic.
+            var joined = new System.Text.StringBuilder(first);
 
             var hasEmptyContinuation = false;
             while (!endOfLine && TryRead(out raw))
@@ -134,8 +137,10 @@ public static partial class DockerfileParser
                 }
 
                 (var continuation, endOfLine) = TrimContinuation(processed);
-                line += continuation;
+                joined.Append(continuation);
             }
+
+            var line = joined.ToString();
 
             if (_error is not null)
             {

@@ -116,11 +116,14 @@ internal sealed class AuthenticationHandler : DelegatingHandler
         }
 
         var credential = await _credentials.GetAsync(_endpoint.Host, cancellationToken).ConfigureAwait(false);
+        // Credentials cross plain HTTP only to loopback or to the insecure registry's own host, which already gets
+        // them in the clear: an insecure-registries range must not open them to every other host in it.
         if (credential is not null && realm.Scheme == Uri.UriSchemeHttp
-            && !RegistryEndpoint.MayUsePlainHttp(realm, _insecureRegistries))
+            && !(RegistryEndpoint.MayUsePlainHttp(realm, []) || (IsOwnHost(realm) && RegistryEndpoint.MayUsePlainHttp(realm, _insecureRegistries))))
         {
             throw new RegistryException(
-                $"{_endpoint.Host}: refusing to send credentials to token realm {realm} over plain HTTP");
+                $"{_endpoint.Host}: refusing to send credentials to token realm {realm} over plain HTTP: " +
+                "only a loopback realm, or one on the insecure registry's own host, may use plain HTTP");
         }
 
         var service = challenge.Parameter("service");
@@ -164,6 +167,9 @@ internal sealed class AuthenticationHandler : DelegatingHandler
             : MinimumTokenLifetime;
         return (token, lifetime);
     }
+
+    private bool IsOwnHost(Uri realm) =>
+        string.Equals(realm.IdnHost, _endpoint.BaseUri.IdnHost, StringComparison.OrdinalIgnoreCase);
 
     private static HttpRequestMessage TokenRequest(Uri realm, string? service, IReadOnlyList<string> scopes,
         RegistryCredential? credential)

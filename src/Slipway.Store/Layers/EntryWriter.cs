@@ -17,6 +17,9 @@ internal sealed class EntryWriter(bool preserveOwnership, bool privileged)
 
     public List<string> Warnings { get; } = [];
 
+    /// <summary>See <see cref="ExtractOptions.DeviceNodes"/>.</summary>
+    public bool DeviceNodes { get; init; } = true;
+
     public int Files { get; private set; }
 
     public int Directories { get; private set; }
@@ -61,6 +64,12 @@ internal sealed class EntryWriter(bool preserveOwnership, bool privileged)
                 return true; // the inode already carries its metadata
 
             case TarEntryType.CharacterDevice or TarEntryType.BlockDevice:
+                if (!DeviceNodes)
+                {
+                    Warnings.Add($"layer entry '{entry.Name}': device node skipped (not written outside an image)");
+                    return false;
+                }
+
                 if (!privileged)
                 {
                     Warnings.Add($"layer entry '{entry.Name}': device node skipped (needs root)");

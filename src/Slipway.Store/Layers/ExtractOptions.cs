@@ -10,6 +10,10 @@ public enum WhiteoutMode
     /// <summary>The root becomes an overlayfs lower directory of its own: a whiteout is written as a 0/0
     /// character device and an opaque directory gets <c>trusted.overlay.opaque=y</c>. Needs root.</summary>
     OverlaySnapshot,
+
+    /// <summary>The archive is not a layer (ADD's auto-extraction of a local tar): <c>.wh.</c> names are ordinary
+    /// files, as Docker's archive.Untar and BuildKit's ADD keep them; nothing is removed.</summary>
+    Literal,
 }
 
 public sealed record ExtractOptions
@@ -22,6 +26,10 @@ public sealed record ExtractOptions
     /// <summary>May device nodes be made and trusted.* xattrs set? Null means "when running as root"; say
     /// false inside a user namespace, where uid 0 still cannot mknod. Skipped devices become warnings.</summary>
     public bool? Privileged { get; init; }
+
+    /// <summary>Make device nodes at all? False skips them with a warning even as root: a filesystem exported onto
+    /// the host (<c>--output type=local</c>) must not put an image's /dev/sda or /dev/mem there.</summary>
+    public bool DeviceNodes { get; init; } = true;
 }
 
 /// <summary>What an extraction did. Warnings name the entry they are about. <see cref="DiffId"/> is the sha256 of the

@@ -62,7 +62,7 @@ public static class LayerExtractor
         using var uncompressed = new HashingReadStream(tar);
         using (tar)
         {
-            using var reader = new TarReader(uncompressed, leaveOpen: true);
+            using var reader = TarMetadataLimit.Reader(uncompressed);
             string? previous = null;
             while (true)
             {
@@ -133,7 +133,10 @@ public static class LayerExtractor
     {
         private readonly EntryWriter _writer = new(
             options.PreserveOwnership ?? LayerNative.IsRoot,
-            options.Privileged ?? LayerNative.IsRoot);
+            options.Privileged ?? LayerNative.IsRoot)
+        {
+            DeviceNodes = options.DeviceNodes,
+        };
 
         private readonly HashSet<string> _unpacked = new(StringComparer.Ordinal);
         private readonly List<(List<string> Components, DateTimeOffset MTime)> _directories = [];
@@ -160,8 +163,9 @@ public static class LayerExtractor
                 return;
             }
 
-            // AUFS bookkeeping (.wh..wh.plnk/…, .wh..wh.aufs) is not content.
-            if (components[0].StartsWith(WhiteoutMetaPrefix, StringComparison.Ordinal) &&
+            // AUFS bookkeeping (.wh..wh.plnk/…, .wh..wh.aufs) is not content; in a plain archive it is.
+            var layer = options.Whiteouts != WhiteoutMode.Literal;
+            if (layer && components[0].StartsWith(WhiteoutMetaPrefix, StringComparison.Ordinal) &&
                 !(components.Count == 1 && components[0] == OpaqueMarker))
             {
                 _skipped++;
@@ -170,7 +174,7 @@ public static class LayerExtractor
             }
 
             var baseName = components[^1];
-            if (baseName.StartsWith(WhiteoutPrefix, StringComparison.Ordinal))
+            if (layer && baseName.StartsWith(WhiteoutPrefix, StringComparison.Ordinal))
             {
                 ApplyWhiteout(entry, components, baseName);
                 return;

@@ -36,6 +36,25 @@ public static partial class LayerNative
             throw Error(errno, "stat", path);
         }
 
+        return ParseStatx(buf);
+    }
+
+    /// <summary>fstat(2) of an open file (statx with AT_EMPTY_PATH): what was opened, not what the path names now.</summary>
+    public static FileStat FStat(Microsoft.Win32.SafeHandles.SafeFileHandle file)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        const int atEmptyPath = 0x1000;
+        Span<byte> buf = stackalloc byte[256];
+        if (statx((int)file.DangerousGetHandle(), "", atEmptyPath, StatxBasicStats, buf) != 0)
+        {
+            throw Error(Marshal.GetLastPInvokeError(), "stat", "an open file");
+        }
+
+        return ParseStatx(buf);
+    }
+
+    private static FileStat ParseStatx(ReadOnlySpan<byte> buf)
+    {
         return new FileStat(
             Mode: BinaryPrimitives.ReadUInt16LittleEndian(buf[28..]),
             Nlink: BinaryPrimitives.ReadUInt32LittleEndian(buf[16..]),
@@ -138,11 +157,13 @@ public static partial class LayerNative
         }
     }
 
-    /// <summary>Opens an existing file for reading, never through a symlink at its last component.</summary>
-    public static Microsoft.Win32.SafeHandles.SafeFileHandle OpenReadNoFollow(string path)
+    /// <summary>Opens an existing file for reading, never through a symlink at its last component. With
+    /// <paramref name="nonBlocking"/> (O_NONBLOCK|O_NOCTTY) opening a FIFO that nobody writes returns at once
+    /// instead of waiting forever, and a terminal never becomes the controlling one.</summary>
+    public static Microsoft.Win32.SafeHandles.SafeFileHandle OpenReadNoFollow(string path, bool nonBlocking = false)
     {
-        const int oRdOnly = 0, oNoFollow = 0x20000, oCloExec = 0x80000;
-        var fd = open(path, oRdOnly | oNoFollow | oCloExec, 0);
+        const int oRdOnly = 0, oNoCtty = 0x100, oNonBlock = 0x800, oNoFollow = 0x20000, oCloExec = 0x80000;
+        var fd = open(path, oRdOnly | oNoFollow | oCloExec | (nonBlocking ? oNonBlock | oNoCtty : 0), 0);
         if (fd < 0)
         {
             throw Error(Marshal.GetLastPInvokeError(), "open", path);

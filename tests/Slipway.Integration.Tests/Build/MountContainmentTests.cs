@@ -37,6 +37,26 @@ public sealed class MountContainmentTests : IDisposable
     }
 
     [Fact]
+    public async Task A_read_write_bind_of_a_single_file_is_writable_and_its_changes_are_discarded()
+    {
+        var (runner, context) = await PrepareAsync("""
+            FROM mount-base:1 AS other
+            RUN echo stage > /f
+            FROM mount-base:1
+            RUN --mount=type=bind,source=file,target=/f,rw echo changed >> /f && cat /f > /from-context
+            RUN --mount=type=bind,from=other,source=/f,target=/g,rw echo changed >> /g && cat /g > /from-stage
+            """);
+        using (runner)
+        {
+            File.WriteAllText(Path.Join(context, "file"), "context\n");
+            await runner.OkAsync("build", "--progress", "plain", "-t", "rwfile", context);
+            Assert.Equal("context\nchanged\n", (await runner.OkAsync("run", "rwfile", "cat", "/from-context")).Output);
+            Assert.Equal("stage\nchanged\n", (await runner.OkAsync("run", "rwfile", "cat", "/from-stage")).Output);
+            Assert.Equal("context\n", File.ReadAllText(Path.Join(context, "file")));
+        }
+    }
+
+    [Fact]
     public async Task A_stage_bind_source_climbing_with_dotdot_reads_the_stages_own_file()
     {
         var (runner, context) = await PrepareAsync("""

@@ -162,6 +162,39 @@ public sealed class AuthenticationHandlerTests
         Assert.DoesNotContain(transport.Sent, s => s.Uri.Host == "auth.example");
     }
 
+    [Theory]
+    [InlineData("http://10.9.9.9/token", false)]
+    [InlineData("http://auth.example/token", false)]
+    [InlineData("http://10.1.2.3:5001/token", true)]
+    [InlineData("http://127.0.0.1:5001/token", true)]
+    public async Task An_insecure_range_opens_plain_http_credentials_only_to_the_registrys_own_host_and_loopback(string realm, bool sent)
+    {
+        var transport = new FakeTransport((request, _) => request.RequestUri!.AbsolutePath == "/token"
+            ? FakeTransport.Json("""{"token":"t"}""")
+            : request.Headers.Authorization is null
+                ? FakeTransport.Challenge($"Bearer realm=\"{realm}\",service=\"registry\"")
+                : FakeTransport.Status(HttpStatusCode.OK));
+        using var client = new RegistryClient(RegistryEndpoint.For("10.1.2.3:5000", ["10.0.0.0/8"]), new RegistryClientOptions
+        {
+            Credentials = new StaticCredentials("10.1.2.3:5000", Alice),
+            InsecureRegistries = ["10.0.0.0/8"],
+            RetryBaseDelay = TimeSpan.Zero,
+        }, transport);
+
+        if (sent)
+        {
+            await client.PingAsync(Cancel);
+            Assert.Contains(transport.Sent, s => s.Uri.AbsolutePath == "/token" && s.Authorization == BasicHeader(Alice));
+        }
+        else
+        {
+            var error = await Assert.ThrowsAsync<RegistryException>(() => client.PingAsync(Cancel));
+            Assert.Equal($"10.1.2.3:5000: refusing to send credentials to token realm {new Uri(realm)} over plain HTTP: " +
+                "only a loopback realm, or one on the insecure registry's own host, may use plain HTTP", error.Message);
+            Assert.DoesNotContain(transport.Sent, s => s.Uri.AbsolutePath == "/token");
+        }
+    }
+
     [Fact]
     public async Task A_refused_fresh_token_is_not_retried_forever()
     {

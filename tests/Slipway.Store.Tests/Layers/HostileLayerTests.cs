@@ -1,3 +1,4 @@
+using System.Formats.Tar;
 using System.Runtime.Versioning;
 using Slipway.Store.Layers;
 
@@ -201,6 +202,25 @@ public sealed class HostileLayerTests : IDisposable
         Assert.Equal("/run", new FileInfo(_box.InRoot("var/run")).LinkTarget);
         Assert.Equal("../../../../etc/passwd", new FileInfo(_box.InRoot("up")).LinkTarget);
         Assert.Equal("a//b/./c/", new FileInfo(_box.InRoot("odd")).LinkTarget);
+        _box.AssertOutsideUntouched();
+    }
+
+    [Fact]
+    public async Task Device_nodes_are_skipped_with_a_warning_when_they_must_not_reach_the_host()
+    {
+        var layer = new TarBuilder()
+            .Add(new PaxTarEntry(TarEntryType.CharacterDevice, "dev/mem") { DeviceMajor = 1, DeviceMinor = 1 })
+            .Add(new PaxTarEntry(TarEntryType.BlockDevice, "dev/sda") { DeviceMajor = 8, DeviceMinor = 0 })
+            .File("etc/ok", "fine");
+
+        var result = await LayerExtractor.ExtractAsync(layer.ToStream(), null, _box.Root,
+            new ExtractOptions { DeviceNodes = false, Privileged = true }, TestContext.Current.CancellationToken);
+
+        Assert.False(LayerNativeView.Exists(_box.InRoot("dev/mem")));
+        Assert.False(LayerNativeView.Exists(_box.InRoot("dev/sda")));
+        Assert.Equal("fine", File.ReadAllText(_box.InRoot("etc/ok")));
+        Assert.Equal(["layer entry 'dev/mem': device node skipped (not written outside an image)",
+            "layer entry 'dev/sda': device node skipped (not written outside an image)"], result.Warnings);
         _box.AssertOutsideUntouched();
     }
 

@@ -50,7 +50,7 @@ public sealed class ImageScanner(IReadOnlyList<ICataloger> catalogers)
         var (tar, _) = await LayerCompressionDetector.OpenAsync(layer, cancellationToken).ConfigureAwait(false);
         await using (tar.ConfigureAwait(false))
         {
-            var reader = new TarReader(tar, leaveOpen: true);
+            var reader = TarMetadataLimit.Reader(tar);
             await using (reader.ConfigureAwait(false))
             {
                 // Deletions apply to lower layers only, so this layer's finds are kept apart until the end.
