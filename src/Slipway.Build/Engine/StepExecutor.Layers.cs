@@ -36,7 +36,7 @@ public sealed partial class StepExecutor
                 WorkingDir = workingDir,
                 Uid = identity.Uid,
                 Gid = identity.Gid,
-                Network = run.Network switch
+                Network = RunNetwork(run) switch
                 {
                     Dockerfile.Instructions.NetworkMode.None => RuntimeNetwork.None,
                     Dockerfile.Instructions.NetworkMode.Host => RuntimeNetwork.Host,
@@ -78,6 +78,10 @@ public sealed partial class StepExecutor
         var createdBy = $"RUN {string.Join(' ', args)} # buildkit";
         return await CommitAsync(state, workspace, createdBy, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>A RUN's network: its own <c>--network</c>, else the build's.</summary>
+    private Dockerfile.Instructions.NetworkMode RunNetwork(RunInstruction run) =>
+        run.Network == Dockerfile.Instructions.NetworkMode.Default ? options.Network : run.Network;
 
     /// <summary>The top-most missing component of each mount target: runc creates these in the rootfs as mount
     /// points, and they are pruned from the upper dir afterwards so that no mount stub reaches the layer.</summary>
