@@ -34,6 +34,17 @@ public class SpecBuilderTests
     }
 
     [Fact]
+    public void Insecure_capabilities_are_those_of_the_bounding_set_without_a_missing_one()
+    {
+        // Bit 24 (CAP_SYS_RESOURCE) cleared, as in a container that dropped it.
+        var caps = SpecBuilder.CapabilitiesInMask(0x000001fffeffffff);
+        Assert.DoesNotContain("CAP_SYS_RESOURCE", caps);
+        Assert.Contains("CAP_SYS_ADMIN", caps);
+        Assert.Contains("CAP_CHECKPOINT_RESTORE", caps);
+        Assert.Equal(40, caps.Count);
+    }
+
+    [Fact]
     public void Fresh_proc_dev_and_sys_are_mounted()
     {
         var destinations = SpecBuilder.Build(Step, "/r").Mounts.Select(m => m.Destination).ToList();
