@@ -46,6 +46,10 @@ public sealed record BuildOptions
     /// <summary>What <see cref="Allow"/> and <see cref="Network"/> grant together.</summary>
     public Entitlements Granted => Allow | (Network == Slipway.Dockerfile.Instructions.NetworkMode.Host ? Entitlements.NetworkHost : Entitlements.None);
 
+    /// <summary>pasta and ip, for RUN's default network; null when missing (a RUN that needs them then fails
+    /// saying what to install).</summary>
+    public Slipway.Runtime.Network.NetworkTools? NetworkTools { get; init; }
+
     /// <summary>The OCI runtime binary (runc or crun).</summary>
     public required string RuntimePath { get; init; }
 

@@ -254,6 +254,7 @@ internal static class BuildRun
             },
             Platform = platform,
             RuntimePath = runtime.Path,
+            NetworkTools = Slipway.Runtime.Network.NetworkTools.Find(ctx.Env.GetVariable("PATH")),
             SourceDateEpoch = epoch,
             Secrets = secrets,
             ScanSecrets = scan switch

@@ -17,6 +17,10 @@ public sealed record StepProcess
 
     public NetworkMode Network { get; init; } = NetworkMode.Default;
 
+    /// <summary>For <see cref="NetworkMode.Default"/>: the network namespace to join (made and connected by
+    /// <see cref="Slipway.Runtime.Network.PastaNetwork"/>).</summary>
+    public string? NetworkNamespace { get; init; }
+
     /// <summary><c>RUN --security=insecure</c>: all capabilities, nothing masked, no seccomp filter.</summary>
     public bool Insecure { get; init; }
 
@@ -71,7 +75,7 @@ public static class SpecBuilder
             Mounts = DefaultMounts(),
             Linux = new LinuxSpec
             {
-                Namespaces = Namespaces(step.Network),
+                Namespaces = Namespaces(step.Network, step.NetworkNamespace),
                 MaskedPaths = step.Insecure ? null : [.. MaskedPaths],
                 ReadonlyPaths = step.Insecure ? null : [.. ReadonlyPaths],
                 Seccomp = step.Insecure ? null : Seccomp.SeccompProfile.Default.Resolve(Oci.Platform.Host.Architecture, caps, KernelVersion()),
@@ -88,7 +92,7 @@ public static class SpecBuilder
     /// <summary>The running kernel's version (Environment.OSVersion is the kernel's on Linux).</summary>
     private static Version KernelVersion() => Environment.OSVersion.Version;
 
-    private static List<NamespaceSpec> Namespaces(NetworkMode network)
+    private static List<NamespaceSpec> Namespaces(NetworkMode network, string? networkNamespace)
     {
         var list = new List<NamespaceSpec>
         {
@@ -97,9 +101,9 @@ public static class SpecBuilder
             new() { Type = "uts" },
             new() { Type = "mount" },
         };
-        if (network == NetworkMode.None)
+        if (network != NetworkMode.Host)
         {
-            list.Add(new NamespaceSpec { Type = "network" });
+            list.Add(new NamespaceSpec { Type = "network", Path = network == NetworkMode.Default ? networkNamespace : null });
         }
 
         return list;

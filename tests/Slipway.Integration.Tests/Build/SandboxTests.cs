@@ -1,4 +1,8 @@
+using System.Net;
+using System.Net.NetworkInformation;
+using System.Net.Sockets;
 using Slipway.Integration.Tests.Fixtures;
+using Slipway.Testing;
 
 namespace Slipway.Integration.Tests.Build;
 
@@ -83,5 +87,105 @@ public sealed class SandboxTests(BusyboxStore store) : IClassFixture<BusyboxStor
         var result = await Runner.OkAsync("build", "--progress", "plain", Context($"FROM busybox:1.35\nRUN-ONCE {script}\n"));
 
         Assert.Contains("\n#", result.Error, StringComparison.Ordinal);
+    }
+
+    /// <summary>A TCP server on the host that answers every connection with <paramref name="greeting"/> (as an HTTP
+    /// response) and closes it.</summary>
+    private static TcpListener Serve(IPAddress address, string greeting)
+    {
+        var listener = new TcpListener(address, 0);
+        listener.Start();
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                while (true)
+                {
+                    using var client = await listener.AcceptTcpClientAsync();
+                    var body = greeting + "\n";
+                    await client.GetStream().WriteAsync(System.Text.Encoding.ASCII.GetBytes(
+                        $"HTTP/1.0 200 OK\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n{body}"));
+                }
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            {
+                // Stopped.
+            }
+        });
+        return listener;
+    }
+
+    // stdin stays open for a while: a client that half-closes before the server answers (nc on an empty stdin) was
+    // once seen to hang through pasta 2023.03, and the static busybox's wget crashes on this machine.
+    private static string Probe(IPEndPoint endpoint) =>
+        $"if (sleep 3) | nc -w 5 {endpoint.Address} {endpoint.Port}; then echo; echo REACHED; else echo UNREACHABLE; fi";
+
+    [Fact]
+    public async Task A_server_on_the_hosts_loopback_is_unreachable_by_default_and_reachable_with_network_host()
+    {
+        store.Require();
+        using var server = Serve(IPAddress.Loopback, "hello-from-host-loopback");
+        var probe = Probe((IPEndPoint)server.LocalEndpoint);
+
+        var sandboxed = await Runner.OkAsync("build", "--progress", "plain", Context($"FROM busybox:1.35\nRUN-ONCE {probe}\n"));
+        Assert.Contains("UNREACHABLE", sandboxed.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("hello-from-host-loopback", sandboxed.Error, StringComparison.Ordinal);
+
+        var host = await Runner.OkAsync("build", "--progress", "plain", "--allow", "network.host",
+            Context($"FROM busybox:1.35\nRUN-ONCE true\nRUN --network=host {probe}\n"));
+        Assert.Contains("hello-from-host-loopback", host.Error, StringComparison.Ordinal);
+
+        // Nothing of the step's network outlives it.
+        Assert.DoesNotContain(Directory.Exists("/run/netns") ? Directory.GetFiles("/run/netns") : [], f => f.Contains("slipway-", StringComparison.Ordinal));
+        Assert.Empty(Directory.Exists(Path.Join(Runner.Root, "runtime", "pasta")) ? Directory.GetFiles(Path.Join(Runner.Root, "runtime", "pasta")) : []);
+    }
+
+    [Fact]
+    public async Task An_abstract_unix_socket_of_the_host_is_out_of_reach_by_default()
+    {
+        store.Require();
+        var name = "slipway-probe-" + Guid.NewGuid().ToString("N")[..12];
+        using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        socket.Bind(new UnixDomainSocketEndPoint("\0" + name));
+        socket.Listen();
+        // Abstract unix sockets belong to a network namespace: /proc/net/unix lists those the step could connect to.
+        var probe = $"if grep -q {name} /proc/net/unix; then echo VISIBLE; else echo INVISIBLE; fi";
+
+        var sandboxed = await Runner.OkAsync("build", "--progress", "plain", Context($"FROM busybox:1.35\nRUN-ONCE {probe}\n"));
+        Assert.Contains("INVISIBLE", sandboxed.Error, StringComparison.Ordinal);
+
+        var host = await Runner.OkAsync("build", "--progress", "plain", "--network", "host", Context($"FROM busybox:1.35\nRUN-ONCE {probe}\n"));
+        Assert.Contains("VISIBLE", host.Error.Replace("INVISIBLE", "", StringComparison.Ordinal), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Outbound_connections_to_a_non_loopback_address_work_by_default()
+    {
+        store.Require();
+        var address = NetworkInterface.GetAllNetworkInterfaces()
+            .Where(n => n.OperationalStatus == OperationalStatus.Up && n.NetworkInterfaceType != NetworkInterfaceType.Loopback)
+            .SelectMany(n => n.GetIPProperties().UnicastAddresses)
+            .Select(a => a.Address)
+            .FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(a));
+        Capability.Require(address is not null, "needs a non-loopback IPv4 address on the host");
+        using var server = Serve(address!, "hello-from-outside");
+
+        var result = await Runner.OkAsync("build", "--progress", "plain",
+            Context($"FROM busybox:1.35\nRUN-ONCE cat /etc/resolv.conf && {Probe((IPEndPoint)server.LocalEndpoint)}\n"));
+
+        Assert.Contains("hello-from-outside", result.Error, StringComparison.Ordinal);
+        Assert.Contains("nameserver 10.0.2.3", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Network_none_gives_only_loopback()
+    {
+        store.Require();
+
+        var result = await Runner.OkAsync("build", "--progress", "plain",
+            Context("FROM busybox:1.35\nRUN-ONCE true\nRUN --network=none cat /proc/net/dev\n"));
+
+        Assert.Contains("lo:", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("eth0", result.Error, StringComparison.Ordinal);
     }
 }
