@@ -135,8 +135,8 @@ public sealed class SandboxTests(BusyboxStore store) : IClassFixture<BusyboxStor
             Context($"FROM busybox:1.35\nRUN-ONCE true\nRUN --network=host {probe}\n"));
         Assert.Contains("hello-from-host-loopback", host.Error, StringComparison.Ordinal);
 
-        // Nothing of the step's network outlives it.
-        Assert.DoesNotContain(Directory.Exists("/run/netns") ? Directory.GetFiles("/run/netns") : [], f => f.Contains("slipway-", StringComparison.Ordinal));
+        // Nothing of the step's network outlives it (pasta's pid files go with their namespaces; other test classes
+        // may have steps running, so /run/netns is not looked at).
         Assert.Empty(Directory.Exists(Path.Join(Runner.Root, "runtime", "pasta")) ? Directory.GetFiles(Path.Join(Runner.Root, "runtime", "pasta")) : []);
     }
 
