@@ -132,7 +132,7 @@ public static class RuntimeDetector
         return usable;
     }
 
-    private static string? FindOnPath(string name, string? pathVariable)
+    internal static string? FindOnPath(string name, string? pathVariable)
     {
         foreach (var dir in (pathVariable ?? "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin").Split(':'))
         {

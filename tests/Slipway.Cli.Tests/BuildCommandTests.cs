@@ -53,4 +53,32 @@ public sealed class BuildCommandTests : IDisposable
         Assert.Equal(1, await SlipwayApp.RunAsync(["build", "--call", "outline", "--target", "nope", "-f", Path.Join(_dir, "Dockerfile"), _dir], env));
         Assert.StartsWith("Dockerfile:6:1: target stage \"nope\" could not be found\n", env.Error.ToString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Run_security_insecure_without_allow_fails_before_anything_runs_pointing_at_the_instruction()
+    {
+        var context = Directory.CreateDirectory(Path.Join(_dir, "insecure")).FullName;
+        File.WriteAllText(Path.Join(context, "Dockerfile"), "FROM scratch\nRUN --security=insecure true\n");
+        var env = new FakeEnvironment { IsRoot = true };
+        env.Variables["PATH"] = Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin";
+
+        var exit = await SlipwayApp.RunAsync(["--root", Path.Join(_dir, "root"), "build", "--progress", "plain", context], env);
+
+        Assert.Equal(1, exit);
+        Assert.Contains("ERROR: Dockerfile:2:1: security.insecure is not allowed", env.Error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("--allow security.insecure", env.Error.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("#1", env.Error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unknown_allow_value_is_refused()
+    {
+        var env = new FakeEnvironment { IsRoot = true };
+        env.Variables["PATH"] = Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin";
+
+        var exit = await SlipwayApp.RunAsync(["--root", Path.Join(_dir, "root"), "build", "--allow", "network.host,device", _dir], env);
+
+        Assert.Equal(1, exit);
+        Assert.Contains("ERROR: invalid entitlement: device", env.Error.ToString(), StringComparison.Ordinal);
+    }
 }

@@ -18,10 +18,31 @@ public class SpecBuilderTests
     }
 
     [Fact]
-    public void The_default_network_is_the_hosts_and_none_gets_its_own_namespace()
+    public void The_default_network_joins_the_given_namespace_none_gets_an_empty_one_and_only_host_shares_the_hosts()
     {
-        Assert.DoesNotContain(SpecBuilder.Build(Step, "/r").Linux.Namespaces, n => n.Type == "network");
-        Assert.Contains(SpecBuilder.Build(Step with { Network = NetworkMode.None }, "/r").Linux.Namespaces, n => n.Type == "network");
+        var joined = Assert.Single(SpecBuilder.Build(Step with { NetworkNamespace = "/run/netns/x" }, "/r").Linux.Namespaces, n => n.Type == "network");
+        Assert.Equal("/run/netns/x", joined.Path);
+        Assert.Null(Assert.Single(SpecBuilder.Build(Step, "/r").Linux.Namespaces, n => n.Type == "network").Path);
+        Assert.Null(Assert.Single(SpecBuilder.Build(Step with { Network = NetworkMode.None, NetworkNamespace = "/run/netns/x" }, "/r").Linux.Namespaces, n => n.Type == "network").Path);
+        Assert.DoesNotContain(SpecBuilder.Build(Step with { Network = NetworkMode.Host }, "/r").Linux.Namespaces, n => n.Type == "network");
+    }
+
+    [Fact]
+    public void Pasta_is_told_to_map_nothing_to_the_hosts_loopback()
+    {
+        var args = Network.PastaNetwork.Arguments("/run/netns/x", "/tmp/p.pid");
+        Assert.Contains("--no-map-gw", args);
+        foreach (var flag in (string[])["--tcp-ports", "--udp-ports", "--tcp-ns", "--udp-ns"])
+        {
+            Assert.Equal("none", args[args.ToList().IndexOf(flag) + 1]);
+        }
+    }
+
+    [Fact]
+    public void The_steps_resolv_conf_names_pastas_forwarder_and_keeps_the_hosts_search_domains()
+    {
+        Assert.Equal("search corp.example\nnameserver 10.0.2.3\n",
+            Network.PastaNetwork.ResolvConf("nameserver 127.0.0.53\nsearch corp.example\n"));
     }
 
     [Fact]
@@ -31,6 +52,17 @@ public class SpecBuilderTests
         Assert.Contains("CAP_SYS_ADMIN", spec.Process.Capabilities!.Bounding);
         Assert.Null(spec.Linux.MaskedPaths);
         Assert.False(spec.Process.NoNewPrivileges);
+    }
+
+    [Fact]
+    public void Insecure_capabilities_are_those_of_the_bounding_set_without_a_missing_one()
+    {
+        // Bit 24 (CAP_SYS_RESOURCE) cleared, as in a container that dropped it.
+        var caps = SpecBuilder.CapabilitiesInMask(0x000001fffeffffff);
+        Assert.DoesNotContain("CAP_SYS_RESOURCE", caps);
+        Assert.Contains("CAP_SYS_ADMIN", caps);
+        Assert.Contains("CAP_CHECKPOINT_RESTORE", caps);
+        Assert.Equal(40, caps.Count);
     }
 
     [Fact]

@@ -35,6 +35,21 @@ public sealed record BuildOptions
 
     public Platform Platform { get; init; } = Platform.Host;
 
+    /// <summary><c>--allow</c>: the entitlements granted to this build (a RUN that needs another one fails the
+    /// build before anything runs).</summary>
+    public Entitlements Allow { get; init; }
+
+    /// <summary><c>--network</c>: the network of every RUN without its own <c>--network</c>. <c>host</c> grants
+    /// <c>network.host</c> as buildx's does: the flag is the person running the build asking for it.</summary>
+    public Slipway.Dockerfile.Instructions.NetworkMode Network { get; init; }
+
+    /// <summary>What <see cref="Allow"/> and <see cref="Network"/> grant together.</summary>
+    public Entitlements Granted => Allow | (Network == Slipway.Dockerfile.Instructions.NetworkMode.Host ? Entitlements.NetworkHost : Entitlements.None);
+
+    /// <summary>pasta and ip, for RUN's default network; null when missing (a RUN that needs them then fails
+    /// saying what to install).</summary>
+    public Slipway.Runtime.Network.NetworkTools? NetworkTools { get; init; }
+
     /// <summary>The OCI runtime binary (runc or crun).</summary>
     public required string RuntimePath { get; init; }
 

@@ -39,6 +39,12 @@ public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildPr
             throw new DockerfileException(DiagnosticFormatter.FormatAll(errors.Count > 0 ? errors : graphResult.Diagnostics, syntax.SourceLines));
         }
 
+        // Before any pull or RUN: a Dockerfile alone never gets the host's network or an unconfined RUN.
+        if (EntitlementCheck.Check(graph.Required, options.Granted) is { Count: > 0 } denied)
+        {
+            throw new DockerfileException(DiagnosticFormatter.FormatAll(denied, syntax.SourceLines));
+        }
+
         var ignore = ContextIgnore.Load(options.ContextDir, options.DockerfilePath, out var ignoreError)
             ?? throw new BuildException(ignoreError ?? "bad .dockerignore");
         options = options with { Ignore = ignore };
@@ -65,6 +71,12 @@ public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildPr
             : await new CacheImporter(store, clients, progress.OnWarning).ImportAsync(options.CacheFrom, cancellationToken).ConfigureAwait(false);
         using var executor = new StepExecutor(store, options, graph, syntax.EscapeToken, progress, Resolve) { BuildLease = buildLease, Imports = imports };
         var triggers = await OnbuildTriggersAsync(graph, Resolve, cancellationToken).ConfigureAwait(false);
+        if (triggers.Values.SelectMany(t => t).SelectMany(t => EntitlementCheck.Check(t, options.Granted)).ToList() is { Count: > 0 } deniedTriggers)
+        {
+            // A base image's ONBUILD is not this Dockerfile's text: no source line to show.
+            throw new DockerfileException(DiagnosticFormatter.FormatAll(deniedTriggers, []));
+        }
+
         var target = BuildPlanner.Plan(graph, options.NoCache, options.NoCacheStages, triggers);
         using var scheduler = new Scheduler<StepState>(executor, options.MaxParallel, progress.OnEvent);
         var solved = await scheduler.SolveAsync([target], cancellationToken).ConfigureAwait(false);

@@ -62,7 +62,7 @@ public sealed partial class StepExecutor
         {
             case RunInstruction run:
                 AddFlag(result, "--mount", string.Join(' ', run.Mounts));
-                AddFlag(result, "--network", run.Network.ToString());
+                AddFlag(result, "--network", RunNetwork(run).ToString());
                 AddFlag(result, "--security", run.Security.ToString());
                 // A RUN sees every ARG in scope as environment, used or not, and the whole ENV.
                 foreach (var env in ArgEnv(state))

@@ -4,6 +4,7 @@ using Slipway.Build.Context;
 using Slipway.Dockerfile.Instructions;
 using Slipway.Oci;
 using Slipway.Runtime;
+using Slipway.Runtime.Network;
 using Slipway.Runtime.Spec;
 using Slipway.Store.Layers;
 using RuntimeNetwork = Slipway.Runtime.Spec.NetworkMode;
@@ -29,6 +30,17 @@ public sealed partial class StepExecutor
             var mounts = await PrepareMountsAsync(run, state, inputs, workspace, workingDir, cancellationToken).ConfigureAwait(false);
             var stubs = MountStubs(rootfs, ["/proc", "/dev", "/sys", "/etc/resolv.conf", "/etc/hosts", .. mounts.Targets]);
             File.WriteAllText(Path.Join(workspace.Bundle, "hosts"), "127.0.0.1\tlocalhost buildkitsandbox\n::1\tlocalhost ip6-localhost ip6-loopback\n");
+            var networkMode = RunNetwork(run);
+            using var network = networkMode == Dockerfile.Instructions.NetworkMode.Default
+                ? await StartNetworkAsync(step, cancellationToken).ConfigureAwait(false)
+                : null;
+            var resolvConf = "/etc/resolv.conf";
+            if (network is not null)
+            {
+                resolvConf = Path.Join(workspace.Bundle, "resolv.conf");
+                File.WriteAllText(resolvConf, PastaNetwork.ResolvConf(File.Exists("/etc/resolv.conf") ? File.ReadAllText("/etc/resolv.conf") : ""));
+            }
+
             var spec = SpecBuilder.Build(new StepProcess
             {
                 Args = args,
@@ -36,16 +48,17 @@ public sealed partial class StepExecutor
                 WorkingDir = workingDir,
                 Uid = identity.Uid,
                 Gid = identity.Gid,
-                Network = run.Network switch
+                Network = networkMode switch
                 {
                     Dockerfile.Instructions.NetworkMode.None => RuntimeNetwork.None,
                     Dockerfile.Instructions.NetworkMode.Host => RuntimeNetwork.Host,
                     _ => RuntimeNetwork.Default,
                 },
+                NetworkNamespace = network?.NamespacePath,
                 Insecure = run.Security == SecurityMode.Insecure,
             }, rootfs,
             [
-                new MountSpec { Destination = "/etc/resolv.conf", Type = "bind", Source = "/etc/resolv.conf", Options = ["rbind", "ro"] },
+                new MountSpec { Destination = "/etc/resolv.conf", Type = "bind", Source = resolvConf, Options = ["rbind", "ro"] },
                 new MountSpec { Destination = "/etc/hosts", Type = "bind", Source = Path.Join(workspace.Bundle, "hosts"), Options = ["rbind", "ro"] },
                 .. mounts.Mounts,
             ]);
@@ -78,6 +91,28 @@ public sealed partial class StepExecutor
         var createdBy = $"RUN {string.Join(' ', args)} # buildkit";
         return await CommitAsync(state, workspace, createdBy, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>RUN's default network: a namespace of its own that pasta connects outward.</summary>
+    private async Task<PastaNetwork> StartNetworkAsync(StepVertex step, CancellationToken cancellationToken)
+    {
+        if (options.NetworkTools is not { } tools)
+        {
+            throw new BuildException($"{step.Name}: {NetworkTools.Missing}");
+        }
+
+        try
+        {
+            return await PastaNetwork.StartAsync(tools, Path.Join(store.Layout.Root, "runtime", "pasta"), cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new BuildException($"{step.Name}: cannot set up RUN's network: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>A RUN's network: its own <c>--network</c>, else the build's.</summary>
+    private Dockerfile.Instructions.NetworkMode RunNetwork(RunInstruction run) =>
+        run.Network == Dockerfile.Instructions.NetworkMode.Default ? options.Network : run.Network;
 
     /// <summary>The top-most missing component of each mount target: runc creates these in the rootfs as mount
     /// points, and they are pruned from the upper dir afterwards so that no mount stub reaches the layer.</summary>

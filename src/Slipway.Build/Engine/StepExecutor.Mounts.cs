@@ -53,6 +53,19 @@ public sealed partial class StepExecutor
                         // One RUN at a time, across processes, holds a locked cache; others wait (for up to an hour).
                         workspace.Locks.Add(await Slipway.Store.StoreLock.AcquireAsync(cacheDir + ".lock", TimeSpan.FromHours(1), cancellationToken).ConfigureAwait(false));
                     }
+                    else if (mount.Sharing == MountSharing.Private)
+                    {
+                        // BuildKit's private: the cache is this RUN's alone while it runs; when another RUN (of any
+                        // build) holds it, this one gets a new, empty instance of its own, dropped with the step.
+                        if (Slipway.Store.StoreLock.TryAcquire(cacheDir + ".lock", out var held))
+                        {
+                            workspace.Locks.Add(held);
+                        }
+                        else
+                        {
+                            cacheDir = PrivateInstance(mount, workspace, result.Mounts.Count);
+                        }
+                    }
 
                     result.Mounts.Add(new MountSpec { Destination = target!, Type = "bind", Source = cacheDir, Options = ["rbind", mount.ReadOnly ? "ro" : "rw"] });
                     result.Targets.Add(target!);
@@ -111,6 +124,16 @@ public sealed partial class StepExecutor
             Directory.SetLastWriteTimeUtc(dir, DateTime.UtcNow);
         }
 
+        return dir;
+    }
+
+    /// <summary>A new, empty instance of a private cache that another RUN holds: in the step's workspace, with the
+    /// mount's mode and owner.</summary>
+    private static string PrivateInstance(RunMount mount, Workspace workspace, int index)
+    {
+        var dir = Directory.CreateDirectory(Path.Join(workspace.Dir, "private-cache-" + index.ToString(System.Globalization.CultureInfo.InvariantCulture))).FullName;
+        File.SetUnixFileMode(dir, (UnixFileMode)(mount.Mode ?? 0x1ED));
+        LayerNative.LChown(dir, (int)(mount.Uid ?? 0), (int)(mount.Gid ?? 0));
         return dir;
     }
 

@@ -51,6 +51,19 @@ internal sealed class BuildRunOptions
 
     public Option<string[]> NoCacheFilter { get; } = new("--no-cache-filter") { Description = "Do not cache the given stages", HelpName = "STAGE" };
 
+    public Option<string[]> Allow { get; } = new("--allow")
+    {
+        Description = "Allow extra privileged entitlement (e.g., network.host, security.insecure)",
+        HelpName = "ENTITLEMENT",
+    };
+
+    public Option<string> Network { get; } = new("--network")
+    {
+        Description = "Set the networking mode for the RUN instructions during build: default (a network namespace of its own, outbound only), none or host (grants network.host)",
+        DefaultValueFactory = _ => "default",
+        HelpName = "default|none|host",
+    };
+
     public Option<bool> Pull { get; } = new("--pull") { Description = "Always attempt to pull all referenced images" };
 
     public Option<string> Compression { get; } = new("--compression")
@@ -92,7 +105,7 @@ internal sealed class BuildRunOptions
 
     public Option<bool> ScanSecretsError { get; } = new("--scan-secrets=error") { Hidden = true, Arity = ArgumentArity.Zero };
 
-    public IEnumerable<Option> All => [Tags, NoCache, NoCacheFilter, Pull, ExplainCache, Compression, CacheFrom, CacheTo, Progress, Quiet, IidFile, Runtime, Platform, Secrets, Ssh, Outputs, Push, MetadataFile, InsecureRegistries, ScanSecrets, ScanSecretsWarn, ScanSecretsError, Sbom, Attest, Report];
+    public IEnumerable<Option> All => [Tags, NoCache, NoCacheFilter, Pull, Allow, Network, ExplainCache, Compression, CacheFrom, CacheTo, Progress, Quiet, IidFile, Runtime, Platform, Secrets, Ssh, Outputs, Push, MetadataFile, InsecureRegistries, ScanSecrets, ScanSecretsWarn, ScanSecretsError, Sbom, Attest, Report];
 }
 
 internal static class BuildRun
@@ -166,6 +179,29 @@ internal static class BuildRun
             secrets[id] = value;
         }
 
+        if (!EntitlementCheck.TryParse(parse.GetValue(o.Allow) ?? [], out var allow, out var allowError))
+        {
+            ctx.Env.Error.WriteLine($"ERROR: {allowError}");
+            return 1;
+        }
+
+        Dockerfile.Instructions.NetworkMode network;
+        switch (parse.GetValue(o.Network))
+        {
+            case null or "" or "default":
+                network = Dockerfile.Instructions.NetworkMode.Default;
+                break;
+            case "none":
+                network = Dockerfile.Instructions.NetworkMode.None;
+                break;
+            case "host":
+                network = Dockerfile.Instructions.NetworkMode.Host;
+                break;
+            case var other:
+                ctx.Env.Error.WriteLine($"ERROR: network mode \"{other}\" not supported by buildkit");
+                return 1;
+        }
+
         var scan = parse.GetValue(o.ScanSecretsError) ? "error" : parse.GetValue(o.ScanSecrets) || parse.GetValue(o.ScanSecretsWarn) ? "warn" : "off";
 
         var quiet = parse.GetValue(o.Quiet) || parse.GetValue(o.Progress) == "quiet";
@@ -218,6 +254,7 @@ internal static class BuildRun
             },
             Platform = platform,
             RuntimePath = runtime.Path,
+            NetworkTools = Slipway.Runtime.Network.NetworkTools.Find(ctx.Env.GetVariable("PATH")),
             SourceDateEpoch = epoch,
             Secrets = secrets,
             ScanSecrets = scan switch
@@ -229,6 +266,8 @@ internal static class BuildRun
             SshSockets = ssh,
             CacheTo = cacheTo,
             CacheFrom = cacheFrom,
+            Allow = allow,
+            Network = network,
         };
         try
         {

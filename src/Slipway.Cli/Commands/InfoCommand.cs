@@ -24,6 +24,10 @@ internal static class InfoCommand
                 var mark = ReferenceEquals(candidate, chosen) ? "*" : " ";
                 env.Out.WriteLine($"  {mark} {candidate.Name,-5} {candidate.Path ?? "-"}: {candidate.Reason}");
             }
+            var network = Slipway.Runtime.Network.NetworkTools.Find(env.GetVariable("PATH"));
+            env.Out.WriteLine(network is null
+                ? $"Network:    none found for RUN's default network ({Slipway.Runtime.Network.NetworkTools.Missing})"
+                : $"Network:    pasta {network.Pasta} (RUN: a network namespace of its own, outbound only; the host's loopback unreachable)");
             return 0;
         });
         return command;

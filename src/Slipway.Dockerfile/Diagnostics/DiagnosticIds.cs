@@ -19,4 +19,5 @@ public static class DiagnosticIds
     public const string StageReference = "DF0023";
     public const string Expansion = "DF0024";
     public const string EmptyContinuation = "DF0100";
+    public const string Entitlement = "DF0110";
 }

@@ -128,6 +128,54 @@ public sealed class LinuxSpec
 
     [JsonPropertyName("cgroupsPath")]
     public string? CgroupsPath { get; set; }
+
+    [JsonPropertyName("seccomp")]
+    public SeccompSpec? Seccomp { get; set; }
+}
+
+public sealed class SeccompSpec
+{
+    [JsonPropertyName("defaultAction")]
+    public string DefaultAction { get; set; } = "";
+
+    [JsonPropertyName("defaultErrnoRet")]
+    public uint? DefaultErrnoRet { get; set; }
+
+    [JsonPropertyName("architectures")]
+    public List<string> Architectures { get; set; } = [];
+
+    [JsonPropertyName("syscalls")]
+    public List<SeccompSyscallSpec> Syscalls { get; set; } = [];
+}
+
+public sealed class SeccompSyscallSpec
+{
+    [JsonPropertyName("names")]
+    public List<string> Names { get; set; } = [];
+
+    [JsonPropertyName("action")]
+    public string Action { get; set; } = "";
+
+    [JsonPropertyName("errnoRet")]
+    public uint? ErrnoRet { get; set; }
+
+    [JsonPropertyName("args")]
+    public List<SeccompArgSpec>? Args { get; set; }
+}
+
+public sealed class SeccompArgSpec
+{
+    [JsonPropertyName("index")]
+    public uint Index { get; set; }
+
+    [JsonPropertyName("value")]
+    public ulong Value { get; set; }
+
+    [JsonPropertyName("valueTwo")]
+    public ulong ValueTwo { get; set; }
+
+    [JsonPropertyName("op")]
+    public string Op { get; set; } = "";
 }
 
 public sealed class NamespaceSpec

@@ -17,14 +17,18 @@ public sealed record StepProcess
 
     public NetworkMode Network { get; init; } = NetworkMode.Default;
 
-    /// <summary><c>RUN --security=insecure</c>: all capabilities, nothing masked.</summary>
+    /// <summary>For <see cref="NetworkMode.Default"/>: the network namespace to join (made and connected by
+    /// <see cref="Slipway.Runtime.Network.PastaNetwork"/>).</summary>
+    public string? NetworkNamespace { get; init; }
+
+    /// <summary><c>RUN --security=insecure</c>: all capabilities, nothing masked, no seccomp filter.</summary>
     public bool Insecure { get; init; }
 
     public string Hostname { get; init; } = "buildkitsandbox";
 }
 
 /// <summary>Builds config.json the way Docker's defaults are (moby's oci/defaults.go): Docker's default
-/// capabilities, no-new-privileges, masked and read-only /proc paths, fresh /proc, /dev, /dev/pts, /dev/shm,
+/// capabilities, Docker's default seccomp allowlist (Seccomp/default-profile.json), no-new-privileges, masked and read-only /proc paths, fresh /proc, /dev, /dev/pts, /dev/shm,
 /// /dev/mqueue and a read-only /sys.</summary>
 public static class SpecBuilder
 {
@@ -71,9 +75,10 @@ public static class SpecBuilder
             Mounts = DefaultMounts(),
             Linux = new LinuxSpec
             {
-                Namespaces = Namespaces(step.Network),
+                Namespaces = Namespaces(step.Network, step.NetworkNamespace),
                 MaskedPaths = step.Insecure ? null : [.. MaskedPaths],
                 ReadonlyPaths = step.Insecure ? null : [.. ReadonlyPaths],
+                Seccomp = step.Insecure ? null : Seccomp.SeccompProfile.Default.Resolve(Oci.Platform.Host.Architecture, caps, KernelVersion()),
             },
         };
         if (extraMounts is not null)
@@ -84,7 +89,10 @@ public static class SpecBuilder
         return spec;
     }
 
-    private static List<NamespaceSpec> Namespaces(NetworkMode network)
+    /// <summary>The running kernel's version (Environment.OSVersion is the kernel's on Linux).</summary>
+    private static Version KernelVersion() => Environment.OSVersion.Version;
+
+    private static List<NamespaceSpec> Namespaces(NetworkMode network, string? networkNamespace)
     {
         var list = new List<NamespaceSpec>
         {
@@ -93,9 +101,9 @@ public static class SpecBuilder
             new() { Type = "uts" },
             new() { Type = "mount" },
         };
-        if (network == NetworkMode.None)
+        if (network != NetworkMode.Host)
         {
-            list.Add(new NamespaceSpec { Type = "network" });
+            list.Add(new NamespaceSpec { Type = "network", Path = network == NetworkMode.Default ? networkNamespace : null });
         }
 
         return list;
@@ -123,13 +131,41 @@ public static class SpecBuilder
         new() { Destination = "/sys", Type = "sysfs", Source = "sysfs", Options = ["nosuid", "noexec", "nodev", "ro"] },
     ];
 
-    private static List<string> AllCapabilities() =>
+    /// <summary>Capability names by bit number (linux/capability.h).</summary>
+    private static readonly string[] CapabilityBits =
     [
-        .. DefaultCapabilities,
-        "CAP_SYS_ADMIN", "CAP_NET_ADMIN", "CAP_SYS_PTRACE", "CAP_SYS_MODULE", "CAP_SYS_RAWIO", "CAP_SYS_PACCT",
-        "CAP_SYS_NICE", "CAP_SYS_RESOURCE", "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_LEASE", "CAP_AUDIT_CONTROL",
-        "CAP_MAC_OVERRIDE", "CAP_MAC_ADMIN", "CAP_SYSLOG", "CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND", "CAP_IPC_LOCK",
-        "CAP_IPC_OWNER", "CAP_LINUX_IMMUTABLE", "CAP_DAC_READ_SEARCH", "CAP_BPF", "CAP_PERFMON",
-        "CAP_CHECKPOINT_RESTORE",
+        "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID", "CAP_KILL", "CAP_SETGID",
+        "CAP_SETUID", "CAP_SETPCAP", "CAP_LINUX_IMMUTABLE", "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST", "CAP_NET_ADMIN",
+        "CAP_NET_RAW", "CAP_IPC_LOCK", "CAP_IPC_OWNER", "CAP_SYS_MODULE", "CAP_SYS_RAWIO", "CAP_SYS_CHROOT",
+        "CAP_SYS_PTRACE", "CAP_SYS_PACCT", "CAP_SYS_ADMIN", "CAP_SYS_BOOT", "CAP_SYS_NICE", "CAP_SYS_RESOURCE",
+        "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_MKNOD", "CAP_LEASE", "CAP_AUDIT_WRITE", "CAP_AUDIT_CONTROL",
+        "CAP_SETFCAP", "CAP_MAC_OVERRIDE", "CAP_MAC_ADMIN", "CAP_SYSLOG", "CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND",
+        "CAP_AUDIT_READ", "CAP_PERFMON", "CAP_BPF", "CAP_CHECKPOINT_RESTORE",
     ];
+
+    /// <summary>Every capability Slipway itself holds in its bounding set: an insecure step cannot be given more
+    /// (runc fails with "unable to apply caps" when Slipway runs in a container without, say, CAP_SYS_RESOURCE).</summary>
+    private static List<string> AllCapabilities() => CapabilitiesInMask(BoundingMask());
+
+    internal static List<string> CapabilitiesInMask(ulong mask) =>
+        [.. CapabilityBits.Where((_, bit) => (mask & (1ul << bit)) != 0)];
+
+    private static ulong BoundingMask()
+    {
+        try
+        {
+            foreach (var line in File.ReadLines("/proc/self/status"))
+            {
+                if (line.StartsWith("CapBnd:", StringComparison.Ordinal))
+                {
+                    return ulong.Parse(line.AsSpan(7).Trim(), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture);
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+
+        return ulong.MaxValue;
+    }
 }
