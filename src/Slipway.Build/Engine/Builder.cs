@@ -113,7 +113,7 @@ public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildPr
         {
             // The image is tagged (or kept dangling) now; what only this build's lease held is plain cache again.
             buildLease.Dispose();
-            await KeepStorageAsync(options.RuntimePath, cancellationToken).ConfigureAwait(false);
+            await KeepStorageAsync(options.RuntimePath, options.NetworkTools, cancellationToken).ConfigureAwait(false);
         }
 
         return new BuildResult(image, options.Tags) { ContextFiles = executor.ContextFiles };
@@ -130,7 +130,7 @@ public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildPr
 
     /// <summary>Applies the store's <c>gc.keepStorage</c> cap. Only a build that wrote cache records can have
     /// grown the cache, so a fully cached build never walks the store.</summary>
-    private async Task KeepStorageAsync(string runtimePath, CancellationToken cancellationToken)
+    private async Task KeepStorageAsync(string runtimePath, Runtime.Network.NetworkTools? network, CancellationToken cancellationToken)
     {
         if (StoreConfig.Load(store.Layout).KeepStorageBytes is not { } keep)
         {
@@ -140,6 +140,7 @@ public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildPr
         var hygiene = new StoreHygiene(store)
         {
             Runtimes = new Dictionary<string, string> { [Path.GetFileName(runtimePath)] = runtimePath },
+            Network = network,
         };
         var usage = await hygiene.MeasureAsync(cancellationToken).ConfigureAwait(false);
         if (usage.TotalBytes > keep)

@@ -32,7 +32,7 @@ public sealed partial class StepExecutor
             File.WriteAllText(Path.Join(workspace.Bundle, "hosts"), "127.0.0.1\tlocalhost buildkitsandbox\n::1\tlocalhost ip6-localhost ip6-loopback\n");
             var networkMode = RunNetwork(run);
             using var network = networkMode == Dockerfile.Instructions.NetworkMode.Default
-                ? await StartNetworkAsync(step, cancellationToken).ConfigureAwait(false)
+                ? await StartNetworkAsync(step, workspace.ContainerId, cancellationToken).ConfigureAwait(false)
                 : null;
             var resolvConf = "/etc/resolv.conf";
             if (network is not null)
@@ -93,7 +93,7 @@ public sealed partial class StepExecutor
     }
 
     /// <summary>RUN's default network: a namespace of its own that pasta connects outward.</summary>
-    private async Task<PastaNetwork> StartNetworkAsync(StepVertex step, CancellationToken cancellationToken)
+    private async Task<PastaNetwork> StartNetworkAsync(StepVertex step, string name, CancellationToken cancellationToken)
     {
         if (options.NetworkTools is not { } tools)
         {
@@ -102,7 +102,7 @@ public sealed partial class StepExecutor
 
         try
         {
-            return await PastaNetwork.StartAsync(tools, Path.Join(store.Layout.Root, "runtime", "pasta"), cancellationToken).ConfigureAwait(false);
+            return await PastaNetwork.StartAsync(tools, Path.Join(store.Layout.Root, "runtime", "pasta"), name, cancellationToken).ConfigureAwait(false);
         }
         catch (InvalidOperationException ex)
         {

@@ -19,6 +19,10 @@ public sealed class StoreHygiene(LocalStore store)
     /// build left under <c>runtime/&lt;name&gt;/</c>. A runtime not listed here leaves its containers in place.</summary>
     public IReadOnlyDictionary<string, string> Runtimes { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>What removes the network namespace and pasta process of a killed build's RUN; without it they
+    /// stay (they hold no store content).</summary>
+    public Runtime.Network.NetworkTools? Network { get; init; }
+
     public sealed record Result(GcResult Blobs, int CacheRecords, int Snapshots, long SnapshotBytes, int CacheMounts = 0, long CacheMountBytes = 0,
         int AbandonedWorkspaces = 0)
     {
@@ -153,6 +157,11 @@ public sealed class StoreHygiene(LocalStore store)
                 if (!await DeleteContainerAsync(Workspace.ContainerPrefix + name).ConfigureAwait(false))
                 {
                     continue;
+                }
+
+                if (Network is { } network)
+                {
+                    Runtime.Network.PastaNetwork.Reclaim(network, Path.Join(RuntimeDir, "pasta"), Workspace.ContainerPrefix + name);
                 }
 
                 foreach (var mount in Store.Snapshots.OverlayMount.MountsUnder(entry))

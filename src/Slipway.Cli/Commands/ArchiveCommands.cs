@@ -164,7 +164,7 @@ internal static class ArchiveCommands
             var runtimes = Runtime.RuntimeDetector.Detect(ctx.Env.GetVariable("PATH"), Runtime.CgroupLayout.Unknown)
                 .Where(r => r.Path is not null)
                 .ToDictionary(r => r.Name, r => r.Path!, StringComparer.Ordinal);
-            var result = await new StoreHygiene(ctx.Store) { Runtimes = runtimes }.PruneAsync(options, token).ConfigureAwait(false);
+            var result = await new StoreHygiene(ctx.Store) { Runtimes = runtimes, Network = Runtime.Network.NetworkTools.Find(ctx.Env.GetVariable("PATH")) }.PruneAsync(options, token).ConfigureAwait(false);
             if (result.AbandonedWorkspaces > 0)
             {
                 ctx.Env.Out.WriteLine($"Reclaimed {result.AbandonedWorkspaces} workspaces of interrupted builds (their mounts and containers)");

@@ -46,12 +46,14 @@ public sealed class PastaNetwork : IDisposable
     ];
 
     /// <summary>Creates the namespace and starts pasta on it; returns once the interface is configured (pasta
-    /// forks into the background after that).</summary>
-    public static async Task<PastaNetwork> StartAsync(NetworkTools tools, string stateDir, CancellationToken cancellationToken)
+    /// forks into the background after that).
+    /// <paramref name="name"/> is the step's container id, so that a prune can tell a killed build's namespace by
+    /// its workspace and <see cref="Reclaim"/> it.</summary>
+    public static async Task<PastaNetwork> StartAsync(NetworkTools tools, string stateDir, string name, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tools);
+        ArgumentException.ThrowIfNullOrEmpty(name);
         Directory.CreateDirectory(stateDir);
-        var name = "slipway-" + Guid.NewGuid().ToString("N")[..16];
         var network = new PastaNetwork(tools.Ip, name, Path.Join(stateDir, name + ".pid"));
         await RunAsync(tools.Ip, ["netns", "add", name], cancellationToken).ConfigureAwait(false);
         try
@@ -97,18 +99,34 @@ public sealed class PastaNetwork : IDisposable
         }
 
         _disposed = true;
-        try
+        Remove(_ip, _name, _pidFile);
+    }
+
+    /// <summary>Removes what a killed build left of the network named <paramref name="name"/>: its namespace
+    /// (if there is one) and its pasta process (by the pid file in <paramref name="stateDir"/>).</summary>
+    public static void Reclaim(NetworkTools tools, string stateDir, string name)
+    {
+        ArgumentNullException.ThrowIfNull(tools);
+        Remove(tools.Ip, name, Path.Join(stateDir, name + ".pid"));
+    }
+
+    private static void Remove(string ip, string name, string pidFile)
+    {
+        if (File.Exists("/run/netns/" + name))
         {
-            RunAsync(_ip, ["netns", "delete", _name], CancellationToken.None).GetAwaiter().GetResult();
-        }
-        catch (InvalidOperationException)
-        {
-            // Already gone: nothing to delete.
+            try
+            {
+                RunAsync(ip, ["netns", "delete", name], CancellationToken.None).GetAwaiter().GetResult();
+            }
+            catch (InvalidOperationException)
+            {
+                // Already gone: nothing to delete.
+            }
         }
 
         try
         {
-            if (File.Exists(_pidFile) && int.TryParse(File.ReadAllText(_pidFile).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+            if (File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
             {
                 using var pasta = Process.GetProcessById(pid);
                 if (pasta.ProcessName.StartsWith("pasta", StringComparison.Ordinal) || pasta.ProcessName.StartsWith("passt", StringComparison.Ordinal))
@@ -126,7 +144,7 @@ public sealed class PastaNetwork : IDisposable
         }
         finally
         {
-            File.Delete(_pidFile);
+            File.Delete(pidFile);
         }
     }
 

@@ -85,10 +85,18 @@ public sealed class InterruptedBuildTests : IDisposable
         return [.. ids.Split('\n', StringSplitOptions.RemoveEmptyEntries)];
     }
 
+    /// <summary>The RUN networks (pasta pid files) the store knows of: each names a namespace in /run/netns.</summary>
+    private static List<string> Networks(string root)
+    {
+        var dir = Path.Join(root, "runtime", "pasta");
+        return Directory.Exists(dir) ? [.. Directory.EnumerateFiles(dir).Select(Path.GetFileNameWithoutExtension).OfType<string>()] : [];
+    }
+
     private static void AssertNothingLeft(string root)
     {
         Assert.Empty(OverlayMount.MountsUnder(root));
         Assert.Empty(Containers(root));
+        Assert.Empty(Networks(root));
         var tmp = Path.Join(root, "tmp");
         Assert.True(!Directory.Exists(tmp) || !Directory.EnumerateFileSystemEntries(tmp).Any(),
             $"left in tmp/: {string.Join(", ", Directory.Exists(tmp) ? Directory.EnumerateFileSystemEntries(tmp) : [])}");
@@ -107,10 +115,13 @@ public sealed class InterruptedBuildTests : IDisposable
 
         // What the killed process left: the step's overlay is still mounted.
         Assert.NotEmpty(OverlayMount.MountsUnder(runner.Root));
+        var networks = Networks(runner.Root);
+        Assert.NotEmpty(networks);
 
         var pruned = await runner.OkAsync("prune", "-f");
         Assert.Contains("Reclaimed 1 workspaces", pruned.Output, StringComparison.Ordinal);
         AssertNothingLeft(runner.Root);
+        Assert.All(networks, name => Assert.False(File.Exists("/run/netns/" + name), $"network namespace {name} was left"));
         await runner.OkAsync("prune", "-a", "-f");
 
         await runner.OkAsync("build", "--progress", "plain", "-t", "after", Context("FROM interrupted-base:1\nRUN echo after > /after\n"));
