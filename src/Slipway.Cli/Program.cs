@@ -1,3 +1,5 @@
 using Slipway.Cli;
 
-return await SlipwayApp.RunAsync(args, new ConsoleEnvironment()).ConfigureAwait(false);
+using var signals = new TerminationSignals();
+var exit = await SlipwayApp.RunAsync(args, new ConsoleEnvironment(), signals.Token).ConfigureAwait(false);
+return signals.Signal is { } number ? 128 + number : exit;

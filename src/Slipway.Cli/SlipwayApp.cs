@@ -45,11 +45,14 @@ internal static class SlipwayApp
         return root;
     }
 
-    public static async Task<int> RunAsync(string[] args, ICliEnvironment env)
+    /// <summary>Runs a command line. <paramref name="cancellationToken"/> is the process's termination signals
+    /// (<see cref="TerminationSignals"/>): System.CommandLine's own handling is off, since it lets the process end
+    /// two seconds after a signal, whether or not the command has removed its mounts and containers.</summary>
+    public static async Task<int> RunAsync(string[] args, ICliEnvironment env, CancellationToken cancellationToken = default)
     {
         var root = Create(env);
-        var config = new InvocationConfiguration { Output = env.Out, Error = env.Error };
-        return await root.Parse(args).InvokeAsync(config).ConfigureAwait(false);
+        var config = new InvocationConfiguration { Output = env.Out, Error = env.Error, ProcessTerminationTimeout = null };
+        return await root.Parse(args).InvokeAsync(config, cancellationToken).ConfigureAwait(false);
     }
 }
 

@@ -63,23 +63,29 @@ public sealed class BlobStore(StoreLayout layout) : IContentStore
         }
     }
 
-    public BlobWriteStream OpenWriter(long? expectedSize = null, Digest? expectedDigest = null)
+    public BlobWriteStream OpenWriter(long? expectedSize = null, Digest? expectedDigest = null, Lease? lease = null)
     {
         if (expectedDigest is { Algorithm: not "sha256" } d)
         {
             throw new NotSupportedException($"the store keeps sha256 blobs only; cannot verify {d}");
         }
 
-        return new BlobWriteStream(Layout, expectedSize, expectedDigest);
+        return new BlobWriteStream(Layout, expectedSize, expectedDigest, lease);
     }
 
     /// <summary>Copies <paramref name="content"/> into the store, verifying it when expectations are given.
-    /// Returns the digest and size actually written.</summary>
+    /// Returns the digest and size actually written. With a <paramref name="lease"/>, the digest joins it before the
+    /// blob becomes visible.</summary>
+    public Task<(Digest Digest, long Size)> WriteAsync(
+        Stream content, long? expectedSize = null, Digest? expectedDigest = null, CancellationToken cancellationToken = default) =>
+        WriteAsync(content, expectedSize, expectedDigest, null, cancellationToken);
+
+    /// <inheritdoc cref="WriteAsync(Stream, long?, Digest?, CancellationToken)"/>
     public async Task<(Digest Digest, long Size)> WriteAsync(
-        Stream content, long? expectedSize = null, Digest? expectedDigest = null, CancellationToken cancellationToken = default)
+        Stream content, long? expectedSize, Digest? expectedDigest, Lease? lease, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(content);
-        var writer = OpenWriter(expectedSize, expectedDigest);
+        var writer = OpenWriter(expectedSize, expectedDigest, lease);
         await using (writer.ConfigureAwait(false))
         {
             await content.CopyToAsync(writer, 1 << 20, cancellationToken).ConfigureAwait(false);
@@ -87,11 +93,16 @@ public sealed class BlobStore(StoreLayout layout) : IContentStore
         }
     }
 
-    /// <summary>Stores a small document (manifest, config) and describes it.</summary>
-    public async Task<Descriptor> WriteAsync(string mediaType, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
+    /// <summary>Stores a small document (manifest, config) and describes it; with a <paramref name="lease"/>, held by
+    /// it before it becomes visible.</summary>
+    public Task<Descriptor> WriteAsync(string mediaType, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default) =>
+        WriteAsync(mediaType, content, null, cancellationToken);
+
+    /// <inheritdoc cref="WriteAsync(string, ReadOnlyMemory{byte}, CancellationToken)"/>
+    public async Task<Descriptor> WriteAsync(string mediaType, ReadOnlyMemory<byte> content, Lease? lease, CancellationToken cancellationToken = default)
     {
         var descriptor = Descriptor.For(mediaType, content.Span);
-        var writer = OpenWriter(descriptor.Size, descriptor.Digest);
+        var writer = OpenWriter(descriptor.Size, descriptor.Digest, lease);
         await using (writer.ConfigureAwait(false))
         {
             await writer.WriteAsync(content, cancellationToken).ConfigureAwait(false);

@@ -5,22 +5,25 @@ namespace Slipway.Store;
 
 /// <summary>A write-only stream into <c>ingest/</c> that hashes (sha256) and counts while it writes.
 /// <see cref="CommitAsync"/> verifies, fsyncs and renames into <c>blobs/</c>; until then the content is not
-/// visible under any digest. Disposing without committing deletes the temp file.</summary>
+/// visible under any digest. Disposing without committing deletes the temp file. The temp file is flock'd while
+/// the writer has it open, so a collection can tell a write in progress from one a dead process left.</summary>
 public sealed class BlobWriteStream : Stream
 {
     private readonly StoreLayout _layout;
     private readonly long? _expectedSize;
     private readonly Digest? _expectedDigest;
+    private readonly Lease? _lease;
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private readonly FileStream _file;
     private long _written;
     private bool _committed;
 
-    internal BlobWriteStream(StoreLayout layout, long? expectedSize, Digest? expectedDigest)
+    internal BlobWriteStream(StoreLayout layout, long? expectedSize, Digest? expectedDigest, Lease? lease)
     {
         _layout = layout;
         _expectedSize = expectedSize;
         _expectedDigest = expectedDigest;
+        _lease = lease;
         IngestPath = Path.Join(layout.Ingest, Guid.NewGuid().ToString("N"));
         _file = new FileStream(IngestPath, FileMode.CreateNew, FileAccess.Write, FileShare.None,
             bufferSize: 0, FileOptions.Asynchronous);
@@ -61,7 +64,8 @@ public sealed class BlobWriteStream : Stream
     }
 
     /// <summary>Verifies size and digest, makes the content durable and publishes it under its digest.
-    /// When the blob already exists (another writer won the race) the existing one is kept.</summary>
+    /// When the blob already exists (another writer won the race) the existing one is kept. The digest joins the
+    /// writer's lease before the rename, so no collection can find the blob visible and unprotected.</summary>
     public async Task<(Digest Digest, long Size)> CommitAsync(CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_committed, this);
@@ -78,10 +82,14 @@ public sealed class BlobWriteStream : Stream
 
         await _file.FlushAsync(cancellationToken).ConfigureAwait(false);
         _file.Flush(flushToDisk: true);
-        await _file.DisposeAsync().ConfigureAwait(false);
+        // Under the store lock: a collection running now finishes first, one starting later sees the digest.
+        _lease?.Add(digest);
 
         var target = _layout.BlobPath(digest);
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        // Closed (releasing its flock) before the rename: readers of the blob take a shared flock. A collection
+        // keeps an unheld ingest file until it is older than a grace period, which covers this step.
+        await _file.DisposeAsync().ConfigureAwait(false);
         // rename(2) replaces atomically; a concurrent writer of the same digest wrote identical bytes.
         File.Move(IngestPath, target, overwrite: true);
         DurableFile.SyncFolder(Path.GetDirectoryName(target)!);

@@ -8,13 +8,18 @@ public sealed record GcResult(IReadOnlyList<Digest> RemovedBlobs, long FreedByte
 
 /// <summary>Mark and sweep under the store lock. Roots are every ref and every digest of a live lease; marking
 /// follows index → manifests and manifest → config + layers (and subject). Everything unmarked in
-/// <c>blobs/</c> goes, and so do ingest files nobody has written to for <see cref="IngestGracePeriod"/>.</summary>
+/// <c>blobs/</c> goes, and so do ingest files no writer holds (a writer keeps its file flock'd) once they are older
+/// than <see cref="IngestGracePeriod"/>.</summary>
 internal sealed class GarbageCollector(StoreLayout layout, BlobStore blobs, RefStore refs)
 {
     // Manifests and indexes are small; anything bigger is a layer and is not parsed for children.
     private const long MaxDocumentSize = 4 << 20;
 
-    public TimeSpan IngestGracePeriod { get; init; } = TimeSpan.FromHours(1);
+    /// <summary>How old an unheld ingest file must be to go: it covers the instants in which a live writer's file is
+    /// not flock'd (between open and flock, and between closing and renaming it into <c>blobs/</c>).</summary>
+    public TimeSpan IngestGracePeriod { get; init; } = DefaultIngestGracePeriod;
+
+    public static readonly TimeSpan DefaultIngestGracePeriod = TimeSpan.FromMinutes(1);
 
     /// <summary>Call with the store lock held.</summary>
     public GcResult CollectLocked(CancellationToken cancellationToken)
@@ -24,6 +29,7 @@ internal sealed class GarbageCollector(StoreLayout layout, BlobStore blobs, RefS
         long freed = 0;
         foreach (var digest in blobs.List().ToList())
         {
+            cancellationToken.ThrowIfCancellationRequested();
             if (marked.Contains(digest))
             {
                 continue;
@@ -38,9 +44,16 @@ internal sealed class GarbageCollector(StoreLayout layout, BlobStore blobs, RefS
         var cutoff = DateTime.UtcNow - IngestGracePeriod;
         foreach (var file in new DirectoryInfo(layout.Ingest).EnumerateFiles())
         {
-            if (file.LastWriteTimeUtc < cutoff)
+            cancellationToken.ThrowIfCancellationRequested();
+            // A download of a process that was killed (or is long gone) holds no flock: it goes now, not after an
+            // hour. A live writer's file is never touched, however long it stalls.
+            if (file.LastWriteTimeUtc < cutoff && StoreLock.TryAcquireExisting(file.FullName, out var abandoned))
             {
-                file.Delete();
+                using (abandoned)
+                {
+                    file.Delete();
+                }
+
                 ingest++;
             }
         }

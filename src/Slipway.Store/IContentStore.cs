@@ -20,8 +20,10 @@ public interface IContentStore
     Stream OpenVerifiedRead(Digest digest);
 
     /// <summary>Starts a write that hashes as it goes. Nothing becomes visible until <see cref="BlobWriteStream.CommitAsync"/>
-    /// verifies size and digest; disposing without committing discards the temp file.</summary>
-    BlobWriteStream OpenWriter(long? expectedSize = null, Digest? expectedDigest = null);
+    /// verifies size and digest; disposing without committing discards the temp file. Pass the operation's
+    /// <paramref name="lease"/>: the commit adds the digest to it before the blob becomes visible, so a concurrent
+    /// collection cannot remove it before the operation names or leases it.</summary>
+    BlobWriteStream OpenWriter(long? expectedSize = null, Digest? expectedDigest = null, Lease? lease = null);
 }
 
 public sealed class BlobNotFoundException(Digest digest)

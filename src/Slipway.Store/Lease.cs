@@ -13,7 +13,6 @@ public sealed class Lease : IDisposable
     private readonly TimeSpan _lockTimeout;
     private readonly StoreLock _held;
     private readonly HashSet<Digest> _digests = [];
-    private bool _written;
     private readonly Lock _gate = new();
     private bool _disposed;
 
@@ -42,23 +41,37 @@ public sealed class Lease : IDisposable
 
     internal static string ContentPath(StoreLayout layout, string id) => Path.Join(layout.Leases, id + ".json");
 
+    /// <summary>Creates the lease's lock file and takes its flock, and writes its first digests, all under the
+    /// store lock: a collection runs under the same lock, so it never sees a lease file whose flock is not held
+    /// yet, which it would take for a dead process's lease and delete.</summary>
     internal static Lease Create(StoreLayout layout, TimeSpan lockTimeout, IEnumerable<Digest> digests)
     {
         var id = Guid.NewGuid().ToString("N");
-        if (!StoreLock.TryAcquire(LockPath(layout, id), out var held))
+        using var store = StoreLock.Acquire(layout.LockFile, lockTimeout);
+        var held = StoreLock.CreateHeld(LockPath(layout, id));
+        var lease = new Lease(layout, lockTimeout, id, held);
+        try
         {
-            throw new IOException($"could not lock new lease {id}");
+            lock (lease._gate)
+            {
+                lease._digests.UnionWith(digests);
+                lease.WriteLocked();
+            }
+        }
+        catch
+        {
+            lease.Dispose();
+            throw;
         }
 
-        var lease = new Lease(layout, lockTimeout, id, held);
-        lease.Add(digests);
         return lease;
     }
 
     public void Add(params Digest[] digests) => Add((IEnumerable<Digest>)digests);
 
     /// <summary>Records more digests. Takes the store lock briefly so that a collection in progress either saw
-    /// them or finishes before the caller goes on to write those blobs.</summary>
+    /// them or finishes before the caller goes on to write those blobs (a blob write given this lease adds its
+    /// digest here before the blob becomes visible).</summary>
     public void Add(IEnumerable<Digest> digests)
     {
         ArgumentNullException.ThrowIfNull(digests);
@@ -67,24 +80,29 @@ public sealed class Lease : IDisposable
             ObjectDisposedException.ThrowIf(_disposed, this);
             var before = _digests.Count;
             _digests.UnionWith(digests);
-            if (_written && _digests.Count == before)
+            if (_digests.Count == before)
             {
                 // Nothing new (a cached step names its stage's earlier layers again): a collection already saw these.
                 return;
             }
 
-            _written = true;
             using var store = StoreLock.Acquire(_layout.LockFile, _lockTimeout);
-            var file = new LeaseFile
-            {
-                Id = Id,
-                Pid = Environment.ProcessId,
-                Created = DateTimeOffset.UtcNow,
-                Digests = [.. _digests.OrderBy(d => d.Value, StringComparer.Ordinal)],
-            };
-            // Not fsync'd: after a crash or power cut every lease is stale anyway (its lock is free).
-            DurableFile.ReplaceAtomically(ContentPath(_layout, Id), JsonSerializer.SerializeToUtf8Bytes(file, StoreJsonContext.Default.LeaseFile));
+            WriteLocked();
         }
+    }
+
+    /// <summary>Writes the digest list. Call with the store lock and <see cref="_gate"/> held.</summary>
+    private void WriteLocked()
+    {
+        var file = new LeaseFile
+        {
+            Id = Id,
+            Pid = Environment.ProcessId,
+            Created = DateTimeOffset.UtcNow,
+            Digests = [.. _digests.OrderBy(d => d.Value, StringComparer.Ordinal)],
+        };
+        // Not fsync'd: after a crash or power cut every lease is stale anyway (its lock is free).
+        DurableFile.ReplaceAtomically(ContentPath(_layout, Id), JsonSerializer.SerializeToUtf8Bytes(file, StoreJsonContext.Default.LeaseFile));
     }
 
     public void Dispose()
@@ -112,7 +130,9 @@ public sealed class Lease : IDisposable
         foreach (var lockPath in Directory.EnumerateFiles(layout.Leases, "*.lock"))
         {
             var id = Path.GetFileNameWithoutExtension(lockPath);
-            if (StoreLock.TryAcquire(lockPath, out var orphan))
+            // Leases are created under the store lock, held by the caller: a lock file that can be taken here is
+            // one whose owner ended. Opening it never creates it, so a lease released meanwhile stays gone.
+            if (StoreLock.TryAcquireExisting(lockPath, out var orphan))
             {
                 using (orphan)
                 {
@@ -131,7 +151,7 @@ public sealed class Lease : IDisposable
             }
             catch (FileNotFoundException)
             {
-                // Created but its first digests are not written yet; it cannot have written blobs either.
+                // Being released: its owner no longer needs what it held.
             }
         }
 

@@ -36,7 +36,7 @@ public sealed class LocalStore
     public async Task<GcResult> CollectGarbageAsync(TimeSpan? ingestGracePeriod = null, CancellationToken cancellationToken = default)
     {
         using var held = await StoreLock.AcquireAsync(Layout.LockFile, LockTimeout, cancellationToken).ConfigureAwait(false);
-        var collector = new GarbageCollector(Layout, Blobs, Refs) { IngestGracePeriod = ingestGracePeriod ?? TimeSpan.FromHours(1) };
+        var collector = new GarbageCollector(Layout, Blobs, Refs) { IngestGracePeriod = ingestGracePeriod ?? GarbageCollector.DefaultIngestGracePeriod };
         return collector.CollectLocked(cancellationToken);
     }
 

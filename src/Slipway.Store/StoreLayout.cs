@@ -1,3 +1,5 @@
+using Slipway.Store.Layers;
+
 namespace Slipway.Store;
 
 /// <summary>Where things live under a store root. See docs/store.md.
@@ -48,12 +50,23 @@ public sealed class StoreLayout
     /// hold a separator or <c>..</c>.</summary>
     public string BlobPath(Oci.Digest digest) => Path.Join(Blobs, digest.Algorithm, digest.Hex);
 
-    /// <summary>Creates the layout. The root is made owner-only (0700): blobs may hold secrets of private images.</summary>
+    /// <summary>The layout's own entries: a symlink or an entry of another kind in their place is refused on open,
+    /// or a prune would remove what it points at.</summary>
+    private IEnumerable<(string Path, bool Directory)> Entries() =>
+    [
+        (Blobs, true), (BlobFolder("sha256"), true), (Ingest, true), (Leases, true), (Snapshots, true),
+        (Path.Join(Root, "cache"), true), (Path.Join(Root, "cache-mounts"), true), (Path.Join(Root, "runtime"), true),
+        (Path.Join(Root, "tmp"), true), (RefsFile, false), (LockFile, false), (Path.Join(Root, "config.json"), false),
+    ];
+
+    /// <summary>Creates the layout, after checking that what is there can be trusted. The root is made owner-only
+    /// (0700): blobs may hold secrets of private images.</summary>
     public void Create()
     {
         CreateOwnerOnly(Root);
         if (!OperatingSystem.IsWindows())
         {
+            Verify();
             File.SetUnixFileMode(Root, OwnerOnly);
         }
 
@@ -62,6 +75,62 @@ public sealed class StoreLayout
             CreateOwnerOnly(dir);
         }
     }
+
+    /// <summary>Refuses a root another user owns or could write (they could plant content or links that a build
+    /// trusts or a prune follows), and layout entries that are symbolic links or not what they should be.</summary>
+    private void Verify()
+    {
+        var root = LayerNative.LStat(Root) ?? throw new UnsafeStoreException($"the store root {Root} does not exist");
+        var rootPath = Root;
+        if (root.IsSymlink)
+        {
+            // An administrator may point the root elsewhere (/var/lib/slipway -> /data/slipway); what it points at
+            // is what must be ours.
+            rootPath = Directory.ResolveLinkTarget(Root, returnFinalTarget: true)?.FullName ?? Root;
+            root = LayerNative.LStat(rootPath) ?? throw new UnsafeStoreException($"the store root {Root} points at {rootPath}, which does not exist");
+        }
+
+        var me = LayerNative.EffectiveUserId;
+        if (!root.IsDirectory)
+        {
+            throw new UnsafeStoreException($"the store root {rootPath} is not a directory");
+        }
+
+        if (root.Uid != me)
+        {
+            throw new UnsafeStoreException($"the store root {rootPath} is owned by uid {root.Uid}, not by you (uid {me}): another user could "
+                + $"plant content or links in it. Use a root of your own (--root or SLIPWAY_ROOT), or, if it is yours, run: chown -R {me} {rootPath}");
+        }
+
+        if ((root.Mode & GroupOrOtherWrite) != 0)
+        {
+            throw new UnsafeStoreException($"the store root {rootPath} can be written by group or others (mode {Convert.ToString(root.Mode & 0xFFF, 8)}): "
+                + $"they could plant content or links in it. Run: chmod 700 {rootPath}");
+        }
+
+        foreach (var (path, directory) in Entries())
+        {
+            if (LayerNative.LStat(path) is not { } entry)
+            {
+                continue;
+            }
+
+            if (entry.IsSymlink)
+            {
+                throw new UnsafeStoreException($"{path} is a symbolic link; the store's layout must be real directories and files "
+                    + "(someone may have tampered with the store). Remove the link and run again.");
+            }
+
+            if (entry.IsDirectory != directory || entry.Uid != me)
+            {
+                throw new UnsafeStoreException(entry.Uid != me
+                    ? $"{path} is owned by uid {entry.Uid}, not by you (uid {me}); the store's layout must be yours"
+                    : $"{path} should be a {(directory ? "directory" : "regular file")}; the store's layout is damaged or was tampered with");
+            }
+        }
+    }
+
+    private const uint GroupOrOtherWrite = 0x12; // S_IWGRP | S_IWOTH
 
     private static void CreateOwnerOnly(string path)
     {
@@ -75,3 +144,6 @@ public sealed class StoreLayout
         }
     }
 }
+
+/// <summary>A store root or layout that cannot be trusted; the message says what to do.</summary>
+public sealed class UnsafeStoreException(string message) : IOException(message);

@@ -25,6 +25,43 @@ public sealed class StoreLock : IDisposable
         }
     }
 
+    /// <summary>Takes the lock of a file that must already exist. False when another holder has it or the file is
+    /// gone (its owner released it meanwhile): a check for a dead owner must never create the file again.</summary>
+    public static bool TryAcquireExisting(string path, [NotNullWhen(true)] out StoreLock? held)
+    {
+        try
+        {
+            held = new StoreLock(new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None));
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Held by a live owner, or removed (FileNotFoundException is an IOException).
+            held = null;
+            return false;
+        }
+    }
+
+    /// <summary>Creates <paramref name="path"/> already held: the file is made and locked under a temporary name and
+    /// renamed into place (the flock goes with the inode), so whoever looks for dead owners never finds it unheld.</summary>
+    public static StoreLock CreateHeld(string path)
+    {
+        var temp = Path.Join(Path.GetDirectoryName(path), $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
+        var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None);
+        try
+        {
+            File.Move(temp, path, overwrite: false);
+        }
+        catch
+        {
+            stream.Dispose();
+            File.Delete(temp);
+            throw;
+        }
+
+        return new StoreLock(stream);
+    }
+
     /// <summary>Waits for the lock with a short back-off, up to <paramref name="timeout"/>.</summary>
     public static async Task<StoreLock> AcquireAsync(string path, TimeSpan timeout, CancellationToken cancellationToken = default)
     {

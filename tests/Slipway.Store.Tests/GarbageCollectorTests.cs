@@ -117,6 +117,24 @@ public class GarbageCollectorTests : IDisposable
     }
 
     [Fact]
+    public async Task An_ingest_file_no_writer_holds_goes_within_minutes_and_a_held_one_stays_however_old()
+    {
+        // Issue 12 item 15: a killed pull's partial download stayed for an hour.
+        var abandoned = Path.Join(_temp.Root, "ingest", "killed-pull");
+        await File.WriteAllTextAsync(abandoned, "half a layer", Ct);
+        File.SetLastWriteTimeUtc(abandoned, DateTime.UtcNow.AddMinutes(-2));
+        await using var stalled = _temp.Blobs.OpenWriter();
+        await stalled.WriteAsync("a download that stalls"u8.ToArray(), Ct);
+        File.SetLastWriteTimeUtc(stalled.IngestPath, DateTime.UtcNow.AddHours(-3));
+
+        var result = await _temp.Store.CollectGarbageAsync(cancellationToken: Ct);
+
+        Assert.Equal(1, result.RemovedIngestFiles);
+        Assert.False(File.Exists(abandoned));
+        Assert.True(File.Exists(stalled.IngestPath));
+    }
+
+    [Fact]
     public async Task A_damaged_ref_index_stops_collection_before_anything_is_removed()
     {
         var image = await StoreImageAsync("precious");

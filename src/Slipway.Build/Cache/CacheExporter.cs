@@ -88,8 +88,7 @@ public sealed class CacheExporter(LocalStore store, RegistryClients? clients, Ca
             }
         }
 
-        var configBlob = await store.Blobs.WriteAsync(CacheMediaTypes.Config, config.Serialize(), cancellationToken).ConfigureAwait(false);
-        lease.Add(configBlob.Digest);
+        var configBlob = await store.Blobs.WriteAsync(CacheMediaTypes.Config, config.Serialize(), lease, cancellationToken).ConfigureAwait(false);
         var manifest = new ImageManifest
         {
             SchemaVersion = 2,
@@ -117,12 +116,11 @@ public sealed class CacheExporter(LocalStore store, RegistryClients? clients, Ca
 
     private async Task<Descriptor> WriteMountLayerAsync(string dir, Lease lease, CancellationToken cancellationToken)
     {
-        var writer = store.Blobs.OpenWriter();
+        var writer = store.Blobs.OpenWriter(lease: lease);
         await using (writer.ConfigureAwait(false))
         {
             var written = await LayerWriter.WriteAsync(dir, writer, new LayerWriteOptions { Compression = LayerCompression.Gzip }, cancellationToken)
                 .ConfigureAwait(false);
-            lease.Add(written.Digest);
             await writer.CommitAsync(cancellationToken).ConfigureAwait(false);
             return new Descriptor { MediaType = MediaTypes.OciLayerGzip, Digest = written.Digest, Size = written.Size };
         }

@@ -100,10 +100,12 @@ public sealed class BuildCache(LocalStore store)
         }
     }
 
-    public async Task SaveAsync(Digest key, StepState state, CancellationToken cancellationToken)
+    /// <summary>Stores a step's result; its config blob joins <paramref name="lease"/> (the build's) before it is
+    /// visible, so a concurrent prune cannot leave the record naming a missing config.</summary>
+    public async Task SaveAsync(Digest key, StepState state, Lease? lease, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(state);
-        var config = await store.Blobs.WriteAsync(MediaTypes.OciConfig, OciJson.Serialize(state.Config), cancellationToken).ConfigureAwait(false);
+        var config = await store.Blobs.WriteAsync(MediaTypes.OciConfig, OciJson.Serialize(state.Config), lease, cancellationToken).ConfigureAwait(false);
         var record = new CacheRecord
         {
             Config = config.Digest.Value,

@@ -230,8 +230,7 @@ public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildPr
         }
 
         var config = state.Config with { Created = options.SourceDateEpoch ?? DateTimeOffset.UtcNow };
-        var configDescriptor = await store.Blobs.WriteAsync(MediaTypes.OciConfig, OciJson.Serialize(config), cancellationToken).ConfigureAwait(false);
-        lease.Add(configDescriptor.Digest);
+        var configDescriptor = await store.Blobs.WriteAsync(MediaTypes.OciConfig, OciJson.Serialize(config), lease, cancellationToken).ConfigureAwait(false);
         var manifest = new ImageManifest
         {
             SchemaVersion = 2,
@@ -240,8 +239,7 @@ public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildPr
             Layers = [.. state.Layers.Select(l => l.Blob)],
             Annotations = inlineCache is null ? null : new Dictionary<string, string> { [CacheMediaTypes.InlineAnnotation] = inlineCache },
         };
-        var manifestDescriptor = await store.Blobs.WriteAsync(MediaTypes.OciManifest, OciJson.Serialize(manifest), cancellationToken).ConfigureAwait(false);
-        lease.Add(manifestDescriptor.Digest);
+        var manifestDescriptor = await store.Blobs.WriteAsync(MediaTypes.OciManifest, OciJson.Serialize(manifest), lease, cancellationToken).ConfigureAwait(false);
         manifestDescriptor = manifestDescriptor with { Platform = new Platform { Os = config.Os, Architecture = config.Architecture, Variant = config.Variant } };
         return new StoredImage(manifestDescriptor, manifest, config);
     }

@@ -39,7 +39,7 @@ public sealed class ContainerRunner(LocalStore store, string runtimePath)
         }, mounted.Path);
         await OciRuntime.WriteSpecAsync(workspace.Bundle, spec, cancellationToken).ConfigureAwait(false);
         var runtime = new OciRuntime(runtimePath, Path.Join(store.Layout.Root, "runtime", Path.GetFileName(runtimePath)));
-        return await runtime.RunAsync(workspace.Bundle, "slipway-run-" + Guid.NewGuid().ToString("N")[..12], onOutput, cancellationToken)
+        return await runtime.RunAsync(workspace.Bundle, workspace.ContainerId, onOutput, cancellationToken)
             .ConfigureAwait(false);
     }
 }

@@ -74,10 +74,8 @@ public sealed class Snapshots(LocalStore store)
         }
         finally
         {
-            if (Directory.Exists(temp))
-            {
-                Directory.Delete(temp, true);
-            }
+            // An unpacked layer may hold links anywhere: removed without following them.
+            TreeWalk.Delete(temp, CancellationToken.None);
         }
 
         return path;
@@ -177,12 +175,18 @@ public sealed class Snapshots(LocalStore store)
     }
 }
 
-/// <summary>A step's scratch directories; removed (after unmounting) when disposed.</summary>
+/// <summary>A step's scratch directories; removed (after unmounting) when disposed. <c>&lt;dir&gt;.lock</c> is held
+/// (flock) for the workspace's life: a prune reclaims the mounts, the container and the files of a workspace whose
+/// lock it can take, i.e. one a killed process left, and leaves a live one alone.</summary>
 public sealed class Workspace : IDisposable
 {
+    private readonly StoreLock _owner;
+
     public Workspace(string dir)
     {
         Dir = dir;
+        Directory.CreateDirectory(Path.GetDirectoryName(dir)!);
+        _owner = StoreLock.CreateHeld(LockPath(dir));
         Directory.CreateDirectory(Upper);
         Directory.CreateDirectory(Work);
         Directory.CreateDirectory(Merged);
@@ -201,6 +205,15 @@ public sealed class Workspace : IDisposable
     public string Empty => Path.Join(Dir, "empty");
 
     public string Bundle => Path.Join(Dir, "bundle");
+
+    /// <summary>The OCI runtime's id for the one container this workspace runs: named after the workspace, so a
+    /// prune can tell whose it is.</summary>
+    public string ContainerId => ContainerPrefix + Path.GetFileName(Dir);
+
+    public const string ContainerPrefix = "slipway-";
+
+    /// <summary>The lock a live workspace holds.</summary>
+    public static string LockPath(string dir) => dir + ".lock";
 
     /// <summary>Other mounts made under <see cref="Dir"/> for this step (tmpfs for secrets, overlays for writable
     /// bind mounts); unmounted, last first, before the directory is removed.</summary>
@@ -224,8 +237,11 @@ public sealed class Workspace : IDisposable
         OverlayMount.Unmount(Merged);
         if (Directory.Exists(Dir))
         {
-            Directory.Delete(Dir, true);
+            TreeWalk.Delete(Dir);
         }
+
+        File.Delete(LockPath(Dir));
+        _owner.Dispose();
     }
 }
 

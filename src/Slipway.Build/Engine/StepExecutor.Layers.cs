@@ -51,7 +51,7 @@ public sealed partial class StepExecutor
             ]);
             await OciRuntime.WriteSpecAsync(workspace.Bundle, spec, cancellationToken).ConfigureAwait(false);
             var runtime = new OciRuntime(options.RuntimePath, Path.Join(store.Layout.Root, "runtime", Path.GetFileName(options.RuntimePath)));
-            exit = await runtime.RunAsync(workspace.Bundle, "slipway-" + Guid.NewGuid().ToString("N")[..16], line =>
+            exit = await runtime.RunAsync(workspace.Bundle, workspace.ContainerId, line =>
             {
                 progress.OnOutput(step, line);
                 tail.Enqueue(line);
@@ -148,8 +148,9 @@ public sealed partial class StepExecutor
     private async Task<StepState> CommitAsync(StepState state, Workspace workspace, string createdBy, CancellationToken cancellationToken)
     {
         LayerWriteResult written;
-        using var lease = store.CreateLease();
-        await using (var writer = store.Blobs.OpenWriter())
+        // The blob joins a lease before it becomes visible: a concurrent prune never finds it unprotected.
+        using var ownLease = BuildLease is null ? store.CreateLease() : null;
+        await using (var writer = store.Blobs.OpenWriter(lease: BuildLease ?? ownLease))
         {
             written = await LayerWriter.WriteAsync(workspace.Upper, writer, new LayerWriteOptions
             {
@@ -157,12 +158,11 @@ public sealed partial class StepExecutor
                 OverlayWhiteouts = true,
                 SourceDateEpoch = options.SourceDateEpoch,
             }, cancellationToken).ConfigureAwait(false);
-            var (digest, _) = await writer.CommitAsync(cancellationToken).ConfigureAwait(false);
-            lease.Add(digest);
+            await writer.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
 
         // Leased before it appears under snapshots/, so a concurrent prune never takes it from under the build.
-        BuildLease?.Add(written.Digest, written.DiffId);
+        BuildLease?.Add(written.DiffId);
         _snapshots.Adopt(workspace.Upper, written.DiffId);
         var mediaType = options.Compression switch
         {

@@ -88,7 +88,7 @@ public sealed partial class StepExecutor(
         };
         Protect(result);
         _keys[vertex] = cacheKey;
-        await _cache.SaveAsync(cacheKey, result, cancellationToken).ConfigureAwait(false);
+        await _cache.SaveAsync(cacheKey, result, BuildLease, cancellationToken).ConfigureAwait(false);
         Interlocked.Increment(ref _cacheRecordsWritten);
         await RecordAsync(step, cacheKey, cancellationToken).ConfigureAwait(false);
         return result;

@@ -15,7 +15,12 @@ public sealed class StoreHygiene(LocalStore store)
 
     private string MountsDir => Path.Join(store.Layout.Root, "cache-mounts");
 
-    public sealed record Result(GcResult Blobs, int CacheRecords, int Snapshots, long SnapshotBytes, int CacheMounts = 0, long CacheMountBytes = 0)
+    /// <summary>The OCI runtimes by name (<c>runc</c>, <c>crun</c>) → binary: what removes a container a killed
+    /// build left under <c>runtime/&lt;name&gt;/</c>. A runtime not listed here leaves its containers in place.</summary>
+    public IReadOnlyDictionary<string, string> Runtimes { get; init; } = new Dictionary<string, string>();
+
+    public sealed record Result(GcResult Blobs, int CacheRecords, int Snapshots, long SnapshotBytes, int CacheMounts = 0, long CacheMountBytes = 0,
+        int AbandonedWorkspaces = 0)
     {
         public long ReclaimedBytes => Blobs.FreedBytes + SnapshotBytes + CacheMountBytes;
     }
@@ -38,6 +43,8 @@ public sealed class StoreHygiene(LocalStore store)
     public async Task<Result> PruneAsync(PruneOptions options, Usage? measured, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
+        // First: a killed build's mounts may stack snapshots this prune is about to remove.
+        var abandoned = await ReclaimAbandonedAsync(cancellationToken).ConfigureAwait(false);
         var removedRecords = 0;
         var mountVictims = new List<string>();
         if (options.TouchesBuildCache)
@@ -60,10 +67,7 @@ public sealed class StoreHygiene(LocalStore store)
             // the memos of what COPY --from read from stages (a build makes them again when it needs them).
             foreach (var dir in new[] { Path.Join(CacheDir, "steps"), Path.Join(CacheDir, "fingerprints") })
             {
-                if (Directory.Exists(dir))
-                {
-                    Directory.Delete(dir, true);
-                }
+                TreeWalk.Delete(dir, cancellationToken);
             }
         }
 
@@ -84,24 +88,127 @@ public sealed class StoreHygiene(LocalStore store)
         }
 
         // Under the store lock: a build extends its lease (diffIDs, cache mounts) under the same lock before it
-        // uses a snapshot or a mount, so it either is seen here or starts using them after they are gone.
-        var (snapshots, bytes, mounts, mountBytes) = await store.WithLiveDigestsAsync(live =>
-        {
-            var (count, size) = PruneSnapshots(live);
-            var (mountCount, mountSize) = RemoveMounts(mountVictims, live);
-            return (count, size, mountCount, mountSize);
-        }, cancellationToken).ConfigureAwait(false);
+        // uses a snapshot or a mount, so it either is seen here or starts using them after they are gone. Only the
+        // choice and a rename out of the way happen under the lock; walking and removing the trees (which may be
+        // large) happen after it is released, so other commands are not kept waiting.
+        var (snapshotTrash, mountTrash) = await store.WithLiveDigestsAsync(
+            live => (TrashSnapshots(live), TrashMounts(mountVictims, live)), cancellationToken).ConfigureAwait(false);
+        var (snapshots, bytes) = EmptyTrash(snapshotTrash, cancellationToken);
+        var (mounts, mountBytes) = EmptyTrash(mountTrash, cancellationToken);
+        // Trash a killed prune left.
+        EmptyTrash([.. LeftoverTrash(store.Layout.Snapshots), .. LeftoverTrash(MountsDir)], cancellationToken);
 
-        var tmp = Path.Join(store.Layout.Root, "tmp");
-        if (Directory.Exists(tmp))
+        return new Result(blobs, removedRecords, snapshots, bytes, mounts, mountBytes, abandoned);
+    }
+
+    private string TmpDir => Path.Join(store.Layout.Root, "tmp");
+
+    private string RuntimeDir => Path.Join(store.Layout.Root, "runtime");
+
+    /// <summary>What a killed process (kill -9, a crash, a lost terminal) left of its steps: each workspace under
+    /// <c>tmp/</c> whose lock can be taken is dead. Its container is force-deleted through its runtime, then every
+    /// mount under it is detached (lazily: nothing can be using it), then its files go. Containers under
+    /// <c>runtime/</c> whose workspace is gone or dead go too. A workspace of an older Slipway (no lock file) is
+    /// reclaimed once it is an hour old.</summary>
+    private async Task<int> ReclaimAbandonedAsync(CancellationToken cancellationToken)
+    {
+        await RemoveAbandonedContainersAsync(cancellationToken).ConfigureAwait(false);
+        if (!Directory.Exists(TmpDir))
         {
-            foreach (var dir in Directory.EnumerateDirectories(tmp).Where(d => Directory.GetLastWriteTimeUtc(d) < DateTime.UtcNow.AddHours(-1)))
-            {
-                Directory.Delete(dir, true);
-            }
+            return 0;
         }
 
-        return new Result(blobs, removedRecords, snapshots, bytes, mounts, mountBytes);
+        var reclaimed = 0;
+        foreach (var entry in Directory.EnumerateFileSystemEntries(TmpDir).ToList())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var stat = Store.Layers.LayerNative.LStat(entry);
+            var name = Path.GetFileName(entry);
+            if (stat is not { IsDirectory: true })
+            {
+                // A lock whose workspace is gone, or one that was being created when its process died.
+                var orphan = name.EndsWith(".lock", StringComparison.Ordinal) ? !Directory.Exists(entry[..^".lock".Length])
+                    : name.StartsWith('.') && File.GetLastWriteTimeUtc(entry) < DateTime.UtcNow.AddMinutes(-1);
+                if (orphan && StoreLock.TryAcquireExisting(entry, out var stale))
+                {
+                    using (stale)
+                    {
+                        File.Delete(entry);
+                    }
+                }
+
+                continue;
+            }
+
+            var lockPath = Workspace.LockPath(entry);
+            StoreLock? owner = null;
+            if (File.Exists(lockPath) ? !StoreLock.TryAcquireExisting(lockPath, out owner) : Directory.GetLastWriteTimeUtc(entry) > DateTime.UtcNow.AddHours(-1))
+            {
+                continue;
+            }
+
+            using (owner)
+            {
+                await DeleteContainerAsync(Workspace.ContainerPrefix + name).ConfigureAwait(false);
+                foreach (var mount in Store.Snapshots.OverlayMount.MountsUnder(entry))
+                {
+                    Store.Snapshots.OverlayMount.Unmount(mount);
+                }
+
+                TreeWalk.Delete(entry, cancellationToken);
+                File.Delete(lockPath);
+            }
+
+            reclaimed++;
+        }
+
+        return reclaimed;
+    }
+
+    /// <summary>Containers named after a workspace (<c>slipway-&lt;id&gt;</c>) whose workspace lock is free or gone.</summary>
+    private async Task RemoveAbandonedContainersAsync(CancellationToken cancellationToken)
+    {
+        if (!Directory.Exists(RuntimeDir))
+        {
+            return;
+        }
+
+        foreach (var runtimeDir in Directory.EnumerateDirectories(RuntimeDir))
+        {
+            foreach (var container in Directory.EnumerateDirectories(runtimeDir).Select(Path.GetFileName).ToList())
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (container is null || !container.StartsWith(Workspace.ContainerPrefix, StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                var lockPath = Workspace.LockPath(Path.Join(TmpDir, container[Workspace.ContainerPrefix.Length..]));
+                StoreLock? owner = null;
+                if (File.Exists(lockPath) && !StoreLock.TryAcquireExisting(lockPath, out owner))
+                {
+                    continue;
+                }
+
+                using (owner)
+                {
+                    await DeleteContainerAsync(container).ConfigureAwait(false);
+                }
+            }
+        }
+    }
+
+    /// <summary>Force-deletes a container (killing what still runs in it) in whichever runtime's state it is.</summary>
+    private async Task DeleteContainerAsync(string containerId)
+    {
+        foreach (var (name, path) in Runtimes)
+        {
+            var stateRoot = Path.Join(RuntimeDir, name);
+            if (Directory.Exists(Path.Join(stateRoot, containerId)))
+            {
+                await new Runtime.OciRuntime(path, stateRoot).DeleteAsync(containerId).ConfigureAwait(false);
+            }
+        }
     }
 
     /// <summary>Walks the build cache: every record (its file, the blobs and snapshots it names) and every cache
@@ -131,7 +238,7 @@ public sealed class StoreHygiene(LocalStore store)
                 resources.Add(key);
                 if (!sizes.ContainsKey(key))
                 {
-                    sizes[key] = DirectorySize(Path.Join(store.Layout.Snapshots, diffId));
+                    sizes[key] = TreeWalk.Size(Path.Join(store.Layout.Snapshots, diffId), cancellationToken);
                 }
             }
 
@@ -143,12 +250,17 @@ public sealed class StoreHygiene(LocalStore store)
             foreach (var dir in Directory.EnumerateDirectories(MountsDir))
             {
                 var name = Path.GetFileName(dir);
+                if (name.StartsWith(TrashPrefix, StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
                 if (Digest.TryParse("sha256:" + name, out var asDigest) && live.Contains(asDigest))
                 {
                     continue;
                 }
 
-                sizes[MountPrefix + name] = DirectorySize(dir);
+                sizes[MountPrefix + name] = TreeWalk.Size(dir, cancellationToken);
                 entries.Add(new PrunableEntry(MountPrefix + name, Directory.GetLastWriteTimeUtc(dir), [MountPrefix + name]));
             }
         }
@@ -237,51 +349,66 @@ public sealed class StoreHygiene(LocalStore store)
         return used;
     }
 
-    /// <summary>Removes snapshots whose diffID no stored config (image or cache record) lists and no live lease
-    /// holds. Call with the store lock held.</summary>
-    private (int Count, long Bytes) PruneSnapshots(IReadOnlySet<Digest> live)
+    /// <summary>Moves the snapshots whose diffID no stored config (image or cache record) lists and no live lease
+    /// holds out of the way (renamed to a trash name beside them: no build can find them any more) and returns their
+    /// new paths. Call with the store lock held; it walks no tree.</summary>
+    private List<string> TrashSnapshots(IReadOnlySet<Digest> live)
     {
         if (!Directory.Exists(store.Layout.Snapshots))
         {
-            return (0, 0);
+            return [];
         }
 
         var used = DiffIdsIn(store.Blobs.List());
         used.UnionWith(live.Select(d => d.Hex));
-        var count = 0;
-        long bytes = 0;
-        foreach (var dir in Directory.EnumerateDirectories(store.Layout.Snapshots).ToList())
-        {
-            if (!used.Contains(Path.GetFileName(dir)))
-            {
-                bytes += DirectorySize(dir);
-                Directory.Delete(dir, true);
-                count++;
-            }
-        }
-
-        return (count, bytes);
+        return [.. Directory.EnumerateFileSystemEntries(store.Layout.Snapshots)
+            .Where(dir => !Path.GetFileName(dir).StartsWith(TrashPrefix, StringComparison.Ordinal) && !used.Contains(Path.GetFileName(dir)))
+            .Select(MoveToTrash)];
     }
 
-    /// <summary>Removes the chosen cache mounts that no running build has leased since they were chosen.</summary>
-    private (int Count, long Bytes) RemoveMounts(List<string> names, IReadOnlySet<Digest> live)
-    {
-        var count = 0;
-        long bytes = 0;
-        foreach (var name in names)
-        {
-            var dir = Path.Join(MountsDir, name);
-            if (!Directory.Exists(dir) || (Digest.TryParse("sha256:" + name, out var digest) && live.Contains(digest)))
-            {
-                continue;
-            }
+    /// <summary>Moves the chosen cache mounts that no running build has leased since they were chosen out of the way.
+    /// Call with the store lock held.</summary>
+    private List<string> TrashMounts(List<string> names, IReadOnlySet<Digest> live) =>
+        [.. names
+            .Where(name => !(Digest.TryParse("sha256:" + name, out var digest) && live.Contains(digest)))
+            .Select(name => Path.Join(MountsDir, name))
+            .Where(dir => Store.Layers.LayerNative.LStat(dir) is not null)
+            .Select(MoveToTrash)];
 
-            bytes += DirectorySize(dir);
-            Directory.Delete(dir, true);
-            count++;
+    private const string TrashPrefix = ".trash-";
+
+    private static string MoveToTrash(string path)
+    {
+        var trash = Path.Join(Path.GetDirectoryName(path), TrashPrefix + Guid.NewGuid().ToString("N"));
+        // rename(2) moves a link as itself: a planted symlink is trashed, never what it points at.
+        if (Store.Layers.LayerNative.LStat(path) is { IsDirectory: true })
+        {
+            Directory.Move(path, trash);
+        }
+        else
+        {
+            File.Move(path, trash);
         }
 
-        return (count, bytes);
+        return trash;
+    }
+
+    private static List<string> LeftoverTrash(string dir) =>
+        Directory.Exists(dir)
+            ? Directory.EnumerateFileSystemEntries(dir, TrashPrefix + "*").ToList()
+            : [];
+
+    /// <summary>Measures and removes trashed trees, never following a link out of them.</summary>
+    private static (int Count, long Bytes) EmptyTrash(List<string> trash, CancellationToken cancellationToken)
+    {
+        long bytes = 0;
+        foreach (var path in trash)
+        {
+            bytes += TreeWalk.Size(path, cancellationToken);
+            TreeWalk.Delete(path, cancellationToken);
+        }
+
+        return (trash.Count, bytes);
     }
 
     private static long FileSize(string file)
@@ -296,9 +423,5 @@ public sealed class StoreHygiene(LocalStore store)
         }
     }
 
-    private static long DirectorySize(string dir) =>
-        Directory.Exists(dir)
-            ? new DirectoryInfo(dir).EnumerateFiles("*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = true })
-                .Sum(f => f.LinkTarget is null ? f.Length : 0)
-            : 0;
+
 }

@@ -68,9 +68,8 @@ public sealed class ArchiveLoader(ImageStore images)
 
                 try
                 {
-                    var (digest, size) = await store.Blobs.WriteAsync(entry.DataStream, entry.Length, expected, cancellationToken)
+                    var (digest, size) = await store.Blobs.WriteAsync(entry.DataStream, entry.Length, expected, lease, cancellationToken)
                         .ConfigureAwait(false);
-                    lease.Add(digest);
                     files[name] = (digest, size);
                 }
                 catch (BlobVerificationException ex)
@@ -199,9 +198,8 @@ public sealed class ArchiveLoader(ImageStore images)
                 Layers = layers,
             };
             OciJson.EnsureConsistent(manifest, config);
-            var descriptor = await images.Store.Blobs.WriteAsync(MediaTypes.OciManifest, OciJson.Serialize(manifest), cancellationToken)
+            var descriptor = await images.Store.Blobs.WriteAsync(MediaTypes.OciManifest, OciJson.Serialize(manifest), lease, cancellationToken)
                 .ConfigureAwait(false);
-            lease.Add(descriptor.Digest);
             descriptor = descriptor with { Platform = new Platform { Os = config.Os, Architecture = config.Architecture, Variant = config.Variant } };
             var tags = entry.RepoTags ?? [];
             foreach (var tag in tags)

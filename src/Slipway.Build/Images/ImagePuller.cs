@@ -61,9 +61,9 @@ public sealed class ImagePuller(ImageStore images, RegistryClients clients)
 
         var config = OciJson.ParseConfig(await blobs.ReadAllBytesAsync(manifest.Config.Digest, cancellationToken).ConfigureAwait(false));
         OciJson.EnsureConsistent(manifest, config);
+        // Leased before it becomes visible and named while the lease still holds it and everything it points at.
         var (digest, size) = await blobs.WriteAsync(new MemoryStream(manifestResponse.Content.ToArray()), manifestResponse.Content.Length,
-            manifestResponse.Digest, cancellationToken).ConfigureAwait(false);
-        lease.Add(digest);
+            manifestResponse.Digest, lease, cancellationToken).ConfigureAwait(false);
         var descriptor = new Descriptor
         {
             MediaType = manifestResponse.MediaType,

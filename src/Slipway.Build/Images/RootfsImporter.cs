@@ -15,12 +15,11 @@ public sealed class RootfsImporter(ImageStore images)
         var store = images.Store;
         using var lease = store.CreateLease();
         LayerWriteResult layer;
-        await using (var writer = store.Blobs.OpenWriter())
+        await using (var writer = store.Blobs.OpenWriter(lease: lease))
         {
             layer = await LayerWriter.WriteAsync(directory, writer, new LayerWriteOptions { Compression = LayerCompression.Gzip }, cancellationToken)
                 .ConfigureAwait(false);
-            var (digest, _) = await writer.CommitAsync(cancellationToken).ConfigureAwait(false);
-            lease.Add(digest);
+            await writer.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
 
         return await FinishAsync(layer.DiffId, new Descriptor { MediaType = MediaTypes.OciLayerGzip, Digest = layer.Digest, Size = layer.Size },
@@ -37,7 +36,7 @@ public sealed class RootfsImporter(ImageStore images)
         using var diffHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         Digest digest;
         long size;
-        await using (var writer = store.Blobs.OpenWriter())
+        await using (var writer = store.Blobs.OpenWriter(lease: lease))
         {
             await using (var gzip = new GZipStream(writer, CompressionLevel.Fastest, leaveOpen: true))
             {
@@ -51,7 +50,6 @@ public sealed class RootfsImporter(ImageStore images)
             }
 
             (digest, size) = await writer.CommitAsync(cancellationToken).ConfigureAwait(false);
-            lease.Add(digest);
         }
 
         var diffId = Digest.FromSha256Hash(diffHash.GetHashAndReset());
@@ -72,9 +70,8 @@ public sealed class RootfsImporter(ImageStore images)
             RootFs = new RootFs { Type = "layers", DiffIds = [diffId] },
             History = [new HistoryEntry { Created = created, CreatedBy = "", Comment = "Imported from " + source }],
         };
-        var configDescriptor = await images.Store.Blobs.WriteAsync(MediaTypes.OciConfig, OciJson.Serialize(config), cancellationToken)
+        var configDescriptor = await images.Store.Blobs.WriteAsync(MediaTypes.OciConfig, OciJson.Serialize(config), lease, cancellationToken)
             .ConfigureAwait(false);
-        lease.Add(configDescriptor.Digest);
         var manifest = new ImageManifest
         {
             SchemaVersion = 2,
@@ -82,9 +79,8 @@ public sealed class RootfsImporter(ImageStore images)
             Config = configDescriptor,
             Layers = [layer],
         };
-        var manifestDescriptor = await images.Store.Blobs.WriteAsync(MediaTypes.OciManifest, OciJson.Serialize(manifest), cancellationToken)
+        var manifestDescriptor = await images.Store.Blobs.WriteAsync(MediaTypes.OciManifest, OciJson.Serialize(manifest), lease, cancellationToken)
             .ConfigureAwait(false);
-        lease.Add(manifestDescriptor.Digest);
         manifestDescriptor = manifestDescriptor with { Platform = host };
         if (name is not null)
         {

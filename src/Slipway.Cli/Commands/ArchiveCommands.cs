@@ -161,7 +161,15 @@ internal static class ArchiveCommands
             }
 
             var options = new PruneOptions { All = parse.GetValue(all) || parse.GetValue(buildCache), KeepStorage = keep, Until = until };
-            var result = await new StoreHygiene(ctx.Store).PruneAsync(options, token).ConfigureAwait(false);
+            var runtimes = Runtime.RuntimeDetector.Detect(ctx.Env.GetVariable("PATH"), Runtime.CgroupLayout.Unknown)
+                .Where(r => r.Path is not null)
+                .ToDictionary(r => r.Name, r => r.Path!, StringComparer.Ordinal);
+            var result = await new StoreHygiene(ctx.Store) { Runtimes = runtimes }.PruneAsync(options, token).ConfigureAwait(false);
+            if (result.AbandonedWorkspaces > 0)
+            {
+                ctx.Env.Out.WriteLine($"Reclaimed {result.AbandonedWorkspaces} workspaces of interrupted builds (their mounts and containers)");
+            }
+
             foreach (var digest in result.Blobs.RemovedBlobs)
             {
                 ctx.Env.Out.WriteLine($"deleted: {digest}");

@@ -18,6 +18,8 @@ public static partial class LayerNative
 
     public static bool IsRoot => geteuid() == 0;
 
+    public static uint EffectiveUserId => geteuid();
+
     /// <summary>lstat(2) through statx, whose layout is the same on every architecture.
     /// Returns null when the path does not exist.</summary>
     public static FileStat? LStat(string path)

@@ -82,6 +82,60 @@ public static partial class OverlayMount
         }
     }
 
+    /// <summary>Mount points at or below <paramref name="dir"/> in this process's mount namespace, deepest first
+    /// (the order to unmount them in), from <c>/proc/self/mountinfo</c>.</summary>
+    public static IReadOnlyList<string> MountsUnder(string dir) =>
+        MountPointsUnder(File.ReadAllText("/proc/self/mountinfo"), dir);
+
+    /// <summary>The mount points (fifth field, octal escapes such as <c>\040</c> decoded) of a mountinfo text at or
+    /// below <paramref name="dir"/>, deepest first.</summary>
+    public static IReadOnlyList<string> MountPointsUnder(string mountinfo, string dir)
+    {
+        ArgumentNullException.ThrowIfNull(mountinfo);
+        var root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(dir));
+        var found = new List<string>();
+        foreach (var line in mountinfo.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var fields = line.Split(' ');
+            if (fields.Length < 5)
+            {
+                continue;
+            }
+
+            var point = Unescape(fields[4]);
+            if (point == root || point.StartsWith(root + "/", StringComparison.Ordinal))
+            {
+                found.Add(point);
+            }
+        }
+
+        return [.. found.Distinct(StringComparer.Ordinal).OrderByDescending(p => p.Count(c => c == '/')).ThenByDescending(p => p, StringComparer.Ordinal)];
+    }
+
+    private static string Unescape(string field)
+    {
+        if (!field.Contains('\\', StringComparison.Ordinal))
+        {
+            return field;
+        }
+
+        var result = new System.Text.StringBuilder(field.Length);
+        for (var i = 0; i < field.Length; i++)
+        {
+            if (field[i] == '\\' && i + 3 < field.Length && field[(i + 1)..(i + 4)].All(c => c is >= '0' and <= '7'))
+            {
+                result.Append((char)Convert.ToInt32(field[(i + 1)..(i + 4)], 8));
+                i += 3;
+            }
+            else
+            {
+                result.Append(field[i]);
+            }
+        }
+
+        return result.ToString();
+    }
+
     private const ulong MsRdonly = 1;
     private const ulong MsNosuid = 2;
     private const ulong MsNodev = 4;

@@ -27,7 +27,7 @@ public sealed class CacheRoundTripTests : IDisposable
             Args = new Dictionary<string, string?> { ["A"] = "1" },
         };
         var key = Digest.Compute("step"u8);
-        await new BuildCache(store).SaveAsync(key, state, ct);
+        await new BuildCache(store).SaveAsync(key, state, null, ct);
         return (key, layer);
     }
 

@@ -82,4 +82,38 @@ public sealed class OverlayMountTests : IDisposable
             OverlayMount.Unmount(target);
         }
     }
+
+    [Fact]
+    public void Mount_points_under_a_directory_are_read_from_mountinfo_deepest_first_with_escapes_decoded()
+    {
+        const string mountinfo = """
+            22 1 8:1 / / rw,relatime shared:1 - ext4 /dev/sda1 rw
+            90 22 0:50 / /var/lib/slip\040way/tmp/ab/merged rw,relatime - overlay overlay rw,lowerdir=/x
+            91 90 0:51 / /var/lib/slip\040way/tmp/ab/secrets rw - tmpfs tmpfs rw
+            92 22 0:52 / /var/lib/slip\040way/tmp/ab/bind0-from/root ro - overlay overlay ro
+            93 22 0:53 / /var/lib/slip\040way/tmp/abc rw - tmpfs tmpfs rw
+            """;
+
+        var found = OverlayMount.MountPointsUnder(mountinfo, "/var/lib/slip way/tmp/ab");
+
+        Assert.Equal(["/var/lib/slip way/tmp/ab/bind0-from/root", "/var/lib/slip way/tmp/ab/secrets", "/var/lib/slip way/tmp/ab/merged"], found);
+    }
+
+    [Fact]
+    public void The_mounts_a_test_makes_show_up_under_its_directory()
+    {
+        Capability.RequireRoot();
+        var target = Dir("tmpfs");
+        OverlayMount.MountTmpfs(target);
+        try
+        {
+            Assert.Equal([target], OverlayMount.MountsUnder(_dir.FullName));
+        }
+        finally
+        {
+            OverlayMount.Unmount(target);
+        }
+
+        Assert.Empty(OverlayMount.MountsUnder(_dir.FullName));
+    }
 }

@@ -23,7 +23,9 @@ public static class SbomGenerator
     public static async Task StoreAsync(LocalStore store, Digest manifest, SpdxDocument document, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
-        var descriptor = await store.Blobs.WriteAsync(Spdx.MediaType, Spdx.Serialize(document), cancellationToken).ConfigureAwait(false);
+        // Leased until named, so a concurrent prune cannot leave the name pointing at nothing.
+        using var lease = store.CreateLease();
+        var descriptor = await store.Blobs.WriteAsync(Spdx.MediaType, Spdx.Serialize(document), lease, cancellationToken).ConfigureAwait(false);
         await store.Refs.SetAsync(RefPrefix + manifest.Value, descriptor, cancellationToken).ConfigureAwait(false);
     }
 

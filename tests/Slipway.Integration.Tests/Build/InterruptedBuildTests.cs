@@ -1,0 +1,144 @@
+using System.Diagnostics;
+using System.Text;
+using Slipway.Store.Snapshots;
+using Slipway.Testing;
+
+namespace Slipway.Integration.Tests.Build;
+
+/// <summary>Issue 12 item 15: kill -9 or a signal in the middle of a RUN left the step's overlay mount and its runc
+/// container behind, and every later prune failed with "Device or resource busy". A signal now stops the container
+/// and unmounts before the process exits; prune reclaims what kill -9 leaves.</summary>
+public sealed class InterruptedBuildTests : IDisposable
+{
+    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("slipway-interrupted-");
+
+    public void Dispose() => _dir.Delete(true);
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private async Task<SlipwayRunner> PrepareAsync()
+    {
+        Capability.RequireRoot();
+        Capability.RequireTool("runc");
+        var runner = new SlipwayRunner(Path.Join(_dir.FullName, "root"));
+        await runner.OkAsync("import", Rootfs.MakeBusybox(_dir.FullName), "interrupted-base:1");
+        return runner;
+    }
+
+    private string Context(string dockerfile)
+    {
+        var context = Directory.CreateDirectory(Path.Join(_dir.FullName, "ctx-" + Guid.NewGuid().ToString("N")[..8])).FullName;
+        File.WriteAllText(Path.Join(context, "Dockerfile"), dockerfile);
+        return context;
+    }
+
+    /// <summary>Starts <c>slipway build</c> as its own process and returns once its RUN step has printed
+    /// <c>started</c>: the container is running on the step's overlay mount.</summary>
+    private async Task<(Process Process, StringBuilder Output)> StartBuildInRunAsync(string root)
+    {
+        var dll = Path.Join(AppContext.BaseDirectory, "slipway.dll");
+        Assert.True(File.Exists(dll), $"the built CLI is missing: {dll}");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var context = Context("FROM interrupted-base:1\nRUN echo started && sleep 30\n");
+        foreach (var a in (string[])[dll, "--root", root, "build", "--progress", "plain", "-t", "interrupted", context])
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        start.Environment["HOME"] = _dir.FullName;
+        var process = Process.Start(start)!;
+        var output = new StringBuilder();
+        var started = new TaskCompletionSource();
+        void OnLine(object? sender, DataReceivedEventArgs e)
+        {
+            lock (output)
+            {
+                output.AppendLine(e.Data);
+            }
+
+            if (e.Data?.EndsWith("started", StringComparison.Ordinal) == true)
+            {
+                started.TrySetResult();
+            }
+        }
+
+        process.OutputDataReceived += OnLine;
+        process.ErrorDataReceived += OnLine;
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var exited = process.WaitForExitAsync(Ct);
+        await Task.WhenAny(started.Task, exited);
+        Assert.True(started.Task.IsCompleted, $"the build ended before its RUN started: {output}");
+        return (process, output);
+    }
+
+    private static List<string> Containers(string root)
+    {
+        var runc = Capability.RequireTool("runc");
+        var list = Process.Start(new ProcessStartInfo(runc, ["--root", Path.Join(root, "runtime", "runc"), "list", "-q"])
+        {
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        })!;
+        var ids = list.StandardOutput.ReadToEnd();
+        list.WaitForExit();
+        return [.. ids.Split('\n', StringSplitOptions.RemoveEmptyEntries)];
+    }
+
+    private static void AssertNothingLeft(string root)
+    {
+        Assert.Empty(OverlayMount.MountsUnder(root));
+        Assert.Empty(Containers(root));
+        var tmp = Path.Join(root, "tmp");
+        Assert.True(!Directory.Exists(tmp) || !Directory.EnumerateFileSystemEntries(tmp).Any(),
+            $"left in tmp/: {string.Join(", ", Directory.Exists(tmp) ? Directory.EnumerateFileSystemEntries(tmp) : [])}");
+    }
+
+    [Fact]
+    public async Task After_kill_9_in_the_middle_of_a_run_prune_removes_the_mount_and_the_container_and_the_next_build_works()
+    {
+        using var runner = await PrepareAsync();
+        var (build, _) = await StartBuildInRunAsync(runner.Root);
+        using (build)
+        {
+            build.Kill();
+            await build.WaitForExitAsync(Ct);
+        }
+
+        // What the killed process left: the step's overlay is still mounted.
+        Assert.NotEmpty(OverlayMount.MountsUnder(runner.Root));
+
+        var pruned = await runner.OkAsync("prune", "-f");
+        Assert.Contains("Reclaimed 1 workspaces", pruned.Output, StringComparison.Ordinal);
+        AssertNothingLeft(runner.Root);
+        await runner.OkAsync("prune", "-a", "-f");
+
+        await runner.OkAsync("build", "--progress", "plain", "-t", "after", Context("FROM interrupted-base:1\nRUN echo after > /after\n"));
+        Assert.Contains("after", (await runner.OkAsync("run", "after", "cat", "/after")).Output, StringComparison.Ordinal);
+        AssertNothingLeft(runner.Root);
+    }
+
+    [Theory]
+    [InlineData("TERM", 143)]
+    [InlineData("HUP", 129)]
+    [InlineData("INT", 130)]
+    public async Task A_signal_in_the_middle_of_a_run_stops_the_container_and_unmounts_before_exit(string signal, int expectedExit)
+    {
+        using var runner = await PrepareAsync();
+        var (build, output) = await StartBuildInRunAsync(runner.Root);
+        using (build)
+        {
+            using (var kill = Process.Start(new ProcessStartInfo("kill", [$"-{signal}", build.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false })!)
+            {
+                await kill.WaitForExitAsync(Ct);
+            }
+
+            await build.WaitForExitAsync(Ct);
+            Assert.True(build.ExitCode == expectedExit, $"exit {build.ExitCode}: {output}");
+        }
+
+        // Nothing to prune: the process cleaned up before it exited.
+        AssertNothingLeft(runner.Root);
+        await runner.OkAsync("build", "--progress", "plain", "-t", "after", Context("FROM interrupted-base:1\nRUN echo after > /after\n"));
+    }
+}
