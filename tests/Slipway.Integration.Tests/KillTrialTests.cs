@@ -139,14 +139,12 @@ public sealed class KillTrialTests : IDisposable
     {
         var what = $"trial {trial} ({kind})";
         // What a kill leaves is never a blob, snapshot or name fsck rejects, even before a prune.
-        var fsck = await runner.RunAsync("fsck");
-        Assert.True(fsck.Exit == 0, $"{what}: fsck after the kill exited {fsck.Exit}: {fsck.Output}{fsck.Error}");
+        await runner.AssertStoreVerifiesAsync($"in {what} after the kill");
 
         var pruned = (await runner.OkAsync("prune", "-f")).Output;
         Assert.True(OverlayMount.MountsUnder(runner.Root) is [], $"{what}: mounts left after prune: {string.Join(", ", OverlayMount.MountsUnder(runner.Root))}");
         Assert.True(StoreCheck.Containers(runner.Root) is [], $"{what}: containers left after prune: {string.Join(", ", StoreCheck.Containers(runner.Root))}");
-        fsck = await runner.RunAsync("fsck");
-        Assert.True(fsck.Exit == 0, $"{what}: fsck after prune exited {fsck.Exit}: {fsck.Output}{fsck.Error}");
+        await runner.AssertStoreVerifiesAsync($"in {what} after prune");
 
         var again = await runner.RunAsync(command);
         Assert.True(again.Exit == 0, $"{what}: slipway {string.Join(' ', command)} after the kill exited {again.Exit}: {again.Error}{again.Output}");
@@ -156,8 +154,7 @@ public sealed class KillTrialTests : IDisposable
             Assert.Contains("ran", ran.Output, StringComparison.Ordinal);
         }
 
-        fsck = await runner.RunAsync("fsck");
-        Assert.True(fsck.Exit == 0, $"{what}: fsck after the command ran again exited {fsck.Exit}: {fsck.Output}{fsck.Error}");
+        await runner.AssertStoreVerifiesAsync($"in {what} after the command ran again");
         return string.Join(" / ", pruned.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Where(l => !l.StartsWith("deleted:", StringComparison.Ordinal)));
     }

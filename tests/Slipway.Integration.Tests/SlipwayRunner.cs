@@ -45,6 +45,13 @@ internal sealed class SlipwayRunner : IDisposable
         return result;
     }
 
+    /// <summary>Asserts that <c>slipway fsck</c> finds nothing wrong with the store.</summary>
+    public async Task AssertStoreVerifiesAsync(string when)
+    {
+        var fsck = await RunAsync("fsck");
+        Assert.True(fsck.Exit == 0, $"fsck {when} exited {fsck.Exit}: {fsck.Output}{fsck.Error}");
+    }
+
     /// <summary>Starts a command as its own <c>slipway</c> process (the built CLI under <c>dotnet</c>), for tests that
     /// signal or kill it; what it prints is collected in <see cref="Spawned.Output"/>.</summary>
     public Spawned Start(params string[] args)
