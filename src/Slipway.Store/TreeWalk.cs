@@ -106,6 +106,23 @@ public static class TreeWalk
         }
     }
 
+    /// <summary>Removes everything in the directory <paramref name="dir"/> as <see cref="Delete"/> does, keeping the
+    /// directory itself: a writer that made sure the directory exists can still put a file in it while this runs
+    /// (removing the directory then fails, not empty). A link is unlinked, not emptied; absent is fine.</summary>
+    public static void DeleteContents(string dir, CancellationToken cancellationToken = default)
+    {
+        if (LayerNative.LStat(dir) is not { IsDirectory: true })
+        {
+            Delete(dir, cancellationToken);
+            return;
+        }
+
+        foreach (var entry in Entries(dir))
+        {
+            Delete(entry, cancellationToken);
+        }
+    }
+
     private static bool SameDevice(FileStat a, FileStat b) => a.DevMajor == b.DevMajor && a.DevMinor == b.DevMinor;
 
     /// <summary>A directory's entries as paths. Listing reads names only; it follows nothing.</summary>

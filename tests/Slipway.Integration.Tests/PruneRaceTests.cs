@@ -6,7 +6,8 @@ namespace Slipway.Integration.Tests;
 
 /// <summary>Issue 12 item 4: <c>prune -a</c> running beside a build or a pull removed blobs the operation had just
 /// written, leaving a tagged image whose layer was gone or a name pointing at a missing manifest. Each round runs
-/// the operation while prunes run back to back, then checks that every name leads to a complete image.</summary>
+/// the operation while prunes run back to back, then checks that every name leads to a complete image and that
+/// <c>slipway fsck</c> finds nothing wrong.</summary>
 public sealed class PruneRaceTests : IDisposable
 {
     private const int Rounds = 20;
@@ -55,6 +56,7 @@ public sealed class PruneRaceTests : IDisposable
             var results = await RaceAsync(runner, () => Task.WhenAll(builds.Select(b => runner.RunAsync("build", "--progress", "plain", "-t", b.Tag, b.Context))));
             Assert.All(results, r => Assert.True(r.Exit == 0, r.Error));
             var names = StoreCheck.AssertConsistent(runner.Root);
+            await runner.AssertStoreVerifiesAsync($"after round {round}");
             Assert.All(builds, b => Assert.Contains(ImageReference.Parse(b.Tag).ToString(), names.Keys));
         }
 
@@ -84,6 +86,7 @@ public sealed class PruneRaceTests : IDisposable
             var results = await RaceAsync(runner, async () => [await runner.RunAsync("pull", reference)]);
             Assert.True(results[0].Exit == 0, results[0].Error);
             var names = StoreCheck.AssertConsistent(runner.Root);
+            await runner.AssertStoreVerifiesAsync($"after round {round}");
             Assert.Contains(ImageReference.Parse(reference).ToString(), names.Keys);
         }
     }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 using Slipway.Cli;
 using Slipway.Cli.Tests;
@@ -44,7 +45,73 @@ internal sealed class SlipwayRunner : IDisposable
         return result;
     }
 
+    /// <summary>Asserts that <c>slipway fsck</c> finds nothing wrong with the store.</summary>
+    public async Task AssertStoreVerifiesAsync(string when)
+    {
+        var fsck = await RunAsync("fsck");
+        Assert.True(fsck.Exit == 0, $"fsck {when} exited {fsck.Exit}: {fsck.Output}{fsck.Error}");
+    }
+
+    /// <summary>Starts a command as its own <c>slipway</c> process (the built CLI under <c>dotnet</c>), for tests that
+    /// signal or kill it; what it prints is collected in <see cref="Spawned.Output"/>.</summary>
+    public Spawned Start(params string[] args)
+    {
+        var dll = Path.Join(AppContext.BaseDirectory, "slipway.dll");
+        Assert.True(File.Exists(dll), $"the built CLI is missing: {dll}");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in (string[])[dll, "--root", Root, .. args])
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        start.Environment["HOME"] = Home;
+        var spawned = new Spawned(Process.Start(start)!);
+        spawned.Process.OutputDataReceived += spawned.OnLine;
+        spawned.Process.ErrorDataReceived += spawned.OnLine;
+        spawned.Process.BeginOutputReadLine();
+        spawned.Process.BeginErrorReadLine();
+        return spawned;
+    }
+
     public void Dispose() => _home.Delete(true);
+
+    internal sealed class Spawned(Process process) : IDisposable
+    {
+        private readonly StringBuilder _output = new();
+
+        public Process Process { get; } = process;
+
+        /// <summary>Raised for every line the process prints, on stdout or stderr.</summary>
+        public event Action<string>? Line;
+
+        public string Output
+        {
+            get
+            {
+                lock (_output)
+                {
+                    return _output.ToString();
+                }
+            }
+        }
+
+        internal void OnLine(object? sender, DataReceivedEventArgs e)
+        {
+            if (e.Data is null)
+            {
+                return;
+            }
+
+            lock (_output)
+            {
+                _output.AppendLine(e.Data);
+            }
+
+            Line?.Invoke(e.Data);
+        }
+
+        public void Dispose() => Process.Dispose();
+    }
 
     internal sealed record Result(int Exit, string Output, string Error, byte[] Stdout);
 }

@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using System.Security.Cryptography;
 using Slipway.Oci;
 using Slipway.Store;
+using Slipway.Testing;
 
 namespace Slipway.Integration.Tests;
 
@@ -59,5 +61,19 @@ internal static class StoreCheck
         {
             Assert.True(store.Blobs.GetSize(blob.Digest) == blob.Size, $"{name}: blob {blob.Digest} is missing or of another size");
         }
+    }
+
+    /// <summary>The ids of the containers runc knows in the store's runtime state directory.</summary>
+    public static List<string> Containers(string root)
+    {
+        var runc = Capability.RequireTool("runc");
+        using var list = Process.Start(new ProcessStartInfo(runc, ["--root", Path.Join(root, "runtime", "runc"), "list", "-q"])
+        {
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        })!;
+        var ids = list.StandardOutput.ReadToEnd();
+        list.WaitForExit();
+        return [.. ids.Split('\n', StringSplitOptions.RemoveEmptyEntries)];
     }
 }

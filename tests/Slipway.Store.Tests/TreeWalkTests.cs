@@ -46,6 +46,30 @@ public sealed class TreeWalkTests : IDisposable
     }
 
     [Fact]
+    public void DeleteContents_empties_the_directory_keeps_it_and_leaves_link_targets()
+    {
+        var (tree, outside) = Hostile();
+        TreeWalk.DeleteContents(tree, Ct);
+        Assert.True(Directory.Exists(tree));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(tree));
+        Assert.True(File.Exists(Path.Join(outside, "big")));
+
+        // A writer that created the directory before it was emptied can still write into it.
+        File.WriteAllText(Path.Join(tree, "record.json"), "{}");
+    }
+
+    [Fact]
+    public void DeleteContents_of_a_link_unlinks_it_and_empties_nothing_behind_it()
+    {
+        var (_, outside) = Hostile();
+        var link = Path.Join(_dir.FullName, "planted");
+        File.CreateSymbolicLink(link, outside);
+        TreeWalk.DeleteContents(link, Ct);
+        Assert.False(File.Exists(link) || Directory.Exists(link));
+        Assert.True(File.Exists(Path.Join(outside, "big")));
+    }
+
+    [Fact]
     public void A_tree_that_is_itself_a_link_is_removed_as_a_link()
     {
         var (_, outside) = Hostile();

@@ -68,7 +68,9 @@ public sealed class StoreHygiene(LocalStore store)
             }
 
             // What steps were last built from (for explaining misses) goes with the cache it explains, and so do
-            // the memos of what COPY --from read from stages (a build makes them again when it needs them).
+            // the memos of what COPY --from read from stages (a build makes them again when it needs them). The
+            // folders stay: a build running beside this prune writes its records into them, and removing a folder
+            // it had just written to failed the prune with "Directory not empty".
             foreach (var dir in new[] { Path.Join(CacheDir, "steps"), Path.Join(CacheDir, "fingerprints") })
             {
                 ClearMemos(dir, cancellationToken);

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 using Slipway.Store.Snapshots;
 using Slipway.Testing;
 
@@ -34,55 +33,29 @@ public sealed class InterruptedBuildTests : IDisposable
 
     /// <summary>Starts <c>slipway build</c> as its own process and returns once its RUN step has printed
     /// <c>started</c>: the container is running on the step's overlay mount.</summary>
-    private async Task<(Process Process, StringBuilder Output)> StartBuildInRunAsync(string root)
+    private async Task<SlipwayRunner.Spawned> StartBuildInRunAsync(SlipwayRunner runner)
     {
-        var dll = Path.Join(AppContext.BaseDirectory, "slipway.dll");
-        Assert.True(File.Exists(dll), $"the built CLI is missing: {dll}");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         var context = Context("FROM interrupted-base:1\nRUN echo started && sleep 30\n");
-        foreach (var a in (string[])[dll, "--root", root, "build", "--progress", "plain", "-t", "interrupted", context])
-        {
-            start.ArgumentList.Add(a);
-        }
-
-        start.Environment["HOME"] = _dir.FullName;
-        var process = Process.Start(start)!;
-        var output = new StringBuilder();
+        var build = runner.Start("build", "--progress", "plain", "-t", "interrupted", context);
         var started = new TaskCompletionSource();
-        void OnLine(object? sender, DataReceivedEventArgs e)
+        build.Line += line =>
         {
-            lock (output)
-            {
-                output.AppendLine(e.Data);
-            }
-
-            if (e.Data?.EndsWith("started", StringComparison.Ordinal) == true)
+            if (line.EndsWith("started", StringComparison.Ordinal))
             {
                 started.TrySetResult();
             }
+        };
+
+        // A line printed before the handler was attached is in Output already.
+        if (build.Output.Contains("started\n", StringComparison.Ordinal))
+        {
+            started.TrySetResult();
         }
 
-        process.OutputDataReceived += OnLine;
-        process.ErrorDataReceived += OnLine;
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        var exited = process.WaitForExitAsync(Ct);
+        var exited = build.Process.WaitForExitAsync(Ct);
         await Task.WhenAny(started.Task, exited);
-        Assert.True(started.Task.IsCompleted, $"the build ended before its RUN started: {output}");
-        return (process, output);
-    }
-
-    private static List<string> Containers(string root)
-    {
-        var runc = Capability.RequireTool("runc");
-        var list = Process.Start(new ProcessStartInfo(runc, ["--root", Path.Join(root, "runtime", "runc"), "list", "-q"])
-        {
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-        })!;
-        var ids = list.StandardOutput.ReadToEnd();
-        list.WaitForExit();
-        return [.. ids.Split('\n', StringSplitOptions.RemoveEmptyEntries)];
+        Assert.True(started.Task.IsCompleted, $"the build ended before its RUN started: {build.Output}");
+        return build;
     }
 
     /// <summary>The RUN networks (pasta pid files) the store knows of: each names a namespace in /run/netns.</summary>
@@ -95,7 +68,7 @@ public sealed class InterruptedBuildTests : IDisposable
     private static void AssertNothingLeft(string root)
     {
         Assert.Empty(OverlayMount.MountsUnder(root));
-        Assert.Empty(Containers(root));
+        Assert.Empty(StoreCheck.Containers(root));
         Assert.Empty(Networks(root));
         var tmp = Path.Join(root, "tmp");
         Assert.True(!Directory.Exists(tmp) || !Directory.EnumerateFileSystemEntries(tmp).Any(),
@@ -106,11 +79,10 @@ public sealed class InterruptedBuildTests : IDisposable
     public async Task After_kill_9_in_the_middle_of_a_run_prune_removes_the_mount_and_the_container_and_the_next_build_works()
     {
         using var runner = await PrepareAsync();
-        var (build, _) = await StartBuildInRunAsync(runner.Root);
-        using (build)
+        using (var build = await StartBuildInRunAsync(runner))
         {
-            build.Kill();
-            await build.WaitForExitAsync(Ct);
+            build.Process.Kill();
+            await build.Process.WaitForExitAsync(Ct);
         }
 
         // What the killed process left: the step's overlay is still mounted.
@@ -136,16 +108,15 @@ public sealed class InterruptedBuildTests : IDisposable
     public async Task A_signal_in_the_middle_of_a_run_stops_the_container_and_unmounts_before_exit(string signal, int expectedExit)
     {
         using var runner = await PrepareAsync();
-        var (build, output) = await StartBuildInRunAsync(runner.Root);
-        using (build)
+        using (var build = await StartBuildInRunAsync(runner))
         {
-            using (var kill = Process.Start(new ProcessStartInfo("kill", [$"-{signal}", build.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false })!)
+            using (var kill = Process.Start(new ProcessStartInfo("kill", [$"-{signal}", build.Process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false })!)
             {
                 await kill.WaitForExitAsync(Ct);
             }
 
-            await build.WaitForExitAsync(Ct);
-            Assert.True(build.ExitCode == expectedExit, $"exit {build.ExitCode}: {output}");
+            await build.Process.WaitForExitAsync(Ct);
+            Assert.True(build.Process.ExitCode == expectedExit, $"exit {build.Process.ExitCode}: {build.Output}");
         }
 
         // Nothing to prune: the process cleaned up before it exited.
