@@ -144,7 +144,11 @@ public sealed class PastaNetwork : IDisposable
         }
         finally
         {
-            File.Delete(pidFile);
+            // A build killed before pasta started has no pid file (and perhaps no state folder).
+            if (File.Exists(pidFile))
+            {
+                File.Delete(pidFile);
+            }
         }
     }
 

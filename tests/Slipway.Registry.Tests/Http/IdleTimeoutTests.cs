@@ -72,7 +72,7 @@ public sealed class IdleTimeoutTests
 
         var error = await Assert.ThrowsAsync<RegistryException>(() => client.GetManifestAsync("team/app", "1", Cancel));
 
-        Assert.StartsWith("registry.example: GET /v2/team/app/manifests/1 failed: ", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("registry.example: reading manifest team/app:1 failed: ", error.Message, StringComparison.Ordinal);
         Assert.EndsWith("the registry sent nothing for 0.2 s", error.Message, StringComparison.Ordinal);
     }
 
