@@ -1,0 +1,109 @@
+using System.CommandLine;
+using Slipway.Build.Engine;
+using Slipway.Build.Images;
+using Slipway.Cli.Output;
+using Slipway.Oci;
+using Slipway.Runtime;
+using Spectre.Console;
+
+namespace Slipway.Cli.Commands;
+
+/// <summary>The options of a real build and what runs it; <see cref="BuildCommand"/> owns the command.</summary>
+internal sealed class BuildRunOptions
+{
+    public Option<string[]> Tags { get; } = new("--tag", "-t") { Description = "Name and optionally a tag (format: name:tag)", HelpName = "NAME[:TAG]" };
+
+    public Option<bool> NoCache { get; } = new("--no-cache") { Description = "Do not use cache when building the image" };
+
+    public Option<string> Progress { get; } = new("--progress") { Description = "Set type of progress output (auto, plain, tty, quiet, rawjson); auto is tty on a terminal, plain otherwise", DefaultValueFactory = _ => "auto" };
+
+    public Option<bool> Quiet { get; } = new("--quiet", "-q") { Description = "Suppress the build output and print image ID on success" };
+
+    public Option<string?> IidFile { get; } = new("--iidfile") { Description = "Write the image ID to a file", HelpName = "FILE" };
+
+    public Option<string?> Runtime { get; } = new("--runtime") { Description = "OCI runtime for RUN: runc, crun or a path (default: the first that works here)" };
+
+    public Option<string?> Platform { get; } = new("--platform") { Description = "Set target platform for build" };
+
+    public Option<string[]> Secrets { get; } = new("--secret")
+    {
+        Description = "Secret to expose to the build (format: id=mysecret[,src=/local/secret] or id=mysecret,env=VAR)",
+        HelpName = "id=ID,src=FILE|env=VAR",
+    };
+
+    public Option<string[]> Outputs { get; } = new("--output", "-o")
+    {
+        Description = "Output destination (format: type=local,dest=path; types: image, oci, docker, tar, local, registry)",
+        HelpName = "type=TYPE,dest=PATH",
+    };
+
+    public Option<bool> Push { get; } = new("--push") { Description = "Shorthand for --output=type=registry" };
+
+    public Option<string?> MetadataFile { get; } = new("--metadata-file") { Description = "Write build result metadata to a file", HelpName = "FILE" };
+
+    public Option<string[]> InsecureRegistries { get; } = new("--insecure-registry") { Description = "Allow plain HTTP to this registry (loopback always may)" };
+
+    public Option<string[]> Ssh { get; } = new("--ssh")
+    {
+        Description = "SSH agent socket to expose to the build (format: default|ID[=SOCKET]; default socket: $SSH_AUTH_SOCK)",
+        HelpName = "default|ID[=SOCKET]",
+    };
+
+    public Option<string[]> NoCacheFilter { get; } = new("--no-cache-filter") { Description = "Do not cache the given stages", HelpName = "STAGE" };
+
+    public Option<string[]> Allow { get; } = new("--allow")
+    {
+        Description = "Allow extra privileged entitlement (e.g., network.host, security.insecure)",
+        HelpName = "ENTITLEMENT",
+    };
+
+    public Option<string> Network { get; } = new("--network")
+    {
+        Description = "Set the networking mode for the RUN instructions during build: default (a network namespace of its own, outbound only), none or host (grants network.host)",
+        DefaultValueFactory = _ => "default",
+        HelpName = "default|none|host",
+    };
+
+    public Option<bool> Pull { get; } = new("--pull") { Description = "Always attempt to pull all referenced images" };
+
+    public Option<string> Compression { get; } = new("--compression")
+    {
+        Description = "Layer compression: gzip (default), zstd or uncompressed",
+        DefaultValueFactory = _ => "gzip",
+    };
+
+    public Option<string[]> Report { get; } = new("--report") { Description = "After the build, print a report on the image: size (where its bytes are, as 'slipway size' shows)", HelpName = "size" };
+
+    public Option<bool> Sbom { get; } = new("--sbom") { Description = "Attach an SPDX SBOM of the image: pushed as an attestation, kept in the store, or written as sbom.spdx.json for a local output" };
+
+    public Option<string[]> Attest { get; } = new("--attest") { Description = "Attestation to attach (format: type=sbom; shorthand for --sbom)", HelpName = "type=sbom" };
+
+    public Option<string[]> CacheTo { get; } = new("--cache-to")
+    {
+        Description = "Cache export destinations (format: type=registry,ref=REF[,mode=min|max], type=local,dest=DIR[,mode=min|max] or type=inline; cache-mounts=true|false)",
+        HelpName = "type=TYPE[,KEY=VALUE]",
+    };
+
+    public Option<string[]> CacheFrom { get; } = new("--cache-from")
+    {
+        Description = "External cache sources (format: type=registry,ref=REF, type=local,src=DIR, or an image reference)",
+        HelpName = "type=TYPE[,KEY=VALUE]",
+    };
+
+    public Option<bool> ExplainCache { get; } = new("--explain-cache") { Description = "After the build, list every step as cached or missed, with what changed since its last build" };
+
+    // pflag's optional value: a bare --scan-secrets never takes the next word (the context), so the valued forms
+    // are options of their own, matched whole before the parser splits "--name=value".
+    public Option<bool> ScanSecrets { get; } = new("--scan-secrets")
+    {
+        Description = "Also look for secret-looking values (private keys, access tokens) in the new layers and warn; =error fails the build instead. --secret values are always looked for",
+        HelpName = "=warn|=error",
+        Arity = ArgumentArity.Zero,
+    };
+
+    public Option<bool> ScanSecretsWarn { get; } = new("--scan-secrets=warn") { Hidden = true, Arity = ArgumentArity.Zero };
+
+    public Option<bool> ScanSecretsError { get; } = new("--scan-secrets=error") { Hidden = true, Arity = ArgumentArity.Zero };
+
+    public IEnumerable<Option> All => [Tags, NoCache, NoCacheFilter, Pull, Allow, Network, ExplainCache, Compression, CacheFrom, CacheTo, Progress, Quiet, IidFile, Runtime, Platform, Secrets, Ssh, Outputs, Push, MetadataFile, InsecureRegistries, ScanSecrets, ScanSecretsWarn, ScanSecretsError, Sbom, Attest, Report];
+}
