@@ -48,7 +48,7 @@ public sealed class StoreHygiene(LocalStore store)
     {
         ArgumentNullException.ThrowIfNull(options);
         // First: a killed build's mounts may stack snapshots this prune is about to remove.
-        var abandoned = await ReclaimAbandonedAsync(cancellationToken).ConfigureAwait(false);
+        var abandoned = await new AbandonedWork(store.Layout.Root, Runtimes, Network).ReclaimAsync(cancellationToken).ConfigureAwait(false);
         var removedRecords = 0;
         var mountVictims = new List<string>();
         if (options.TouchesBuildCache)
@@ -99,148 +99,12 @@ public sealed class StoreHygiene(LocalStore store)
         // large) happen after it is released, so other commands are not kept waiting.
         var (snapshotTrash, mountTrash) = await store.WithLiveDigestsAsync(
             live => (TrashSnapshots(live), TrashMounts(mountVictims, live)), cancellationToken).ConfigureAwait(false);
-        var (snapshots, bytes) = EmptyTrash(snapshotTrash, cancellationToken);
-        var (mounts, mountBytes) = EmptyTrash(mountTrash, cancellationToken);
+        var (snapshots, bytes) = Trash.Empty(snapshotTrash, cancellationToken);
+        var (mounts, mountBytes) = Trash.Empty(mountTrash, cancellationToken);
         // Trash a killed prune left.
-        EmptyTrash([.. LeftoverTrash(store.Layout.Snapshots), .. LeftoverTrash(MountsDir)], cancellationToken);
+        Trash.Empty([.. Trash.Leftover(store.Layout.Snapshots), .. Trash.Leftover(MountsDir)], cancellationToken);
 
         return new Result(blobs, removedRecords, snapshots, bytes, mounts, mountBytes, abandoned);
-    }
-
-    private string TmpDir => Path.Join(store.Layout.Root, "tmp");
-
-    private string RuntimeDir => Path.Join(store.Layout.Root, "runtime");
-
-    /// <summary>What a killed process (kill -9, a crash, a lost terminal) left of its steps: each workspace under
-    /// <c>tmp/</c> whose lock can be taken is dead. Its container is force-deleted through its runtime, then every
-    /// mount under it is detached (lazily: nothing can be using it), then its files go. Containers under
-    /// <c>runtime/</c> whose workspace is gone or dead go too. A workspace of an older Slipway (no lock file) is
-    /// reclaimed once it is an hour old.</summary>
-    private async Task<int> ReclaimAbandonedAsync(CancellationToken cancellationToken)
-    {
-        await RemoveAbandonedContainersAsync(cancellationToken).ConfigureAwait(false);
-        if (!Directory.Exists(TmpDir))
-        {
-            return 0;
-        }
-
-        var reclaimed = 0;
-        foreach (var entry in Directory.EnumerateFileSystemEntries(TmpDir).ToList())
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var stat = Store.Layers.LayerNative.LStat(entry);
-            var name = Path.GetFileName(entry);
-            if (stat is not { IsDirectory: true })
-            {
-                // A lock whose workspace is gone, or one that was being created when its process died.
-                var orphan = name.EndsWith(".lock", StringComparison.Ordinal) ? !Directory.Exists(entry[..^".lock".Length])
-                    : name.StartsWith('.') && File.GetLastWriteTimeUtc(entry) < DateTime.UtcNow.AddMinutes(-1);
-                if (orphan && StoreLock.TryAcquireExisting(entry, out var stale))
-                {
-                    using (stale)
-                    {
-                        File.Delete(entry);
-                    }
-                }
-
-                continue;
-            }
-
-            var lockPath = Workspace.LockPath(entry);
-            StoreLock? owner = null;
-            if (File.Exists(lockPath) ? !StoreLock.TryAcquireExisting(lockPath, out owner) : Directory.GetLastWriteTimeUtc(entry) > DateTime.UtcNow.AddHours(-1))
-            {
-                continue;
-            }
-
-            using (owner)
-            {
-                // A container still there may still run on this workspace's mounts: they stay until it is gone.
-                if (!await DeleteContainerAsync(Workspace.ContainerPrefix + name).ConfigureAwait(false))
-                {
-                    continue;
-                }
-
-                if (Network is { } network)
-                {
-                    Runtime.Network.PastaNetwork.Reclaim(network, Path.Join(RuntimeDir, "pasta"), Workspace.ContainerPrefix + name);
-                }
-
-                foreach (var mount in Store.Snapshots.OverlayMount.MountsUnder(entry))
-                {
-                    Store.Snapshots.OverlayMount.Unmount(mount);
-                }
-
-                TreeWalk.Delete(entry, cancellationToken);
-                File.Delete(lockPath);
-            }
-
-            reclaimed++;
-        }
-
-        return reclaimed;
-    }
-
-    /// <summary>Containers named after a workspace (<c>slipway-&lt;id&gt;</c>) whose workspace lock is free or gone.</summary>
-    private async Task RemoveAbandonedContainersAsync(CancellationToken cancellationToken)
-    {
-        if (!Directory.Exists(RuntimeDir))
-        {
-            return;
-        }
-
-        foreach (var runtimeDir in Directory.EnumerateDirectories(RuntimeDir))
-        {
-            foreach (var container in Directory.EnumerateDirectories(runtimeDir).Select(Path.GetFileName).ToList())
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                if (container is null || !container.StartsWith(Workspace.ContainerPrefix, StringComparison.Ordinal))
-                {
-                    continue;
-                }
-
-                var lockPath = Workspace.LockPath(Path.Join(TmpDir, container[Workspace.ContainerPrefix.Length..]));
-                StoreLock? owner = null;
-                if (File.Exists(lockPath) && !StoreLock.TryAcquireExisting(lockPath, out owner))
-                {
-                    continue;
-                }
-
-                using (owner)
-                {
-                    _ = await DeleteContainerAsync(container).ConfigureAwait(false);
-                }
-            }
-        }
-    }
-
-    /// <summary>Force-deletes a container (killing what still runs in it) in whichever runtime's state it is. False
-    /// when one is left: its runtime is not in <see cref="Runtimes"/>, or it would not go.</summary>
-    private async Task<bool> DeleteContainerAsync(string containerId)
-    {
-        if (!Directory.Exists(RuntimeDir))
-        {
-            return true;
-        }
-
-        var gone = true;
-        foreach (var stateRoot in Directory.EnumerateDirectories(RuntimeDir))
-        {
-            var state = Path.Join(stateRoot, containerId);
-            if (!Directory.Exists(state))
-            {
-                continue;
-            }
-
-            if (Runtimes.TryGetValue(Path.GetFileName(stateRoot), out var path))
-            {
-                await new Runtime.OciRuntime(path, stateRoot).DeleteAsync(containerId).ConfigureAwait(false);
-            }
-
-            gone &= !Directory.Exists(state);
-        }
-
-        return gone;
     }
 
     /// <summary>Walks the build cache: every record (its file, the blobs and snapshots it names) and every cache
@@ -282,7 +146,7 @@ public sealed class StoreHygiene(LocalStore store)
             foreach (var dir in Directory.EnumerateDirectories(MountsDir))
             {
                 var name = Path.GetFileName(dir);
-                if (name.StartsWith(TrashPrefix, StringComparison.Ordinal))
+                if (name.StartsWith(Trash.Prefix, StringComparison.Ordinal))
                 {
                     continue;
                 }
@@ -394,8 +258,8 @@ public sealed class StoreHygiene(LocalStore store)
         var used = DiffIdsIn(store.Blobs.List());
         used.UnionWith(live.Select(d => d.Hex));
         return [.. Directory.EnumerateFileSystemEntries(store.Layout.Snapshots)
-            .Where(dir => !Path.GetFileName(dir).StartsWith(TrashPrefix, StringComparison.Ordinal) && !used.Contains(Path.GetFileName(dir)))
-            .Select(MoveToTrash)];
+            .Where(dir => !Path.GetFileName(dir).StartsWith(Trash.Prefix, StringComparison.Ordinal) && !used.Contains(Path.GetFileName(dir)))
+            .Select(Trash.Move)];
     }
 
     /// <summary>Moves the chosen cache mounts that no running build has leased since they were chosen out of the way.
@@ -405,7 +269,7 @@ public sealed class StoreHygiene(LocalStore store)
             .Where(name => !(Digest.TryParse("sha256:" + name, out var digest) && live.Contains(digest)))
             .Select(name => Path.Join(MountsDir, name))
             .Where(dir => Store.Layers.LayerNative.LStat(dir) is not null)
-            .Select(MoveToTrash)];
+            .Select(Trash.Move)];
 
     /// <summary>Removes the memos in <paramref name="dir"/> but not the folder, which a running build may be about to
     /// write into, nor the temp files (<c>.name.random.tmp</c>) such a build is about to rename into place. A memo
@@ -430,42 +294,6 @@ public sealed class StoreHygiene(LocalStore store)
         }
     }
 
-    private const string TrashPrefix = ".trash-";
-
-    private static string MoveToTrash(string path)
-    {
-        var trash = Path.Join(Path.GetDirectoryName(path), TrashPrefix + Guid.NewGuid().ToString("N"));
-        // rename(2) moves a link as itself: a planted symlink is trashed, never what it points at.
-        if (Store.Layers.LayerNative.LStat(path) is { IsDirectory: true })
-        {
-            Directory.Move(path, trash);
-        }
-        else
-        {
-            File.Move(path, trash);
-        }
-
-        return trash;
-    }
-
-    private static List<string> LeftoverTrash(string dir) =>
-        Directory.Exists(dir)
-            ? Directory.EnumerateFileSystemEntries(dir, TrashPrefix + "*").ToList()
-            : [];
-
-    /// <summary>Measures and removes trashed trees, never following a link out of them.</summary>
-    private static (int Count, long Bytes) EmptyTrash(List<string> trash, CancellationToken cancellationToken)
-    {
-        long bytes = 0;
-        foreach (var path in trash)
-        {
-            bytes += TreeWalk.Size(path, cancellationToken);
-            TreeWalk.Delete(path, cancellationToken);
-        }
-
-        return (trash.Count, bytes);
-    }
-
     private static long FileSize(string file)
     {
         try
@@ -477,6 +305,4 @@ public sealed class StoreHygiene(LocalStore store)
             return 0;
         }
     }
-
-
 }
