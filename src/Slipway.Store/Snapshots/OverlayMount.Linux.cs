@@ -103,13 +103,22 @@ public static partial class OverlayMount
             }
 
             var point = Unescape(fields[4]);
-            if (point == root || point.StartsWith(root + "/", StringComparison.Ordinal))
+            if (IsAtOrBelow(point, root))
             {
                 found.Add(point);
             }
         }
 
         return [.. found.Distinct(StringComparer.Ordinal).OrderByDescending(p => p.Count(c => c == '/')).ThenByDescending(p => p, StringComparer.Ordinal)];
+    }
+
+    /// <summary>Whether <paramref name="point"/> is <paramref name="root"/> or lies below it, compared component by
+    /// component (the kernel prints mount points canonical: no links, no <c>..</c>, so nothing is resolved here).</summary>
+    private static bool IsAtOrBelow(string point, string root)
+    {
+        var below = point.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        var above = root.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        return below.Length >= above.Length && above.AsSpan().SequenceEqual(below.AsSpan(0, above.Length));
     }
 
     private static string Unescape(string field)
