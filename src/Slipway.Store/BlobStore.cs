@@ -46,6 +46,21 @@ public sealed class BlobStore(StoreLayout layout) : IContentStore
         }
     }
 
+    /// <summary>The digest a stored blob's bytes have (null when it is absent), read synchronously for callers
+    /// that hold the store lock.</summary>
+    public Digest? ComputeDigest(Digest digest)
+    {
+        try
+        {
+            using var stream = OpenFile(digest);
+            return Digest.Compute(stream);
+        }
+        catch (BlobNotFoundException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The digest a stored blob's content actually has (read and hashed now), or null when it is absent.</summary>
     public async Task<Digest?> ComputeDigestAsync(Digest digest, CancellationToken cancellationToken = default)
     {

@@ -213,16 +213,5 @@ public sealed class StoreVerifier(LocalStore store)
             return repaired;
         }, cancellationToken);
 
-    private bool StillCorrupt(Digest digest)
-    {
-        try
-        {
-            using var content = File.OpenRead(store.Layout.BlobPath(digest));
-            return Digest.Compute(content) != digest;
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            return false;
-        }
-    }
+    private bool StillCorrupt(Digest digest) => store.Blobs.ComputeDigest(digest) is { } actual && actual != digest;
 }

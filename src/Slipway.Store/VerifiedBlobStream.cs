@@ -18,7 +18,7 @@ internal sealed class VerifiedBlobStream(FileStream file, Digest digest) : ReadO
     public override long Length => _length;
 
     // Seekable in name only, so System.Formats.Tar copies it into an entry by its length instead of refusing an
-    // unseekable data stream when the archive (stdout) is unseekable too; only the position it already has is accepted.
+    // unseekable data stream when the archive (stdout) is unseekable too; only the position it already has and the start are accepted.
     public override bool CanSeek => true;
 
     public override long Position
@@ -35,7 +35,17 @@ internal sealed class VerifiedBlobStream(FileStream file, Digest digest) : ReadO
             SeekOrigin.Current => _read + offset,
             _ => _length + offset,
         };
-        return target == _read ? _read : throw new NotSupportedException("a verified blob is read front to back");
+        if (target == 0 && _read != 0)
+        {
+            // Back to the start (a push that opens a new upload session sends the blob again): hash afresh.
+            file.Position = 0;
+            _hash.GetHashAndReset();
+            _read = 0;
+            _checked = false;
+            return 0;
+        }
+
+        return target == _read ? _read : throw new NotSupportedException("a verified blob is read front to back, or again from its start");
     }
 
     public override int Read(Span<byte> buffer)

@@ -36,6 +36,23 @@ public sealed class BlobVerificationTests : IDisposable
     }
 
     [Fact]
+    public async Task A_verified_read_can_start_over_from_the_beginning_as_a_new_upload_session_does()
+    {
+        var content = new byte[300_000];
+        new Random(4).NextBytes(content);
+        var (digest, _) = await _temp.Blobs.WriteAsync(new MemoryStream(content), cancellationToken: Token);
+        await using var stream = _temp.Blobs.OpenVerifiedRead(digest);
+        var partial = new byte[100_000];
+        await stream.ReadExactlyAsync(partial, Token);
+
+        stream.Position = 0;
+        using var copy = new MemoryStream();
+        await stream.CopyToAsync(copy, Token);
+
+        Assert.Equal(content, copy.ToArray());
+    }
+
+    [Fact]
     public async Task A_verified_read_of_a_blob_with_one_flipped_byte_fails_naming_both_digests()
     {
         var content = new byte[300_000];

@@ -80,18 +80,19 @@ public sealed class ImagePuller(ImageStore images, RegistryClients clients)
         Action<PullProgress> progress, CancellationToken cancellationToken)
     {
         var what = MediaTypes.IsConfig(blob.MediaType) ? "config" : "layer";
-        // Present is not enough: a blob damaged on disk must be fetched again, or it would stay wrong forever. The
-        // new copy replaces it atomically once verified.
-        if (images.Store.Blobs.GetSize(blob.Digest) == blob.Size &&
-            await images.Store.Blobs.ComputeDigestAsync(blob.Digest, cancellationToken).ConfigureAwait(false) == blob.Digest)
-        {
-            progress(new PullProgress(what, blob.Digest, "Already exists"));
-            return;
-        }
-
+        // A download slot also bounds how many present blobs are re-hashed at once (each one read whole).
         await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            // Present is not enough: a blob damaged on disk must be fetched again, or it would stay wrong forever. The
+            // new copy replaces it atomically once verified.
+            if (images.Store.Blobs.GetSize(blob.Digest) == blob.Size &&
+                await images.Store.Blobs.ComputeDigestAsync(blob.Digest, cancellationToken).ConfigureAwait(false) == blob.Digest)
+            {
+                progress(new PullProgress(what, blob.Digest, "Already exists"));
+                return;
+            }
+
             progress(new PullProgress(what, blob.Digest, "Pulling"));
             await using var writer = images.Store.Blobs.OpenWriter(blob.Size, blob.Digest);
             await client.GetBlobAsync(repository, blob.Digest, writer, blob.Size, cancellationToken).ConfigureAwait(false);
