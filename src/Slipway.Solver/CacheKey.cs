@@ -4,22 +4,28 @@ using Slipway.Oci;
 
 namespace Slipway.Solver;
 
-/// <summary>The cache-key recipe: the operation's digest, the cache keys of its inputs in order, and the digest of
-/// the content it reads (files a COPY brings in), so that a change anywhere upstream changes the key.</summary>
-public static class CacheKey
+/// <summary>The key a result is cached under: the operation's digest, the cache keys of its inputs in order (an
+/// input keyed by content stands as <see cref="ByContent"/>), and the digest of the content it reads, so that a
+/// change anywhere upstream changes the key (docs/decisions/0003).</summary>
+public readonly record struct CacheKey(Digest Digest)
 {
-    /// <summary>Stands for an input that is keyed by the content read of it (<see cref="Vertex.KeyedByContent"/>).</summary>
+    /// <summary>Stands for an input that is keyed by the content read of it (<see cref="InputKeying.ByContent"/>).</summary>
     public static readonly Digest ByContent = Digest.Compute(Encoding.UTF8.GetBytes("slipway.input.bycontent.v1"));
 
-    /// <summary>The key of <paramref name="vertex"/> from its inputs' keys and its content digest.</summary>
-    public static Digest For(Vertex vertex, IReadOnlyList<Digest> inputKeys, Digest? content)
+    /// <summary><c>sha256:…</c>, as records and progress name the key.</summary>
+    public string Value => Digest.Value;
+
+    /// <summary>The key of an op from its cache map and its inputs' keys.</summary>
+    public static CacheKey For(CacheMap map, IReadOnlyList<CacheKey> inputKeys)
     {
-        ArgumentNullException.ThrowIfNull(vertex);
+        ArgumentNullException.ThrowIfNull(map);
         ArgumentNullException.ThrowIfNull(inputKeys);
-        return Compute(vertex.OperationDigest, [.. inputKeys.Select((key, i) => vertex.KeyedByContent(i) ? ByContent : key)], content);
+        return Compute(map.Digest, [.. inputKeys.Select((key, i) => map.Keying(i) == InputKeying.ByContent ? ByContent : key.Digest)], map.Content);
     }
 
-    public static Digest Compute(Digest operation, IReadOnlyList<Digest> inputKeys, Digest? content)
+    /// <summary>The recipe itself, version <c>slipway.cachekey.v1</c>: its bytes never change without a new version,
+    /// or every store's cache would miss.</summary>
+    public static CacheKey Compute(Digest operation, IReadOnlyList<Digest> inputKeys, Digest? content)
     {
         ArgumentNullException.ThrowIfNull(inputKeys);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -31,8 +37,10 @@ public static class CacheKey
         }
 
         Append(hash, content?.Value ?? "-");
-        return Digest.FromSha256Hash(hash.GetHashAndReset());
+        return new CacheKey(Digest.FromSha256Hash(hash.GetHashAndReset()));
     }
+
+    public override string ToString() => Digest.Value;
 
     private static void Append(IncrementalHash hash, string value)
     {

@@ -1,27 +1,37 @@
 using System.Diagnostics;
-using Slipway.Oci;
 
 namespace Slipway.Solver;
 
 /// <summary>The outcome of a vertex: its result and the cache key it was stored or found under.</summary>
-public sealed record Solved<TResult>(TResult Result, Digest CacheKey, bool FromCache);
+public sealed record Solved<TResult>(TResult Result, CacheKey CacheKey, bool FromCache)
+{
+    /// <summary>For a vertex that missed: where its miss began (itself and why, or the input it came from), which
+    /// "parent step changed" names for the vertices below it.</summary>
+    public string? MissOrigin { get; init; }
+}
 
 /// <summary>Solves a graph: each vertex once, as soon as its inputs are done, independent vertices in parallel
-/// (bounded), the first failure cancelling the rest.</summary>
-public sealed class Scheduler<TResult> : IDisposable
+/// (bounded), the first failure cancelling the rest. It owns the cache decision: the key from each op's cache
+/// map, the indexes asked in order, the explanation of a miss, the result saved and the build remembered.</summary>
+public sealed partial class Scheduler<TResult> : IDisposable
     where TResult : class
 {
-    private readonly IExecutor<TResult> _executor;
+    private readonly Func<Vertex, IOp<TResult>> _resolve;
+    private readonly SolveCache<TResult> _cache;
     private readonly SemaphoreSlim _slots;
     private readonly Action<SolveEvent> _onEvent;
     private readonly Dictionary<Vertex, Task<Solved<TResult>>> _tasks = [];
     private readonly Lock _gate = new();
     private int _numbers;
 
-    public Scheduler(IExecutor<TResult> executor, int maxParallel, Action<SolveEvent>? onEvent = null)
+    /// <param name="resolve">The op of a vertex (called once per vertex).</param>
+    public Scheduler(Func<Vertex, IOp<TResult>> resolve, SolveCache<TResult> cache, int maxParallel, Action<SolveEvent>? onEvent = null)
     {
+        ArgumentNullException.ThrowIfNull(resolve);
+        ArgumentNullException.ThrowIfNull(cache);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxParallel, 1);
-        _executor = executor;
+        _resolve = resolve;
+        _cache = cache;
         _slots = new SemaphoreSlim(maxParallel, maxParallel);
         _onEvent = onEvent ?? (_ => { });
     }
@@ -96,31 +106,32 @@ public sealed class Scheduler<TResult> : IDisposable
 
         var number = Interlocked.Increment(ref _numbers);
         var results = inputs.Select(i => i.Result).ToList();
+        var inputKeys = inputs.Select(i => i.CacheKey).ToList();
         var clock = Stopwatch.StartNew();
-        Digest? key = null;
+        CacheKey? key = null;
         try
         {
             token.ThrowIfCancellationRequested();
-            var content = await _executor.ContentDigestAsync(vertex, results, token).ConfigureAwait(false);
-            key = CacheKey.For(vertex, [.. inputs.Select(i => i.CacheKey)], content);
-            if (vertex.Cacheable)
+            var op = _resolve(vertex);
+            var map = await op.CacheMapAsync(results, token).ConfigureAwait(false);
+            key = CacheKey.For(map, inputKeys);
+            if (vertex.IgnoreCache is null && await LoadAsync(op, key.Value, results, token).ConfigureAwait(false) is { } cached)
             {
-                var cached = await _executor.LoadCachedAsync(vertex, results, key.Value, token).ConfigureAwait(false);
-                if (cached is not null)
-                {
-                    _onEvent(new SolveEvent(number, vertex, VertexState.Cached, key, clock.Elapsed));
-                    return new Solved<TResult>(cached, key.Value, true);
-                }
+                await RememberAsync(vertex, map, key.Value, inputKeys, token).ConfigureAwait(false);
+                _onEvent(new SolveEvent(number, vertex, VertexState.Cached, key, clock.Elapsed));
+                return new Solved<TResult>(cached, key.Value, true);
             }
 
-            var miss = await _executor.ExplainMissAsync(vertex, key.Value, token).ConfigureAwait(false);
+            var miss = await ExplainAsync(vertex, map, key.Value, inputs, token).ConfigureAwait(false);
             await _slots.WaitAsync(token).ConfigureAwait(false);
             try
             {
-                _onEvent(new SolveEvent(number, vertex, VertexState.Started, key, clock.Elapsed, CacheMiss: miss));
-                var result = await _executor.ExecuteAsync(vertex, results, key.Value, token).ConfigureAwait(false);
+                _onEvent(new SolveEvent(number, vertex, VertexState.Started, key, clock.Elapsed, Miss: miss));
+                var result = await op.ExecAsync(results, map, token).ConfigureAwait(false);
+                await _cache.Local.SaveAsync(key.Value, result, token).ConfigureAwait(false);
+                await RememberAsync(vertex, map, key.Value, inputKeys, token).ConfigureAwait(false);
                 _onEvent(new SolveEvent(number, vertex, VertexState.Completed, key, clock.Elapsed));
-                return new Solved<TResult>(result, key.Value, false);
+                return new Solved<TResult>(result, key.Value, false) { MissOrigin = Origin(vertex, miss) };
             }
             finally
             {

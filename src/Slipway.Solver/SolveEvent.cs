@@ -1,5 +1,3 @@
-using Slipway.Oci;
-
 namespace Slipway.Solver;
 
 public enum VertexState
@@ -12,7 +10,11 @@ public enum VertexState
 }
 
 /// <summary>What the solver reports while it works; progress rendering turns these into <c>#N …</c> lines.</summary>
-/// <param name="CacheMiss">On the <see cref="VertexState.Started"/> event of a vertex that missed the cache: what
-/// changed since its last build, in one line (null when the executor cannot tell).</param>
-public sealed record SolveEvent(int Number, Vertex Vertex, VertexState State, Digest? CacheKey, TimeSpan Elapsed, string? Error = null,
-    string? CacheMiss = null);
+/// <param name="Miss">On the <see cref="VertexState.Started"/> event of a vertex that missed the cache: why (null
+/// when there is no history to tell).</param>
+public sealed record SolveEvent(int Number, Vertex Vertex, VertexState State, CacheKey? CacheKey, TimeSpan Elapsed, string? Error = null,
+    MissReason? Miss = null)
+{
+    /// <summary><see cref="Miss"/> in words, in one line.</summary>
+    public string? CacheMiss => Miss?.Text;
+}

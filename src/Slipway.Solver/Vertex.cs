@@ -3,7 +3,7 @@ using Slipway.Oci;
 namespace Slipway.Solver;
 
 /// <summary>One operation of a build graph (a FROM, a RUN, a COPY …). The solver knows only its identity and its
-/// inputs; what it does is the executor's business.</summary>
+/// inputs; what it does is its op's business (<see cref="IOp{TResult}"/>).</summary>
 public abstract class Vertex
 {
     protected Vertex(string name, IReadOnlyList<Vertex> inputs)
@@ -18,17 +18,12 @@ public abstract class Vertex
     public IReadOnlyList<Vertex> Inputs { get; }
 
     /// <summary>The operation's own identity: everything that defines it apart from its inputs' results (the
-    /// expanded instruction, its flags, the env and args it can see, the platform).</summary>
+    /// instruction as written and its place). Progress names the vertex by it.</summary>
     public abstract Digest OperationDigest { get; }
 
-    /// <summary>Whether this vertex may be answered from the cache (false for <c>--no-cache</c>).</summary>
-    public virtual bool Cacheable => true;
-
-    /// <summary>Whether input <paramref name="index"/> reaches the key only through the content the executor reads
-    /// of it (its content digest), not through the input's own key, as BuildKit keys a copy by a checksum of its
-    /// sources: an input that reran, or whose own inputs changed, and made the same content leaves this vertex
-    /// cached.</summary>
-    public virtual bool KeyedByContent(int index) => false;
+    /// <summary>Why this vertex runs even when the cache holds its result (<c>--no-cache</c>), or null when the cache
+    /// may answer it.</summary>
+    public virtual string? IgnoreCache => null;
 
     public override string ToString() => Name;
 }

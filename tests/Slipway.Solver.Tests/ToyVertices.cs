@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Text;
 using Slipway.Oci;
 
@@ -9,68 +10,82 @@ internal sealed class ToyVertex(string name, int value, params Vertex[] inputs) 
 {
     public int Value { get; } = value;
 
-    public bool NoCache { get; init; }
+    /// <summary>Changes the operation digest without changing the facts (as moving a step or a new key recipe would).</summary>
+    public string Salt { get; init; } = "";
+
+    public string? NoCache { get; init; }
 
     public bool Fails { get; init; }
 
     public TimeSpan Delay { get; init; }
 
-    public override bool Cacheable => !NoCache;
+    public override string? IgnoreCache => NoCache;
 
-    /// <summary>The inputs keyed by the content read of them (the toy executor's <c>Content</c> of this vertex).</summary>
+    /// <summary>The inputs keyed by the content read of them (the toy ops' <c>Content</c> of this vertex).</summary>
     public IReadOnlySet<int> ByContent { get; init; } = new HashSet<int>();
 
-    public override bool KeyedByContent(int index) => ByContent.Contains(index);
-
-    public override Digest OperationDigest => Digest.Compute(Encoding.UTF8.GetBytes($"{Name}:{Value}"));
+    public override Digest OperationDigest => Digest.Compute(Encoding.UTF8.GetBytes($"{Name}:{Value}:{Salt}"));
 }
 
-internal sealed record Sum(int Value);
+/// <summary>A result; <see cref="Revived"/> says it came from the cache and was revived for this solve.</summary>
+internal sealed record Sum(int Value, bool Revived = false);
 
-/// <summary>Sums values; remembers what ran and keeps a cache like the engine would.</summary>
-internal sealed class SumExecutor : IExecutor<Sum>
+/// <summary>The toy ops: sum values, remember what ran and how many ran at once.</summary>
+internal sealed class SumOps
 {
-    public ConcurrentDictionary<Digest, Sum> Cache { get; } = new();
-
     public ConcurrentQueue<string> Executed { get; } = new();
 
+    /// <summary>What a vertex reads from outside the graph, by its name.</summary>
     public Dictionary<string, string> Content { get; } = [];
 
     public int Running;
 
     public int MaxRunning;
 
-    public ValueTask<Digest?> ContentDigestAsync(Vertex vertex, IReadOnlyList<Sum> inputs, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(Content.TryGetValue(vertex.Name, out var c) ? Digest.Compute(Encoding.UTF8.GetBytes(c)) : (Digest?)null);
+    public IOp<Sum> For(Vertex vertex) => new SumOp((ToyVertex)vertex, this);
 
-    public ValueTask<Sum?> LoadCachedAsync(Vertex vertex, IReadOnlyList<Sum> inputs, Digest cacheKey, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(Cache.TryGetValue(cacheKey, out var v) ? v : null);
-
-    public ValueTask<string?> ExplainMissAsync(Vertex vertex, Digest cacheKey, CancellationToken cancellationToken) =>
-        ValueTask.FromResult<string?>(vertex.Cacheable ? "not in the toy cache" : "no-cache");
-
-    public async ValueTask<Sum> ExecuteAsync(Vertex vertex, IReadOnlyList<Sum> inputs, Digest cacheKey, CancellationToken cancellationToken)
+    private sealed class SumOp(ToyVertex vertex, SumOps ops) : IOp<Sum>
     {
-        var toy = (ToyVertex)vertex;
-        var now = Interlocked.Increment(ref Running);
-        InterlockedMax(ref MaxRunning, now);
-        try
+        public ValueTask<CacheMap> CacheMapAsync(IReadOnlyList<Sum> inputs, CancellationToken cancellationToken)
         {
-            await Task.Delay(toy.Delay, cancellationToken);
-            Executed.Enqueue(vertex.Name);
-            if (toy.Fails)
+            var content = ops.Content.GetValueOrDefault(vertex.Name);
+            var values = new List<KeyValuePair<string, string>> { KeyValuePair.Create("value", vertex.Value.ToString(CultureInfo.InvariantCulture)) };
+            if (content is not null)
             {
-                throw new InvalidOperationException($"{vertex.Name} failed");
+                values.Add(KeyValuePair.Create("content", content));
             }
 
-            var result = new Sum(toy.Value + inputs.Sum(i => i.Value));
-            Cache[cacheKey] = result;
-            return result;
+            return ValueTask.FromResult(new CacheMap(vertex.OperationDigest)
+            {
+                Inputs = [.. Enumerable.Range(0, vertex.Inputs.Count).Select(i => vertex.ByContent.Contains(i) ? InputKeying.ByContent : InputKeying.ByKey)],
+                Content = content is null ? null : Digest.Compute(Encoding.UTF8.GetBytes(content)),
+                History = vertex.Name,
+                Facts = new CacheFacts(values, null),
+            });
         }
-        finally
+
+        public async ValueTask<Sum> ExecAsync(IReadOnlyList<Sum> inputs, CacheMap cacheMap, CancellationToken cancellationToken)
         {
-            Interlocked.Decrement(ref Running);
+            var now = Interlocked.Increment(ref ops.Running);
+            InterlockedMax(ref ops.MaxRunning, now);
+            try
+            {
+                await Task.Delay(vertex.Delay, cancellationToken);
+                ops.Executed.Enqueue(vertex.Name);
+                if (vertex.Fails)
+                {
+                    throw new InvalidOperationException($"{vertex.Name} failed");
+                }
+
+                return new Sum(vertex.Value + inputs.Sum(i => i.Value));
+            }
+            finally
+            {
+                Interlocked.Decrement(ref ops.Running);
+            }
         }
+
+        public Sum Revive(Sum cached, IReadOnlyList<Sum> inputs) => cached with { Revived = true };
     }
 
     private static void InterlockedMax(ref int target, int value)
@@ -79,5 +94,64 @@ internal sealed class SumExecutor : IExecutor<Sum>
         while ((current = Volatile.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, current) != current)
         {
         }
+    }
+}
+
+/// <summary>An index in memory; a result (that instance) can be marked gone, and a record malformed.</summary>
+internal sealed class MemoryCacheIndex<TResult> : ICacheIndex<TResult>
+    where TResult : class
+{
+    private readonly ConcurrentDictionary<CacheKey, MemoryRecord> _records = new();
+    private readonly ConcurrentDictionary<object, bool> _gone = new(ReferenceEqualityComparer.Instance);
+
+    public ConcurrentQueue<CacheKey> Saved { get; } = new();
+
+    private sealed record MemoryRecord(CacheKey Key, TResult? Result) : CacheRecord(Key);
+
+    public ValueTask<CacheRecord?> QueryAsync(CacheKey key, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<CacheRecord?>(_records.GetValueOrDefault(key));
+
+    public ValueTask<TResult?> LoadAsync(CacheRecord record, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(((MemoryRecord)record).Result is { } result && !_gone.ContainsKey(result) ? result : null);
+
+    public ValueTask SaveAsync(CacheKey key, TResult result, CancellationToken cancellationToken)
+    {
+        _records[key] = new MemoryRecord(key, result);
+        Saved.Enqueue(key);
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask<IReadOnlyList<CacheRecord>> RecordsAsync(CancellationToken cancellationToken) =>
+        ValueTask.FromResult<IReadOnlyList<CacheRecord>>([.. _records.Values]);
+
+    public ValueTask<int> PruneAsync(IEnumerable<CacheKey> keys, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(keys.Distinct().Count(k => _records.TryRemove(k, out _)));
+
+    public void Lose(TResult result) => _gone[result] = true;
+
+    public void PutMalformed(CacheKey key) => _records[key] = new MemoryRecord(key, null);
+}
+
+/// <summary>A history in memory: changes are the names whose values differ, "NAME: old → new".</summary>
+internal sealed class MemoryHistory : ICacheHistory
+{
+    public ConcurrentDictionary<string, HistoryRecord> Records { get; } = new();
+
+    public ValueTask<HistoryRecord?> LastAsync(string history, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(Records.GetValueOrDefault(history));
+
+    public ValueTask RecordAsync(Vertex vertex, string history, HistoryRecord entry, CancellationToken cancellationToken)
+    {
+        Records[history] = entry;
+        return ValueTask.CompletedTask;
+    }
+
+    public IReadOnlyList<string> Changes(CacheFacts before, CacheFacts now, bool parentChanged)
+    {
+        var old = before.Values.ToDictionary(v => v.Key, v => v.Value);
+        var current = now.Values.ToDictionary(v => v.Key, v => v.Value);
+        return [.. old.Keys.Union(current.Keys).Order(StringComparer.Ordinal)
+            .Where(n => old.GetValueOrDefault(n) != current.GetValueOrDefault(n))
+            .Select(n => $"{n}: {old.GetValueOrDefault(n) ?? "-"} → {current.GetValueOrDefault(n) ?? "-"}")];
     }
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Slipway.Build.Engine;
 using Slipway.Build.Images;
 using Slipway.Oci;
+using Slipway.Solver;
 using Slipway.Store;
 using Slipway.Store.Layers;
 
@@ -12,19 +13,20 @@ namespace Slipway.Build.Cache;
 /// OCI layout; or the inline form, an annotation for the image's own manifest.</summary>
 public sealed class CacheExporter(LocalStore store, RegistryClients? clients, CacheImports? imports)
 {
-    private readonly BuildCache _cache = new(store);
+    private readonly LocalCacheIndex _cache = new(store);
 
     /// <summary>The records of <paramref name="keys"/> as shipped: from the store's build cache, or as imported
     /// when the step was answered from an imported cache. Steps with neither are left out.</summary>
-    public async Task<List<(Digest Key, byte[] Record, RecordBlobs Blobs)>> RecordsAsync(IEnumerable<Digest> keys, CancellationToken cancellationToken)
+    public async Task<List<StepCacheRecord>> RecordsAsync(IEnumerable<CacheKey> keys, CancellationToken cancellationToken)
     {
-        var result = new List<(Digest, byte[], RecordBlobs)>();
-        foreach (var key in keys.Distinct().Order(Comparer<Digest>.Create((a, b) => string.CompareOrdinal(a.Value, b.Value))))
+        var result = new List<StepCacheRecord>();
+        foreach (var key in keys.Distinct().Order(Comparer<CacheKey>.Create((a, b) => string.CompareOrdinal(a.Value, b.Value))))
         {
-            var json = await _cache.ReadRecordAsync(key, cancellationToken).ConfigureAwait(false) ?? imports?.Record(key);
-            if (json is not null && BuildCache.BlobsOf(json) is { } blobs)
+            var record = await _cache.QueryAsync(key, cancellationToken).ConfigureAwait(false)
+                ?? (imports is null ? null : await imports.QueryAsync(key, cancellationToken).ConfigureAwait(false));
+            if (record is StepCacheRecord found)
             {
-                result.Add((key, json, blobs));
+                result.Add(found);
             }
         }
 
@@ -33,13 +35,13 @@ public sealed class CacheExporter(LocalStore store, RegistryClients? clients, Ca
 
     /// <summary>The inline cache of the image: its records, each embedding its config (the image carries the
     /// layers, not the configs of the steps that led to it).</summary>
-    public async Task<string> InlineAsync(IEnumerable<Digest> keys, CancellationToken cancellationToken)
+    public async Task<string> InlineAsync(IEnumerable<CacheKey> keys, CancellationToken cancellationToken)
     {
         var config = new CacheConfig();
-        foreach (var (key, json, blobs) in await RecordsAsync(keys, cancellationToken).ConfigureAwait(false))
+        foreach (var record in await RecordsAsync(keys, cancellationToken).ConfigureAwait(false))
         {
-            var data = await store.Blobs.ReadAllBytesAsync(blobs.Config, cancellationToken).ConfigureAwait(false);
-            config.Records.Add(new CacheEntry { Key = key.Value, Record = Element(json), ConfigData = Convert.ToBase64String(data) });
+            var data = await store.Blobs.ReadAllBytesAsync(record.Blobs.Config, cancellationToken).ConfigureAwait(false);
+            config.Records.Add(new CacheEntry { Key = record.Key.Value, Record = Element(record.Json), ConfigData = Convert.ToBase64String(data) });
         }
 
         return config.ToInline();
@@ -48,7 +50,7 @@ public sealed class CacheExporter(LocalStore store, RegistryClients? clients, Ca
     /// <summary>Exports to a registry or a local directory. <paramref name="stageFingerprints"/> (what the build's
     /// <c>COPY --from=&lt;stage&gt;</c> steps read) go with a max cache only: it is the one that carries the stages,
     /// and a root that reruns a stage makes other layers, so their memos could not serve it.</summary>
-    public async Task ExportAsync(CacheExportSpec spec, IEnumerable<Digest> keys, IReadOnlyDictionary<string, string> mountDirs,
+    public async Task ExportAsync(CacheExportSpec spec, IEnumerable<CacheKey> keys, IReadOnlyDictionary<string, string> mountDirs,
         IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>? stageFingerprints, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(spec);
@@ -108,7 +110,7 @@ public sealed class CacheExporter(LocalStore store, RegistryClients? clients, Ca
         }
     }
 
-    private static JsonElement Element(byte[] json)
+    private static JsonElement Element(ReadOnlyMemory<byte> json)
     {
         using var document = JsonDocument.Parse(json);
         return document.RootElement.Clone();

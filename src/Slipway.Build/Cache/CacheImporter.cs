@@ -9,13 +9,14 @@ namespace Slipway.Build.Cache;
 
 /// <summary>Reads what <c>--cache-from</c> names: a cache manifest (registry or local layout) or an image with an
 /// inline cache. Only the manifest, the cache config and the records' configs are read; layers wait until needed.
-/// A cache that is not there is a warning, as in BuildKit: the build goes on without it.</summary>
-public sealed class CacheImporter(LocalStore store, RegistryClients? clients, Action<string> warn)
+/// A cache that is not there is a warning, as in BuildKit: the build goes on without it. The layers of the hits the
+/// imports answer join <paramref name="buildLease"/>.</summary>
+public sealed class CacheImporter(LocalStore store, RegistryClients? clients, Action<string> warn, Lease? buildLease = null)
 {
     public async Task<CacheImports> ImportAsync(IReadOnlyList<CacheImportSpec> specs, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(specs);
-        var imports = new CacheImports(store);
+        var imports = new CacheImports(store, buildLease);
         try
         {
             foreach (var spec in specs)

@@ -1,39 +1,67 @@
 using System.Collections.Concurrent;
 using Slipway.Build.Engine;
 using Slipway.Oci;
+using Slipway.Solver;
 using Slipway.Store;
 
 namespace Slipway.Build.Cache;
 
-/// <summary>Caches imported with <c>--cache-from</c>, merged: records by key, and the blobs they may use, fetched
-/// lazily. A record is a hit without its layers being fetched; a layer is fetched only when a snapshot must be
-/// unpacked from it (a later step runs on it) or an export needs it. Fetched blobs are held by a lease for the
-/// build's length so a concurrent prune cannot take them before the image is named.</summary>
-public sealed class CacheImports : IBlobFetcher, IDisposable
+/// <summary>Caches imported with <c>--cache-from</c> (from a registry or a local directory), merged into one index:
+/// records by key (the first import wins for a key), and the blobs they may use, fetched lazily. A record is a hit
+/// without its layers being fetched; a layer is fetched only when a snapshot must be unpacked from it (a later step
+/// runs on it) or an export needs it. Fetched blobs are held by a lease for the build's length so a concurrent prune
+/// cannot take them before the image is named; the layers of a hit join <paramref name="buildLease"/>. Records saved
+/// into it live as long as it does (the solver saves into the store's own index, never here).</summary>
+public sealed class CacheImports(LocalStore store, Lease? buildLease = null) : ICacheIndex<StepState>, IStageFileMemos, IBlobFetcher, IDisposable
 {
-    private readonly LocalStore _store;
-    private readonly Lease _lease;
-    private readonly Dictionary<Digest, byte[]> _records = [];
+    private readonly LocalStore _store = store;
+    private readonly Lease _lease = store.CreateLease();
+    private readonly ConcurrentDictionary<CacheKey, StepCacheRecord> _records = new();
     private readonly Dictionary<Digest, (Descriptor Blob, IBlobSource Source)> _blobs = [];
     private readonly Dictionary<string, (Descriptor Blob, IBlobSource Source)> _mounts = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Digest, Lazy<Task>> _fetching = new();
     private readonly Dictionary<string, IReadOnlyDictionary<string, string>> _fingerprints = new(StringComparer.Ordinal);
 
-    public CacheImports(LocalStore store)
-    {
-        _store = store;
-        _lease = store.CreateLease();
-    }
-
     public int RecordCount => _records.Count;
 
     public void Dispose() => _lease.Dispose();
 
-    /// <summary>The record an import holds for <paramref name="key"/>, as it was exported.</summary>
-    public byte[]? Record(Digest key) => _records.GetValueOrDefault(key);
+    public ValueTask<CacheRecord?> QueryAsync(CacheKey key, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<CacheRecord?>(_records.GetValueOrDefault(key));
+
+    /// <summary>A hit without fetching a layer: they come when a snapshot or the export needs them.</summary>
+    public async ValueTask<StepState?> LoadAsync(CacheRecord record, CancellationToken cancellationToken)
+    {
+        var own = record as StepCacheRecord ?? throw new ArgumentException("not a step cache record", nameof(record));
+        var state = await own.LoadAsync(_store, Available, cancellationToken).ConfigureAwait(false);
+        if (state is not null)
+        {
+            buildLease?.Add(StepCacheRecord.Protected(state));
+        }
+
+        return state;
+    }
+
+    /// <summary>Keeps a result in this index for its life: its config blob is written to the store (held by the
+    /// import's lease), its layers must be there already.</summary>
+    public async ValueTask SaveAsync(CacheKey key, StepState result, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var config = await _store.Blobs.WriteAsync(MediaTypes.OciConfig, OciJson.Serialize(result.Config), _lease, cancellationToken).ConfigureAwait(false);
+        _records[key] = StepCacheRecord.Of(key, config.Digest, result);
+    }
+
+    public ValueTask<IReadOnlyList<CacheRecord>> RecordsAsync(CancellationToken cancellationToken) =>
+        ValueTask.FromResult<IReadOnlyList<CacheRecord>>([.. _records.Values]);
+
+    public ValueTask<int> PruneAsync(IEnumerable<CacheKey> keys, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        return ValueTask.FromResult(keys.Distinct().Count(key => _records.TryRemove(key, out _)));
+    }
 
     /// <summary>The stage fingerprint memo an import carries for <paramref name="id"/> (<see cref="StageFingerprints"/>).</summary>
-    public IReadOnlyDictionary<string, string>? Fingerprints(string id) => _fingerprints.GetValueOrDefault(id);
+    public IReadOnlyDictionary<string, string>? StageFiles(string id) => _fingerprints.GetValueOrDefault(id);
 
     /// <summary>Whether a blob is in the store or can be fetched from an import.</summary>
     public bool Available(Digest digest) => _store.Blobs.Exists(digest) || _blobs.ContainsKey(digest);
@@ -110,16 +138,13 @@ public sealed class CacheImports : IBlobFetcher, IDisposable
 
         foreach (var entry in config.Records)
         {
-            if (!Digest.TryParse(entry.Key, out var key) || entry.Record.ValueKind != System.Text.Json.JsonValueKind.Object)
+            if (!Digest.TryParse(entry.Key, out var key) || entry.Record.ValueKind != System.Text.Json.JsonValueKind.Object
+                || StepCacheRecord.Parse(new CacheKey(key), System.Text.Encoding.UTF8.GetBytes(entry.Record.GetRawText())) is not { } record)
             {
                 continue;
             }
 
-            var json = System.Text.Encoding.UTF8.GetBytes(entry.Record.GetRawText());
-            if (BuildCache.BlobsOf(json) is not { } recordBlobs)
-            {
-                continue;
-            }
+            var recordBlobs = record.Blobs;
 
             if (!_store.Blobs.Exists(recordBlobs.Config))
             {
@@ -138,7 +163,7 @@ public sealed class CacheImports : IBlobFetcher, IDisposable
                 }
             }
 
-            _records.TryAdd(key, json);
+            _records.TryAdd(record.Key, record);
         }
 
         foreach (var entry in config.Fingerprints ?? [])

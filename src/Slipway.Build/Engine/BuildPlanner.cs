@@ -16,7 +16,10 @@ public static class BuildPlanner
         var last = new Dictionary<int, StepVertex>();
         foreach (var stage in graph.Required)
         {
-            var skipCache = noCache || (noCacheStages is not null && (noCacheStages.Contains(stage.DisplayName) || noCacheStages.Contains(stage.Index.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+            var index = stage.Index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var skipCache = noCache ? "--no-cache"
+                : noCacheStages is not null && (noCacheStages.Contains(stage.DisplayName) || noCacheStages.Contains(index)) ? "--no-cache-filter " + (stage.Name ?? index)
+                : null;
             IReadOnlyList<Instruction> instructions = triggers is not null && triggers.TryGetValue(stage.Index, out var onbuild)
                 ? [.. onbuild, .. stage.Instructions]
                 : stage.Instructions;

@@ -1,6 +1,7 @@
 using Slipway.Build.Cache;
 using Slipway.Build.Context;
 using Slipway.Build.Images;
+using Slipway.Build.Ops;
 using Slipway.Dockerfile.Diagnostics;
 using Slipway.Dockerfile.Instructions;
 using Slipway.Dockerfile.Syntax;
@@ -14,7 +15,7 @@ namespace Slipway.Build.Engine;
 public sealed class DockerfileException(string message) : Exception(message);
 
 /// <summary>The build: Dockerfile → stage graph → steps → solved in parallel with the cache → an image in the store.</summary>
-public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildProgress progress)
+public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildProgress progress, TimeProvider? time = null)
 {
     public async Task<BuildResult> BuildAsync(BuildOptions options, CancellationToken cancellationToken)
     {
@@ -68,8 +69,10 @@ public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildPr
 
         using var buildLease = store.CreateLease();
         using var imports = options.CacheFrom.Count == 0 ? null
-            : await new CacheImporter(store, clients, progress.OnWarning).ImportAsync(options.CacheFrom, cancellationToken).ConfigureAwait(false);
-        using var executor = new StepExecutor(store, options, graph, syntax.EscapeToken, progress, Resolve) { BuildLease = buildLease, Imports = imports };
+            : await new CacheImporter(store, clients, progress.OnWarning, buildLease).ImportAsync(options.CacheFrom, cancellationToken).ConfigureAwait(false);
+        var local = new LocalCacheIndex(store, buildLease, time);
+        var services = new StepServices(options, graph, syntax.EscapeToken, new ImageSource(Resolve), progress, time);
+        using var ops = new StepOps(store, services, local, imports, buildLease, time);
         var triggers = await OnbuildTriggersAsync(graph, Resolve, cancellationToken).ConfigureAwait(false);
         if (triggers.Values.SelectMany(t => t).SelectMany(t => EntitlementCheck.Check(t, options.Granted)).ToList() is { Count: > 0 } deniedTriggers)
         {
@@ -78,7 +81,13 @@ public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildPr
         }
 
         var target = BuildPlanner.Plan(graph, options.NoCache, options.NoCacheStages, triggers);
-        using var scheduler = new Scheduler<StepState>(executor, options.MaxParallel, progress.OnEvent);
+        var cache = new SolveCache<StepState>
+        {
+            Local = local,
+            Imported = imports is null ? [] : [imports],
+            History = new StepHistory(store, ops.IgnoredInContext, progress.OnWarning),
+        };
+        using var scheduler = new Scheduler<StepState>(ops.For, cache, options.MaxParallel, progress.OnEvent);
         var solved = await scheduler.SolveAsync([target], cancellationToken).ConfigureAwait(false);
         var cacheExport = new CacheExporter(store, clients, imports);
         var inline = options.CacheTo.Any(c => c.Type == CacheType.Inline)
@@ -101,7 +110,7 @@ public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildPr
             var keys = spec.Mode == CacheMode.Max ? scheduler.SolvedVertices().Select(v => v.Value.CacheKey) : ImageChain(scheduler, target);
             try
             {
-                await cacheExport.ExportAsync(spec, keys, executor.CacheMounts(), executor.StageFingerprintsUsed, cancellationToken).ConfigureAwait(false);
+                await cacheExport.ExportAsync(spec, keys, ops.CacheMounts(), ops.StageFingerprintsUsed, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is Registry.RegistryException or HttpRequestException or IOException or UnauthorizedAccessException)
             {
@@ -109,14 +118,14 @@ public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildPr
             }
         }
 
-        if (executor.CacheRecordsWritten > 0)
+        if (scheduler.SolvedVertices().Any(v => !v.Value.FromCache))
         {
             // The image is tagged (or kept dangling) now; what only this build's lease held is plain cache again.
             buildLease.Dispose();
             await KeepStorageAsync(options.RuntimePath, options.NetworkTools, cancellationToken).ConfigureAwait(false);
         }
 
-        return new BuildResult(image, options.Tags) { ContextFiles = executor.ContextFiles };
+        return new BuildResult(image, options.Tags) { ContextFiles = ops.ContextFiles };
     }
 
     /// <summary>The layers of every base image the build used: the scan for secrets looks only at the others.</summary>
@@ -128,8 +137,8 @@ public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildPr
         }
     }
 
-    /// <summary>Applies the store's <c>gc.keepStorage</c> cap. Only a build that wrote cache records can have
-    /// grown the cache, so a fully cached build never walks the store.</summary>
+    /// <summary>Applies the store's <c>gc.keepStorage</c> cap. Only a build that wrote cache records (ran a step) can
+    /// have grown the cache, so a fully cached build never walks the store.</summary>
     private async Task KeepStorageAsync(string runtimePath, Runtime.Network.NetworkTools? network, CancellationToken cancellationToken)
     {
         if (StoreConfig.Load(store.Layout).KeepStorageBytes is not { } keep)
@@ -151,10 +160,10 @@ public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildPr
 
     /// <summary>The keys of the steps whose results make the exported image (mode=min): the target and, through
     /// each step's first input, the steps before it in its stage and in the stages it is based on.</summary>
-    private static List<Digest> ImageChain(Scheduler<StepState> scheduler, Vertex target)
+    private static List<CacheKey> ImageChain(Scheduler<StepState> scheduler, Vertex target)
     {
         var solved = scheduler.SolvedVertices().ToDictionary(v => v.Key, v => v.Value.CacheKey);
-        var keys = new List<Digest>();
+        var keys = new List<CacheKey>();
         for (Vertex? vertex = target; vertex is not null; vertex = vertex.Inputs.Count > 0 ? vertex.Inputs[0] : null)
         {
             if (solved.TryGetValue(vertex, out var key))

@@ -2,14 +2,11 @@ using System.Globalization;
 
 namespace Slipway.Build.Engine;
 
-/// <summary>Compares a step's inputs with those of its last build and says, in words, what changed. Pure: the
-/// executor supplies both sides (<see cref="StepHistory"/> the old one) and handles "a parent step changed".</summary>
+/// <summary>Compares a step's inputs with those of its last build and says, in words, what changed. Pure:
+/// <see cref="StepHistory"/> supplies both sides; the solver handles "a parent step changed" and the other reasons
+/// (<see cref="Solver.MissReason"/>).</summary>
 public static class CacheExplainer
 {
-    /// <summary>The reason of a step never built here before: nothing changed, so progress output leaves it out
-    /// (rawjson and --explain-cache still say it).</summary>
-    public const string NoPreviousBuild = "no previous build of this step";
-
     /// <summary>How many files a message names before it says "+N more".</summary>
     public const int NamedFiles = 3;
 

@@ -30,7 +30,7 @@ public sealed class ContainerRunner(LocalStore store, string runtimePath)
         var spec = SpecBuilder.Build(new StepProcess
         {
             Args = args,
-            Env = config.Env ?? [StepExecutor.DefaultPath],
+            Env = config.Env ?? [Ops.FromOp.DefaultPath],
             WorkingDir = string.IsNullOrEmpty(config.WorkingDir) ? "/" : config.WorkingDir,
             Uid = identity.Uid,
             Gid = identity.Gid,

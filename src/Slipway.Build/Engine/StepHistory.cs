@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Slipway.Oci;
+using Slipway.Solver;
 using Slipway.Store;
 
 namespace Slipway.Build.Engine;
@@ -12,8 +13,9 @@ namespace Slipway.Build.Engine;
 /// <c>cache/steps/&lt;identity&gt;.json</c> its key, its inputs' keys and its named inputs, with the file list in
 /// a gzip sidecar (<c>.files.gz</c>, short fingerprints) since a context can hold many files. One record per
 /// step identity, replaced (temp + rename) by each build of it; a lost or unreadable record means "no previous
-/// build", never an error.</summary>
-public sealed class StepHistory(LocalStore store)
+/// build", never an error. <paramref name="ignoredInContext"/> tells whether a context path is there but excluded
+/// (to say why a file went away); <paramref name="warn"/> hears of a record that could not be written.</summary>
+public sealed class StepHistory(LocalStore store, Func<string, bool>? ignoredInContext = null, Action<string>? warn = null) : ICacheHistory
 {
     private string Dir => Path.Join(store.Layout.Root, "cache", "steps");
 
@@ -27,11 +29,9 @@ public sealed class StepHistory(LocalStore store)
         return Digest.Compute(Encoding.UTF8.GetBytes(text)).Hex;
     }
 
-    public sealed record Entry(string Key, IReadOnlyList<string> Parents, IReadOnlyList<KeyValuePair<string, string>> Values,
-        IReadOnlyDictionary<string, string>? Files);
-
-    public async Task<Entry?> LoadAsync(string identity, CancellationToken cancellationToken)
+    public async ValueTask<HistoryRecord?> LastAsync(string history, CancellationToken cancellationToken)
     {
+        var identity = history;
         var file = Path.Join(Dir, identity + ".json");
         try
         {
@@ -48,7 +48,8 @@ public sealed class StepHistory(LocalStore store)
             }
 
             var files = await LoadFilesAsync(Path.Join(Dir, identity + ".files.gz"), record.Files, cancellationToken).ConfigureAwait(false);
-            return new Entry(record.Key, record.Parents, [.. record.Values.Select(v => KeyValuePair.Create(v.Name, v.Value))], files);
+            return new HistoryRecord(KeyOf(record.Key), [.. record.Parents.Select(KeyOf)],
+                new CacheFacts([.. record.Values.Select(v => KeyValuePair.Create(v.Name, v.Value))], files));
         }
         catch (Exception ex) when (ex is JsonException or IOException or InvalidDataException or UnauthorizedAccessException)
         {
@@ -56,18 +57,49 @@ public sealed class StepHistory(LocalStore store)
         }
     }
 
-    /// <summary>Records a build of the step; skipped when the record already holds this key (nothing changed).</summary>
-    public async Task SaveAsync(string identity, Digest key, IReadOnlyList<Digest> parents, StepInputs inputs, CancellationToken cancellationToken)
+    /// <summary>A key as the record holds it; one that does not parse matches no key (so it reads as "changed").</summary>
+    private static CacheKey KeyOf(string text) => Digest.TryParse(text, out var digest) ? new CacheKey(digest) : default;
+
+    /// <summary>Records a build of the step. Best effort: a history that cannot be written costs explanations,
+    /// never the build.</summary>
+    public async ValueTask RecordAsync(Vertex vertex, string history, HistoryRecord entry, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(parents);
-        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(vertex);
+        try
+        {
+            await SaveAsync(history, entry, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            warn?.Invoke($"{vertex.Name}: could not record its inputs for cache explanations: {ex.Message}");
+        }
+    }
+
+    public IReadOnlyList<string> Changes(CacheFacts before, CacheFacts now, bool parentChanged)
+    {
+        ArgumentNullException.ThrowIfNull(before);
+        ArgumentNullException.ThrowIfNull(now);
+        var changes = CacheExplainer.Changes(before.Values, before.Files, now.Values, now.Files ?? new Dictionary<string, string>(), ignoredInContext);
+        if (parentChanged)
+        {
+            // Another stage's files change with its key: "parent step changed" then says where the change began.
+            changes.RemoveAll(CacheExplainer.IsStageChange);
+        }
+
+        return changes;
+    }
+
+    /// <summary>Records a build of the step; skipped when the record already holds this key (nothing changed).</summary>
+    public async Task SaveAsync(string identity, HistoryRecord entry, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
         Directory.CreateDirectory(Dir);
         var file = Path.Join(Dir, identity + ".json");
         var record = new StepRecord
         {
-            Key = key.Value,
-            Parents = [.. parents.Select(p => p.Value)],
-            Values = [.. inputs.Values.Select(v => new StepValue { Name = v.Key, Value = v.Value })],
+            Key = entry.Key.Value,
+            Parents = [.. entry.Parents.Select(p => p.Value)],
+            Values = [.. entry.Facts.Values.Select(v => new StepValue { Name = v.Key, Value = v.Value })],
         };
         // The key covers the parents, the values and the files: the same key means the same record.
         if (await StoredKeyAsync(file, cancellationToken).ConfigureAwait(false) == record.Key)
@@ -75,10 +107,10 @@ public sealed class StepHistory(LocalStore store)
             return;
         }
 
-        if (inputs.Files.Count > 0)
+        if (entry.Facts.Files is { Count: > 0 } files)
         {
             var list = new StringBuilder();
-            foreach (var (path, fingerprint) in inputs.Files)
+            foreach (var (path, fingerprint) in files)
             {
                 list.Append(path).Append('\0').Append(FileFingerprint.Shorten(fingerprint)).Append('\0');
             }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Slipway.Oci;
+using Slipway.Solver;
 
 namespace Slipway.Build.Engine;
 
@@ -24,6 +25,18 @@ public sealed class StepInputs
     public void Add(string name, string value) => _values.Add(KeyValuePair.Create(name, value));
 
     public void AddFile(string path, string fingerprint) => _files[path] = fingerprint;
+
+    /// <summary>A flag as it enters the key: <c>flag:--NAME</c>, only when it has a value.</summary>
+    public void AddFlag(string flag, string? value)
+    {
+        if (!string.IsNullOrEmpty(value))
+        {
+            Add("flag:" + flag, value);
+        }
+    }
+
+    /// <summary>A copy of the values and files, for the history that explains the step's next miss.</summary>
+    public CacheFacts Facts() => new([.. _values], new SortedDictionary<string, string>(_files, StringComparer.Ordinal));
 
     /// <summary>The content digest: values in order, then files by path, each part length-prefixed.</summary>
     public Digest Digest()

@@ -40,9 +40,9 @@ internal sealed class PlainProgress(TextWriter output, bool quiet) : IBuildProgr
                 output.WriteLine($"#{n} {solveEvent.Vertex.Name}");
             }
 
-            if (solveEvent.CacheMiss is { } miss && miss != Build.Engine.CacheExplainer.NoPreviousBuild)
+            if (solveEvent.Miss is { } miss and not MissReason.NoPreviousBuild)
             {
-                output.WriteLine($"#{n} cache miss: {miss}");
+                output.WriteLine($"#{n} cache miss: {miss.Text}");
             }
 
             var seconds = solveEvent.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture);

@@ -32,7 +32,7 @@ internal sealed class TtyProgress : IBuildProgress
 
         public TimeSpan? Elapsed { get; set; }
 
-        public string? CacheMiss { get; set; }
+        public MissReason? CacheMiss { get; set; }
 
         public Queue<string> Tail { get; } = new();
     }
@@ -43,7 +43,7 @@ internal sealed class TtyProgress : IBuildProgress
         lock (_gate)
         {
             var row = RowOf(solveEvent.Vertex);
-            row.CacheMiss ??= solveEvent.CacheMiss;
+            row.CacheMiss ??= solveEvent.Miss;
             row.State = solveEvent.State switch
             {
                 VertexState.Started => "running",
@@ -121,9 +121,9 @@ internal sealed class TtyProgress : IBuildProgress
                     _ => "yellow",
                 };
                 lines.Add(new Markup($"[{colour}] => {Markup.Escape(row.Name)}  {(row.State == "CACHED" ? "CACHED" : $"{time:0.0}s")}[/]"));
-                if (row.CacheMiss is { } miss && miss != Build.Engine.CacheExplainer.NoPreviousBuild)
+                if (row.CacheMiss is { } miss and not MissReason.NoPreviousBuild)
                 {
-                    lines.Add(new Markup($"[grey] => => cache miss: {Markup.Escape(miss)}[/]"));
+                    lines.Add(new Markup($"[grey] => => cache miss: {Markup.Escape(miss.Text)}[/]"));
                 }
                 foreach (var output in row.Tail)
                 {

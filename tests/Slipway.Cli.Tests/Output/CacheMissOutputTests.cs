@@ -17,7 +17,7 @@ public class CacheMissOutputTests
     private static readonly SolveEvent[] Events =
     [
         new(1, From, VertexState.Cached, null, TimeSpan.Zero),
-        new(2, Copy, VertexState.Started, null, TimeSpan.Zero, CacheMiss: "file a.txt changed content"),
+        new(2, Copy, VertexState.Started, null, TimeSpan.Zero, Miss: new MissReason.InputsChanged(["file a.txt changed content"])),
         new(2, Copy, VertexState.Completed, null, TimeSpan.FromSeconds(1)),
     ];
 

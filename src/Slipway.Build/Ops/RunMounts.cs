@@ -1,29 +1,35 @@
 using System.Security.Cryptography;
 using System.Text;
-using Slipway.Build.Context;
+using Slipway.Build.Engine;
 using Slipway.Dockerfile.Instructions;
-using Slipway.Oci;
 using Slipway.Runtime.Spec;
+using Slipway.Store;
 using Slipway.Store.Layers;
 using Slipway.Store.Snapshots;
 
-namespace Slipway.Build.Engine;
+namespace Slipway.Build.Ops;
 
-public sealed partial class StepExecutor
+/// <summary>What a RUN's <c>--mount</c>s add to its container: mounts, environment (secret <c>env=</c>), and the
+/// targets that did not exist in the rootfs (removed from the layer afterwards, so no mount stub remains).</summary>
+public sealed record PreparedMounts(List<MountSpec> Mounts, List<string> Env, List<string> Targets);
+
+/// <summary>Prepares a RUN's <c>--mount</c>s in its workspace: tmpfs, cache directories, secrets on a tmpfs of the
+/// step's own, forwarded ssh agents, and binds of the context, a stage or an image.</summary>
+public sealed class RunMounts(StepServices services, StepLayers layers, CacheMountDirs caches, ContextFiles context)
 {
-    /// <summary>What a RUN's <c>--mount</c>s add to its container: mounts, environment (secret <c>env=</c>), and the
-    /// targets that did not exist in the rootfs (removed from the layer afterwards, so no mount stub remains).</summary>
-    private sealed record PreparedMounts(List<MountSpec> Mounts, List<string> Env, List<string> Targets);
-
-    private async Task<PreparedMounts> PrepareMountsAsync(RunInstruction run, StepState state, IReadOnlyList<StepState> inputs,
-        Workspace workspace, string workingDir, CancellationToken cancellationToken)
+    /// <param name="inputs">The step's inputs: its stage's state, then one per mount from a stage, in mount order.</param>
+    public async Task<PreparedMounts> PrepareAsync(RunInstruction run, IReadOnlyList<StepState> inputs, Workspace workspace, string workingDir,
+        CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(workspace);
+        var expand = services.Expand(inputs[0]);
         var result = new PreparedMounts([], [], []);
-        // The planner adds one input per mount from a stage, after the previous step, in mount order.
         var stageInput = 1;
         foreach (var mount in run.Mounts)
         {
-            var target = mount.Target is null ? null : Absolute(Expand(mount.Target, state), workingDir);
+            var target = mount.Target is null ? null : Absolute(expand.Word(mount.Target), workingDir);
             switch (mount.Type)
             {
                 case MountType.Tmpfs:
@@ -35,15 +41,15 @@ public sealed partial class StepExecutor
                     result.Targets.Add(target!);
                     break;
                 case MountType.Cache:
-                    var cacheDir = CacheDir(mount, target ?? Require(target, mount));
-                    await SeedFromImportAsync(CacheId(mount, target!), cacheDir, cancellationToken).ConfigureAwait(false);
-                    if (mount.From is not null && IsEmpty(cacheDir))
+                    var cacheDir = caches.Open(mount, target ?? Require(target, mount));
+                    await caches.SeedFromImportAsync(CacheMountDirs.Id(mount, target!), cacheDir, cancellationToken).ConfigureAwait(false);
+                    if (mount.From is not null && CacheMountDirs.IsEmpty(cacheDir))
                     {
                         // from=/source= seed a new cache with a stage's or image's directory.
-                        StepState? seed = graph.Find(mount.From) is not null ? inputs[stageInput++] : null;
-                        await SeedCacheAsync(mount, seed, state, workspace, cacheDir, cancellationToken).ConfigureAwait(false);
+                        StepState? seed = services.IsStage(mount.From) ? inputs[stageInput++] : null;
+                        await SeedCacheAsync(mount, seed, expand, workspace, cacheDir, cancellationToken).ConfigureAwait(false);
                     }
-                    else if (mount.From is not null && graph.Find(mount.From) is not null)
+                    else if (mount.From is not null && services.IsStage(mount.From))
                     {
                         stageInput++;
                     }
@@ -51,13 +57,13 @@ public sealed partial class StepExecutor
                     if (mount.Sharing == MountSharing.Locked)
                     {
                         // One RUN at a time, across processes, holds a locked cache; others wait (for up to an hour).
-                        workspace.Locks.Add(await Slipway.Store.StoreLock.AcquireAsync(cacheDir + ".lock", TimeSpan.FromHours(1), cancellationToken).ConfigureAwait(false));
+                        workspace.Locks.Add(await StoreLock.AcquireAsync(cacheDir + ".lock", TimeSpan.FromHours(1), cancellationToken).ConfigureAwait(false));
                     }
                     else if (mount.Sharing == MountSharing.Private)
                     {
                         // BuildKit's private: the cache is this RUN's alone while it runs; when another RUN (of any
                         // build) holds it, this one gets a new, empty instance of its own, dropped with the step.
-                        if (Slipway.Store.StoreLock.TryAcquire(cacheDir + ".lock", out var held))
+                        if (StoreLock.TryAcquire(cacheDir + ".lock", out var held))
                         {
                             workspace.Locks.Add(held);
                         }
@@ -77,14 +83,8 @@ public sealed partial class StepExecutor
                     AddSsh(mount, target, result);
                     break;
                 case MountType.Bind:
-                    var from = mount.From;
-                    StepState? stage = null;
-                    if (from is not null && graph.Find(from) is not null)
-                    {
-                        stage = inputs[stageInput++];
-                    }
-
-                    var source = await BindSourceAsync(mount, from, stage, state, workspace, cancellationToken).ConfigureAwait(false);
+                    StepState? stage = mount.From is { } from && services.IsStage(from) ? inputs[stageInput++] : null;
+                    var source = await BindSourceAsync(mount, stage, expand, workspace, cancellationToken).ConfigureAwait(false);
                     result.Mounts.Add(new MountSpec { Destination = Require(target, mount), Type = "bind", Source = source, Options = ["rbind", mount.ReadOnly ? "ro" : "rw"] });
                     result.Targets.Add(target!);
                     break;
@@ -100,32 +100,7 @@ public sealed partial class StepExecutor
         target ?? throw new BuildException($"mount type={mount.Type.ToString().ToLowerInvariant()} needs a target");
 
     private static string Absolute(string path, string workingDir) =>
-        GoPath.Clean(path.StartsWith('/') ? path : workingDir.TrimEnd('/') + "/" + path);
-
-    /// <summary>Cache mounts live outside any layer, one directory per id (hashed, so an id can never name a path).</summary>
-    private string CacheDir(RunMount mount, string target)
-    {
-        var id = CacheId(mount, target);
-        var name = CacheMountName(id);
-        var dir = CacheMountPath(name);
-        _cacheMounts.TryAdd(id, dir);
-        // The directory's name is a sha256, so the lease can hold it like a digest: prune leaves it alone while
-        // this build runs.
-        BuildLease?.Add(name);
-        if (!Directory.Exists(dir))
-        {
-            var created = Directory.CreateDirectory(dir).FullName;
-            File.SetUnixFileMode(created, (UnixFileMode)(mount.Mode ?? 0x1ED));
-            LayerNative.LChown(created, (int)(mount.Uid ?? 0), (int)(mount.Gid ?? 0));
-        }
-        else
-        {
-            // Its mtime is its last use, for prune --keep-storage and until=.
-            Directory.SetLastWriteTimeUtc(dir, DateTime.UtcNow);
-        }
-
-        return dir;
-    }
+        Context.GoPath.Clean(path.StartsWith('/') ? path : workingDir.TrimEnd('/') + "/" + path);
 
     /// <summary>A new, empty instance of a private cache that another RUN holds: in the step's workspace, with the
     /// mount's mode and owner.</summary>
@@ -137,57 +112,11 @@ public sealed partial class StepExecutor
         return dir;
     }
 
-    /// <summary>The cache mount directories of this build, by id (what <c>--cache-to</c> carries): those its RUN
-    /// steps mounted, and those its RUN steps name literally (an id, or an absolute target without variables) even
-    /// when every step came from the cache this time.</summary>
-    public IReadOnlyDictionary<string, string> CacheMounts()
+    /// <summary>The filesystem of a stage or an image, mounted read-only under <paramref name="space"/>.</summary>
+    private async Task<string> MountFromAsync(RunMount mount, StepState? stage, string space, CancellationToken cancellationToken)
     {
-        var result = new Dictionary<string, string>(_cacheMounts, StringComparer.Ordinal);
-        foreach (var mount in graph.Required.SelectMany(s => s.Instructions).OfType<RunInstruction>().SelectMany(r => r.Mounts)
-            .Where(m => m.Type == MountType.Cache))
-        {
-            var id = !string.IsNullOrEmpty(mount.Id) ? mount.Id : mount.Target is { } t && t.StartsWith('/') ? GoPath.Clean(t) : null;
-            if (id is not null && !id.Contains('$', StringComparison.Ordinal) && CacheMountPath(CacheMountName(id)) is var dir && Directory.Exists(dir))
-            {
-                result.TryAdd(id, dir);
-            }
-        }
-
-        return result;
-    }
-
-    private static Digest CacheMountName(string id) => Digest.Compute(Encoding.UTF8.GetBytes(id));
-
-    private string CacheMountPath(Digest name) => Path.Join(store.Layout.Root, "cache-mounts", name.Hex);
-
-    private static string CacheId(RunMount mount, string target) => string.IsNullOrEmpty(mount.Id) ? target : mount.Id;
-
-    /// <summary>Seeds an empty cache directory, once per build, with the contents an imported cache carries for
-    /// its id, before the first RUN that mounts it.</summary>
-    private async Task SeedFromImportAsync(string id, string cacheDir, CancellationToken cancellationToken)
-    {
-        if (_imports is null || !_imports.HasMount(id))
-        {
-            return;
-        }
-
-        await _seeding.GetOrAdd(id, _ => new Lazy<Task>(async () =>
-        {
-            if (IsEmpty(cacheDir))
-            {
-                await _imports.SeedMountAsync(id, cacheDir, cancellationToken).ConfigureAwait(false);
-            }
-        })).Value.ConfigureAwait(false);
-    }
-
-    private static bool IsEmpty(string dir) => !Directory.EnumerateFileSystemEntries(dir).Any();
-
-    private async Task SeedCacheAsync(RunMount mount, StepState? stage, StepState state, Workspace workspace, string cacheDir,
-        CancellationToken cancellationToken)
-    {
-        var layers = stage?.Layers ?? await ImageLayersAsync(mount.From!, cancellationToken).ConfigureAwait(false);
-        var space = Directory.CreateDirectory(Path.Join(workspace.Dir, "cache-seed")).FullName;
-        var lowers = await _snapshots.LowerDirsAsync(layers, cancellationToken).ConfigureAwait(false);
+        var from = stage?.Layers ?? await services.Images.LayersAsync(mount.From!, cancellationToken).ConfigureAwait(false);
+        var lowers = await layers.LowerDirsAsync(from, cancellationToken).ConfigureAwait(false);
         lowers.Add(Directory.CreateDirectory(Path.Join(space, "empty")).FullName);
         if (lowers.Count == 1)
         {
@@ -196,10 +125,18 @@ public sealed partial class StepExecutor
 
         var root = Directory.CreateDirectory(Path.Join(space, "root")).FullName;
         OverlayMount.Mount(lowers, null, null, root);
+        return root;
+    }
+
+    private async Task SeedCacheAsync(RunMount mount, StepState? stage, Expansion expand, Workspace workspace, string cacheDir,
+        CancellationToken cancellationToken)
+    {
+        var space = Directory.CreateDirectory(Path.Join(workspace.Dir, "cache-seed")).FullName;
+        var root = await MountFromAsync(mount, stage, space, cancellationToken).ConfigureAwait(false);
         try
         {
             var source = new CopySource(root, null);
-            var rel = string.Join('/', RootResolver.Clean(Expand(mount.Source ?? "/", state)));
+            var rel = string.Join('/', RootResolver.Clean(expand.Word(mount.Source ?? "/")));
             if (LayerNative.LStat(source.HostPath(rel, followFinal: true)) is { IsDirectory: true })
             {
                 new FileCopier(cacheDir, mount.Uid ?? 0, mount.Gid ?? 0, null).Copy(source, rel, "/", destinationIsDir: true);
@@ -222,7 +159,7 @@ public sealed partial class StepExecutor
             throw new BuildException("secret mount needs an id or a target");
         }
 
-        if (!options.Secrets.TryGetValue(id, out var value))
+        if (!services.Options.Secrets.TryGetValue(id, out var value))
         {
             if (mount.Required)
             {
@@ -263,7 +200,7 @@ public sealed partial class StepExecutor
     private void AddSsh(RunMount mount, string? target, PreparedMounts result)
     {
         var id = string.IsNullOrEmpty(mount.Id) ? "default" : mount.Id;
-        if (!options.SshSockets.TryGetValue(id, out var socket))
+        if (!services.Options.SshSockets.TryGetValue(id, out var socket))
         {
             if (mount.Required)
             {
@@ -282,40 +219,29 @@ public sealed partial class StepExecutor
     /// <summary>The host directory a bind mount shows: a path inside the context (only what .dockerignore lets
     /// through), a stage or an image, resolved inside that root; writable binds get a throw-away overlay so
     /// their writes are discarded.</summary>
-    private async Task<string> BindSourceAsync(RunMount mount, string? from, StepState? stage, StepState state, Workspace workspace,
-        CancellationToken cancellationToken)
+    private async Task<string> BindSourceAsync(RunMount mount, StepState? stage, Expansion expand, Workspace workspace, CancellationToken cancellationToken)
     {
-        var sourcePath = Expand(mount.Source ?? "/", state);
+        var sourcePath = expand.Word(mount.Source ?? "/");
         var index = workspace.ExtraMounts.Count;
         string root;
-        if (from is null)
+        if (mount.From is null)
         {
             // The context as the build sees it: .dockerignore'd files are not there.
             root = Directory.CreateDirectory(Path.Join(workspace.Dir, $"bind{index}-context")).FullName;
-            var context = ContextSource();
-            var matches = context.Expand(sourcePath);
+            var source = context.Source();
+            var matches = source.Expand(sourcePath);
             if (matches.Count != 1)
             {
                 throw new BuildException($"mount source \"{mount.Source}\" must name one path, not {matches.Count}");
             }
 
-            new FileCopier(root, 0, 0, null).Copy(context, matches[0], "/", destinationIsDir: true);
-            sourcePath = Directory.Exists(context.HostPath(matches[0], followFinal: true)) ? "/" : "/" + Path.GetFileName(matches[0]);
+            new FileCopier(root, 0, 0, null).Copy(source, matches[0], "/", destinationIsDir: true);
+            sourcePath = Directory.Exists(source.HostPath(matches[0], followFinal: true)) ? "/" : "/" + Path.GetFileName(matches[0]);
         }
         else
         {
-            var layers = stage?.Layers
-                ?? await ImageLayersAsync(from, cancellationToken).ConfigureAwait(false);
-            var space = Directory.CreateDirectory(Path.Join(workspace.Dir, $"bind{index}-from")).FullName;
-            var lowers = await _snapshots.LowerDirsAsync(layers, cancellationToken).ConfigureAwait(false);
-            lowers.Add(Directory.CreateDirectory(Path.Join(space, "empty")).FullName);
-            if (lowers.Count == 1)
-            {
-                lowers.Add(Directory.CreateDirectory(Path.Join(space, "empty2")).FullName);
-            }
-
-            root = Directory.CreateDirectory(Path.Join(space, "root")).FullName;
-            OverlayMount.Mount(lowers, null, null, root);
+            root = await MountFromAsync(mount, stage, Directory.CreateDirectory(Path.Join(workspace.Dir, $"bind{index}-from")).FullName, cancellationToken)
+                .ConfigureAwait(false);
             workspace.ExtraMounts.Add(root);
         }
 
@@ -346,11 +272,5 @@ public sealed partial class StepExecutor
         OverlayMount.Mount([resolved], upper, work, merged);
         workspace.ExtraMounts.Add(merged);
         return merged;
-    }
-
-    private async Task<IReadOnlyList<LayerRef>> ImageLayersAsync(string name, CancellationToken cancellationToken)
-    {
-        var image = await resolveImage(ParseImage(name), cancellationToken).ConfigureAwait(false);
-        return [.. image.Manifest.Layers.Select((l, i) => new LayerRef(l, image.Config.RootFs.DiffIds[i]))];
     }
 }

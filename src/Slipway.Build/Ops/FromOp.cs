@@ -1,0 +1,78 @@
+using Slipway.Build.Engine;
+using Slipway.Oci;
+using Slipway.Solver;
+
+namespace Slipway.Build.Ops;
+
+/// <summary>The FROM that starts a stage: from another stage (its result, input 0), from scratch, or from a base
+/// image (its layers and config, with PATH set when the image sets none). Keyed by what it starts from: the base
+/// image's manifest digest (so <c>--pull</c> that finds a new one misses), or the stage's layers.</summary>
+public sealed class FromOp(StepVertex step, StepServices services) : StepOp(step, services)
+{
+    public const string DefaultPath = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+    private bool IsScratch => string.Equals(Step.Stage.BaseName, "scratch", StringComparison.OrdinalIgnoreCase);
+
+    protected override async Task AddFactsAsync(StepInputs facts, IReadOnlyList<StepState> inputs, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(facts);
+        var stage = Step.Stage;
+        facts.Add("instruction", "FROM " + stage.BaseName);
+        facts.Add("base", stage.BaseStage is not null ? "stage"
+            : IsScratch ? "scratch"
+            : (await Services.Images.BaseAsync(stage, cancellationToken).ConfigureAwait(false)).ManifestDescriptor.Digest.Value);
+        if (stage.BaseStage is not null)
+        {
+            facts.Add("stage:" + stage.BaseName, LayersDigest(inputs[0]));
+        }
+    }
+
+    public override async ValueTask<StepState> ExecAsync(IReadOnlyList<StepState> inputs, CacheMap cacheMap, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        if (Step.Stage.BaseStage is not null)
+        {
+            return inputs[0] with { Args = new Dictionary<string, string?>(), CmdSet = false };
+        }
+
+        if (IsScratch)
+        {
+            return new StepState
+            {
+                Layers = [],
+                Config = new ImageConfig
+                {
+                    Architecture = Options.Platform.Architecture,
+                    Os = Options.Platform.Os,
+                    Variant = Options.Platform.Variant,
+                    RootFs = new RootFs { DiffIds = [] },
+                    Config = new ContainerConfig { Env = [DefaultPath] },
+                    History = [],
+                },
+                Args = new Dictionary<string, string?>(),
+            };
+        }
+
+        var image = await Services.Images.BaseAsync(Step.Stage, cancellationToken).ConfigureAwait(false);
+        // The base's ONBUILD triggers run in this stage (planned as its first steps) and are not inherited further.
+        var container = (image.Config.Config ?? new ContainerConfig()) with { OnBuild = null };
+        if (container.Env is null || !container.Env.Any(e => e.StartsWith("PATH=", StringComparison.Ordinal)))
+        {
+            container = container with { Env = [.. container.Env ?? [], DefaultPath] };
+        }
+
+        return new StepState
+        {
+            Layers = ImageSource.LayersOf(image),
+            Config = image.Config with { Config = container, History = image.Config.History ?? [] },
+            Args = new Dictionary<string, string?>(),
+        };
+    }
+
+    /// <summary>A stage starts with no ARGs in scope and no CMD set, whatever the record says.</summary>
+    public override StepState Revive(StepState cached, IReadOnlyList<StepState> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(cached);
+        return cached with { Args = new Dictionary<string, string?>(), CmdSet = false };
+    }
+}

@@ -1,0 +1,82 @@
+using Slipway.Build.Cache;
+using Slipway.Build.Engine;
+using Slipway.Dockerfile.Instructions;
+using Slipway.Solver;
+using Slipway.Store;
+
+namespace Slipway.Build.Ops;
+
+/// <summary>The ops of one build: one per kind of instruction, made for each vertex the solver reaches, over the
+/// services the build shares (made here once). Disposing it saves the context's digests and removes what ADD
+/// downloaded.</summary>
+public sealed class StepOps : IDisposable
+{
+    private readonly StepServices _services;
+    private readonly StepLayers _layers;
+    private readonly ContextFiles _context;
+    private readonly AddSources _downloads;
+    private readonly string _downloadDir;
+    private readonly CacheMountDirs _cacheMounts;
+    private readonly StageFiles _stageFiles;
+    private readonly RunMounts _runMounts;
+    private readonly ContainerRuns _containers;
+
+    /// <param name="local">The store's cache index: its stage file memos key <c>COPY --from=&lt;stage&gt;</c>.</param>
+    /// <param name="imports">Caches imported with <c>--cache-from</c>: their layers are fetched when a snapshot needs
+    /// them, their cache mounts seed empty cache directories, their memos key copies from stages.</param>
+    /// <param name="lease">The build's claim on what it uses (layers, their snapshots' diffIDs, cache mounts), so a
+    /// prune running meanwhile leaves them alone. Null only in tests that run steps without a store lease.</param>
+    public StepOps(LocalStore store, StepServices services, LocalCacheIndex local, CacheImports? imports, Lease? lease, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(services);
+        _services = services;
+        var options = services.Options;
+        var snapshots = new Snapshots(store) { Fetcher = imports };
+        _layers = new StepLayers(store, snapshots, options.Compression, options.SourceDateEpoch, lease);
+        _context = new ContextFiles(store.Layout.Root, options);
+        _downloadDir = Path.Join(store.Layout.Root, "tmp", "add-" + Guid.NewGuid().ToString("N"));
+        _downloads = new AddSources(_downloadDir);
+        _cacheMounts = new CacheMountDirs(store.Layout.Root, services.Graph, lease, imports, time);
+        _stageFiles = new StageFiles(local, imports, _layers, services.Progress.OnWarning);
+        _runMounts = new RunMounts(services, _layers, _cacheMounts, _context);
+        _containers = new ContainerRuns(store.Layout.Root, options);
+    }
+
+    /// <summary>How many context file digests came from the index and how many were hashed, so far.</summary>
+    public Context.ContextFileCounts ContextFiles => _context.Counts;
+
+    /// <summary>Whether a context path is there but excluded by .dockerignore (for the history's explanations).</summary>
+    public bool IgnoredInContext(string path) => _context.IsIgnored(path);
+
+    /// <summary>The cache mount directories of this build, by id (what <c>--cache-to</c> carries).</summary>
+    public IReadOnlyDictionary<string, string> CacheMounts() => _cacheMounts.Used();
+
+    /// <summary>The stage fingerprint memos this build's <c>COPY --from=&lt;stage&gt;</c> steps used, for a max export.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> StageFingerprintsUsed => _stageFiles.Used;
+
+    /// <summary>The op of a step: one kind per instruction.</summary>
+    public IOp<StepState> For(Vertex vertex)
+    {
+        var step = vertex as StepVertex ?? throw new ArgumentException("not a Dockerfile step", nameof(vertex));
+        return step.Instruction switch
+        {
+            null => new FromOp(step, _services),
+            ArgInstruction arg => new ArgOp(step, arg, _services),
+            RunInstruction run => new RunOp(step, run, _services, _layers, _runMounts, _containers, _context),
+            CopyInstruction or AddInstruction => new CopyOp(step, step.Instruction, _services, _layers, _context, _downloads, _stageFiles),
+            WorkdirInstruction workdir => new WorkdirOp(step, workdir, _services, _layers),
+            var other => new MetadataOp(step, other, _services),
+        };
+    }
+
+    public void Dispose()
+    {
+        _context.Dispose();
+        _downloads.Dispose();
+        if (Directory.Exists(_downloadDir))
+        {
+            Directory.Delete(_downloadDir, true);
+        }
+    }
+}

@@ -1,0 +1,41 @@
+using System.Globalization;
+using Slipway.Build.Engine;
+using Slipway.Dockerfile.Expansion;
+using Slipway.Dockerfile.Instructions;
+
+namespace Slipway.Build.Ops;
+
+/// <summary>What every op of one build shares: the build's settings, its stage graph, the images it resolves, how
+/// words expand, and the time its history entries carry. Made once per build; it holds nothing about a step.</summary>
+public sealed class StepServices(BuildOptions options, StageGraph graph, char escapeToken, ImageSource images, IBuildProgress progress,
+    TimeProvider? time = null)
+{
+    private readonly ShellLex _lex = new(escapeToken);
+
+    public BuildOptions Options => options;
+
+    public StageGraph Graph => graph;
+
+    public ImageSource Images => images;
+
+    public IBuildProgress Progress => progress;
+
+    /// <summary>When the steps of this build were made, as their history entries say: SOURCE_DATE_EPOCH, else
+    /// the build's start.</summary>
+    public DateTimeOffset Created { get; } = options.SourceDateEpoch ?? (time ?? TimeProvider.System).GetUtcNow();
+
+    /// <summary>An expansion of the words of a step on <paramref name="state"/>; <paramref name="track"/> for a
+    /// cache map, which keys the variables referenced.</summary>
+    public Expansion Expand(StepState state, bool track = false) => new(_lex, state, track);
+
+    /// <summary>Whether <paramref name="name"/> (a <c>--from</c>) names a stage of this build rather than an image.</summary>
+    public bool IsStage(string name) => graph.Find(name) is not null;
+
+    /// <summary>The name under which builds of <paramref name="step"/> are remembered (<see cref="StepHistory.Identity"/>).</summary>
+    public string HistoryOf(StepVertex step)
+    {
+        ArgumentNullException.ThrowIfNull(step);
+        return StepHistory.Identity(options.ContextDir, options.DockerfilePath, options.DockerfileName,
+            step.Stage.Name ?? step.Stage.Index.ToString(CultureInfo.InvariantCulture), step.Step);
+    }
+}

@@ -1,0 +1,58 @@
+using Slipway.Build.Context;
+using Slipway.Build.Engine;
+using Slipway.Dockerfile.Instructions;
+using Slipway.Solver;
+using Slipway.Store.Layers;
+
+namespace Slipway.Build.Ops;
+
+/// <summary>WORKDIR: sets the working directory and, as BuildKit does, creates it (owned by the stage's USER) when
+/// the stage lacks it; a layer only when something was created.</summary>
+public sealed class WorkdirOp(StepVertex step, WorkdirInstruction workdir, StepServices services, StepLayers layers)
+    : InstructionOp<WorkdirInstruction>(step, workdir, services)
+{
+    protected override string Expanded(Expansion expand)
+    {
+        ArgumentNullException.ThrowIfNull(expand);
+        return "WORKDIR " + expand.Word(Instruction.Path);
+    }
+
+    public override async ValueTask<StepState> ExecAsync(IReadOnlyList<StepState> inputs, CacheMap cacheMap, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        var state = inputs[0];
+        var path = Services.Expand(state).Word(Instruction.Path);
+        if (!path.StartsWith('/'))
+        {
+            path = (string.IsNullOrEmpty(state.Container.WorkingDir) ? "/" : state.Container.WorkingDir).TrimEnd('/') + "/" + path;
+        }
+
+        path = GoPath.Clean(path);
+        var next = state with { Config = state.Config with { Config = state.Container with { WorkingDir = path } } };
+        using var workspace = layers.CreateWorkspace();
+        using (var mounted = await layers.MountAsync(state.Layers, workspace, writable: true, cancellationToken).ConfigureAwait(false))
+        {
+            var resolver = new RootResolver(mounted.Path);
+            var components = RootResolver.Clean(path);
+            if (components.Count > 0)
+            {
+                resolver.EnsureParent(components);
+                var target = resolver.Resolve(components, followFinal: true);
+                if (LayerNative.LStat(target) is null)
+                {
+                    Directory.CreateDirectory(target);
+                    var owner = Users.Resolve(state.Container.User, mounted.Path);
+                    LayerNative.LChown(target, (int)owner.Uid, (int)owner.Gid);
+                }
+            }
+        }
+
+        if (!Directory.EnumerateFileSystemEntries(workspace.Upper).Any())
+        {
+            return next.WithContainer(c => c, $"WORKDIR {path}", Services.Created);
+        }
+
+        var layer = await layers.CommitAsync(workspace, cancellationToken).ConfigureAwait(false);
+        return next.WithLayer(layer, $"WORKDIR {path}", Services.Created);
+    }
+}
