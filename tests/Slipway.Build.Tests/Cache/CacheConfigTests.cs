@@ -71,7 +71,7 @@ public class CacheConfigTests
     [Fact]
     public void The_blobs_of_a_record_are_its_config_and_its_layers()
     {
-        var blobs = BuildCache.BlobsOf(Encoding.UTF8.GetBytes(Record));
+        var blobs = StepCacheRecord.BlobsOf(Encoding.UTF8.GetBytes(Record));
 
         Assert.NotNull(blobs);
         Assert.Equal('1', blobs.Config.Hex[0]);
@@ -82,5 +82,5 @@ public class CacheConfigTests
     [InlineData("{}")]
     [InlineData("not json")]
     [InlineData("""{"config":"sha256:1111111111111111111111111111111111111111111111111111111111111111","layers":[{"digest":"../../etc","size":1,"diffId":"x"}]}""")]
-    public void A_malformed_record_has_no_blobs(string json) => Assert.Null(BuildCache.BlobsOf(Encoding.UTF8.GetBytes(json)));
+    public void A_malformed_record_has_no_blobs(string json) => Assert.Null(StepCacheRecord.BlobsOf(Encoding.UTF8.GetBytes(json)));
 }

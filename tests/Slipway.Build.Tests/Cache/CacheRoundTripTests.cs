@@ -1,6 +1,7 @@
 using Slipway.Build.Cache;
 using Slipway.Build.Engine;
 using Slipway.Oci;
+using Slipway.Solver;
 using Slipway.Store;
 
 namespace Slipway.Build.Tests.Cache;
@@ -15,7 +16,7 @@ public sealed class CacheRoundTripTests : IDisposable
 
     private string Sub(string name) => Path.Join(_dir.FullName, name);
 
-    private static async Task<(Digest Key, Descriptor Layer)> SeedAsync(LocalStore store)
+    private static async Task<(CacheKey Key, Descriptor Layer)> SeedAsync(LocalStore store)
     {
         var ct = TestContext.Current.CancellationToken;
         var layer = await store.Blobs.WriteAsync(MediaTypes.OciLayerGzip, "not really a layer"u8.ToArray(), ct);
@@ -26,8 +27,8 @@ public sealed class CacheRoundTripTests : IDisposable
             Config = new ImageConfig { Architecture = "amd64", Os = "linux", RootFs = new RootFs { DiffIds = [diffId] } },
             Args = new Dictionary<string, string?> { ["A"] = "1" },
         };
-        var key = Digest.Compute("step"u8);
-        await new BuildCache(store).SaveAsync(key, state, null, ct);
+        var key = new CacheKey(Digest.Compute("step"u8));
+        await new LocalCacheIndex(store).SaveAsync(key, state, ct);
         return (key, layer);
     }
 
@@ -44,9 +45,9 @@ public sealed class CacheRoundTripTests : IDisposable
         Assert.True(CacheImportSpec.TryParse($"type=local,src={Sub("cache")}", out var from, out _));
         using var imports = await new CacheImporter(b, null, w => Assert.Fail(w)).ImportAsync([from!], ct);
 
-        var state = await new BuildCache(b).LoadAsync(imports.Record(key)!, imports.Available, ct);
+        var state = await imports.LoadAsync((await imports.QueryAsync(key, ct))!, ct);
         Assert.NotNull(state);
-        // ARG values are not the record's: the executor puts the running build's back.
+        // ARG values are not the record's: the op puts the running build's back.
         Assert.Empty(state.Args);
         Assert.False(b.Blobs.Exists(layer.Digest));
 
