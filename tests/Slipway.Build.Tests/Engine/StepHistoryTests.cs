@@ -79,4 +79,32 @@ public sealed class StepHistoryTests : IDisposable
         Assert.NotEqual(identity, StepHistory.Identity("/ctx", "/ctx/Dockerfile", "Dockerfile", "runtime", 3));
         Assert.NotEqual(identity, StepHistory.Identity("/ctx", "/ctx/Dockerfile", "Dockerfile", "builder", 4));
     }
+
+    private sealed class Step(string name) : Vertex(name, [])
+    {
+        public override Digest OperationDigest => Digest.Compute(Encoding.UTF8.GetBytes(Name));
+    }
+
+    [Fact]
+    public void Changes_of_another_stages_files_are_left_to_parent_step_changed_when_a_parent_changed()
+    {
+        var before = new CacheFacts([KeyValuePair.Create("flag:--from", "builder")], new Dictionary<string, string> { ["/out/app"] = "f 755 0:0 aaaa" });
+        var now = new CacheFacts([KeyValuePair.Create("flag:--from", "builder")], new Dictionary<string, string> { ["/out/app"] = "f 755 0:0 bbbb" });
+
+        Assert.Equal(["file /out/app from stage builder changed content"], History().Changes(before, now, parentChanged: false));
+        Assert.Empty(History().Changes(before, now, parentChanged: true));
+    }
+
+    [Fact]
+    public async Task A_history_that_cannot_be_written_costs_a_warning_never_the_build()
+    {
+        var warnings = new List<string>();
+        var store = LocalStore.Open(Path.Join(_dir.FullName, "store"));
+        Directory.CreateDirectory(Path.Join(store.Layout.Root, "cache"));
+        await File.WriteAllTextAsync(Path.Join(store.Layout.Root, "cache", "steps"), "not a directory", Token);
+
+        await new StepHistory(store, warn: warnings.Add).RecordAsync(new Step("[stage-0 2/2] RUN true"), "id", new HistoryRecord(D("key"), [], Inputs("aaaa")), Token);
+
+        Assert.StartsWith("[stage-0 2/2] RUN true: could not record its inputs for cache explanations: ", Assert.Single(warnings), StringComparison.Ordinal);
+    }
 }

@@ -63,4 +63,14 @@ public class CacheMissOutputTests
             "Cache report:\n  CACHED [stage-0 1/3] FROM busybox\n  MISS   [stage-0 2/3] COPY a.txt /a.txt — file a.txt changed content\n  1 of 2 steps cached\n",
             output.ToString());
     }
+
+    [Fact]
+    public void Plain_progress_says_nothing_of_a_step_never_built_before()
+    {
+        using var output = new StringWriter();
+        var progress = new PlainProgress(output, quiet: false);
+        progress.OnEvent(new(1, Copy, VertexState.Started, null, TimeSpan.Zero, Miss: new MissReason.NoPreviousBuild()));
+
+        Assert.DoesNotContain("cache miss", output.ToString(), StringComparison.Ordinal);
+    }
 }

@@ -1,0 +1,97 @@
+using Slipway.Build.Cache;
+using Slipway.Build.Engine;
+using Slipway.Build.Ops;
+using Slipway.Dockerfile.Instructions;
+using Slipway.Dockerfile.Syntax;
+using Slipway.Oci;
+using Slipway.Solver;
+using Slipway.Store;
+
+namespace Slipway.Build.Tests.Ops;
+
+/// <summary>The ops of one Dockerfile over a temporary store, for tests that run ops which need no container and
+/// no mount (metadata, ARG, FROM scratch, cache maps).</summary>
+internal sealed class OpsFixture : IDisposable
+{
+    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("slipway-ops-");
+    private readonly StepOps _ops;
+    private readonly Dictionary<string, Vertex> _steps;
+
+    public OpsFixture(string dockerfile, IReadOnlyDictionary<string, string>? buildArgs = null)
+    {
+        var syntax = DockerfileParser.Parse(dockerfile, "Dockerfile");
+        var graph = StageGraph.Build(InstructionParser.Parse(syntax), new StageGraphOptions
+        {
+            BuildArgs = buildArgs ?? new Dictionary<string, string>(),
+            BuildPlatform = "linux/amd64",
+            TargetPlatform = "linux/amd64",
+        }, syntax.EscapeToken).Graph!;
+        var options = new BuildOptions
+        {
+            ContextDir = Directory.CreateDirectory(Path.Join(_dir.FullName, "context")).FullName,
+            DockerfileText = dockerfile,
+            RuntimePath = "/bin/true",
+            Platform = Platform.Linux("amd64"),
+            BuildArgs = buildArgs ?? new Dictionary<string, string>(),
+            SourceDateEpoch = Created,
+        };
+        var store = LocalStore.Open(Path.Join(_dir.FullName, "store"));
+        var services = new StepServices(options, graph, syntax.EscapeToken, new ImageSource((r, _) => throw new BuildException($"no image {r}")), new NoProgress());
+        _ops = new StepOps(store, services, new LocalCacheIndex(store), null, null);
+        _steps = [];
+        for (Vertex? vertex = BuildPlanner.Plan(graph, noCache: false); vertex is not null; vertex = vertex.Inputs.Count > 0 ? vertex.Inputs[0] : null)
+        {
+            _steps[vertex.Name[(vertex.Name.IndexOf(']', StringComparison.Ordinal) + 2)..]] = vertex;
+        }
+    }
+
+    public static readonly DateTimeOffset Created = new(2024, 1, 2, 3, 4, 5, TimeSpan.Zero);
+
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    /// <summary>The op of the step written as <paramref name="text"/> (its first line).</summary>
+    public IOp<StepState> Op(string text) => _ops.For(_steps[text]);
+
+    public Task<CacheMap> CacheMapAsync(string text, StepState input) => Op(text).CacheMapAsync([input], Token).AsTask();
+
+    public Task<StepState> ExecAsync(string text, StepState input) =>
+        Op(text) is var op ? ExecAsync(op, input) : throw new InvalidOperationException();
+
+    private static async Task<StepState> ExecAsync(IOp<StepState> op, StepState input) =>
+        await op.ExecAsync([input], await op.CacheMapAsync([input], Token), Token);
+
+    public static StepState State(IReadOnlyDictionary<string, string?>? args = null, params string[] env) => new()
+    {
+        Layers = [],
+        Config = new ImageConfig
+        {
+            Architecture = "amd64",
+            Os = "linux",
+            RootFs = new RootFs { DiffIds = [] },
+            Config = new ContainerConfig { Env = [FromOp.DefaultPath, .. env] },
+            History = [],
+        },
+        Args = args ?? new Dictionary<string, string?>(),
+    };
+
+    public void Dispose()
+    {
+        _ops.Dispose();
+        _dir.Delete(true);
+    }
+
+    private sealed class NoProgress : IBuildProgress
+    {
+        public void OnEvent(SolveEvent solveEvent)
+        {
+        }
+
+        public void OnOutput(StepVertex vertex, string line)
+        {
+        }
+
+        public void OnWarning(string message)
+        {
+        }
+    }
+}
