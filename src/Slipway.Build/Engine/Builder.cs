@@ -254,7 +254,7 @@ public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildPr
             }
         }
 
-        var config = state.Config with { Created = options.SourceDateEpoch ?? DateTimeOffset.UtcNow };
+        var config = state.Config with { Created = options.SourceDateEpoch ?? (time ?? TimeProvider.System).GetUtcNow() };
         var configDescriptor = await store.Blobs.WriteAsync(MediaTypes.OciConfig, OciJson.Serialize(config), lease, cancellationToken).ConfigureAwait(false);
         var manifest = new ImageManifest
         {

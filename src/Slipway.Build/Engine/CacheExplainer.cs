@@ -60,7 +60,7 @@ public static class CacheExplainer
     }
 
     /// <summary>Whether a change is about the files of another stage: those follow from that stage's key when it
-    /// changed, so the executor then says where the change began instead.</summary>
+    /// changed, so the solver then says where the change began instead (parent step changed).</summary>
     public static bool IsStageChange(string change)
     {
         ArgumentNullException.ThrowIfNull(change);

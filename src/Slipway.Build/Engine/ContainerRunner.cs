@@ -30,7 +30,7 @@ public sealed class ContainerRunner(LocalStore store, string runtimePath)
         var spec = SpecBuilder.Build(new StepProcess
         {
             Args = args,
-            Env = config.Env ?? [Ops.FromOp.DefaultPath],
+            Env = config.Env ?? [StepState.DefaultPath],
             WorkingDir = string.IsNullOrEmpty(config.WorkingDir) ? "/" : config.WorkingDir,
             Uid = identity.Uid,
             Gid = identity.Gid,

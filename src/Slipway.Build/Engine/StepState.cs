@@ -9,6 +9,9 @@ public sealed record LayerRef(Descriptor Blob, Digest DiffId);
 /// next steps may expand (the ARGs in scope). Immutable: each step makes a new one.</summary>
 public sealed record StepState
 {
+    /// <summary>The PATH a stage (and <c>slipway run</c>) gets when its image sets none, as in BuildKit.</summary>
+    public const string DefaultPath = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
     public required IReadOnlyList<LayerRef> Layers { get; init; }
 
     public required ImageConfig Config { get; init; }

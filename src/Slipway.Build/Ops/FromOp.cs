@@ -9,8 +9,6 @@ namespace Slipway.Build.Ops;
 /// image's manifest digest (so <c>--pull</c> that finds a new one misses), or the stage's layers.</summary>
 public sealed class FromOp(StepVertex step, StepServices services) : StepOp(step, services)
 {
-    public const string DefaultPath = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-
     private bool IsScratch => string.Equals(Step.Stage.BaseName, "scratch", StringComparison.OrdinalIgnoreCase);
 
     protected override async Task AddFactsAsync(StepInputs facts, IReadOnlyList<StepState> inputs, CancellationToken cancellationToken)
@@ -46,7 +44,7 @@ public sealed class FromOp(StepVertex step, StepServices services) : StepOp(step
                     Os = Options.Platform.Os,
                     Variant = Options.Platform.Variant,
                     RootFs = new RootFs { DiffIds = [] },
-                    Config = new ContainerConfig { Env = [DefaultPath] },
+                    Config = new ContainerConfig { Env = [StepState.DefaultPath] },
                     History = [],
                 },
                 Args = new Dictionary<string, string?>(),
@@ -58,7 +56,7 @@ public sealed class FromOp(StepVertex step, StepServices services) : StepOp(step
         var container = (image.Config.Config ?? new ContainerConfig()) with { OnBuild = null };
         if (container.Env is null || !container.Env.Any(e => e.StartsWith("PATH=", StringComparison.Ordinal)))
         {
-            container = container with { Env = [.. container.Env ?? [], DefaultPath] };
+            container = container with { Env = [.. container.Env ?? [], StepState.DefaultPath] };
         }
 
         return new StepState

@@ -92,7 +92,7 @@ public sealed class OpTests
 
         Assert.Empty(state.Layers);
         Assert.Equal(("linux", "amd64"), (state.Config.Os, state.Config.Architecture));
-        Assert.Equal([FromOp.DefaultPath], state.Env);
+        Assert.Equal([StepState.DefaultPath], state.Env);
     }
 
     [Fact]

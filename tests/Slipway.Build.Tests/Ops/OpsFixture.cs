@@ -68,7 +68,7 @@ internal sealed class OpsFixture : IDisposable
             Architecture = "amd64",
             Os = "linux",
             RootFs = new RootFs { DiffIds = [] },
-            Config = new ContainerConfig { Env = [FromOp.DefaultPath, .. env] },
+            Config = new ContainerConfig { Env = [StepState.DefaultPath, .. env] },
             History = [],
         },
         Args = args ?? new Dictionary<string, string?>(),

@@ -84,7 +84,7 @@ public sealed class StepKeysTests : IDisposable
             Architecture = "amd64",
             Os = "linux",
             RootFs = new RootFs { DiffIds = [Digest.Compute("d0"u8)] },
-            Config = new ContainerConfig { Env = [FromOp.DefaultPath, "E0=zero"], WorkingDir = "/w" },
+            Config = new ContainerConfig { Env = [StepState.DefaultPath, "E0=zero"], WorkingDir = "/w" },
         },
         Args = new Dictionary<string, string?> { ["ONE"] = "1", ["GLOBAL"] = "g" },
     };
