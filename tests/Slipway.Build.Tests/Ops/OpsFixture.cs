@@ -1,4 +1,5 @@
 using Slipway.Build.Cache;
+using Slipway.Build.Definition;
 using Slipway.Build.Engine;
 using Slipway.Build.Ops;
 using Slipway.Dockerfile.Instructions;
@@ -28,11 +29,13 @@ internal sealed class OpsFixture : IDisposable
         }, syntax.EscapeToken).Graph!;
         var options = new BuildOptions
         {
-            ContextDir = Directory.CreateDirectory(Path.Join(_dir.FullName, "context")).FullName,
-            DockerfileText = dockerfile,
+            Source = new DefinitionSource
+            {
+                ContextDir = Directory.CreateDirectory(Path.Join(_dir.FullName, "context")).FullName,
+                Platform = Platform.Linux("amd64"),
+                BuildArgs = buildArgs ?? new Dictionary<string, string>(),
+            },
             RuntimePath = "/bin/true",
-            Platform = Platform.Linux("amd64"),
-            BuildArgs = buildArgs ?? new Dictionary<string, string>(),
             SourceDateEpoch = Created,
         };
         var store = LocalStore.Open(Path.Join(_dir.FullName, "store"));

@@ -1,4 +1,5 @@
 using Slipway.Build.Cache;
+using Slipway.Build.Definition;
 using Slipway.Build.Engine;
 using Slipway.Build.Images;
 using Slipway.Build.Ops;
@@ -120,10 +121,8 @@ public sealed class StepKeysTests : IDisposable
         }, syntax.EscapeToken).Graph!;
         var options = new BuildOptions
         {
-            ContextDir = context,
-            DockerfileText = Dockerfile,
+            Source = new DefinitionSource { ContextDir = context, Platform = Platform.Linux("amd64") },
             RuntimePath = "/bin/true",
-            Platform = Platform.Linux("amd64"),
         };
         var services = new StepServices(options, graph, syntax.EscapeToken, new ImageSource(Resolve), new NoProgress());
         using var ops = new StepOps(store, services, new LocalCacheIndex(store), null, null);
