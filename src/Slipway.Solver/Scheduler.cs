@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Slipway.Solver;
 
 /// <summary>The outcome of a vertex: its result and the cache key it was stored or found under.</summary>
@@ -18,6 +16,7 @@ public sealed partial class Scheduler<TResult> : IDisposable
 {
     private readonly Func<Vertex, IOp<TResult>> _resolve;
     private readonly SolveCache<TResult> _cache;
+    private readonly TimeProvider _time;
     private readonly SemaphoreSlim _slots;
     private readonly Action<SolveEvent> _onEvent;
     private readonly Dictionary<Vertex, Task<Solved<TResult>>> _tasks = [];
@@ -25,13 +24,16 @@ public sealed partial class Scheduler<TResult> : IDisposable
     private int _numbers;
 
     /// <param name="resolve">The op of a vertex (called once per vertex).</param>
-    public Scheduler(Func<Vertex, IOp<TResult>> resolve, SolveCache<TResult> cache, int maxParallel, Action<SolveEvent>? onEvent = null)
+    /// <param name="time">Times each vertex for its events.</param>
+    public Scheduler(Func<Vertex, IOp<TResult>> resolve, SolveCache<TResult> cache, int maxParallel, Action<SolveEvent>? onEvent = null,
+        TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(resolve);
         ArgumentNullException.ThrowIfNull(cache);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxParallel, 1);
         _resolve = resolve;
         _cache = cache;
+        _time = time ?? TimeProvider.System;
         _slots = new SemaphoreSlim(maxParallel, maxParallel);
         _onEvent = onEvent ?? (_ => { });
     }
@@ -107,7 +109,7 @@ public sealed partial class Scheduler<TResult> : IDisposable
         var number = Interlocked.Increment(ref _numbers);
         var results = inputs.Select(i => i.Result).ToList();
         var inputKeys = inputs.Select(i => i.CacheKey).ToList();
-        var clock = Stopwatch.StartNew();
+        var started = _time.GetTimestamp();
         CacheKey? key = null;
         try
         {
@@ -118,7 +120,7 @@ public sealed partial class Scheduler<TResult> : IDisposable
             if (vertex.IgnoreCache is null && await LoadAsync(op, key.Value, results, token).ConfigureAwait(false) is { } cached)
             {
                 await RememberAsync(vertex, map, key.Value, inputKeys, token).ConfigureAwait(false);
-                _onEvent(new SolveEvent(number, vertex, VertexState.Cached, key, clock.Elapsed));
+                _onEvent(new SolveEvent(number, vertex, VertexState.Cached, key, _time.GetElapsedTime(started)));
                 return new Solved<TResult>(cached, key.Value, true);
             }
 
@@ -126,11 +128,11 @@ public sealed partial class Scheduler<TResult> : IDisposable
             await _slots.WaitAsync(token).ConfigureAwait(false);
             try
             {
-                _onEvent(new SolveEvent(number, vertex, VertexState.Started, key, clock.Elapsed, Miss: miss));
+                _onEvent(new SolveEvent(number, vertex, VertexState.Started, key, _time.GetElapsedTime(started), Miss: miss));
                 var result = await op.ExecAsync(results, map, token).ConfigureAwait(false);
                 await _cache.Local.SaveAsync(key.Value, result, token).ConfigureAwait(false);
                 await RememberAsync(vertex, map, key.Value, inputKeys, token).ConfigureAwait(false);
-                _onEvent(new SolveEvent(number, vertex, VertexState.Completed, key, clock.Elapsed));
+                _onEvent(new SolveEvent(number, vertex, VertexState.Completed, key, _time.GetElapsedTime(started)));
                 return new Solved<TResult>(result, key.Value, false) { MissOrigin = Origin(vertex, miss) };
             }
             finally
@@ -140,12 +142,12 @@ public sealed partial class Scheduler<TResult> : IDisposable
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
-            _onEvent(new SolveEvent(number, vertex, VertexState.Canceled, key, clock.Elapsed));
+            _onEvent(new SolveEvent(number, vertex, VertexState.Canceled, key, _time.GetElapsedTime(started)));
             throw;
         }
         catch (Exception ex)
         {
-            _onEvent(new SolveEvent(number, vertex, VertexState.Failed, key, clock.Elapsed, ex.Message));
+            _onEvent(new SolveEvent(number, vertex, VertexState.Failed, key, _time.GetElapsedTime(started), ex.Message));
             await failFast.CancelAsync().ConfigureAwait(false);
             throw;
         }

@@ -77,7 +77,7 @@ public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildPr
             Imported = imports is null ? [] : [imports],
             History = new StepHistory(store, ops.IgnoredInContext, progress.OnWarning),
         };
-        using var scheduler = new Scheduler<StepState>(ops.For, cache, options.MaxParallel, progress.OnEvent);
+        using var scheduler = new Scheduler<StepState>(ops.For, cache, options.MaxParallel, progress.OnEvent, time);
         var solved = await scheduler.SolveAsync([target], cancellationToken).ConfigureAwait(false);
         var cacheExport = new CacheExporter(store, clients, imports);
         var inline = options.CacheTo.Any(c => c.Type == CacheType.Inline)
