@@ -146,4 +146,9 @@ public sealed class StoreLayout
 }
 
 /// <summary>A store root or layout that cannot be trusted; the message says what to do.</summary>
-public sealed class UnsafeStoreException(string message) : IOException(message);
+public sealed class UnsafeStoreException(string message) : StoreException(message)
+{
+    public const string ErrorCode = "store.unsafe";
+
+    public override string Code => ErrorCode;
+}

@@ -160,7 +160,7 @@ public sealed class StoreVerifier(LocalStore store)
 
             return null;
         }
-        catch (Exception e) when (e is OciFormatException or System.Text.Json.JsonException or IOException)
+        catch (Exception e) when (e is OciFormatException or System.Text.Json.JsonException or IOException or StoreException)
         {
             return $"unreadable: manifest {target.Digest}: {e.Message}";
         }

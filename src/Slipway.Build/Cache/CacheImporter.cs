@@ -31,8 +31,8 @@ public sealed class CacheImporter(LocalStore store, RegistryClients? clients, Ac
                         await ImportRegistryAsync(imports, spec.Ref!, cancellationToken).ConfigureAwait(false);
                     }
                 }
-                catch (Exception ex) when (ex is IOException or JsonException or FormatException or InvalidDataException
-                    or RegistryException or HttpRequestException or UnauthorizedAccessException)
+                catch (Exception ex) when (ex is IOException or StoreException or JsonException or FormatException or OciFormatException
+                    or InvalidDataException or RegistryException or IdleTimeoutException or HttpRequestException or UnauthorizedAccessException)
                 {
                     warn($"failed to import cache from {spec.Ref?.FamiliarString ?? spec.Src}: {ex.Message}");
                 }

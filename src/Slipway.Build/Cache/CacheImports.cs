@@ -91,7 +91,8 @@ public sealed class CacheImports : IBlobFetcher, IDisposable
                 await writer.CommitAsync(cancellationToken).ConfigureAwait(false);
             }
         }
-        catch (Exception ex) when (ex is IOException or InvalidDataException or Registry.RegistryException or HttpRequestException)
+        catch (Exception ex) when (ex is IOException or StoreException or InvalidDataException or Registry.RegistryException
+            or Registry.IdleTimeoutException or HttpRequestException)
         {
             _fetching.TryRemove(blob.Digest, out _);
             throw new BuildException($"fetching {blob.Digest} from the cache at {source.Name}: {ex.Message}", ex);

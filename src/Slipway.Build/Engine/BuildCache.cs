@@ -94,7 +94,8 @@ public sealed class BuildCache(LocalStore store)
             var config = OciJson.ParseConfig(await store.Blobs.ReadAllBytesAsync(blobs.Config, cancellationToken).ConfigureAwait(false));
             return new StepState { Layers = blobs.Layers, Config = config, Args = new Dictionary<string, string?>() };
         }
-        catch (Exception ex) when (ex is JsonException or FormatException or IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is JsonException or FormatException or OciFormatException or IOException or StoreException
+            or UnauthorizedAccessException)
         {
             return null;
         }

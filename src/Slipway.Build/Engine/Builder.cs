@@ -10,9 +10,6 @@ using Slipway.Store;
 
 namespace Slipway.Build.Engine;
 
-/// <summary>A Dockerfile that cannot be built as written: the message holds every diagnostic with its line and caret.</summary>
-public sealed class DockerfileException(string message) : Exception(message);
-
 /// <summary>The build: Dockerfile → stage graph → steps → solved in parallel with the cache → an image in the store.</summary>
 public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildProgress progress)
 {
@@ -103,7 +100,8 @@ public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildPr
             {
                 await cacheExport.ExportAsync(spec, keys, executor.CacheMounts(), executor.StageFingerprintsUsed, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is Registry.RegistryException or HttpRequestException or IOException or UnauthorizedAccessException)
+            catch (Exception ex) when (ex is Registry.RegistryException or Registry.IdleTimeoutException or HttpRequestException or IOException
+                or StoreException or UnauthorizedAccessException)
             {
                 throw new BuildException($"failed to export cache to {spec.Ref?.FamiliarString ?? spec.Dest}: {ex.Message}", ex);
             }

@@ -23,6 +23,3 @@ public sealed record NamedImage(string Name, StoredImage Image)
     /// <summary>The name as a reference; null for a dangling image.</summary>
     public ImageReference? Reference => IsDangling ? null : ImageReference.Parse(Name);
 }
-
-/// <summary>A user mistake or a missing image: the message is for the user, as Docker would word it.</summary>
-public sealed class ImageException(string message, Exception? inner = null) : Exception(message, inner);

@@ -90,7 +90,7 @@ public static class LayerExtractor
                 {
                     run.Apply(entry);
                 }
-                catch (Exception e) when (IsCorrupt(e) || e is IOException or UnauthorizedAccessException or
+                catch (Exception e) when (IsCorrupt(e) || e is IOException or StoreException or UnauthorizedAccessException or
                                               ArgumentException or LayerExtractionException)
                 {
                     throw new LayerExtractionException($"layer entry '{entry.Name}': {e.Message}", e);
