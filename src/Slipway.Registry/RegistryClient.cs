@@ -182,15 +182,16 @@ public sealed partial class RegistryClient : IDisposable
     }
 
     /// <summary>The messages of an exception and its causes, since HttpClient puts the useful one
-    /// ("Connection refused") on the inner exception.</summary>
+    /// ("Connection refused") on the inner exception; .NET's own in Slipway's words (<see cref="ErrorText"/>).</summary>
     internal static string Describe(Exception exception)
     {
         var messages = new List<string>();
         for (var e = exception; e is not null; e = e.InnerException)
         {
-            if (!messages.Contains(e.Message, StringComparer.Ordinal))
+            var text = ErrorText.Describe(e);
+            if (!messages.Contains(text, StringComparer.Ordinal))
             {
-                messages.Add(e.Message);
+                messages.Add(text);
             }
         }
 

@@ -162,7 +162,7 @@ public sealed class StoreVerifier(LocalStore store)
         }
         catch (Exception e) when (e is OciFormatException or System.Text.Json.JsonException or IOException or StoreException)
         {
-            return $"unreadable: manifest {target.Digest}: {e.Message}";
+            return $"unreadable: manifest {target.Digest}: {ErrorText.Describe(e)}";
         }
     }
 

@@ -34,7 +34,7 @@ public sealed class CacheImporter(LocalStore store, RegistryClients? clients, Ac
                 catch (Exception ex) when (ex is IOException or StoreException or JsonException or FormatException or OciFormatException
                     or InvalidDataException or RegistryException or IdleTimeoutException or HttpRequestException or UnauthorizedAccessException)
                 {
-                    warn($"failed to import cache from {spec.Ref?.FamiliarString ?? spec.Src}: {ex.Message}");
+                    warn($"failed to import cache from {spec.Ref?.FamiliarString ?? spec.Src}: {ErrorText.Describe(ex)}");
                 }
             }
 

@@ -95,7 +95,7 @@ public sealed class CacheImports : IBlobFetcher, IDisposable
             or Registry.IdleTimeoutException or HttpRequestException)
         {
             _fetching.TryRemove(blob.Digest, out _);
-            throw new BuildException($"fetching {blob.Digest} from the cache at {source.Name}: {ex.Message}", ex);
+            throw new BuildException($"fetching {blob.Digest} from the cache at {source.Name}: {ErrorText.Describe(ex)}", ex);
         }
     }
 

@@ -103,7 +103,7 @@ public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildPr
             catch (Exception ex) when (ex is Registry.RegistryException or Registry.IdleTimeoutException or HttpRequestException or IOException
                 or StoreException or UnauthorizedAccessException)
             {
-                throw new BuildException($"failed to export cache to {spec.Ref?.FamiliarString ?? spec.Dest}: {ex.Message}", ex);
+                throw new BuildException($"failed to export cache to {spec.Ref?.FamiliarString ?? spec.Dest}: {ErrorText.Describe(ex)}", ex);
             }
         }
 
@@ -227,7 +227,7 @@ public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildPr
         catch (Exception ex) when (ex is HttpRequestException or Registry.RegistryException or ImageException)
         {
             // A registry that cannot be reached is a build error like any other, not a crash of the builder.
-            throw new BuildException($"failed to resolve source metadata for {reference}: {ex.Message}", ex);
+            throw new BuildException($"failed to resolve source metadata for {reference}: {ErrorText.Describe(ex)}", ex);
         }
     }
 

@@ -30,7 +30,7 @@ public sealed class ImagePuller(ImageStore images, RegistryClients clients)
         }
         catch (RegistryException ex)
         {
-            throw new ImageException($"pull access denied or manifest unknown for {reference.FamiliarString}: {ex.Message}", ex);
+            throw new ImageException($"pull access denied or manifest unknown for {reference.FamiliarString}: {ErrorText.Describe(ex)}", ex);
         }
 
         var manifestResponse = top;

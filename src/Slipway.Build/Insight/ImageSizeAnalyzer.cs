@@ -126,7 +126,7 @@ public static class ImageSizeAnalyzer
                     }
                     catch (Exception e) when (e is InvalidDataException or FormatException or EndOfStreamException)
                     {
-                        throw new ImageException($"layer {index} ({digest.ShortHex}) is not a valid tar archive: {e.Message}", e);
+                        throw new ImageException($"layer {index} ({digest.ShortHex}) is not a valid tar archive: {ErrorText.Describe(e)}", e);
                     }
 
                     if (entry is null)

@@ -93,7 +93,8 @@ public sealed class RetryAndResumeTests
 
         var error = await Assert.ThrowsAsync<RegistryException>(() => client.PingAsync(Cancel));
 
-        Assert.Equal("registry.example: GET /v2/ failed: An error occurred while sending the request. Connection refused", error.Message);
+        // .NET's "An error occurred while sending the request." says nothing; the cause is what a user needs.
+        Assert.Equal("registry.example: GET /v2/ failed: Connection refused", error.Message);
         Assert.Equal(2, transport.Sent.Count);
     }
 
