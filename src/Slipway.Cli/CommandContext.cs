@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Slipway.Cli.Output;
 using Slipway.Build.Images;
 using Slipway.Oci;
 using Slipway.Registry;
@@ -50,7 +51,8 @@ internal sealed class CommandContext(GlobalOptions globals, ICliEnvironment env,
 
     public void Dispose() => _clients?.Dispose();
 
-    /// <summary>Runs a command body, turning the errors a user can act on into <c>Error: …</c> and exit 1.</summary>
+    /// <summary>Runs a command body; whatever it throws is rendered by <see cref="ErrorRenderer"/> (one line and exit 1,
+    /// not a stack trace; --debug shows the rest).</summary>
     public static async Task<int> RunAsync(GlobalOptions globals, ICliEnvironment env, ParseResult parse,
         Func<CommandContext, CancellationToken, Task<int>> body, CancellationToken cancellationToken)
     {
@@ -61,22 +63,11 @@ internal sealed class CommandContext(GlobalOptions globals, ICliEnvironment env,
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            env.Error.WriteLine("Error: canceled");
-            return 130;
+            return ErrorRenderer.RenderCanceled(env.Error);
         }
         catch (Exception ex)
         {
-            // Whatever went wrong, the user gets one line, not a stack trace; --debug shows the rest.
-            var message = ex is System.Net.Http.HttpRequestException http
-                ? $"cannot reach the registry: {http.Message}"
-                : ex.Message;
-            env.Error.WriteLine($"Error: {message}");
-            if (context.Debug)
-            {
-                env.Error.WriteLine(ex.ToString());
-            }
-
-            return 1;
+            return ErrorRenderer.Render(env.Error, ex, context.Debug);
         }
     }
 }

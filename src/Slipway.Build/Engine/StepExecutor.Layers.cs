@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using Slipway.Build.Context;
 using Slipway.Dockerfile.Instructions;
 using Slipway.Oci;
@@ -79,13 +77,7 @@ public sealed partial class StepExecutor
         if (exit != 0)
         {
             var command = run.Command.PrependShell ? string.Join(' ', args) : "[" + string.Join(", ", args.Select(a => $"\"{a}\"")) + "]";
-            var message = new StringBuilder().Append(CultureInfo.InvariantCulture, $"{step.Name}: process \"{command}\" did not complete successfully: exit code: {exit}");
-            if (tail.Count > 0)
-            {
-                message.Append("\n--- last output lines ---\n").Append(string.Join('\n', tail));
-            }
-
-            throw new BuildException(message.ToString());
+            throw new RunFailedException(step.Name, command, exit, [.. tail], run.Span, options.DockerfileText);
         }
 
         var createdBy = $"RUN {string.Join(' ', args)} # buildkit";

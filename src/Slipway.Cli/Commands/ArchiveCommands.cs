@@ -36,8 +36,7 @@ internal static class ArchiveCommands
             {
                 if (dest is null)
                 {
-                    ctx.Env.Error.WriteLine("Error: --format oci-layout needs --output DIR");
-                    return 1;
+                    return ErrorRenderer.Fail(ctx.Env.Error, "--format oci-layout needs --output DIR");
                 }
 
                 await LayoutWriter.WriteDirectoryAsync(ctx.Store, selected, dest, token).ConfigureAwait(false);
@@ -46,8 +45,7 @@ internal static class ArchiveCommands
 
             if (dest is null && !ctx.Env.OutputRedirected)
             {
-                ctx.Env.Error.WriteLine("Error: cowardly refusing to save to a terminal. Use the -o flag or redirect");
-                return 1;
+                return ErrorRenderer.Fail(ctx.Env.Error, "cowardly refusing to save to a terminal. Use the -o flag or redirect");
             }
 
             await using var stream = dest is null ? ctx.Env.OpenStandardOutput() : OpenAtomically(dest);
@@ -141,8 +139,7 @@ internal static class ArchiveCommands
             {
                 if (!Store.ByteSize.TryParse(size, out var bytes, out var sizeError))
                 {
-                    ctx.Env.Error.WriteLine($"Error: --keep-storage: {sizeError}");
-                    return 1;
+                    return ErrorRenderer.Fail(ctx.Env.Error, $"--keep-storage: {sizeError}");
                 }
 
                 keep = bytes;
@@ -153,8 +150,7 @@ internal static class ArchiveCommands
             {
                 if (!PruneFilter.TryParse(filter, DateTimeOffset.UtcNow, out var cutoff, out var filterError))
                 {
-                    ctx.Env.Error.WriteLine($"Error: {filterError}");
-                    return 1;
+                    return ErrorRenderer.Fail(ctx.Env.Error, filterError!);
                 }
 
                 until = until is { } earlier && earlier < cutoff ? earlier : cutoff;

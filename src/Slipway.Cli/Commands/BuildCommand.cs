@@ -1,8 +1,10 @@
 using System.CommandLine;
+using Slipway.Cli.Output;
 using Slipway.Dockerfile;
 using Slipway.Dockerfile.Diagnostics;
 using Slipway.Dockerfile.Instructions;
 using Slipway.Dockerfile.Outline;
+using Slipway.Oci;
 
 namespace Slipway.Cli.Commands;
 
@@ -49,8 +51,7 @@ internal static class BuildCommand
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                env.Error.WriteLine($"error: cannot read {path}: {e.Message}");
-                return 1;
+                return ErrorRenderer.Fail(env.Error, $"failed to read dockerfile: {ErrorText.Describe(e)}");
             }
 
             var args = new Dictionary<string, string>(StringComparer.Ordinal);

@@ -18,15 +18,13 @@ internal static partial class BuildRun
         var runtime = RuntimeDetector.Choose(candidates, parse.GetValue(o.Runtime), out var runtimeError);
         if (runtime?.Path is null)
         {
-            ctx.Env.Error.WriteLine($"ERROR: {runtimeError}");
-            return 1;
+            return ErrorRenderer.Fail(ctx.Env.Error, $"{runtimeError}");
         }
 
         var platform = CommandContext.PlatformOrHost(parse.GetValue(o.Platform));
         if (platform.Architecture != Oci.Platform.Host.Architecture)
         {
-            ctx.Env.Error.WriteLine($"ERROR: building for {platform} on {Oci.Platform.Host} is not supported yet");
-            return 1;
+            return ErrorRenderer.Fail(ctx.Env.Error, $"building for {platform} on {Oci.Platform.Host} is not supported yet");
         }
 
         var tags = (parse.GetValue(o.Tags) ?? []).Select(ImageStore.ParseTarget).ToList();
@@ -42,8 +40,7 @@ internal static partial class BuildRun
         {
             if (!Build.Cache.CacheExportSpec.TryParse(spec, out var parsed, out var cacheError))
             {
-                ctx.Env.Error.WriteLine($"ERROR: --cache-to {spec}: {cacheError}");
-                return 1;
+                return ErrorRenderer.Fail(ctx.Env.Error, $"--cache-to {spec}: {cacheError}");
             }
 
             cacheTo.Add(parsed!);
@@ -54,8 +51,7 @@ internal static partial class BuildRun
         {
             if (!Build.Cache.CacheImportSpec.TryParse(spec, out var parsed, out var cacheError))
             {
-                ctx.Env.Error.WriteLine($"ERROR: --cache-from {spec}: {cacheError}");
-                return 1;
+                return ErrorRenderer.Fail(ctx.Env.Error, $"--cache-from {spec}: {cacheError}");
             }
 
             cacheFrom.Add(parsed!);
@@ -63,8 +59,7 @@ internal static partial class BuildRun
 
         if (!SbomOptions.TryWanted(parse.GetValue(o.Sbom), parse.GetValue(o.Attest) ?? [], out var wantSbom, out var attestError))
         {
-            ctx.Env.Error.WriteLine($"ERROR: {attestError}");
-            return 1;
+            return ErrorRenderer.Fail(ctx.Env.Error, $"{attestError}");
         }
 
         var secrets = new Dictionary<string, byte[]>(StringComparer.Ordinal);
@@ -72,8 +67,7 @@ internal static partial class BuildRun
         {
             if (!TryReadSecret(ctx.Env, spec, out var id, out var value, out var secretError))
             {
-                ctx.Env.Error.WriteLine($"ERROR: {secretError}");
-                return 1;
+                return ErrorRenderer.Fail(ctx.Env.Error, $"{secretError}");
             }
 
             secrets[id] = value;
@@ -81,8 +75,7 @@ internal static partial class BuildRun
 
         if (!EntitlementCheck.TryParse(parse.GetValue(o.Allow) ?? [], out var allow, out var allowError))
         {
-            ctx.Env.Error.WriteLine($"ERROR: {allowError}");
-            return 1;
+            return ErrorRenderer.Fail(ctx.Env.Error, $"{allowError}");
         }
 
         Dockerfile.Instructions.NetworkMode network;
@@ -98,8 +91,7 @@ internal static partial class BuildRun
                 network = Dockerfile.Instructions.NetworkMode.Host;
                 break;
             case var other:
-                ctx.Env.Error.WriteLine($"ERROR: network mode \"{other}\" not supported by buildkit");
-                return 1;
+                return ErrorRenderer.Fail(ctx.Env.Error, $"network mode \"{other}\" not supported by buildkit");
         }
 
         var scan = parse.GetValue(o.ScanSecretsError) ? "error" : parse.GetValue(o.ScanSecrets) || parse.GetValue(o.ScanSecretsWarn) ? "warn" : "off";
@@ -126,8 +118,7 @@ internal static partial class BuildRun
             var (sshId, socket) = eq < 0 ? (spec, ctx.Env.GetVariable("SSH_AUTH_SOCK")) : (spec[..eq], spec[(eq + 1)..]);
             if (string.IsNullOrEmpty(socket) || !File.Exists(socket))
             {
-                ctx.Env.Error.WriteLine($"ERROR: --ssh {sshId}: no agent socket (set SSH_AUTH_SOCK or pass {sshId}=PATH)");
-                return 1;
+                return ErrorRenderer.Fail(ctx.Env.Error, $"--ssh {sshId}: no agent socket (set SSH_AUTH_SOCK or pass {sshId}=PATH)");
             }
 
             ssh[sshId] = Path.GetFullPath(socket);
@@ -269,14 +260,7 @@ internal static partial class BuildRun
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            var message = ex is System.Net.Http.HttpRequestException http ? $"failed to resolve source metadata: {http.Message}" : ex.Message;
-            ctx.Env.Error.WriteLine($"ERROR: {message}");
-            if (ctx.Debug && ex is not (DockerfileException or BuildException or ImageException))
-            {
-                ctx.Env.Error.WriteLine(ex.ToString());
-            }
-
-            return 1;
+            return ErrorRenderer.Render(ctx.Env.Error, ex, ctx.Debug);
         }
     }
 }

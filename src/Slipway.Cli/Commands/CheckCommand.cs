@@ -1,8 +1,10 @@
 using System.CommandLine;
 using Slipway.Build.Context;
+using Slipway.Cli.Output;
 using Slipway.Dockerfile;
 using Slipway.Dockerfile.Diagnostics;
 using Slipway.Dockerfile.Lint;
+using Slipway.Oci;
 
 namespace Slipway.Cli.Commands;
 
@@ -38,8 +40,7 @@ internal static class CheckCommand
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                env.Error.WriteLine($"error: cannot read {path}: {e.Message}");
-                return 1;
+                return ErrorRenderer.Fail(env.Error, $"failed to read dockerfile: {ErrorText.Describe(e)}");
             }
 
             var args = ParseBuildArgs(env, parse.GetValue(buildArgs));
@@ -88,7 +89,7 @@ internal static class CheckCommand
             env.Out.Write(LintFormatter.Text(report, document.Syntax.SourceLines));
             if (report.ConfigError is not null)
             {
-                env.Error.WriteLine($"ERROR: {report.ConfigError}");
+                ErrorRenderer.Fail(env.Error, report.ConfigError);
             }
 
             env.Out.WriteLine(LintFormatter.Summary(report));
@@ -117,7 +118,7 @@ internal static class CheckCommand
 
         if (report.Failed)
         {
-            env.Error.WriteLine($"ERROR: {report.FailureMessage}");
+            ErrorRenderer.Fail(env.Error, report.FailureMessage);
             return false;
         }
 

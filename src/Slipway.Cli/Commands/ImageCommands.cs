@@ -43,8 +43,8 @@ internal static class ImageCommands
                 }
                 catch (ImageException ex)
                 {
-                    ctx.Env.Error.WriteLine($"Error: {ex.Message}");
-                    status = 1;
+                    // docker rmi goes on with the other images and fails at the end.
+                    status = ErrorRenderer.Render(ctx.Env.Error, ex, ctx.Debug);
                 }
             }
 

@@ -76,7 +76,7 @@ internal static class SizeCommand
         var failures = gates.Check(report);
         foreach (var failure in failures)
         {
-            error.WriteLine($"size gate failed: {failure}");
+            ErrorRenderer.Fail(error, $"size gate failed: {failure}");
         }
 
         return failures.Count == 0 ? 0 : GateFailed;
