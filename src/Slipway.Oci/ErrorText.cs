@@ -17,11 +17,8 @@ public static partial class ErrorText
         return exception switch
         {
             SlipwayException => exception.Message,
-            FileNotFoundException missing => Open(missing.FileName ?? PathIn(missing.Message), "no such file or directory"),
-            DirectoryNotFoundException => Open(PathIn(exception.Message), "no such file or directory"),
-            PathTooLongException => Open(PathIn(exception.Message), "file name too long"),
-            UnauthorizedAccessException => Open(PathIn(exception.Message), "permission denied"),
-            IOException { HResult: > 0 and < 4096 } io when Errno(io.HResult) is { } text => Open(PathIn(io.Message), text),
+            FileNotFoundException { FileName: { } file } => Open(file, "no such file or directory"),
+            _ when FileReason(exception) is { } reason => Open(PathIn(exception.Message), reason),
             EndOfStreamException => "unexpected end of data",
             OverflowException => "number out of range",
             HttpRequestException http => Http(http),
@@ -29,6 +26,24 @@ public static partial class ErrorText
             _ => exception.Message,
         };
     }
+
+    /// <summary>A failed file operation on <paramref name="path"/>, which the caller knows better than the message:
+    /// <c>open PATH: reason</c>; any other exception as <see cref="Describe(Exception)"/> words it.</summary>
+    public static string Describe(Exception exception, string path)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        return FileReason(exception) is { } reason ? Open(path, reason) : Describe(exception);
+    }
+
+    /// <summary>Why a file operation failed, from the exception's type or errno; null when it is not a file error.</summary>
+    private static string? FileReason(Exception exception) => exception switch
+    {
+        FileNotFoundException or DirectoryNotFoundException => "no such file or directory",
+        PathTooLongException => "file name too long",
+        UnauthorizedAccessException => "permission denied",
+        IOException { HResult: > 0 and < 4096 } io => Errno(io.HResult),
+        _ => null,
+    };
 
     private static string Open(string? path, string error) => path is null ? error : $"open {path}: {error}";
 

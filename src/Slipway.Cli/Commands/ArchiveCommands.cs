@@ -182,7 +182,19 @@ internal static class ArchiveCommands
         return command;
     }
 
-    private static AtomicFile OpenAtomically(string path) => new(path);
+    /// <summary>The file is written beside <paramref name="path"/> and renamed over it when complete; an error names
+    /// the path the user gave, not the temporary one.</summary>
+    private static AtomicFile OpenAtomically(string path)
+    {
+        try
+        {
+            return new(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ImageException(ErrorText.Describe(e, path), e);
+        }
+    }
 }
 
 /// <summary>A file written under a temporary name and renamed into place only when complete, so a failed

@@ -41,6 +41,10 @@ internal static class BuildCommand
         command.SetAction(async (parse, ct) =>
         {
             var what = parse.GetValue(check) ? "check" : parse.GetValue(call);
+            if (CheckCommand.MissingContext(parse.GetValue(context)!) is { } missing)
+            {
+                return ErrorRenderer.Fail(env.Error, missing);
+            }
 
             var path = parse.GetValue(file) ?? Path.Join(parse.GetValue(context), "Dockerfile");
             string text;
@@ -51,7 +55,7 @@ internal static class BuildCommand
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                return ErrorRenderer.Fail(env.Error, $"failed to read dockerfile: {ErrorText.Describe(e)}");
+                return ErrorRenderer.Fail(env.Error, $"failed to read dockerfile: {ErrorText.Describe(e, path)}");
             }
 
             var args = new Dictionary<string, string>(StringComparer.Ordinal);

@@ -55,7 +55,7 @@ internal static partial class BuildRun
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                error = $"failed to read secret {id} from {src}: {ex.Message}";
+                error = $"failed to read secret {id}: {ErrorText.Describe(ex, src)}";
                 return false;
             }
         }

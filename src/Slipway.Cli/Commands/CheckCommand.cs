@@ -31,6 +31,11 @@ internal static class CheckCommand
         command.SetAction(parse =>
         {
             var contextDir = parse.GetValue(context)!;
+            if (MissingContext(contextDir) is { } missing)
+            {
+                return ErrorRenderer.Fail(env.Error, missing);
+            }
+
             var written = parse.GetValue(file);
             var path = written ?? Path.Join(contextDir, "Dockerfile");
             string text;
@@ -40,7 +45,7 @@ internal static class CheckCommand
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                return ErrorRenderer.Fail(env.Error, $"failed to read dockerfile: {ErrorText.Describe(e)}");
+                return ErrorRenderer.Fail(env.Error, $"failed to read dockerfile: {ErrorText.Describe(e, path)}");
             }
 
             var args = ParseBuildArgs(env, parse.GetValue(buildArgs));
@@ -48,6 +53,10 @@ internal static class CheckCommand
         });
         return command;
     }
+
+    /// <summary>What buildx says of a context directory that is not there (null when it is).</summary>
+    internal static string? MissingContext(string contextDir) =>
+        Directory.Exists(contextDir) ? null : $"unable to prepare context: path \"{contextDir}\" not found";
 
     /// <summary>KEY=VALUE, or KEY taken from the environment (skipped when unset), as docker build reads them.</summary>
     internal static Dictionary<string, string> ParseBuildArgs(ICliEnvironment env, IEnumerable<string>? values)

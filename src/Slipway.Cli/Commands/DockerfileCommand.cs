@@ -40,7 +40,7 @@ internal static class DockerfileCommand
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                return ErrorRenderer.Fail(env.Error, $"failed to read dockerfile: {ErrorText.Describe(e)}");
+                return ErrorRenderer.Fail(env.Error, $"failed to read dockerfile: {ErrorText.Describe(e, path)}");
             }
 
             var result = DockerfileParser.Parse(text, Path.GetFileName(path));
