@@ -107,7 +107,7 @@ public sealed class ErrorTextTests : IDisposable
         {
             using var client = await listener.AcceptTcpClientAsync(TestContext.Current.CancellationToken);
             var stream = client.GetStream();
-            await stream.ReadAsync(new byte[4096], TestContext.Current.CancellationToken);
+            _ = await stream.ReadAsync(new byte[4096], TestContext.Current.CancellationToken);
             await stream.WriteAsync(Encoding.ASCII.GetBytes(answer), TestContext.Current.CancellationToken);
         }, TestContext.Current.CancellationToken);
         using var http = new HttpClient();
