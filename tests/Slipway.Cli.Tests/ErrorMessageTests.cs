@@ -229,12 +229,27 @@ public sealed partial class ErrorMessageTests : IDisposable
     public async Task Build_with_an_iidfile_in_a_missing_directory()
     {
         RequireRuntime();
-        Capability.RequireRoot();
 
         var (exit, error) = await RunAsync("build", "--progress", "quiet", "--iidfile", Path.Join(Missing, "iid"), Context("FROM scratch\nLABEL a=b\n"));
 
+        // Checked before the build, not after it.
         Assert.Equal(1, exit);
-        Assert.Equal($"ERROR: open {Missing}/iid: no such file or directory\n", error);
+        Assert.Equal($"ERROR: --iidfile {Missing}/iid: directory {Missing} does not exist\n", error);
+    }
+
+    [Fact]
+    public async Task Build_that_cannot_write_its_iidfile_after_building()
+    {
+        RequireRuntime();
+        Capability.RequireRoot();
+        // Read-only sysctls refuse writes even to root; their directory exists, so only the write can tell.
+        const string readOnly = "/proc/sys/kernel/ostype";
+        Capability.Require(File.Exists(readOnly), "needs /proc/sys");
+
+        var (exit, error) = await RunAsync("build", "--progress", "quiet", "--iidfile", readOnly, Context("FROM scratch\nLABEL a=b\n"));
+
+        Assert.Equal(1, exit);
+        Assert.Equal($"ERROR: open {readOnly}: permission denied\n", error);
     }
 
     /// <summary>One ustar header whose size field holds a letter, with a valid checksum.</summary>

@@ -6,13 +6,12 @@ namespace Slipway.Build.Engine;
 
 /// <summary>A RUN whose process exited non-zero. The message is BuildKit's, <c>process "/bin/sh -c false" did not
 /// complete successfully: exit code: 1</c>; the rest is what the CLI shows around it as BuildKit does: the step, the
-/// last lines it printed, and the instruction in its Dockerfile.</summary>
+/// last lines it printed, and where the instruction stands in its Dockerfile.</summary>
 public sealed class RunFailedException : SlipwayException
 {
     public const string ErrorCode = "build.run-failed";
 
-    public RunFailedException(string step, string command, int exitCode, IReadOnlyList<string> outputTail, SourceSpan span,
-        string dockerfile)
+    public RunFailedException(string step, string command, int exitCode, IReadOnlyList<string> outputTail, SourceSpan span)
         : base(string.Create(CultureInfo.InvariantCulture, $"process \"{command}\" did not complete successfully: exit code: {exitCode}"))
     {
         Step = step;
@@ -20,7 +19,6 @@ public sealed class RunFailedException : SlipwayException
         ExitCode = exitCode;
         OutputTail = outputTail;
         Span = span;
-        Dockerfile = dockerfile;
     }
 
     public override string Code => ErrorCode;
@@ -36,9 +34,6 @@ public sealed class RunFailedException : SlipwayException
     /// <summary>The last lines the process printed (at most ten, as BuildKit keeps).</summary>
     public IReadOnlyList<string> OutputTail { get; }
 
-    /// <summary>Where the instruction stands in <see cref="Dockerfile"/>.</summary>
+    /// <summary>Where the instruction stands in its Dockerfile.</summary>
     public SourceSpan Span { get; }
-
-    /// <summary>The Dockerfile's text, for showing the instruction with the lines around it.</summary>
-    public string Dockerfile { get; }
 }

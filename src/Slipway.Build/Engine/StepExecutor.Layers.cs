@@ -77,7 +77,7 @@ public sealed partial class StepExecutor
         if (exit != 0)
         {
             var command = run.Command.PrependShell ? string.Join(' ', args) : "[" + string.Join(", ", args.Select(a => $"\"{a}\"")) + "]";
-            throw new RunFailedException(step.Name, command, exit, [.. tail], run.Span, options.DockerfileText);
+            throw new RunFailedException(step.Name, command, exit, [.. tail], run.Span);
         }
 
         var createdBy = $"RUN {string.Join(' ', args)} # buildkit";

@@ -24,12 +24,13 @@ internal static class ErrorRenderer
         return exitCode;
     }
 
-    /// <summary>Writes <paramref name="exception"/> and returns <paramref name="exitCode"/>.</summary>
-    public static int Render(TextWriter error, Exception exception, bool debug, int exitCode = 1)
+    /// <summary>Writes <paramref name="exception"/> and returns <paramref name="exitCode"/>. A build passes its
+    /// <paramref name="dockerfile"/> lines, for showing where a step that failed stands in it.</summary>
+    public static int Render(TextWriter error, Exception exception, bool debug, int exitCode = 1, IReadOnlyList<string>? dockerfile = null)
     {
         ArgumentNullException.ThrowIfNull(error);
         ArgumentNullException.ThrowIfNull(exception);
-        error.Write(Format(exception));
+        error.Write(Format(exception, dockerfile));
         if (debug)
         {
             if (exception is SlipwayException slipway)
@@ -47,9 +48,9 @@ internal static class ErrorRenderer
     public static int RenderCanceled(TextWriter error) => Fail(error, "canceled", Canceled);
 
     /// <summary>The text for <paramref name="exception"/>, ending in a newline.</summary>
-    public static string Format(Exception exception) => exception switch
+    public static string Format(Exception exception, IReadOnlyList<string>? dockerfile = null) => exception switch
     {
-        RunFailedException run => RunFailure(run),
+        RunFailedException run => RunFailure(run, dockerfile ?? []),
         _ => Prefix + Message(exception) + "\n",
     };
 
@@ -62,7 +63,7 @@ internal static class ErrorRenderer
 
     /// <summary>As buildx prints a failed RUN: the step's last lines between rules (BuildKit's progress printer),
     /// the instruction with the lines around it (its source), then the error.</summary>
-    private static string RunFailure(RunFailedException run)
+    private static string RunFailure(RunFailedException run, IReadOnlyList<string> dockerfile)
     {
         var sb = new StringBuilder();
         sb.Append("------\n > ").Append(run.Step).Append(":\n");
@@ -72,7 +73,7 @@ internal static class ErrorRenderer
         }
 
         sb.Append("------\n");
-        sb.Append(SourceSnippet.Format(run.Span, run.Dockerfile));
+        sb.Append(SourceSnippet.Format(run.Span, dockerfile));
         return sb.Append(Prefix).Append("failed to solve: ").Append(run.Message).Append('\n').ToString();
     }
 }

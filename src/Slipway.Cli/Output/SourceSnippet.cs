@@ -11,19 +11,19 @@ internal static class SourceSnippet
 {
     private const string Rule = "--------------------";
 
-    /// <summary>The snippet, ending in a newline; empty when <paramref name="span"/> is not in <paramref name="text"/>.</summary>
-    public static string Format(SourceSpan span, string text)
+    /// <summary>The snippet, ending in a newline; empty when <paramref name="span"/> is not in <paramref name="lines"/>
+    /// (the Dockerfile's lines as its parser cut them).</summary>
+    public static string Format(SourceSpan span, IReadOnlyList<string> lines)
     {
-        ArgumentNullException.ThrowIfNull(text);
-        var lines = text.Split('\n');
+        ArgumentNullException.ThrowIfNull(lines);
         var start = span.StartLine;
         var end = Math.Max(span.EndLine, span.StartLine);
-        if (start < 1 || start > lines.Length)
+        if (start < 1 || start > lines.Count)
         {
             return "";
         }
 
-        end = Math.Min(end, lines.Length);
+        end = Math.Min(end, lines.Count);
 
         // BuildKit's padding: up to four lines of context around a one-line instruction, two around a longer one,
         // taken before and after while there are lines to take.
@@ -38,7 +38,7 @@ internal static class SourceSnippet
                 added++;
             }
 
-            if (last != lines.Length)
+            if (last != lines.Count)
             {
                 last++;
                 added++;
@@ -52,7 +52,7 @@ internal static class SourceSnippet
         for (var i = first; i <= last; i++)
         {
             var marker = i >= start && i <= end ? ">>>" : "   ";
-            sb.Append(CultureInfo.InvariantCulture, $" {i,3} | {marker} {lines[i - 1].TrimEnd('\r')}\n");
+            sb.Append(CultureInfo.InvariantCulture, $" {i,3} | {marker} {lines[i - 1]}\n");
         }
 
         return sb.Append(Rule).Append('\n').ToString();

@@ -10,14 +10,17 @@ public sealed class ErrorRendererTests
 {
     private const string Dockerfile = "FROM busybox:1.35\nRUN echo before && exit 3\n";
 
-    private static RunFailedException Failure(string dockerfile, int startLine, int endLine, params string[] tail) =>
+    private static RunFailedException Failure(int startLine, int endLine, params string[] tail) =>
         new("[stage-0 2/2] RUN echo before && exit 3", "/bin/sh -c echo before && exit 3", 3, tail,
-            new SourceSpan("Dockerfile", startLine, 1, endLine, 10), dockerfile);
+            new SourceSpan("Dockerfile", startLine, 1, endLine, 10));
+
+    /// <summary>The lines as the parser cuts them, which the build hands the renderer.</summary>
+    private static IReadOnlyList<string> Lines(string dockerfile) => DockerfileParser.Parse(dockerfile).SourceLines;
 
     [Fact]
     public void A_failing_run_is_shown_as_buildkit_shows_it_with_its_last_lines_once()
     {
-        var text = ErrorRenderer.Format(Failure(Dockerfile, 2, 2, "before"));
+        var text = ErrorRenderer.Format(Failure(2, 2, "before"), Lines(Dockerfile));
 
         Assert.Equal("""
             ------
@@ -28,7 +31,6 @@ public sealed class ErrorRendererTests
             --------------------
                1 |     FROM busybox:1.35
                2 | >>> RUN echo before && exit 3
-               3 |     
             --------------------
             ERROR: failed to solve: process "/bin/sh -c echo before && exit 3" did not complete successfully: exit code: 3
 
@@ -38,7 +40,7 @@ public sealed class ErrorRendererTests
     [Fact]
     public void The_message_of_a_failing_run_is_buildkits_alone_so_progress_does_not_repeat_the_output()
     {
-        var failure = Failure(Dockerfile, 2, 2, "before");
+        var failure = Failure(2, 2, "before");
 
         Assert.Equal("process \"/bin/sh -c echo before && exit 3\" did not complete successfully: exit code: 3", failure.Message);
         Assert.Equal("build.run-failed", failure.Code);
@@ -49,7 +51,7 @@ public sealed class ErrorRendererTests
     {
         var dockerfile = "FROM a\nENV A=1\nENV B=2\nRUN false\nENV C=3\nENV D=4\nENV E=5\n";
 
-        var text = ErrorRenderer.Format(Failure(dockerfile, 4, 4));
+        var text = ErrorRenderer.Format(Failure(4, 4), Lines(dockerfile));
 
         Assert.Contains("""
             Dockerfile:4
@@ -70,7 +72,7 @@ public sealed class ErrorRendererTests
     {
         var dockerfile = "FROM a\nRUN set -e; \\\n  false\nENV C=3\n";
 
-        var text = ErrorRenderer.Format(Failure(dockerfile, 2, 3));
+        var text = ErrorRenderer.Format(Failure(2, 3), Lines(dockerfile));
 
         Assert.Contains("""
             Dockerfile:2
@@ -87,7 +89,7 @@ public sealed class ErrorRendererTests
     [Fact]
     public void A_span_outside_the_dockerfile_shows_no_snippet_but_still_the_error()
     {
-        var text = ErrorRenderer.Format(Failure("FROM a\n", 9, 9));
+        var text = ErrorRenderer.Format(Failure(9, 9), Lines("FROM a\n"));
 
         Assert.DoesNotContain(">>>", text, StringComparison.Ordinal);
         Assert.EndsWith("ERROR: failed to solve: process \"/bin/sh -c echo before && exit 3\" did not complete successfully: exit code: 3\n", text, StringComparison.Ordinal);

@@ -53,7 +53,6 @@ public sealed class BadInputTests(BusyboxStore store) : IClassFixture<BusyboxSto
             --------------------
                1 |     FROM busybox:1.35
                2 | >>> RUN echo before && exit 3
-               3 |     
             --------------------
             ERROR: failed to solve: process "/bin/sh -c echo before && exit 3" did not complete successfully: exit code: 3
 
