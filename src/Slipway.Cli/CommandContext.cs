@@ -1,9 +1,10 @@
 using System.CommandLine;
-using Slipway.Build.Images;
+using Slipway.Images;
 using Slipway.Oci;
 using Slipway.Registry;
 using Slipway.Registry.Auth;
 using Slipway.Store;
+using Slipway.Store.Images;
 
 namespace Slipway.Cli;
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
-using Slipway.Cli.Commands;
 using System.Reflection;
+using Slipway.Cli.Commands;
 
 namespace Slipway.Cli;
 

@@ -84,7 +84,7 @@ public sealed class BuildCache(LocalStore store)
         ArgumentNullException.ThrowIfNull(layerAvailable);
         try
         {
-            if (BlobsOf(json) is not { } blobs || store.Blobs.GetSize(blobs.Config) is not (>= 0 and <= Images.ImageStore.MaxConfigBytes)
+            if (BlobsOf(json) is not { } blobs || store.Blobs.GetSize(blobs.Config) is not (>= 0 and <= Slipway.Store.Images.ImageStore.MaxConfigBytes)
                 || blobs.Layers.Any(l => !layerAvailable(l.Blob.Digest)))
             {
                 return null;

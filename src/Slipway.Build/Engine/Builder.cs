@@ -1,12 +1,14 @@
 using Slipway.Build.Cache;
 using Slipway.Build.Context;
-using Slipway.Build.Images;
+using Slipway.Build.Hygiene;
 using Slipway.Dockerfile.Diagnostics;
 using Slipway.Dockerfile.Instructions;
 using Slipway.Dockerfile.Syntax;
+using Slipway.Images;
 using Slipway.Oci;
 using Slipway.Solver;
 using Slipway.Store;
+using Slipway.Store.Images;
 
 namespace Slipway.Build.Engine;
 
@@ -85,7 +87,7 @@ public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildPr
             ? await cacheExport.InlineAsync(ImageChain(scheduler, target), cancellationToken).ConfigureAwait(false)
             : null;
         var image = await ExportAsync(solved[0].Result, options, buildLease, imports, inline, cancellationToken).ConfigureAwait(false);
-        await Insight.SecretScanner.CheckAsync(store, image, BaseLayers(resolved), options, progress, cancellationToken).ConfigureAwait(false);
+        await SecretCheck.RunAsync(store, image, BaseLayers(resolved), options, progress, cancellationToken).ConfigureAwait(false);
         foreach (var tag in options.Tags)
         {
             await images.SetAsync(tag, image.ManifestDescriptor, cancellationToken).ConfigureAwait(false);

@@ -1,10 +1,10 @@
 using System.Text;
-using Slipway.Build.Images;
 using Slipway.Dockerfile.Expansion;
 using Slipway.Dockerfile.Instructions;
 using Slipway.Oci;
 using Slipway.Solver;
 using Slipway.Store;
+using Slipway.Store.Images;
 
 namespace Slipway.Build.Engine;
 

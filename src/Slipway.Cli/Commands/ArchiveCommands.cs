@@ -1,8 +1,10 @@
 using System.CommandLine;
 using Slipway.Build.Engine;
-using Slipway.Build.Images;
+using Slipway.Build.Hygiene;
 using Slipway.Cli.Output;
+using Slipway.Images;
 using Slipway.Oci;
+using Slipway.Store.Images;
 
 namespace Slipway.Cli.Commands;
 

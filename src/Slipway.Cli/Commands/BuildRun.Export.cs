@@ -1,9 +1,10 @@
 using System.CommandLine;
 using Slipway.Build.Engine;
-using Slipway.Build.Images;
 using Slipway.Cli.Output;
+using Slipway.Images;
 using Slipway.Oci;
 using Slipway.Runtime;
+using Slipway.Store.Images;
 using Spectre.Console;
 
 namespace Slipway.Cli.Commands;
@@ -13,7 +14,7 @@ internal static partial class BuildRun
 {
     /// <summary>Sends the result where one <c>--output</c> says; returns the pushed manifest digest for a push.</summary>
     private static async Task<string?> ExportAsync(CommandContext ctx, BuildResult result, IReadOnlyList<ImageReference> tags, OutputSpec output,
-        bool quiet, Build.Insight.Sbom.SpdxDocument? sbom, CancellationToken cancellationToken)
+        bool quiet, Slipway.Insight.Sbom.SpdxDocument? sbom, CancellationToken cancellationToken)
     {
         var image = result.Image;
         var names = output.Name is null ? tags : [.. output.Name.Split(',').Select(ImageStore.ParseTarget)];
@@ -55,7 +56,7 @@ internal static partial class BuildRun
                 if (sbom is not null)
                 {
                     // Where BuildKit's local exporter puts an SBOM attestation.
-                    await File.WriteAllBytesAsync(Path.Join(output.Destination!, "sbom.spdx.json"), Build.Insight.Sbom.Spdx.Serialize(sbom), cancellationToken)
+                    await File.WriteAllBytesAsync(Path.Join(output.Destination!, "sbom.spdx.json"), Slipway.Insight.Sbom.Spdx.Serialize(sbom), cancellationToken)
                         .ConfigureAwait(false);
                 }
 

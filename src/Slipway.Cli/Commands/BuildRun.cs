@@ -1,9 +1,10 @@
 using System.CommandLine;
 using Slipway.Build.Engine;
-using Slipway.Build.Images;
 using Slipway.Cli.Output;
+using Slipway.Images;
 using Slipway.Oci;
 using Slipway.Runtime;
+using Slipway.Store.Images;
 using Spectre.Console;
 
 namespace Slipway.Cli.Commands;
@@ -159,9 +160,9 @@ internal static partial class BuildRun
             Secrets = secrets,
             ScanSecrets = scan switch
             {
-                "warn" => Slipway.Build.Insight.SecretScanMode.Warn,
-                "error" => Slipway.Build.Insight.SecretScanMode.Error,
-                _ => Slipway.Build.Insight.SecretScanMode.Off,
+                "warn" => Slipway.Insight.SecretScanMode.Warn,
+                "error" => Slipway.Insight.SecretScanMode.Error,
+                _ => Slipway.Insight.SecretScanMode.Off,
             },
             SshSockets = ssh,
             CacheTo = cacheTo,
@@ -243,7 +244,7 @@ internal static partial class BuildRun
 
             if (sbom is not null && !outputs.Any(x => x.Push || x.Kind == OutputKind.Local))
             {
-                await Build.Insight.Sbom.SbomGenerator.StoreAsync(ctx.Store, result.Image.ManifestDescriptor.Digest, sbom, cancellationToken).ConfigureAwait(false);
+                await Slipway.Insight.Sbom.SbomGenerator.StoreAsync(ctx.Store, result.Image.ManifestDescriptor.Digest, sbom, cancellationToken).ConfigureAwait(false);
             }
 
             if (parse.GetValue(o.MetadataFile) is { } metadata)
@@ -260,7 +261,7 @@ internal static partial class BuildRun
 
                 // Standard output may carry an archive (-o -); the report then goes with the progress.
                 var to = outputs.Any(x => x.Destination == "-") ? ctx.Env.Error : ctx.Env.Out;
-                var size = await Slipway.Build.Insight.ImageSizeAnalyzer.AnalyzeAsync(ctx.Store.Blobs,
+                var size = await Slipway.Insight.ImageSizeAnalyzer.AnalyzeAsync(ctx.Store.Blobs,
                     tags.Count > 0 ? tags[0].FamiliarString : result.Image.Id.ShortHex, result.Image, new() { Top = 10 }, cancellationToken).ConfigureAwait(false);
                 to.Write(SizeText.Render(size));
             }

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Slipway.Build.Engine;
-using Slipway.Build.Images;
 using Slipway.Cli.Output;
 using Slipway.Oci;
 using Slipway.Runtime;

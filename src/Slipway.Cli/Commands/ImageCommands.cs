@@ -2,9 +2,9 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Slipway.Build.Images;
 using Slipway.Cli.Output;
 using Slipway.Oci;
+using Slipway.Store.Images;
 
 namespace Slipway.Cli.Commands;
 

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Text;
 using System.Text.Json;
-using Slipway.Build.Images;
 using Slipway.Cli.Output;
+using Slipway.Store.Images;
 
 namespace Slipway.Cli.Commands;
 

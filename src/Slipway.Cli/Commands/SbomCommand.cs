@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using Slipway.Build.Insight.Sbom;
+using Slipway.Insight.Sbom;
 
 namespace Slipway.Cli.Commands;
 

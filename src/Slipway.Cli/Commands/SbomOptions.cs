@@ -1,6 +1,6 @@
-using Slipway.Build.Images;
-using Slipway.Build.Insight.Sbom;
+using Slipway.Insight.Sbom;
 using Slipway.Oci;
+using Slipway.Store.Images;
 
 namespace Slipway.Cli.Commands;
 
@@ -56,6 +56,6 @@ internal static class SbomOptions
         return document;
     }
 
-    public static SbomAttestation Attestation(SpdxDocument document, StoredImage image, ImageReference name) =>
-        SbomAttestation.Create(document, image.ManifestDescriptor, name, image.Config.Platform);
+    public static AttestationManifest Attestation(SpdxDocument document, StoredImage image, ImageReference name) =>
+        SbomAttestation.Create(document, image.ManifestDescriptor, name, image.Config.Platform).Attestation;
 }
