@@ -1,4 +1,4 @@
-namespace Slipway.Dockerfile.Syntax;
+namespace Slipway.Dockerfile.Diagnostics;
 
 /// <summary>A region of a Dockerfile: 1-based lines and columns (columns count UTF-16 code units, end exclusive).</summary>
 public readonly record struct SourceSpan(string File, int StartLine, int StartColumn, int EndLine, int EndColumn)
