@@ -17,12 +17,12 @@ public sealed partial class RegistryClient : IDisposable
 
     /// <param name="transport">The innermost handler; null for a SocketsHttpHandler that never follows redirects
     /// itself. Tests pass a fake.</param>
-    public RegistryClient(RegistryEndpoint endpoint, RegistryClientOptions? options = null,
-        HttpMessageHandler? transport = null)
+    public RegistryClient(RegistryEndpoint endpoint, RegistryClientOptions options, HttpMessageHandler? transport = null)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
+        ArgumentNullException.ThrowIfNull(options);
         Endpoint = endpoint;
-        _options = options ?? new RegistryClientOptions();
+        _options = options;
         transport ??= new SocketsHttpHandler
         {
             AllowAutoRedirect = false,

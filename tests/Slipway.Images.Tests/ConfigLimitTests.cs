@@ -43,7 +43,7 @@ public sealed class ConfigLimitTests : IDisposable
     [Fact]
     public async Task Loading_an_archive_whose_config_is_over_8_MiB_is_refused()
     {
-        var images = new ImageStore(LocalStore.Open(_root.FullName));
+        var images = new ImageStore(LocalStore.Open(_root.FullName, TimeProvider.System));
         var config = ConfigOfSize(ImageStore.MaxConfigBytes + 1);
 
         var error = await Assert.ThrowsAsync<ImageException>(() =>
@@ -56,7 +56,7 @@ public sealed class ConfigLimitTests : IDisposable
     [Fact]
     public async Task A_config_at_the_limit_loads()
     {
-        var images = new ImageStore(LocalStore.Open(_root.FullName));
+        var images = new ImageStore(LocalStore.Open(_root.FullName, TimeProvider.System));
         var loaded = await new ArchiveLoader(images).LoadAsync(DockerArchive(ConfigOfSize(64 * 1024)), Platform.Parse("linux/amd64"), Ct);
         Assert.Equal(["Loaded image: big:1"], loaded);
         Assert.Single(await images.ListAsync(Ct));
@@ -65,7 +65,7 @@ public sealed class ConfigLimitTests : IDisposable
     [Fact]
     public async Task Images_skips_a_stored_image_whose_config_is_over_the_limit_without_reading_it()
     {
-        var store = LocalStore.Open(_root.FullName);
+        var store = LocalStore.Open(_root.FullName, TimeProvider.System);
         var images = new ImageStore(store);
         var big = await store.Blobs.WriteAsync(MediaTypes.OciConfig, ConfigOfSize(ImageStore.MaxConfigBytes + 1), Ct);
         var manifest = await store.Blobs.WriteAsync(MediaTypes.OciManifest,
@@ -93,8 +93,8 @@ public sealed class ConfigLimitTests : IDisposable
                     Content = new ByteArrayContent(manifest) { Headers = { ContentType = new(MediaTypes.OciManifest) } },
                 }
                 : new HttpResponseMessage(HttpStatusCode.OK));
-        using var clients = new RegistryClients(new RegistryClientOptions { MaxAttempts = 1 }, transport);
-        var images = new ImageStore(LocalStore.Open(_root.FullName));
+        using var clients = new RegistryClients(new RegistryClientOptions { TimeProvider = TimeProvider.System, MaxAttempts = 1 }, transport);
+        var images = new ImageStore(LocalStore.Open(_root.FullName, TimeProvider.System));
 
         var error = await Assert.ThrowsAsync<ImageException>(() => new ImagePuller(images, clients)
             .PullAsync(ImageReference.Parse("127.0.0.1:5000/big:1"), Platform.Parse("linux/amd64"), null, Ct));

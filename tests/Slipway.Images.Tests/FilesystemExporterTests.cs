@@ -18,7 +18,7 @@ public sealed class FilesystemExporterTests : IDisposable
     {
         Capability.RequireRoot();
         var ct = TestContext.Current.CancellationToken;
-        var store = LocalStore.Open(Path.Join(_dir.FullName, "root"));
+        var store = LocalStore.Open(Path.Join(_dir.FullName, "root"), TimeProvider.System);
         var tar = new MemoryStream();
         using (var writer = new TarWriter(tar, TarEntryFormat.Pax, leaveOpen: true))
         {

@@ -247,7 +247,7 @@ public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildPr
             }
         }
 
-        var config = state.Config with { Created = options.SourceDateEpoch ?? DateTimeOffset.UtcNow };
+        var config = state.Config with { Created = options.SourceDateEpoch ?? store.Time.GetUtcNow() };
         var configDescriptor = await store.Blobs.WriteAsync(MediaTypes.OciConfig, OciJson.Serialize(config), lease, cancellationToken).ConfigureAwait(false);
         var manifest = new ImageManifest
         {

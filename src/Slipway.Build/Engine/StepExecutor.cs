@@ -72,7 +72,7 @@ public sealed partial class StepExecutor(
             Directory.Delete(_downloads, true);
         }
     }
-    private readonly DateTimeOffset _created = options.SourceDateEpoch ?? DateTimeOffset.UtcNow;
+    private readonly DateTimeOffset _created = options.SourceDateEpoch ?? store.Time.GetUtcNow();
 
     public async ValueTask<StepState> ExecuteAsync(Vertex vertex, IReadOnlyList<StepState> inputs, Digest cacheKey, CancellationToken cancellationToken)
     {

@@ -7,7 +7,7 @@ namespace Slipway.Build.Hygiene;
 /// the mounts and network namespaces of those steps, and their containers under <c>runtime/</c>. Only what a dead
 /// process owned is touched: a live workspace holds its lock. <paramref name="runtimes"/> (name → binary) delete
 /// containers; <paramref name="network"/> removes RUN networks (without it they stay).</summary>
-internal sealed class AbandonedWork(string root, IReadOnlyDictionary<string, string> runtimes, Runtime.Network.NetworkTools? network)
+internal sealed class AbandonedWork(string root, IReadOnlyDictionary<string, string> runtimes, Runtime.Network.NetworkTools? network, TimeProvider time)
 {
     private string TmpDir => Path.Join(root, "tmp");
 
@@ -36,7 +36,7 @@ internal sealed class AbandonedWork(string root, IReadOnlyDictionary<string, str
             {
                 // A lock whose workspace is gone, or one that was being created when its process died.
                 var orphan = name.EndsWith(".lock", StringComparison.Ordinal) ? !Directory.Exists(entry[..^".lock".Length])
-                    : name.StartsWith('.') && File.GetLastWriteTimeUtc(entry) < DateTime.UtcNow.AddMinutes(-1);
+                    : name.StartsWith('.') && File.GetLastWriteTimeUtc(entry) < time.GetUtcNow().UtcDateTime.AddMinutes(-1);
                 if (orphan && StoreLock.TryAcquireExisting(entry, out var stale))
                 {
                     using (stale)
@@ -50,7 +50,7 @@ internal sealed class AbandonedWork(string root, IReadOnlyDictionary<string, str
 
             var lockPath = Workspace.LockPath(entry);
             StoreLock? owner = null;
-            if (File.Exists(lockPath) ? !StoreLock.TryAcquireExisting(lockPath, out owner) : Directory.GetLastWriteTimeUtc(entry) > DateTime.UtcNow.AddHours(-1))
+            if (File.Exists(lockPath) ? !StoreLock.TryAcquireExisting(lockPath, out owner) : Directory.GetLastWriteTimeUtc(entry) > time.GetUtcNow().UtcDateTime.AddHours(-1))
             {
                 continue;
             }

@@ -48,7 +48,7 @@ public sealed class StoreHygiene(LocalStore store)
     {
         ArgumentNullException.ThrowIfNull(options);
         // First: a killed build's mounts may stack snapshots this prune is about to remove.
-        var abandoned = await new AbandonedWork(store.Layout.Root, Runtimes, Network).ReclaimAsync(cancellationToken).ConfigureAwait(false);
+        var abandoned = await new AbandonedWork(store.Layout.Root, Runtimes, Network, store.Time).ReclaimAsync(cancellationToken).ConfigureAwait(false);
         var removedRecords = 0;
         var mountVictims = new List<string>();
         if (options.TouchesBuildCache)

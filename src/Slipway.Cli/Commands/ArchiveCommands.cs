@@ -102,7 +102,7 @@ internal static class ArchiveCommands
             var host = Platform.Host;
             var config = new ImageConfig { Architecture = host.Architecture, Os = host.Os, RootFs = new RootFs { DiffIds = [] } };
             var importer = new RootfsImporter(ctx.Images);
-            var created = DateTimeOffset.UtcNow;
+            var created = ctx.Env.Time.GetUtcNow();
             var label = src == "-" ? "-" : Path.GetFullPath(src);
             StoredImage image;
             if (Directory.Exists(src))
@@ -153,7 +153,7 @@ internal static class ArchiveCommands
             DateTimeOffset? until = null;
             foreach (var filter in parse.GetValue(filters) ?? [])
             {
-                if (!PruneFilter.TryParse(filter, DateTimeOffset.UtcNow, out var cutoff, out var filterError))
+                if (!PruneFilter.TryParse(filter, ctx.Env.Time.GetUtcNow(), out var cutoff, out var filterError))
                 {
                     ctx.Env.Error.WriteLine($"Error: {filterError}");
                     return 1;

@@ -111,8 +111,8 @@ internal static partial class BuildRun
         IBuildProgress progress = mode switch
         {
             _ when tty is not null => tty,
-            "rawjson" => new RawJsonProgress(ctx.Env.Error),
-            "plain" or "auto" or "tty" or "quiet" => new PlainProgress(ctx.Env.Error, quiet),
+            "rawjson" => new RawJsonProgress(ctx.Env.Error, ctx.Env.Time),
+            "plain" or "auto" or "tty" or "quiet" => new PlainProgress(ctx.Env.Error, quiet, ctx.Env.Time),
             var other => throw new ImageException($"invalid progress mode \"{other}\" (auto, plain, tty, quiet, rawjson)"),
         };
         var explain = parse.GetValue(o.ExplainCache) ? new CacheReport(progress) : null;

@@ -169,7 +169,7 @@ internal static class ImageCommands
         command.SetAction((parse, ct) => CommandContext.RunAsync(globals, env, parse, async (ctx, token) =>
         {
             var (_, stored) = await ctx.Images.FindAsync(parse.GetValue(image)!, token).ConfigureAwait(false);
-            var rows = HistoryRows(stored, DateTimeOffset.UtcNow, parse.GetValue(noTrunc), parse.GetValue(human));
+            var rows = HistoryRows(stored, ctx.Env.Time.GetUtcNow(), parse.GetValue(noTrunc), parse.GetValue(human));
             if (parse.GetValue(quiet))
             {
                 foreach (var row in rows)

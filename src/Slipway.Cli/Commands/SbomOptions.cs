@@ -47,7 +47,7 @@ internal static class SbomOptions
         bool quiet, CancellationToken cancellationToken)
     {
         var document = await SbomGenerator.GenerateAsync(ctx.Store, image, tags.Count > 0 ? tags[0] : null, SlipwayApp.Version,
-            epoch ?? DateTimeOffset.UtcNow, cancellationToken).ConfigureAwait(false);
+            epoch ?? ctx.Env.Time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         if (!quiet)
         {
             ctx.Env.Error.WriteLine($"#0 generating sbom: {document.Packages.Count - 1} packages done");

@@ -25,7 +25,7 @@ public sealed class StoreHygieneTests : IDisposable
     [Fact]
     public async Task Prune_removes_a_snapshot_holding_a_self_loop_and_links_out_of_the_store_and_nothing_outside()
     {
-        var store = LocalStore.Open(Path.Join(_dir.FullName, "root"));
+        var store = LocalStore.Open(Path.Join(_dir.FullName, "root"), TimeProvider.System);
         var outside = Outside();
         var fs = Directory.CreateDirectory(Path.Join(store.Layout.Snapshots, new string('a', 64), "fs")).FullName;
         Directory.CreateDirectory(Path.Join(fs, "d"));
@@ -45,7 +45,7 @@ public sealed class StoreHygieneTests : IDisposable
     [Fact]
     public async Task Prune_all_removes_a_cache_mount_that_is_a_link_to_a_host_directory_as_a_link()
     {
-        var store = LocalStore.Open(Path.Join(_dir.FullName, "root"));
+        var store = LocalStore.Open(Path.Join(_dir.FullName, "root"), TimeProvider.System);
         var outside = Outside();
         var mounts = Directory.CreateDirectory(Path.Join(store.Layout.Root, "cache-mounts")).FullName;
         var mount = Directory.CreateDirectory(Path.Join(mounts, new string('b', 64))).FullName;
@@ -62,7 +62,7 @@ public sealed class StoreHygieneTests : IDisposable
     [Fact]
     public async Task A_prune_asked_to_stop_throws_and_the_next_prune_finishes_what_it_left()
     {
-        var store = LocalStore.Open(Path.Join(_dir.FullName, "root"));
+        var store = LocalStore.Open(Path.Join(_dir.FullName, "root"), TimeProvider.System);
         var snapshot = Directory.CreateDirectory(Path.Join(store.Layout.Snapshots, new string('c', 64), "fs", "deep")).FullName;
         File.WriteAllText(Path.Join(snapshot, "f"), "x");
 
