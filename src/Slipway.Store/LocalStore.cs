@@ -24,7 +24,7 @@ public sealed class LocalStore
     public TimeSpan LockTimeout { get; }
 
     /// <summary>The clock of what the store stamps or ages (leases, ingest files, cache records); the CLI passes
-    /// <see cref="TimeProvider.System"/>.</summary>
+    /// <c>TimeProvider.System</c>.</summary>
     public TimeProvider Time { get; }
 
     /// <summary>Opens (creating when absent) the store at <paramref name="root"/>.</summary>
