@@ -1,5 +1,7 @@
 using Slipway.Build.Cache;
 using Slipway.Build.Context;
+using Slipway.Build.Definition;
+using Slipway.Build.Export;
 using Slipway.Build.Hygiene;
 using Slipway.Dockerfile.Diagnostics;
 using Slipway.Dockerfile.Instructions;
@@ -18,28 +20,19 @@ public sealed class DockerfileException(string message) : Exception(message);
 /// <summary>The build: Dockerfile → stage graph → steps → solved in parallel with the cache → an image in the store.</summary>
 public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildProgress progress)
 {
-    public async Task<BuildResult> BuildAsync(BuildOptions options, CancellationToken cancellationToken)
+    /// <summary>Builds what <paramref name="definition"/> describes (made once, from the same
+    /// <see cref="BuildOptions.Source"/> as <paramref name="options"/>) and names it in the store.</summary>
+    public async Task<BuildResult> BuildAsync(BuildDefinition definition, BuildOptions options, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(definition);
         ArgumentNullException.ThrowIfNull(options);
-        var syntax = DockerfileParser.Parse(options.DockerfileText, options.DockerfileName);
-        if (syntax.Error is { } parseError)
+        if (definition.BuildError is { } dockerfileError)
         {
-            throw new DockerfileException(DiagnosticFormatter.Format(parseError, syntax.SourceLines));
+            throw new DockerfileException(dockerfileError);
         }
 
-        var list = InstructionParser.Parse(syntax);
-        var graphResult = StageGraph.Build(list, new StageGraphOptions
-        {
-            Target = options.Target,
-            BuildArgs = options.BuildArgs,
-            BuildPlatform = Platform.Host.ToString(),
-            TargetPlatform = options.Platform.ToString(),
-        }, syntax.EscapeToken);
-        var errors = graphResult.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
-        if (graphResult.Graph is not { } graph || errors.Count > 0)
-        {
-            throw new DockerfileException(DiagnosticFormatter.FormatAll(errors.Count > 0 ? errors : graphResult.Diagnostics, syntax.SourceLines));
-        }
+        var graph = definition.Graph.Graph!;
+        var syntax = definition.Document.Syntax;
 
         // Before any pull or RUN: a Dockerfile alone never gets the host's network or an unconfined RUN.
         if (EntitlementCheck.Check(graph.Required, options.Granted) is { Count: > 0 } denied)
@@ -47,9 +40,7 @@ public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildPr
             throw new DockerfileException(DiagnosticFormatter.FormatAll(denied, syntax.SourceLines));
         }
 
-        var ignore = ContextIgnore.Load(options.ContextDir, options.DockerfilePath, out var ignoreError)
-            ?? throw new BuildException(ignoreError ?? "bad .dockerignore");
-        options = options with { Ignore = ignore };
+        options = options with { Ignore = definition.Ignore.Matcher ?? throw new BuildException(definition.Ignore.Error ?? "bad .dockerignore") };
         WarnUnusedBuildArgs(options, graph);
 
         var images = new ImageStore(store);
@@ -88,15 +79,8 @@ public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildPr
             : null;
         var image = await ExportAsync(solved[0].Result, options, buildLease, imports, inline, cancellationToken).ConfigureAwait(false);
         await SecretCheck.RunAsync(store, image, BaseLayers(resolved), options, progress, cancellationToken).ConfigureAwait(false);
-        foreach (var tag in options.Tags)
-        {
-            await images.SetAsync(tag, image.ManifestDescriptor, cancellationToken).ConfigureAwait(false);
-        }
-
-        if (options.Tags.Count == 0)
-        {
-            await images.KeepDanglingAsync(image.ManifestDescriptor, cancellationToken).ConfigureAwait(false);
-        }
+        // Named while this build's lease still holds the image's blobs; the other outputs come after the build.
+        await new StoreExporter(images, options.Tags, keepDangling: true).ExportAsync(new ExportSource(image, options.Tags), cancellationToken).ConfigureAwait(false);
 
         foreach (var spec in options.CacheTo.Where(c => c.Type != CacheType.Inline))
         {

@@ -1,11 +1,11 @@
 using System.Formats.Tar;
-using Slipway.Images;
+using Slipway.Build.Export;
 using Slipway.Oci;
 using Slipway.Store;
 using Slipway.Store.Images;
 using Slipway.Testing;
 
-namespace Slipway.Images.Tests;
+namespace Slipway.Build.Tests.Export;
 
 public sealed class FilesystemExporterTests : IDisposable
 {
