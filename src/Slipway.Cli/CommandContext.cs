@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Slipway.Cli.Output;
-using Slipway.Build.Images;
+using Slipway.Images;
+using Slipway.Store.Images;
 using Slipway.Oci;
 using Slipway.Registry;
 using Slipway.Registry.Auth;
@@ -23,7 +24,7 @@ internal sealed class CommandContext(GlobalOptions globals, ICliEnvironment env,
 
     public string Root => StoreRoot.Resolve(Parse.GetValue(globals.Root), Env);
 
-    public LocalStore Store => _store ??= LocalStore.Open(Root);
+    public LocalStore Store => _store ??= LocalStore.Open(Root, Env.Time);
 
     public ImageStore Images => new(Store);
 
@@ -32,6 +33,7 @@ internal sealed class CommandContext(GlobalOptions globals, ICliEnvironment env,
 
     public RegistryClients Clients => _clients ??= new RegistryClients(new RegistryClientOptions
     {
+        TimeProvider = Env.Time,
         Credentials = new DockerConfigCredentials(DockerConfigPath(), (Env.GetVariable("PATH") ?? "/usr/bin:/bin").Split(':')),
         InsecureRegistries = InsecureRegistries,
     });

@@ -15,14 +15,14 @@ public sealed partial class RegistryClient : IDisposable
     private readonly HttpMessageInvoker _realm;
     private readonly RegistryClientOptions _options;
 
-    /// <param name="transport">The innermost handler; null for a SocketsHttpHandler that never follows redirects
-    /// itself. Tests pass a fake.</param>
-    public RegistryClient(RegistryEndpoint endpoint, RegistryClientOptions? options = null,
-        HttpMessageHandler? transport = null)
+    /// <summary>A client of <paramref name="endpoint"/>. <paramref name="transport"/> is the innermost handler; null
+    /// for a SocketsHttpHandler that never follows redirects itself. Tests pass a fake.</summary>
+    public RegistryClient(RegistryEndpoint endpoint, RegistryClientOptions options, HttpMessageHandler? transport = null)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
+        ArgumentNullException.ThrowIfNull(options);
         Endpoint = endpoint;
-        _options = options ?? new RegistryClientOptions();
+        _options = options;
         transport ??= new SocketsHttpHandler
         {
             AllowAutoRedirect = false,

@@ -35,7 +35,7 @@ public sealed partial class ErrorMessageTests : IDisposable
     private async Task SeedImageAsync()
     {
         var ct = TestContext.Current.CancellationToken;
-        var store = LocalStore.Open(Root);
+        var store = LocalStore.Open(Root, TimeProvider.System);
         var config = await store.Blobs.WriteAsync(MediaTypes.OciConfig,
             OciJson.Serialize(new ImageConfig { Architecture = "amd64", Os = "linux", RootFs = new RootFs { DiffIds = [] } }), ct);
         var manifest = await store.Blobs.WriteAsync(MediaTypes.OciManifest,

@@ -92,7 +92,7 @@ public sealed class PullFaultTests
         await using var setup = await StartAsync(TestContext.Current.CancellationToken);
         setup.Proxy.StallAfter(CutAt);
         using var client = new Slipway.Registry.RegistryClient(Slipway.Registry.RegistryEndpoint.For(setup.Proxy.Host),
-            new Slipway.Registry.RegistryClientOptions { IdleTimeout = TimeSpan.FromSeconds(1), RetryBaseDelay = TimeSpan.Zero });
+            new Slipway.Registry.RegistryClientOptions { TimeProvider = TimeProvider.System, IdleTimeout = TimeSpan.FromSeconds(1), RetryBaseDelay = TimeSpan.Zero });
         using var pulled = new MemoryStream();
 
         await client.GetBlobAsync("test/big", setup.Layer.Digest, pulled, setup.Layer.Compressed.Length,

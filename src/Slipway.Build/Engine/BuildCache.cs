@@ -20,7 +20,7 @@ public sealed class BuildCache(LocalStore store)
             // The record's mtime is its last use: prune --keep-storage and until= remove the least recently used first.
             try
             {
-                File.SetLastWriteTimeUtc(Path.Join(Dir, key.Hex + ".json"), DateTime.UtcNow);
+                File.SetLastWriteTimeUtc(Path.Join(Dir, key.Hex + ".json"), store.Time.GetUtcNow().UtcDateTime);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
@@ -84,7 +84,7 @@ public sealed class BuildCache(LocalStore store)
         ArgumentNullException.ThrowIfNull(layerAvailable);
         try
         {
-            if (BlobsOf(json) is not { } blobs || store.Blobs.GetSize(blobs.Config) is not (>= 0 and <= Images.ImageStore.MaxConfigBytes)
+            if (BlobsOf(json) is not { } blobs || store.Blobs.GetSize(blobs.Config) is not (>= 0 and <= Slipway.Store.Images.ImageStore.MaxConfigBytes)
                 || blobs.Layers.Any(l => !layerAvailable(l.Blob.Digest)))
             {
                 return null;

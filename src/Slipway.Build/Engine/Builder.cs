@@ -1,13 +1,16 @@
 using Slipway.Build.Cache;
+using Slipway.Build.Context;
 using Slipway.Build.Definition;
 using Slipway.Build.Export;
-using Slipway.Build.Images;
+using Slipway.Build.Hygiene;
 using Slipway.Dockerfile.Diagnostics;
 using Slipway.Dockerfile.Instructions;
 using Slipway.Dockerfile.Syntax;
+using Slipway.Images;
 using Slipway.Oci;
 using Slipway.Solver;
 using Slipway.Store;
+using Slipway.Store.Images;
 
 namespace Slipway.Build.Engine;
 
@@ -72,7 +75,7 @@ public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildPr
             ? await cacheExport.InlineAsync(ImageChain(scheduler, target), cancellationToken).ConfigureAwait(false)
             : null;
         var image = await ExportAsync(solved[0].Result, options, buildLease, imports, inline, cancellationToken).ConfigureAwait(false);
-        await Insight.SecretScanner.CheckAsync(store, image, BaseLayers(resolved), options, progress, cancellationToken).ConfigureAwait(false);
+        await SecretCheck.RunAsync(store, image, BaseLayers(resolved), options, progress, cancellationToken).ConfigureAwait(false);
         // Named while this build's lease still holds the image's blobs; the other outputs come after the build.
         await new StoreExporter(images, options.Tags, keepDangling: true).ExportAsync(new ExportSource(image, options.Tags), cancellationToken).ConfigureAwait(false);
 
@@ -226,7 +229,7 @@ public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildPr
             }
         }
 
-        var config = state.Config with { Created = options.SourceDateEpoch ?? DateTimeOffset.UtcNow };
+        var config = state.Config with { Created = options.SourceDateEpoch ?? store.Time.GetUtcNow() };
         var configDescriptor = await store.Blobs.WriteAsync(MediaTypes.OciConfig, OciJson.Serialize(config), lease, cancellationToken).ConfigureAwait(false);
         var manifest = new ImageManifest
         {

@@ -1,7 +1,7 @@
-using Slipway.Build.Images;
 using Slipway.Runtime;
 using Slipway.Runtime.Spec;
 using Slipway.Store;
+using Slipway.Store.Images;
 
 namespace Slipway.Build.Engine;
 

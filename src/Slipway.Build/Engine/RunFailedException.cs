@@ -1,5 +1,5 @@
 using System.Globalization;
-using Slipway.Dockerfile.Syntax;
+using Slipway.Dockerfile.Diagnostics;
 using Slipway.Oci;
 
 namespace Slipway.Build.Engine;

@@ -10,7 +10,7 @@ public sealed partial class StepExecutor
 {
     /// <summary>The image a <c>--from</c> names when no stage has that name (as in BuildKit); the error says so,
     /// since the name is most often a stage's, mistyped.</summary>
-    private async Task<Images.StoredImage> FromImageAsync(string from, CancellationToken cancellationToken)
+    private async Task<Slipway.Store.Images.StoredImage> FromImageAsync(string from, CancellationToken cancellationToken)
     {
         try
         {

@@ -121,7 +121,7 @@ public sealed partial class StepExecutor
         else
         {
             // Its mtime is its last use, for prune --keep-storage and until=.
-            Directory.SetLastWriteTimeUtc(dir, DateTime.UtcNow);
+            Directory.SetLastWriteTimeUtc(dir, store.Time.GetUtcNow().UtcDateTime);
         }
 
         return dir;

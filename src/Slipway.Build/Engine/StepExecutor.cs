@@ -1,10 +1,10 @@
 using System.Text;
-using Slipway.Build.Images;
 using Slipway.Dockerfile.Expansion;
 using Slipway.Dockerfile.Instructions;
 using Slipway.Oci;
 using Slipway.Solver;
 using Slipway.Store;
+using Slipway.Store.Images;
 
 namespace Slipway.Build.Engine;
 
@@ -72,7 +72,7 @@ public sealed partial class StepExecutor(
             Directory.Delete(_downloads, true);
         }
     }
-    private readonly DateTimeOffset _created = options.SourceDateEpoch ?? DateTimeOffset.UtcNow;
+    private readonly DateTimeOffset _created = options.SourceDateEpoch ?? store.Time.GetUtcNow();
 
     public async ValueTask<StepState> ExecuteAsync(Vertex vertex, IReadOnlyList<StepState> inputs, Digest cacheKey, CancellationToken cancellationToken)
     {

@@ -1,4 +1,4 @@
-using Slipway.Build.Images;
+using Slipway.Images;
 using Slipway.Oci;
 using Slipway.Store;
 

@@ -1,8 +1,10 @@
 using System.CommandLine;
 using Slipway.Build.Engine;
-using Slipway.Build.Images;
+using Slipway.Build.Hygiene;
 using Slipway.Cli.Output;
+using Slipway.Images;
 using Slipway.Oci;
+using Slipway.Store.Images;
 
 namespace Slipway.Cli.Commands;
 
@@ -98,7 +100,7 @@ internal static class ArchiveCommands
             var host = Platform.Host;
             var config = new ImageConfig { Architecture = host.Architecture, Os = host.Os, RootFs = new RootFs { DiffIds = [] } };
             var importer = new RootfsImporter(ctx.Images);
-            var created = DateTimeOffset.UtcNow;
+            var created = ctx.Env.Time.GetUtcNow();
             var label = src == "-" ? "-" : Path.GetFullPath(src);
             StoredImage image;
             if (Directory.Exists(src))
@@ -148,7 +150,7 @@ internal static class ArchiveCommands
             DateTimeOffset? until = null;
             foreach (var filter in parse.GetValue(filters) ?? [])
             {
-                if (!PruneFilter.TryParse(filter, DateTimeOffset.UtcNow, out var cutoff, out var filterError))
+                if (!PruneFilter.TryParse(filter, ctx.Env.Time.GetUtcNow(), out var cutoff, out var filterError))
                 {
                     return ErrorRenderer.Fail(ctx.Env.Error, filterError!);
                 }

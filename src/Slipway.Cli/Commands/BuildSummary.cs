@@ -1,9 +1,9 @@
 using Slipway.Build.Cache;
 using Slipway.Build.Engine;
-using Slipway.Build.Images;
-using Slipway.Build.Insight;
 using Slipway.Build.Request;
 using Slipway.Cli.Output;
+using Slipway.Insight;
+using Slipway.Store.Images;
 
 namespace Slipway.Cli.Commands;
 

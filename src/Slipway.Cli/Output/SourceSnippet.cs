@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Slipway.Dockerfile.Diagnostics;
 using Slipway.Dockerfile.Syntax;
 
 namespace Slipway.Cli.Output;

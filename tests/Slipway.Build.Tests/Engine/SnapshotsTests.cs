@@ -49,7 +49,7 @@ public sealed class SnapshotsTests : IDisposable
 
     private (LocalStore Store, Snapshots Snapshots) Open()
     {
-        var store = LocalStore.Open(Path.Join(_dir.FullName, "store"));
+        var store = LocalStore.Open(Path.Join(_dir.FullName, "store"), TimeProvider.System);
         return (store, new Snapshots(store));
     }
 

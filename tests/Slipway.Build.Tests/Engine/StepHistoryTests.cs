@@ -15,7 +15,7 @@ public sealed class StepHistoryTests : IDisposable
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
-    private StepHistory History() => new(LocalStore.Open(Path.Join(_dir.FullName, "store")));
+    private StepHistory History() => new(LocalStore.Open(Path.Join(_dir.FullName, "store"), TimeProvider.System));
 
     private static StepInputs Inputs(string content)
     {

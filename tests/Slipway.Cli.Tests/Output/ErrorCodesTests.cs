@@ -26,7 +26,7 @@ public sealed partial class ErrorCodesTests
         ["Slipway.Store.Layers.LayerExtractionException"] = "layer.invalid",
         ["Slipway.Build.Engine.BuildException"] = "build.failed",
         ["Slipway.Build.Engine.RunFailedException"] = "build.run-failed",
-        ["Slipway.Build.Images.ImageException"] = "image.failed",
+        ["Slipway.Store.Images.ImageException"] = "image.failed",
     };
 
     /// <summary>Every concrete error type in the assemblies the CLI is made of.</summary>

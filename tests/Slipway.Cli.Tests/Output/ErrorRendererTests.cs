@@ -1,6 +1,7 @@
 using Slipway.Build.Engine;
-using Slipway.Build.Images;
+using Slipway.Store.Images;
 using Slipway.Cli.Output;
+using Slipway.Dockerfile.Diagnostics;
 using Slipway.Dockerfile.Syntax;
 using Slipway.Store;
 

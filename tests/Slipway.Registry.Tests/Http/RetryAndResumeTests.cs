@@ -221,7 +221,7 @@ public sealed class RetryAndResumeTests
             return answer;
         });
         using var client = new RegistryClient(RegistryEndpoint.For("registry.example"),
-            new RegistryClientOptions { RetryBaseDelay = TimeSpan.Zero, MonolithicUploadLimit = 100, ChunkSize = 400 },
+            new RegistryClientOptions { TimeProvider = TimeProvider.System, RetryBaseDelay = TimeSpan.Zero, MonolithicUploadLimit = 100, ChunkSize = 400 },
             transport);
 
         var outcome = await client.PushBlobAsync("team/app", ContentDigest, Content.Length, new MemoryStream(Content),
@@ -245,7 +245,7 @@ public sealed class RetryAndResumeTests
 
     private static RegistryClient Client(FakeTransport transport, int maxAttempts = 4) =>
         new(RegistryEndpoint.For("registry.example"),
-            new RegistryClientOptions { RetryBaseDelay = TimeSpan.Zero, MaxAttempts = maxAttempts }, transport);
+            new RegistryClientOptions { TimeProvider = TimeProvider.System, RetryBaseDelay = TimeSpan.Zero, MaxAttempts = maxAttempts }, transport);
 
     /// <summary>A destination whose writes fail, as a file on a full disk does.</summary>
     private sealed class FailingWriteStream(IOException failure) : MemoryStream
