@@ -102,7 +102,7 @@ public sealed partial class StepExecutor
 
         try
         {
-            return await PastaNetwork.StartAsync(tools, Path.Join(store.Layout.Root, "runtime", "pasta"), name, cancellationToken).ConfigureAwait(false);
+            return await PastaNetwork.StartAsync(tools, store.Layout.NetworkState, name, cancellationToken).ConfigureAwait(false);
         }
         catch (InvalidOperationException ex)
         {

@@ -158,7 +158,7 @@ public sealed partial class StepExecutor
 
     private static Digest CacheMountName(string id) => Digest.Compute(Encoding.UTF8.GetBytes(id));
 
-    private string CacheMountPath(Digest name) => Path.Join(store.Layout.Root, "cache-mounts", name.Hex);
+    private string CacheMountPath(Digest name) => store.Layout.CacheMount(name);
 
     private static string CacheId(RunMount mount, string target) => string.IsNullOrEmpty(mount.Id) ? target : mount.Id;
 

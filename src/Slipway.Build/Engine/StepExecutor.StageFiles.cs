@@ -6,7 +6,7 @@ public sealed partial class StepExecutor
 {
     private readonly ConcurrentDictionary<string, Lazy<Task<IReadOnlyDictionary<string, string>>>> _stageFiles = new(StringComparer.Ordinal);
 
-    private readonly StageFingerprints _stageMemos = new(store.Layout.Root);
+    private readonly StageFingerprints _stageMemos = new(store.Layout.StageFingerprints);
 
     /// <summary>The stage fingerprint memos this build's <c>COPY --from=&lt;stage&gt;</c> steps used, by id, for a
     /// max cache export (only those that completed).</summary>

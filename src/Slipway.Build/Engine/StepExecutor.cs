@@ -20,7 +20,7 @@ public sealed partial class StepExecutor(
     private readonly BuildCache _cache = new(store);
     private readonly StepHistory _history = new(store);
     private readonly Snapshots _snapshots = new(store);
-    private readonly string _downloads = Path.Join(store.Layout.Root, "tmp", "add-" + Guid.NewGuid().ToString("N"));
+    private readonly string _downloads = store.Layout.NewTmpPath("add-");
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _cacheMounts = new(StringComparer.Ordinal);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Task>> _seeding = new(StringComparer.Ordinal);
     private AddSources? _addSourcesField;
@@ -47,7 +47,7 @@ public sealed partial class StepExecutor(
 
     private int _cacheRecordsWritten;
     // Content digests of context files, kept across builds so unchanged files are not read again.
-    private readonly Lazy<Context.ContentIndex> _contextIndex = new(() => Context.ContentIndex.Open(store.Layout.Root, options.ContextDir));
+    private readonly Lazy<Context.ContentIndex> _contextIndex = new(() => Context.ContentIndex.Open(store.Layout, options.ContextDir));
 
     /// <summary>How many context file digests came from the index and how many were hashed, so far.</summary>
     public Context.ContextFileCounts ContextFiles =>

@@ -65,7 +65,7 @@ internal static partial class BuildRun
                 {
                     if (output.Kind == OutputKind.Tar)
                     {
-                        await FilesystemExporter.ExportTarAsync(ctx.Store, image, stream, Path.Join(ctx.Store.Layout.Root, "tmp"), cancellationToken)
+                        await FilesystemExporter.ExportTarAsync(ctx.Store, image, stream, ctx.Store.Layout.Tmp, cancellationToken)
                             .ConfigureAwait(false);
                     }
                     else

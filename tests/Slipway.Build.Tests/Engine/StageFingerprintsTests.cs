@@ -124,7 +124,7 @@ public sealed class StageFingerprintsTests : IDisposable
 
         Assert.Equal(files, memos.Load(id));
         Assert.Null(memos.Load(StageFingerprints.Id([Layer('b')], ["/"])));
-        Assert.Empty(Directory.EnumerateFiles(Path.Join(_dir, "cache", "fingerprints"), "*.tmp"));
+        Assert.Empty(Directory.EnumerateFiles(_dir, "*.tmp"));
     }
 
     [Theory]
