@@ -69,7 +69,13 @@ public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildPr
         using var buildLease = store.CreateLease();
         using var imports = options.CacheFrom.Count == 0 ? null
             : await new CacheImporter(store, clients, progress.OnWarning).ImportAsync(options.CacheFrom, cancellationToken).ConfigureAwait(false);
-        using var executor = new StepExecutor(store, options, graph, syntax.EscapeToken, progress, Resolve) { BuildLease = buildLease, Imports = imports };
+        using var executor = new StepExecutor(store, options, graph, syntax.EscapeToken, progress, Resolve)
+        {
+            BuildLease = buildLease,
+            Imports = imports,
+            Snapshotter = Composition.Snapshotter(store, imports),
+            Runtime = Composition.Runtime(store.Layout, options.RuntimePath),
+        };
         var triggers = await OnbuildTriggersAsync(graph, Resolve, cancellationToken).ConfigureAwait(false);
         if (triggers.Values.SelectMany(t => t).SelectMany(t => EntitlementCheck.Check(t, options.Granted)).ToList() is { Count: > 0 } deniedTriggers)
         {
@@ -139,7 +145,7 @@ public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildPr
 
         var hygiene = new StoreHygiene(store)
         {
-            Runtimes = new Dictionary<string, string> { [Path.GetFileName(runtimePath)] = runtimePath },
+            Runtimes = [Composition.Runtime(store.Layout, runtimePath)],
             Network = network,
         };
         var usage = await hygiene.MeasureAsync(cancellationToken).ConfigureAwait(false);

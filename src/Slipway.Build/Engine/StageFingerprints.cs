@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Slipway.Store;
 using Slipway.Store.Layers;
 
 namespace Slipway.Build.Engine;

@@ -45,8 +45,8 @@ public sealed partial class StepExecutor
         }
 
         var files = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        using (var space = _snapshots.CreateWorkspace())
-        using (var mounted = await _snapshots.MountAsync(stage.Layers, space, writable: false, cancellationToken).ConfigureAwait(false))
+        using (var space = new Workspace(store.Layout))
+        using (var mounted = await Snapshotter.ViewAsync(space.NewPath("stage"), stage.Layers, cancellationToken).ConfigureAwait(false))
         {
             var source = new CopySource(mounted.Path, null);
             foreach (var rel in sources.SelectMany(source.Expand))

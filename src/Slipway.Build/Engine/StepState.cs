@@ -1,4 +1,5 @@
 using Slipway.Oci;
+using Slipway.Store;
 
 namespace Slipway.Build.Engine;
 

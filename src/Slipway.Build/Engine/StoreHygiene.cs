@@ -15,9 +15,9 @@ public sealed class StoreHygiene(LocalStore store)
 
     private string MountsDir => store.Layout.CacheMounts;
 
-    /// <summary>The OCI runtimes by name (<c>runc</c>, <c>crun</c>) → binary: what removes a container a killed
-    /// build left under <c>runtime/&lt;name&gt;/</c>. A runtime not listed here leaves its containers in place.</summary>
-    public IReadOnlyDictionary<string, string> Runtimes { get; init; } = new Dictionary<string, string>();
+    /// <summary>The container runtimes (<c>runc</c>, <c>crun</c>) that remove a container a killed build left under
+    /// <c>runtime/&lt;name&gt;/</c>. A runtime not listed here leaves its containers (and their workspaces) in place.</summary>
+    public IReadOnlyList<Runtime.IContainerRuntime> Runtimes { get; init; } = [];
 
     /// <summary>What removes the network namespace and pasta process of a killed build's RUN; without it they
     /// stay (they hold no store content).</summary>
@@ -48,7 +48,7 @@ public sealed class StoreHygiene(LocalStore store)
     {
         ArgumentNullException.ThrowIfNull(options);
         // First: a killed build's mounts may stack snapshots this prune is about to remove.
-        var abandoned = await new AbandonedWork(store.Layout.Root, Runtimes, Network).ReclaimAsync(cancellationToken).ConfigureAwait(false);
+        var abandoned = await new AbandonedWork(store.Layout, Runtimes, Network).ReclaimAsync(cancellationToken).ConfigureAwait(false);
         var removedRecords = 0;
         var mountVictims = new List<string>();
         if (options.TouchesBuildCache)

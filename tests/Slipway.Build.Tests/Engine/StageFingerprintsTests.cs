@@ -1,5 +1,6 @@
 using Slipway.Build.Engine;
 using Slipway.Oci;
+using Slipway.Store;
 using Slipway.Store.Layers;
 using Slipway.Testing;
 
