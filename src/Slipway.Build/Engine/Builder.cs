@@ -5,8 +5,10 @@ using Slipway.Dockerfile.Diagnostics;
 using Slipway.Dockerfile.Instructions;
 using Slipway.Dockerfile.Syntax;
 using Slipway.Oci;
+using Slipway.Runtime;
 using Slipway.Solver;
 using Slipway.Store;
+using Slipway.Store.Snapshots;
 
 namespace Slipway.Build.Engine;
 
@@ -16,6 +18,13 @@ public sealed class DockerfileException(string message) : Exception(message);
 /// <summary>The build: Dockerfile → stage graph → steps → solved in parallel with the cache → an image in the store.</summary>
 public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildProgress progress)
 {
+    /// <summary>Where steps get their root filesystems: overlayfs over the store's unpacked layers unless set (unit
+    /// tests set a <see cref="CopyingSnapshotter"/>).</summary>
+    public ISnapshotter? Snapshotter { get; init; }
+
+    /// <summary>What RUN steps run in: the OCI runtime at <see cref="BuildOptions.RuntimePath"/> unless set.</summary>
+    public IContainerRuntime? Runtime { get; init; }
+
     public async Task<BuildResult> BuildAsync(BuildOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -73,8 +82,8 @@ public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildPr
         {
             BuildLease = buildLease,
             Imports = imports,
-            Snapshotter = Composition.Snapshotter(store, imports),
-            Runtime = Composition.Runtime(store.Layout, options.RuntimePath),
+            Snapshotter = Snapshotter ?? Composition.Snapshotter(store, imports),
+            Runtime = Runtime ?? Composition.Runtime(store.Layout, options.RuntimePath),
         };
         var triggers = await OnbuildTriggersAsync(graph, Resolve, cancellationToken).ConfigureAwait(false);
         if (triggers.Values.SelectMany(t => t).SelectMany(t => EntitlementCheck.Check(t, options.Granted)).ToList() is { Count: > 0 } deniedTriggers)

@@ -89,7 +89,8 @@ internal static class TreeDiff
         {
             foreach (var marker in opaque ? [Whiteouts.OpaqueMarker] : removed.Select(name => Whiteouts.Prefix + name))
             {
-                using (LayerNative.CreateNewFile(Path.Join(changes, marker), 0))
+                // Readable by its owner: the layer writer opens it like any file (a whiteout's own mode means nothing).
+                using (LayerNative.CreateNewFile(Path.Join(changes, marker), UnixFileMode.UserRead))
                 {
                 }
             }
