@@ -26,7 +26,7 @@ public sealed class OciRuntime : IContainerRuntime
 
     public string Name => Path.GetFileName(_path);
 
-    public static async Task WriteSpecAsync(string bundleDir, RuntimeSpec spec, CancellationToken cancellationToken)
+    private static async Task WriteSpecAsync(string bundleDir, RuntimeSpec spec, CancellationToken cancellationToken)
     {
         var file = Path.Join(bundleDir, "config.json");
         await using var stream = new FileStream(file, FileMode.Create, FileAccess.Write, FileShare.None);
