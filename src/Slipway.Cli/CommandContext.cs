@@ -46,6 +46,9 @@ internal sealed class CommandContext(GlobalOptions globals, ICliEnvironment env,
         return Path.Join(dir, "config.json");
     }
 
+    /// <summary>A file an output is written to; <c>-</c> is standard output.</summary>
+    public Stream OpenOutput(string path) => path == "-" ? Env.OpenStandardOutput() : File.Create(path);
+
     public static Platform PlatformOrHost(string? value) => string.IsNullOrEmpty(value) ? Platform.Host : Platform.Parse(value);
 
     public void Dispose() => _clients?.Dispose();

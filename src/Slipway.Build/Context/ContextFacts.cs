@@ -6,9 +6,11 @@ namespace Slipway.Build.Context;
 /// its top, and which paths the ignore file excludes. The frontend asks; this answers.</summary>
 public static class ContextFacts
 {
-    public static LintFacts Read(string contextDir, string? dockerfilePath, IReadOnlyDictionary<string, string> buildArgs, string? target)
+    /// <summary>The facts for <paramref name="contextDir"/>, with its ignore file as the build already read it.</summary>
+    public static LintFacts Read(string contextDir, DockerIgnore ignore, IReadOnlyDictionary<string, string> buildArgs, string? target)
     {
         ArgumentNullException.ThrowIfNull(contextDir);
+        ArgumentNullException.ThrowIfNull(ignore);
         ArgumentNullException.ThrowIfNull(buildArgs);
         var facts = new LintFacts { BuildArgs = buildArgs, Target = target };
         if (!Directory.Exists(contextDir))
@@ -17,13 +19,12 @@ public static class ContextFacts
         }
 
         var top = Directory.EnumerateFileSystemEntries(contextDir).Select(p => Path.GetFileName(p)!).ToHashSet(StringComparer.Ordinal);
-        var matcher = ContextIgnore.Load(contextDir, dockerfilePath, out _);
         return facts with
         {
-            HasDockerignore = ContextIgnore.Locate(contextDir, dockerfilePath) is not null,
+            HasDockerignore = ignore.File is not null,
             ContextTopLevel = top,
             // A malformed ignore file fails the build itself; the checks just do without it.
-            IsIgnored = matcher is null || matcher.Patterns.Count == 0 ? null : matcher.MatchesOrParentMatches,
+            IsIgnored = ignore.Matcher is not { Patterns.Count: > 0 } matcher ? null : matcher.MatchesOrParentMatches,
         };
     }
 }

@@ -169,19 +169,21 @@ public static class ContextIgnore
     /// <summary>The matcher for a build, or an error value for a malformed pattern.</summary>
     public static PatternMatcher? Load(string contextDir, string? dockerfilePath, out string? error)
     {
+        var ignore = Read(contextDir, dockerfilePath);
+        error = ignore.Error;
+        return ignore.Matcher;
+    }
+
+    /// <summary>Locates and reads the ignore file once, for everything a build asks of it.</summary>
+    public static DockerIgnore Read(string contextDir, string? dockerfilePath)
+    {
         var file = Locate(contextDir, dockerfilePath);
         if (file is null)
         {
-            error = null;
-            return PatternMatcher.Empty;
+            return new DockerIgnore(null, PatternMatcher.Empty, null);
         }
 
-        var matcher = PatternMatcher.Create(IgnoreFile.Parse(File.ReadAllText(file)), out error);
-        if (matcher is null)
-        {
-            error = $"failed to parse {Path.GetFileName(file)}: {error}";
-        }
-
-        return matcher;
+        var matcher = PatternMatcher.Create(IgnoreFile.Parse(File.ReadAllText(file)), out var error);
+        return new DockerIgnore(file, matcher, matcher is null ? $"failed to parse {Path.GetFileName(file)}: {error}" : null);
     }
 }

@@ -1,25 +1,31 @@
 using Slipway.Build.Context;
+using Slipway.Build.Definition;
 using Slipway.Build.Images;
 using Slipway.Oci;
 
 namespace Slipway.Build.Engine;
 
-/// <summary>Everything one build needs to know, resolved by the caller (the CLI) beforehand.</summary>
+/// <summary>Everything one build needs to know, resolved and checked by the caller (the CLI's request) beforehand.</summary>
 public sealed record BuildOptions
 {
-    public required string ContextDir { get; init; }
+    /// <summary>The context, the Dockerfile, the target, the build args and the platform: what the
+    /// <see cref="BuildDefinition"/> the build gets was made from.</summary>
+    public required DefinitionSource Source { get; init; }
 
-    public required string DockerfileText { get; init; }
+    public string ContextDir => Source.ContextDir;
 
-    public string DockerfileName { get; init; } = "Dockerfile";
+    public string DockerfileName => Source.DockerfileName;
 
     /// <summary>The Dockerfile's path, for finding <c>&lt;Dockerfile&gt;.dockerignore</c>; null for stdin.</summary>
-    public string? DockerfilePath { get; init; }
+    public string? DockerfilePath => Source.DockerfilePath;
 
-    public string? Target { get; init; }
+    public string? Target => Source.Target;
 
-    public IReadOnlyDictionary<string, string> BuildArgs { get; init; } = new Dictionary<string, string>();
+    public IReadOnlyDictionary<string, string> BuildArgs => Source.BuildArgs;
 
+    public Platform Platform => Source.Platform;
+
+    /// <summary>The names the image gets in the store; none keeps it as <c>&lt;none&gt;</c>.</summary>
     public IReadOnlyList<ImageReference> Tags { get; init; } = [];
 
     public bool NoCache { get; init; }
@@ -32,8 +38,6 @@ public sealed record BuildOptions
 
     /// <summary><c>--pull</c>: fetch base images from their registry even when the store has them.</summary>
     public bool Pull { get; init; }
-
-    public Platform Platform { get; init; } = Platform.Host;
 
     /// <summary><c>--allow</c>: the entitlements granted to this build (a RUN that needs another one fails the
     /// build before anything runs).</summary>
@@ -50,7 +54,7 @@ public sealed record BuildOptions
     /// saying what to install).</summary>
     public Slipway.Runtime.Network.NetworkTools? NetworkTools { get; init; }
 
-    /// <summary>The OCI runtime binary (runc or crun).</summary>
+    /// <summary>The OCI runtime binary (runc or crun); empty when the request only asks a question (<c>--call</c>).</summary>
     public required string RuntimePath { get; init; }
 
     public int MaxParallel { get; init; } = 2;

@@ -1,5 +1,6 @@
 using Slipway.Build.Cache;
-using Slipway.Build.Context;
+using Slipway.Build.Definition;
+using Slipway.Build.Export;
 using Slipway.Build.Images;
 using Slipway.Dockerfile.Diagnostics;
 using Slipway.Dockerfile.Instructions;
@@ -25,28 +26,19 @@ public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildPr
     /// <summary>What RUN steps run in: the OCI runtime at <see cref="BuildOptions.RuntimePath"/> unless set.</summary>
     public IContainerRuntime? Runtime { get; init; }
 
-    public async Task<BuildResult> BuildAsync(BuildOptions options, CancellationToken cancellationToken)
+    /// <summary>Builds what <paramref name="definition"/> describes (made once, from the same
+    /// <see cref="BuildOptions.Source"/> as <paramref name="options"/>) and names it in the store.</summary>
+    public async Task<BuildResult> BuildAsync(BuildDefinition definition, BuildOptions options, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(definition);
         ArgumentNullException.ThrowIfNull(options);
-        var syntax = DockerfileParser.Parse(options.DockerfileText, options.DockerfileName);
-        if (syntax.Error is { } parseError)
+        if (definition.BuildError is { } dockerfileError)
         {
-            throw new DockerfileException(DiagnosticFormatter.Format(parseError, syntax.SourceLines));
+            throw new DockerfileException(dockerfileError);
         }
 
-        var list = InstructionParser.Parse(syntax);
-        var graphResult = StageGraph.Build(list, new StageGraphOptions
-        {
-            Target = options.Target,
-            BuildArgs = options.BuildArgs,
-            BuildPlatform = Platform.Host.ToString(),
-            TargetPlatform = options.Platform.ToString(),
-        }, syntax.EscapeToken);
-        var errors = graphResult.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
-        if (graphResult.Graph is not { } graph || errors.Count > 0)
-        {
-            throw new DockerfileException(DiagnosticFormatter.FormatAll(errors.Count > 0 ? errors : graphResult.Diagnostics, syntax.SourceLines));
-        }
+        var graph = definition.Graph.Graph!;
+        var syntax = definition.Document.Syntax;
 
         // Before any pull or RUN: a Dockerfile alone never gets the host's network or an unconfined RUN.
         if (EntitlementCheck.Check(graph.Required, options.Granted) is { Count: > 0 } denied)
@@ -54,9 +46,7 @@ public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildPr
             throw new DockerfileException(DiagnosticFormatter.FormatAll(denied, syntax.SourceLines));
         }
 
-        var ignore = ContextIgnore.Load(options.ContextDir, options.DockerfilePath, out var ignoreError)
-            ?? throw new BuildException(ignoreError ?? "bad .dockerignore");
-        options = options with { Ignore = ignore };
+        options = options with { Ignore = definition.Ignore.Matcher ?? throw new BuildException(definition.Ignore.Error ?? "bad .dockerignore") };
         WarnUnusedBuildArgs(options, graph);
 
         var images = new ImageStore(store);
@@ -101,15 +91,8 @@ public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildPr
             : null;
         var image = await ExportAsync(solved[0].Result, options, buildLease, imports, inline, cancellationToken).ConfigureAwait(false);
         await Insight.SecretScanner.CheckAsync(store, image, BaseLayers(resolved), options, progress, cancellationToken).ConfigureAwait(false);
-        foreach (var tag in options.Tags)
-        {
-            await images.SetAsync(tag, image.ManifestDescriptor, cancellationToken).ConfigureAwait(false);
-        }
-
-        if (options.Tags.Count == 0)
-        {
-            await images.KeepDanglingAsync(image.ManifestDescriptor, cancellationToken).ConfigureAwait(false);
-        }
+        // Named while this build's lease still holds the image's blobs; the other outputs come after the build.
+        await new StoreExporter(images, options.Tags, keepDangling: true).ExportAsync(new ExportSource(image, options.Tags), cancellationToken).ConfigureAwait(false);
 
         foreach (var spec in options.CacheTo.Where(c => c.Type != CacheType.Inline))
         {

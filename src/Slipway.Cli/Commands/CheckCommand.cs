@@ -1,6 +1,5 @@
 using System.CommandLine;
-using Slipway.Build.Context;
-using Slipway.Dockerfile;
+using Slipway.Build.Definition;
 using Slipway.Dockerfile.Diagnostics;
 using Slipway.Dockerfile.Lint;
 
@@ -30,52 +29,24 @@ internal static class CheckCommand
         {
             var contextDir = parse.GetValue(context)!;
             var written = parse.GetValue(file);
-            var path = written ?? Path.Join(contextDir, "Dockerfile");
-            string text;
-            try
+            var definition = DockerfileInput.Load(env, new DefinitionSource
             {
-                text = written == "-" ? env.In.ReadToEnd() : File.ReadAllText(path);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                env.Error.WriteLine($"error: cannot read {path}: {e.Message}");
-                return 1;
-            }
-
-            var args = ParseBuildArgs(env, parse.GetValue(buildArgs));
-            return Run(env, text, path, contextDir, written == "-" ? null : path, parse.GetValue(target), args, parse.GetValue(format) == "json");
+                ContextDir = contextDir,
+                DockerfilePath = written == "-" ? null : written ?? Path.Join(contextDir, "Dockerfile"),
+                Target = parse.GetValue(target),
+                BuildArgs = BuildRequestParser.ParseBuildArgs(env, parse.GetValue(buildArgs)),
+            });
+            return definition is null ? 1 : Print(env, definition, parse.GetValue(format) == "json");
         });
         return command;
     }
 
-    /// <summary>KEY=VALUE, or KEY taken from the environment (skipped when unset), as docker build reads them.</summary>
-    internal static Dictionary<string, string> ParseBuildArgs(ICliEnvironment env, IEnumerable<string>? values)
-    {
-        var args = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var kv in values ?? [])
-        {
-            var eq = kv.IndexOf('=', StringComparison.Ordinal);
-            if (eq >= 0)
-            {
-                args[kv[..eq]] = kv[(eq + 1)..];
-            }
-            else if (env.GetVariable(kv) is { } fromEnv)
-            {
-                args[kv] = fromEnv;
-            }
-        }
-
-        return args;
-    }
-
     /// <summary>What <c>check</c> and <c>build --check</c> print and return.</summary>
-    internal static int Run(ICliEnvironment env, string text, string path, string contextDir, string? dockerfilePath, string? target,
-        IReadOnlyDictionary<string, string> args, bool json)
+    internal static int Print(ICliEnvironment env, BuildDefinition definition, bool json)
     {
-        var (document, report) = Lint(text, path, contextDir, dockerfilePath, target, args);
-        if (report is null)
+        if (definition.Checks is not { } report)
         {
-            env.Error.Write(DiagnosticFormatter.FormatAll(document.Diagnostics, document.Syntax.SourceLines));
+            env.Error.Write(DiagnosticFormatter.FormatAll(definition.Document.Diagnostics, definition.SourceLines));
             return 1;
         }
 
@@ -85,7 +56,7 @@ internal static class CheckCommand
         }
         else
         {
-            env.Out.Write(LintFormatter.Text(report, document.Syntax.SourceLines));
+            env.Out.Write(LintFormatter.Text(report, definition.SourceLines));
             if (report.ConfigError is not null)
             {
                 env.Error.WriteLine($"ERROR: {report.ConfigError}");
@@ -99,11 +70,9 @@ internal static class CheckCommand
 
     /// <summary>Before a build: print what fired as warnings (buildx's "N warnings found"), and say whether the build
     /// may go on (<c># check=error=true</c> stops it). <paramref name="quiet"/> keeps the warnings, not the failure, quiet.</summary>
-    internal static bool WarnBeforeBuild(ICliEnvironment env, string text, string path, string contextDir, string? dockerfilePath, string? target,
-        IReadOnlyDictionary<string, string> args, bool quiet)
+    internal static bool WarnBeforeBuild(ICliEnvironment env, BuildDefinition definition, bool quiet)
     {
-        var (document, report) = Lint(text, path, contextDir, dockerfilePath, target, args);
-        if (report is null)
+        if (definition.Checks is not { } report)
         {
             // The build reports parse errors itself, with its own context.
             return true;
@@ -111,7 +80,7 @@ internal static class CheckCommand
 
         if (report.Findings.Count > 0 && !quiet)
         {
-            env.Error.Write(LintFormatter.Text(report, document.Syntax.SourceLines));
+            env.Error.Write(LintFormatter.Text(report, definition.SourceLines));
             env.Error.WriteLine(report.Findings.Count == 1 ? "1 warning found" : $"{report.Findings.Count} warnings found");
         }
 
@@ -122,15 +91,5 @@ internal static class CheckCommand
         }
 
         return true;
-    }
-
-    /// <summary>The Dockerfile parsed and linted against its context; no report when it does not parse.</summary>
-    private static (DockerfileDocument Document, LintReport? Report) Lint(string text, string path, string contextDir, string? dockerfilePath,
-        string? target, IReadOnlyDictionary<string, string> args)
-    {
-        var document = DockerfileDocument.Parse(text, path == "-" ? "Dockerfile" : Path.GetFileName(path));
-        return document.Diagnostics.Count > 0
-            ? (document, null)
-            : (document, Linter.Run(document, ContextFacts.Read(contextDir, dockerfilePath, args, target)));
     }
 }

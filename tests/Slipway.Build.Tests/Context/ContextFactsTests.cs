@@ -15,7 +15,7 @@ public sealed class ContextFactsTests : IDisposable
     {
         Directory.CreateDirectory(Path.Join(_dir, "node_modules"));
         File.WriteAllText(Path.Join(_dir, "Dockerfile"), "FROM scratch\n");
-        var facts = ContextFacts.Read(_dir, Path.Join(_dir, "Dockerfile"), NoArgs, null);
+        var facts = ContextFacts.Read(_dir, ContextIgnore.Read(_dir, Path.Join(_dir, "Dockerfile")), NoArgs, null);
         Assert.False(facts.HasDockerignore);
         Assert.Contains("node_modules", facts.ContextTopLevel);
         Assert.Null(facts.IsIgnored);
@@ -27,7 +27,7 @@ public sealed class ContextFactsTests : IDisposable
         var dockerfile = Path.Join(_dir, "app.Dockerfile");
         File.WriteAllText(dockerfile, "FROM scratch\n");
         File.WriteAllText(dockerfile + ".dockerignore", "secrets/\n*.log\n!keep.log\n");
-        var facts = ContextFacts.Read(_dir, dockerfile, NoArgs, "final");
+        var facts = ContextFacts.Read(_dir, ContextIgnore.Read(_dir, dockerfile), NoArgs, "final");
         Assert.True(facts.HasDockerignore);
         Assert.Equal("final", facts.Target);
         Assert.True(facts.IsIgnored!("secrets/key.pem"));

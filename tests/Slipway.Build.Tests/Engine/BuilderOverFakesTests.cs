@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Slipway.Build.Definition;
 using Slipway.Build.Engine;
 using Slipway.Build.Images;
 using Slipway.Runtime.Spec;
@@ -54,7 +55,9 @@ public sealed class BuilderOverFakesTests : IDisposable
     private async Task<StoredImage> BuildAsync(string dockerfile, FakeContainerRuntime runtime, Progress? progress = null)
     {
         var builder = new Builder(_store, null, progress ?? new Progress()) { Snapshotter = new CopyingSnapshotter(_store), Runtime = runtime };
-        var result = await builder.BuildAsync(new BuildOptions { ContextDir = _context, DockerfileText = Owned(dockerfile), RuntimePath = "fake" }, Token);
+        var source = new DefinitionSource { ContextDir = _context };
+        var definition = BuildDefinition.Create(Owned(dockerfile), source);
+        var result = await builder.BuildAsync(definition, new BuildOptions { Source = source, RuntimePath = "fake" }, Token);
         return result.Image;
     }
 

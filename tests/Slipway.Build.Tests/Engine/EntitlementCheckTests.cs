@@ -82,7 +82,7 @@ public sealed class EntitlementCheckTests
     {
         var options = new BuildOptions
         {
-            ContextDir = "/", DockerfileText = "", RuntimePath = "runc",
+            Source = new Slipway.Build.Definition.DefinitionSource { ContextDir = "/" }, RuntimePath = "runc",
             Network = Slipway.Dockerfile.Instructions.NetworkMode.Host,
         };
 

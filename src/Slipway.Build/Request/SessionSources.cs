@@ -1,19 +1,18 @@
-using System.CommandLine;
-using Slipway.Build.Engine;
-using Slipway.Build.Images;
-using Slipway.Cli.Output;
-using Slipway.Oci;
-using Slipway.Runtime;
-using Spectre.Console;
+using System.Diagnostics.CodeAnalysis;
 
-namespace Slipway.Cli.Commands;
+namespace Slipway.Build.Request;
 
-internal static partial class BuildRun
+/// <summary>What the person running the build lends it for its RUN steps: <c>--secret</c> values and <c>--ssh</c>
+/// agent sockets, read and checked before the build starts. The environment comes in as a lookup, so these read
+/// no process state of their own.</summary>
+public static class SessionSources
 {
     /// <summary>Reads one <c>--secret</c> as buildx does: <c>src=</c>/<c>source=</c> a file, <c>env=</c> a variable,
     /// or neither: the variable named like the id. Errors never contain the value.</summary>
-    internal static bool TryReadSecret(ICliEnvironment env, string spec, out string id, out byte[] value, out string? error)
+    public static bool TryReadSecret(string spec, Func<string, string?> variables, out string id, out byte[] value, [NotNullWhen(false)] out string? error)
     {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(variables);
         id = "";
         value = [];
         error = null;
@@ -60,7 +59,7 @@ internal static partial class BuildRun
             }
         }
 
-        var variable = env.GetVariable(fromEnv!);
+        var variable = variables(fromEnv!);
         if (variable is null)
         {
             error = $"secret {id}: environment variable {fromEnv} is not set";
@@ -68,6 +67,25 @@ internal static partial class BuildRun
         }
 
         value = System.Text.Encoding.UTF8.GetBytes(variable);
+        return true;
+    }
+
+    /// <summary>One <c>--ssh default|ID[=SOCKET]</c>: the socket given, else <c>$SSH_AUTH_SOCK</c>; it must exist.</summary>
+    public static bool TryFindSshSocket(string spec, Func<string, string?> variables, out string id, out string socket, [NotNullWhen(false)] out string? error)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(variables);
+        var eq = spec.IndexOf('=', StringComparison.Ordinal);
+        (id, var given) = eq < 0 ? (spec, variables("SSH_AUTH_SOCK")) : (spec[..eq], spec[(eq + 1)..]);
+        if (string.IsNullOrEmpty(given) || !File.Exists(given))
+        {
+            socket = "";
+            error = $"--ssh {id}: no agent socket (set SSH_AUTH_SOCK or pass {id}=PATH)";
+            return false;
+        }
+
+        socket = Path.GetFullPath(given);
+        error = null;
         return true;
     }
 }

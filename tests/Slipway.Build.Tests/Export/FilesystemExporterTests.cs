@@ -1,10 +1,11 @@
 using System.Formats.Tar;
+using Slipway.Build.Export;
 using Slipway.Build.Images;
 using Slipway.Oci;
 using Slipway.Store;
 using Slipway.Testing;
 
-namespace Slipway.Build.Tests.Images;
+namespace Slipway.Build.Tests.Export;
 
 public sealed class FilesystemExporterTests : IDisposable
 {

@@ -1,16 +1,31 @@
 using System.CommandLine;
-using Slipway.Build.Engine;
-using Slipway.Build.Images;
-using Slipway.Cli.Output;
-using Slipway.Oci;
-using Slipway.Runtime;
-using Spectre.Console;
 
 namespace Slipway.Cli.Commands;
 
-/// <summary>The options of a real build and what runs it; <see cref="BuildCommand"/> owns the command.</summary>
-internal sealed class BuildRunOptions
+/// <summary>The argument and options of <c>slipway build</c>; <see cref="BuildRequestParser"/> turns their values
+/// into a checked request.</summary>
+internal sealed class BuildCommandOptions
 {
+    public BuildCommandOptions()
+    {
+        Call.AcceptOnlyFromAmong("outline", "targets", "check");
+        Format.AcceptOnlyFromAmong("text", "json");
+    }
+
+    public Argument<string> Context { get; } = new("CONTEXT") { Description = "The build context directory" };
+
+    public Option<string?> File { get; } = new("--file", "-f") { Description = "The Dockerfile (default: CONTEXT/Dockerfile)", HelpName = "FILE" };
+
+    public Option<string?> Target { get; } = new("--target") { Description = "The stage to build (default: the last one)", HelpName = "STAGE" };
+
+    public Option<string[]> BuildArgs { get; } = new("--build-arg") { Description = "Set a build ARG (KEY=VALUE, or KEY to take it from the environment)", HelpName = "KEY=VALUE" };
+
+    public Option<string?> Call { get; } = new("--call") { Description = "Answer a question instead of building: outline, targets or check", HelpName = "outline|targets|check" };
+
+    public Option<bool> Check { get; } = new("--check") { Description = "Run the build checks without building (shorthand for --call=check)" };
+
+    public Option<string> Format { get; } = new("--format") { Description = "Output format for --call: text or json", DefaultValueFactory = _ => "text", HelpName = "text|json" };
+
     public Option<string[]> Tags { get; } = new("--tag", "-t") { Description = "Name and optionally a tag (format: name:tag)", HelpName = "NAME[:TAG]" };
 
     public Option<bool> NoCache { get; } = new("--no-cache") { Description = "Do not use cache when building the image" };
@@ -105,5 +120,5 @@ internal sealed class BuildRunOptions
 
     public Option<bool> ScanSecretsError { get; } = new("--scan-secrets=error") { Hidden = true, Arity = ArgumentArity.Zero };
 
-    public IEnumerable<Option> All => [Tags, NoCache, NoCacheFilter, Pull, Allow, Network, ExplainCache, Compression, CacheFrom, CacheTo, Progress, Quiet, IidFile, Runtime, Platform, Secrets, Ssh, Outputs, Push, MetadataFile, InsecureRegistries, ScanSecrets, ScanSecretsWarn, ScanSecretsError, Sbom, Attest, Report];
+    public IEnumerable<Option> All => [File, Target, BuildArgs, Call, Check, Format, Tags, NoCache, NoCacheFilter, Pull, Allow, Network, ExplainCache, Compression, CacheFrom, CacheTo, Progress, Quiet, IidFile, Runtime, Platform, Secrets, Ssh, Outputs, Push, MetadataFile, InsecureRegistries, ScanSecrets, ScanSecretsWarn, ScanSecretsError, Sbom, Attest, Report];
 }

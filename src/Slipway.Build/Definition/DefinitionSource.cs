@@ -1,0 +1,22 @@
+using Slipway.Oci;
+
+namespace Slipway.Build.Definition;
+
+/// <summary>What a <see cref="BuildDefinition"/> is made from besides the Dockerfile's text: where the context and
+/// the Dockerfile are, and what picks and shapes the stages (target, build args, platform).</summary>
+public sealed record DefinitionSource
+{
+    public required string ContextDir { get; init; }
+
+    /// <summary>The Dockerfile's path, for finding <c>&lt;Dockerfile&gt;.dockerignore</c>; null for stdin.</summary>
+    public string? DockerfilePath { get; init; }
+
+    /// <summary>The name diagnostics and the history give the file: stdin's is <c>Dockerfile</c>.</summary>
+    public string DockerfileName => DockerfilePath is null ? "Dockerfile" : Path.GetFileName(DockerfilePath);
+
+    public string? Target { get; init; }
+
+    public IReadOnlyDictionary<string, string> BuildArgs { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    public Platform Platform { get; init; } = Platform.Host;
+}

@@ -1,0 +1,66 @@
+using Slipway.Build.Images;
+using Slipway.Build.Insight.Sbom;
+using Slipway.Oci;
+using Slipway.Store;
+
+namespace Slipway.Build.Export;
+
+/// <summary>What a build writes beside its image once the outputs have it.</summary>
+public sealed record ExportAttachments
+{
+    /// <summary><c>--sbom</c> / <c>--attest type=sbom</c>: an SPDX SBOM, carried by the outputs that can carry one
+    /// and otherwise kept in the store next to the image.</summary>
+    public bool Sbom { get; init; }
+
+    /// <summary><c>--iidfile</c>: the image id is written here.</summary>
+    public string? IidFile { get; init; }
+
+    /// <summary><c>--metadata-file</c>: buildx's result metadata is written here.</summary>
+    public string? MetadataFile { get; init; }
+}
+
+/// <summary>The back door of a build: the SBOM when one is asked for, each output's exporter in order, then the
+/// attachments (the SBOM kept in the store when no output carried it, <c>--iidfile</c>, <c>--metadata-file</c>)
+/// in one place, after the exports.</summary>
+public sealed class BuildExport(LocalStore store, IExportProgress progress, string toolVersion)
+{
+    public async Task RunAsync(StoredImage image, IReadOnlyList<ImageReference> tags, IReadOnlyList<IExporter> exporters, ExportAttachments attachments,
+        DateTimeOffset? sourceDateEpoch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(tags);
+        ArgumentNullException.ThrowIfNull(exporters);
+        ArgumentNullException.ThrowIfNull(attachments);
+        var sbom = attachments.Sbom ? await SbomAsync(image, tags, sourceDateEpoch, cancellationToken).ConfigureAwait(false) : null;
+        var source = new ExportSource(image, tags, sbom);
+        Digest? pushed = null;
+        foreach (var exporter in exporters)
+        {
+            pushed = await exporter.ExportAsync(source, cancellationToken).ConfigureAwait(false) ?? pushed;
+        }
+
+        if (sbom is not null && !exporters.Any(e => e.CarriesSbom))
+        {
+            await SbomGenerator.StoreAsync(store, image.ManifestDescriptor.Digest, sbom, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (attachments.IidFile is { } iid)
+        {
+            await File.WriteAllTextAsync(iid, image.Id.Value, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (attachments.MetadataFile is { } metadata)
+        {
+            await File.WriteAllTextAsync(metadata, BuildMetadata.Json(image, tags, pushed), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<SpdxDocument> SbomAsync(StoredImage image, IReadOnlyList<ImageReference> tags, DateTimeOffset? sourceDateEpoch,
+        CancellationToken cancellationToken)
+    {
+        var document = await SbomGenerator.GenerateAsync(store, image, tags.Count > 0 ? tags[0] : null, toolVersion,
+            sourceDateEpoch ?? DateTimeOffset.UtcNow, cancellationToken).ConfigureAwait(false);
+        progress.OnDone($"generating sbom: {document.Packages.Count - 1} packages");
+        return document;
+    }
+}

@@ -1,0 +1,38 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Slipway.Build.Images;
+using Slipway.Oci;
+
+namespace Slipway.Build.Export;
+
+/// <summary>The <c>--metadata-file</c> JSON, with the keys buildx writes.</summary>
+public static class BuildMetadata
+{
+    /// <summary>The document for <paramref name="image"/>; <c>containerimage.digest</c> is the pushed digest when
+    /// there was a push (an index, with an SBOM), else the image manifest's.</summary>
+    public static string Json(StoredImage image, IReadOnlyList<ImageReference> tags, Digest? pushed)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(tags);
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            w.WriteStartObject();
+            w.WriteString("containerimage.config.digest", image.Id.Value);
+            w.WriteString("containerimage.digest", (pushed ?? image.ManifestDescriptor.Digest).Value);
+            w.WriteStartObject("containerimage.descriptor");
+            w.WriteString("mediaType", image.ManifestDescriptor.MediaType);
+            w.WriteString("digest", image.ManifestDescriptor.Digest.Value);
+            w.WriteNumber("size", image.ManifestDescriptor.Size);
+            w.WriteEndObject();
+            if (tags.Count > 0)
+            {
+                w.WriteString("image.name", string.Join(',', tags.Select(t => t.ToString())));
+            }
+
+            w.WriteEndObject();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
+}

@@ -1,0 +1,28 @@
+using Slipway.Build.Images;
+using Slipway.Build.Insight.Sbom;
+using Slipway.Oci;
+
+namespace Slipway.Build.Export;
+
+/// <summary>Sends a built image to one destination: the store, a registry, an archive, a directory.</summary>
+public interface IExporter
+{
+    /// <summary>Whether the destination carries the SBOM itself (a pushed attestation, a file beside the
+    /// filesystem); when none does, the SBOM is kept in the store instead.</summary>
+    bool CarriesSbom { get; }
+
+    /// <summary>Exports the image; returns the digest a registry now knows it by, for a push, else null.</summary>
+    Task<Digest?> ExportAsync(ExportSource source, CancellationToken cancellationToken);
+}
+
+/// <summary>What is exported: the image in the store, the build's tags, and its SBOM when one was asked for.</summary>
+public sealed record ExportSource(StoredImage Image, IReadOnlyList<ImageReference> Tags, SpdxDocument? Sbom = null);
+
+/// <summary>What exporting reports as it goes: a part that is done (BuildKit's <c>#0 … done</c> lines) and
+/// warnings.</summary>
+public interface IExportProgress
+{
+    void OnDone(string what);
+
+    void OnWarning(string message);
+}

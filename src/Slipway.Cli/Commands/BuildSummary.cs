@@ -1,0 +1,75 @@
+using Slipway.Build.Cache;
+using Slipway.Build.Engine;
+using Slipway.Build.Images;
+using Slipway.Build.Insight;
+using Slipway.Build.Request;
+using Slipway.Cli.Output;
+
+namespace Slipway.Cli.Commands;
+
+/// <summary>What <c>slipway build</c> prints besides its progress: BuildKit's closing lines (or, under <c>-q</c>,
+/// the image id), the reports, and a failure.</summary>
+internal static class BuildSummary
+{
+    /// <summary>After the build, before the exports: the image written and named, the caches exported.</summary>
+    public static void WriteBuilt(CommandContext ctx, BuildInvocation invocation, BuildResult result)
+    {
+        var id = result.Image.Id.Value;
+        if (ctx.Debug)
+        {
+            ctx.Env.Error.WriteLine($"context files: {result.ContextFiles.FromIndex} from the index, {result.ContextFiles.Hashed} read and hashed");
+        }
+
+        if (!invocation.Quiet)
+        {
+            ctx.Env.Error.WriteLine($"#0 writing image {id} done");
+            foreach (var tag in result.Tags)
+            {
+                ctx.Env.Error.WriteLine($"#0 naming to {tag} done");
+            }
+
+            foreach (var cache in invocation.Request.Options.CacheTo.Where(c => c.Type != CacheType.Inline))
+            {
+                ctx.Env.Error.WriteLine($"#0 exporting cache to {(cache.Type == CacheType.Local ? cache.Dest : cache.Ref)} done");
+            }
+        }
+        else if (!invocation.Request.OutputsToStandardOutput)
+        {
+            // Standard output carries the archive when an output goes there; the id stays off it.
+            ctx.Env.Out.WriteLine(id);
+        }
+    }
+
+    /// <summary><c>--report</c>, after the exports.</summary>
+    public static async Task WriteReportsAsync(CommandContext ctx, BuildRequest request, BuildResult result, CancellationToken cancellationToken)
+    {
+        foreach (var report in request.Reports)
+        {
+            switch (report)
+            {
+                case BuildReport.Size:
+                    // Standard output may carry an archive (-o -); the report then goes with the progress.
+                    var to = request.OutputsToStandardOutput ? ctx.Env.Error : ctx.Env.Out;
+                    var size = await ImageSizeAnalyzer.AnalyzeAsync(ctx.Store.Blobs,
+                        result.Tags.Count > 0 ? result.Tags[0].FamiliarString : result.Image.Id.ShortHex, result.Image, new() { Top = 10 }, cancellationToken)
+                        .ConfigureAwait(false);
+                    to.Write(SizeText.Render(size));
+                    break;
+            }
+        }
+    }
+
+    /// <summary>A build that failed: one <c>ERROR:</c> line; with <c>--debug</c>, the stack of what was not a
+    /// mistake in the input.</summary>
+    public static int Failed(CommandContext ctx, Exception ex)
+    {
+        var message = ex is HttpRequestException http ? $"failed to resolve source metadata: {http.Message}" : ex.Message;
+        ctx.Env.Error.WriteLine($"ERROR: {message}");
+        if (ctx.Debug && ex is not (DockerfileException or BuildException or ImageException))
+        {
+            ctx.Env.Error.WriteLine(ex.ToString());
+        }
+
+        return 1;
+    }
+}
