@@ -3,8 +3,8 @@ using Slipway.Build.Images;
 using Slipway.Dockerfile.Expansion;
 using Slipway.Dockerfile.Instructions;
 using Slipway.Oci;
-using Slipway.Solver;
 using Slipway.Runtime;
+using Slipway.Solver;
 using Slipway.Store;
 using Slipway.Store.Snapshots;
 
