@@ -194,7 +194,7 @@ public sealed class StoreVerifier(LocalStore store)
                         repaired.Add(problem);
                         break;
                     case "snapshot":
-                        var dir = Path.Join(store.Layout.Snapshots, Digest.Parse(problem.Subject).Hex);
+                        var dir = store.Layout.SnapshotDir(Digest.Parse(problem.Subject));
                         if (Directory.Exists(dir))
                         {
                             Directory.Delete(dir, recursive: true);

@@ -9,7 +9,7 @@ namespace Slipway.Build.Engine;
 /// left its stage with. A record whose blobs were collected is a miss, never an error.</summary>
 public sealed class BuildCache(LocalStore store)
 {
-    private string Dir => Path.Join(store.Layout.Root, "cache");
+    private string Dir => store.Layout.CacheRecords;
 
     public async Task<StepState?> TryLoadAsync(Digest key, CancellationToken cancellationToken)
     {

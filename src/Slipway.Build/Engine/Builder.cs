@@ -8,15 +8,24 @@ using Slipway.Dockerfile.Instructions;
 using Slipway.Dockerfile.Syntax;
 using Slipway.Images;
 using Slipway.Oci;
+using Slipway.Runtime;
 using Slipway.Solver;
 using Slipway.Store;
 using Slipway.Store.Images;
+using Slipway.Store.Snapshots;
 
 namespace Slipway.Build.Engine;
 
 /// <summary>The build: Dockerfile → stage graph → steps → solved in parallel with the cache → an image in the store.</summary>
 public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildProgress progress)
 {
+    /// <summary>Where steps get their root filesystems: overlayfs over the store's unpacked layers unless set (unit
+    /// tests set a <see cref="CopyingSnapshotter"/>).</summary>
+    public ISnapshotter? Snapshotter { get; init; }
+
+    /// <summary>What RUN steps run in: the OCI runtime at <see cref="BuildOptions.RuntimePath"/> unless set.</summary>
+    public IContainerRuntime? Runtime { get; init; }
+
     /// <summary>Builds what <paramref name="definition"/> describes (made once, from the same
     /// <see cref="BuildOptions.Source"/> as <paramref name="options"/>) and names it in the store.</summary>
     public async Task<BuildResult> BuildAsync(BuildDefinition definition, BuildOptions options, CancellationToken cancellationToken)
@@ -59,7 +68,13 @@ public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildPr
         using var buildLease = store.CreateLease();
         using var imports = options.CacheFrom.Count == 0 ? null
             : await new CacheImporter(store, clients, progress.OnWarning).ImportAsync(options.CacheFrom, cancellationToken).ConfigureAwait(false);
-        using var executor = new StepExecutor(store, options, graph, syntax.EscapeToken, progress, Resolve) { BuildLease = buildLease, Imports = imports };
+        using var executor = new StepExecutor(store, options, graph, syntax.EscapeToken, progress, Resolve)
+        {
+            BuildLease = buildLease,
+            Imports = imports,
+            Snapshotter = Snapshotter ?? Composition.Snapshotter(store, imports),
+            Runtime = Runtime ?? Composition.Runtime(store.Layout, options.RuntimePath),
+        };
         var triggers = await OnbuildTriggersAsync(graph, Resolve, cancellationToken).ConfigureAwait(false);
         if (triggers.Values.SelectMany(t => t).SelectMany(t => EntitlementCheck.Check(t, options.Granted)).ToList() is { Count: > 0 } deniedTriggers)
         {
@@ -123,7 +138,7 @@ public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildPr
 
         var hygiene = new StoreHygiene(store)
         {
-            Runtimes = new Dictionary<string, string> { [Path.GetFileName(runtimePath)] = runtimePath },
+            Runtimes = [Composition.Runtime(store.Layout, runtimePath)],
             Network = network,
         };
         var usage = await hygiene.MeasureAsync(cancellationToken).ConfigureAwait(false);

@@ -2,7 +2,9 @@ using Slipway.Build.Context;
 using Slipway.Dockerfile.Expansion;
 using Slipway.Dockerfile.Instructions;
 using Slipway.Oci;
+using Slipway.Store;
 using Slipway.Store.Layers;
+using Slipway.Store.Snapshots;
 
 namespace Slipway.Build.Engine;
 
@@ -37,9 +39,9 @@ public sealed partial class StepExecutor
         var exclude = copyOptions.Excludes.Count == 0 ? null
             : PatternMatcher.Create(copyOptions.Excludes.Select(e => Expand(e, state)), out var excludeError)
                 ?? throw new BuildException($"{step.Instruction!.Span.File}:{step.Instruction.Span.StartLine}: invalid --exclude pattern: {excludeError}");
-        using var sourceSpace = _snapshots.CreateWorkspace();
+        using var sourceSpace = new Workspace(store.Layout);
         CopySource source;
-        MountedRoot? sourceMount = null;
+        ISnapshotView? sourceMount = null;
         if (from is null)
         {
             source = ContextSource();
@@ -51,7 +53,7 @@ public sealed partial class StepExecutor
                 : (await FromImageAsync(from, cancellationToken).ConfigureAwait(false)) is var image
                     ? image.Manifest.Layers.Select((l, i) => new LayerRef(l, image.Config.RootFs.DiffIds[i])).ToList()
                     : [];
-            sourceMount = await _snapshots.MountAsync(layers, sourceSpace, writable: false, cancellationToken).ConfigureAwait(false);
+            sourceMount = await Snapshotter.ViewAsync(sourceSpace.NewPath("source"), layers, cancellationToken).ConfigureAwait(false);
             source = new CopySource(sourceMount.Path, null);
         }
 
@@ -66,8 +68,8 @@ public sealed partial class StepExecutor
             var absolute = dest.StartsWith('/') ? dest : workingDir.TrimEnd('/') + "/" + dest;
             var many = rels.Sum(r => r.Count) + urls.Count + sources.SourceContents.Count > 1;
             var destIsDir = dest.EndsWith('/') || dest == "." || many;
-            using var workspace = _snapshots.CreateWorkspace();
-            using (var mounted = await MountStateAsync(state, workspace, cancellationToken).ConfigureAwait(false))
+            using var workspace = new Workspace(store.Layout);
+            using var mounted = await MountStateAsync(state, workspace, cancellationToken).ConfigureAwait(false);
             {
                 var owner = copyOptions.Chown is null ? new Users.Identity(0, 0, []) : Users.Resolve(Expand(copyOptions.Chown, state), mounted.Path, forChown: true);
                 var copier = new FileCopier(mounted.Path, owner.Uid, owner.Gid, ParseMode(copyOptions.Chmod), exclude);
@@ -112,7 +114,7 @@ public sealed partial class StepExecutor
             }
 
             var createdBy = AddSources.Redact($"COPY {(from is null ? "" : "--from=" + from + " ")}{string.Join(' ', sources.SourcePaths)} {sources.Dest} # buildkit");
-            return await CommitAsync(state, workspace, createdBy, cancellationToken).ConfigureAwait(false);
+            return await CommitAsync(state, mounted, createdBy, cancellationToken).ConfigureAwait(false);
         }
         finally
         {

@@ -5,6 +5,7 @@ using Slipway.Runtime;
 using Slipway.Runtime.Network;
 using Slipway.Runtime.Spec;
 using Slipway.Store.Layers;
+using Slipway.Store.Snapshots;
 using RuntimeNetwork = Slipway.Runtime.Spec.NetworkMode;
 
 namespace Slipway.Build.Engine;
@@ -17,10 +18,10 @@ public sealed partial class StepExecutor
     {
         var state = inputs[0];
         var args = CommandArgs(run.Command, state);
-        using var workspace = _snapshots.CreateWorkspace();
+        using var workspace = new Workspace(store.Layout);
         var tail = new Queue<string>();
         int exit;
-        using (var mounted = await MountStateAsync(state, workspace, cancellationToken).ConfigureAwait(false))
+        using var mounted = await MountStateAsync(state, workspace, cancellationToken).ConfigureAwait(false);
         {
             var rootfs = mounted.Path;
             var identity = Users.Resolve(state.Container.User, rootfs);
@@ -39,31 +40,37 @@ public sealed partial class StepExecutor
                 File.WriteAllText(resolvConf, PastaNetwork.ResolvConf(File.Exists("/etc/resolv.conf") ? File.ReadAllText("/etc/resolv.conf") : ""));
             }
 
-            var spec = SpecBuilder.Build(new StepProcess
+            var spec = new ContainerSpec
             {
-                Args = args,
-                Env = [.. state.Env, .. ArgEnv(state), .. mounts.Env],
-                WorkingDir = workingDir,
-                Uid = identity.Uid,
-                Gid = identity.Gid,
-                Network = networkMode switch
+                Id = workspace.ContainerId,
+                Rootfs = rootfs,
+                BundleDir = workspace.Bundle,
+                Process = new StepProcess
                 {
-                    Dockerfile.Instructions.NetworkMode.None => RuntimeNetwork.None,
-                    Dockerfile.Instructions.NetworkMode.Host => RuntimeNetwork.Host,
-                    _ => RuntimeNetwork.Default,
+                    Args = args,
+                    Env = [.. state.Env, .. ArgEnv(state), .. mounts.Env],
+                    WorkingDir = workingDir,
+                    Uid = identity.Uid,
+                    Gid = identity.Gid,
+                    Network = networkMode switch
+                    {
+                        Dockerfile.Instructions.NetworkMode.None => RuntimeNetwork.None,
+                        Dockerfile.Instructions.NetworkMode.Host => RuntimeNetwork.Host,
+                        _ => RuntimeNetwork.Default,
+                    },
+                    NetworkNamespace = network?.NamespacePath,
+                    Insecure = run.Security == SecurityMode.Insecure,
                 },
-                NetworkNamespace = network?.NamespacePath,
-                Insecure = run.Security == SecurityMode.Insecure,
-            }, rootfs,
-            [
-                new MountSpec { Destination = "/etc/resolv.conf", Type = "bind", Source = resolvConf, Options = ["rbind", "ro"] },
-                new MountSpec { Destination = "/etc/hosts", Type = "bind", Source = Path.Join(workspace.Bundle, "hosts"), Options = ["rbind", "ro"] },
-                .. mounts.Mounts,
-            ]);
-            await OciRuntime.WriteSpecAsync(workspace.Bundle, spec, cancellationToken).ConfigureAwait(false);
-            var runtime = new OciRuntime(options.RuntimePath, Path.Join(store.Layout.Root, "runtime", Path.GetFileName(options.RuntimePath)));
-            exit = await runtime.RunAsync(workspace.Bundle, workspace.ContainerId, line =>
+                Mounts =
+                [
+                    new MountSpec { Destination = "/etc/resolv.conf", Type = "bind", Source = resolvConf, Options = ["rbind", "ro"] },
+                    new MountSpec { Destination = "/etc/hosts", Type = "bind", Source = Path.Join(workspace.Bundle, "hosts"), Options = ["rbind", "ro"] },
+                    .. mounts.Mounts,
+                ],
+            };
+            exit = await Runtime.RunAsync(spec, output =>
             {
+                var line = output.Text;
                 progress.OnOutput(step, line);
                 tail.Enqueue(line);
                 if (tail.Count > OutputLinesKept)
@@ -71,7 +78,7 @@ public sealed partial class StepExecutor
                     tail.Dequeue();
                 }
             }, cancellationToken).ConfigureAwait(false);
-            RemoveStubs(workspace.Upper, stubs);
+            RemoveStubs(rootfs, stubs);
         }
 
         if (exit != 0)
@@ -81,7 +88,7 @@ public sealed partial class StepExecutor
         }
 
         var createdBy = $"RUN {string.Join(' ', args)} # buildkit";
-        return await CommitAsync(state, workspace, createdBy, cancellationToken).ConfigureAwait(false);
+        return await CommitAsync(state, mounted, createdBy, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>RUN's default network: a namespace of its own that pasta connects outward.</summary>
@@ -94,7 +101,7 @@ public sealed partial class StepExecutor
 
         try
         {
-            return await PastaNetwork.StartAsync(tools, Path.Join(store.Layout.Root, "runtime", "pasta"), name, cancellationToken).ConfigureAwait(false);
+            return await PastaNetwork.StartAsync(tools, store.Layout.NetworkState, name, cancellationToken).ConfigureAwait(false);
         }
         catch (InvalidOperationException ex)
         {
@@ -132,12 +139,13 @@ public sealed partial class StepExecutor
         return stubs;
     }
 
-    /// <summary>Removes what runc made for mount points: empty files and directories holding nothing else.</summary>
-    private static void RemoveStubs(string upper, List<string> stubs)
+    /// <summary>Removes what runc made for mount points: empty files and directories holding nothing else. They did
+    /// not exist before the step, so removing them leaves no whiteout.</summary>
+    private static void RemoveStubs(string rootfs, List<string> stubs)
     {
         foreach (var stub in stubs)
         {
-            PruneEmpty(Path.Join(upper, stub));
+            PruneEmpty(Path.Join(rootfs, stub));
         }
     }
 
@@ -168,36 +176,19 @@ public sealed partial class StepExecutor
         }
     }
 
-    private async Task<MountedRoot> MountStateAsync(StepState state, Workspace workspace, CancellationToken cancellationToken) =>
-        await _snapshots.MountAsync(state.Layers, workspace, writable: true, cancellationToken).ConfigureAwait(false);
+    /// <summary>The stage's layers with a writable tree on top, in the step's workspace.</summary>
+    private async Task<IActiveSnapshot> MountStateAsync(StepState state, Workspace workspace, CancellationToken cancellationToken) =>
+        await Snapshotter.PrepareAsync(workspace.NewPath("rootfs"), state.Layers, cancellationToken).ConfigureAwait(false);
 
-    /// <summary>Turns a step's upper dir into a layer blob and adopts it as that layer's snapshot.</summary>
-    private async Task<StepState> CommitAsync(StepState state, Workspace workspace, string createdBy, CancellationToken cancellationToken)
+    /// <summary>Turns a step's changes into a layer (leased by the build before it becomes visible).</summary>
+    private async Task<StepState> CommitAsync(StepState state, IActiveSnapshot snapshot, string createdBy, CancellationToken cancellationToken)
     {
-        LayerWriteResult written;
-        // The blob joins a lease before it becomes visible: a concurrent prune never finds it unprotected.
-        using var ownLease = BuildLease is null ? store.CreateLease() : null;
-        await using (var writer = store.Blobs.OpenWriter(lease: BuildLease ?? ownLease))
+        var layer = await snapshot.CommitAsync(new LayerCommitOptions
         {
-            written = await LayerWriter.WriteAsync(workspace.Upper, writer, new LayerWriteOptions
-            {
-                Compression = options.Compression,
-                OverlayWhiteouts = true,
-                SourceDateEpoch = options.SourceDateEpoch,
-            }, cancellationToken).ConfigureAwait(false);
-            await writer.CommitAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        // Leased before it appears under snapshots/, so a concurrent prune never takes it from under the build.
-        BuildLease?.Add(written.DiffId);
-        _snapshots.Adopt(workspace.Upper, written.DiffId);
-        var mediaType = options.Compression switch
-        {
-            LayerCompression.Zstd => MediaTypes.OciLayerZstd,
-            LayerCompression.None => MediaTypes.OciLayer,
-            _ => MediaTypes.OciLayerGzip,
-        };
-        var layer = new LayerRef(new Descriptor { MediaType = mediaType, Digest = written.Digest, Size = written.Size }, written.DiffId);
+            Compression = options.Compression,
+            SourceDateEpoch = options.SourceDateEpoch,
+            Lease = BuildLease,
+        }, cancellationToken).ConfigureAwait(false);
         return state.WithLayer(layer, createdBy, _created);
     }
 
@@ -211,8 +202,8 @@ public sealed partial class StepExecutor
 
         path = GoPath.Clean(path);
         var next = state with { Config = state.Config with { Config = state.Container with { WorkingDir = path } } };
-        using var workspace = _snapshots.CreateWorkspace();
-        using (var mounted = await MountStateAsync(state, workspace, cancellationToken).ConfigureAwait(false))
+        using var workspace = new Workspace(store.Layout);
+        using var mounted = await MountStateAsync(state, workspace, cancellationToken).ConfigureAwait(false);
         {
             var resolver = new RootResolver(mounted.Path);
             var components = RootResolver.Clean(path);
@@ -229,11 +220,11 @@ public sealed partial class StepExecutor
             }
         }
 
-        if (!Directory.EnumerateFileSystemEntries(workspace.Upper).Any())
+        if (!mounted.HasChanges())
         {
             return next.WithContainer(c => c, $"WORKDIR {path}", _created);
         }
 
-        return await CommitAsync(next, workspace, $"WORKDIR {path}", cancellationToken).ConfigureAwait(false);
+        return await CommitAsync(next, mounted, $"WORKDIR {path}", cancellationToken).ConfigureAwait(false);
     }
 }

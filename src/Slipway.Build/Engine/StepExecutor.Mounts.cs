@@ -4,6 +4,7 @@ using Slipway.Build.Context;
 using Slipway.Dockerfile.Instructions;
 using Slipway.Oci;
 using Slipway.Runtime.Spec;
+using Slipway.Store;
 using Slipway.Store.Layers;
 using Slipway.Store.Snapshots;
 
@@ -158,7 +159,7 @@ public sealed partial class StepExecutor
 
     private static Digest CacheMountName(string id) => Digest.Compute(Encoding.UTF8.GetBytes(id));
 
-    private string CacheMountPath(Digest name) => Path.Join(store.Layout.Root, "cache-mounts", name.Hex);
+    private string CacheMountPath(Digest name) => store.Layout.CacheMount(name);
 
     private static string CacheId(RunMount mount, string target) => string.IsNullOrEmpty(mount.Id) ? target : mount.Id;
 
@@ -186,28 +187,12 @@ public sealed partial class StepExecutor
         CancellationToken cancellationToken)
     {
         var layers = stage?.Layers ?? await ImageLayersAsync(mount.From!, cancellationToken).ConfigureAwait(false);
-        var space = Directory.CreateDirectory(Path.Join(workspace.Dir, "cache-seed")).FullName;
-        var lowers = await _snapshots.LowerDirsAsync(layers, cancellationToken).ConfigureAwait(false);
-        lowers.Add(Directory.CreateDirectory(Path.Join(space, "empty")).FullName);
-        if (lowers.Count == 1)
+        using var view = await Snapshotter.ViewAsync(workspace.NewPath("cache-seed"), layers, cancellationToken).ConfigureAwait(false);
+        var source = new CopySource(view.Path, null);
+        var rel = string.Join('/', RootResolver.Clean(Expand(mount.Source ?? "/", state)));
+        if (LayerNative.LStat(source.HostPath(rel, followFinal: true)) is { IsDirectory: true })
         {
-            lowers.Add(Directory.CreateDirectory(Path.Join(space, "empty2")).FullName);
-        }
-
-        var root = Directory.CreateDirectory(Path.Join(space, "root")).FullName;
-        OverlayMount.Mount(lowers, null, null, root);
-        try
-        {
-            var source = new CopySource(root, null);
-            var rel = string.Join('/', RootResolver.Clean(Expand(mount.Source ?? "/", state)));
-            if (LayerNative.LStat(source.HostPath(rel, followFinal: true)) is { IsDirectory: true })
-            {
-                new FileCopier(cacheDir, mount.Uid ?? 0, mount.Gid ?? 0, null).Copy(source, rel, "/", destinationIsDir: true);
-            }
-        }
-        finally
-        {
-            OverlayMount.Unmount(root);
+            new FileCopier(cacheDir, mount.Uid ?? 0, mount.Gid ?? 0, null).Copy(source, rel, "/", destinationIsDir: true);
         }
     }
 
@@ -280,18 +265,18 @@ public sealed partial class StepExecutor
     }
 
     /// <summary>The host directory a bind mount shows: a path inside the context (only what .dockerignore lets
-    /// through), a stage or an image, resolved inside that root; writable binds get a throw-away overlay so
-    /// their writes are discarded.</summary>
+    /// through, copied into the workspace), a stage or an image, resolved inside that root. A writable bind's writes
+    /// are discarded with the step, as BuildKit discards them: the context copy is the step's own, and a stage or an
+    /// image is prepared as a snapshot of its own that is never committed.</summary>
     private async Task<string> BindSourceAsync(RunMount mount, string? from, StepState? stage, StepState state, Workspace workspace,
         CancellationToken cancellationToken)
     {
         var sourcePath = Expand(mount.Source ?? "/", state);
-        var index = workspace.ExtraMounts.Count;
         string root;
         if (from is null)
         {
             // The context as the build sees it: .dockerignore'd files are not there.
-            root = Directory.CreateDirectory(Path.Join(workspace.Dir, $"bind{index}-context")).FullName;
+            root = Directory.CreateDirectory(workspace.NewPath("bind-context")).FullName;
             var context = ContextSource();
             var matches = context.Expand(sourcePath);
             if (matches.Count != 1)
@@ -306,46 +291,21 @@ public sealed partial class StepExecutor
         {
             var layers = stage?.Layers
                 ?? await ImageLayersAsync(from, cancellationToken).ConfigureAwait(false);
-            var space = Directory.CreateDirectory(Path.Join(workspace.Dir, $"bind{index}-from")).FullName;
-            var lowers = await _snapshots.LowerDirsAsync(layers, cancellationToken).ConfigureAwait(false);
-            lowers.Add(Directory.CreateDirectory(Path.Join(space, "empty")).FullName);
-            if (lowers.Count == 1)
-            {
-                lowers.Add(Directory.CreateDirectory(Path.Join(space, "empty2")).FullName);
-            }
-
-            root = Directory.CreateDirectory(Path.Join(space, "root")).FullName;
-            OverlayMount.Mount(lowers, null, null, root);
-            workspace.ExtraMounts.Add(root);
+            var directory = workspace.NewPath("bind");
+            ISnapshotView snapshot = mount.ReadOnly
+                ? await Snapshotter.ViewAsync(directory, layers, cancellationToken).ConfigureAwait(false)
+                : await Snapshotter.PrepareAsync(directory, layers, cancellationToken).ConfigureAwait(false);
+            workspace.Snapshots.Add(snapshot);
+            root = snapshot.Path;
         }
 
         var resolved = new RootResolver(root).Resolve(RootResolver.Clean(sourcePath), followFinal: true);
-        if (LayerNative.LStat(resolved) is not { } stat)
+        if (LayerNative.LStat(resolved) is null)
         {
             throw new BuildException($"mount source \"{mount.Source}\" not found");
         }
 
-        if (mount.ReadOnly)
-        {
-            return resolved;
-        }
-
-        var rw = Directory.CreateDirectory(Path.Join(workspace.Dir, $"bind{index}-rw")).FullName;
-        if (!stat.IsDirectory)
-        {
-            // overlayfs takes only directories as layers: a single file is copied into the workspace instead, so
-            // the RUN may write to it and its changes are discarded with the workspace, as BuildKit discards them.
-            var copy = Path.Join(rw, "file");
-            File.Copy(resolved, copy);
-            return copy;
-        }
-
-        var upper = Directory.CreateDirectory(Path.Join(rw, "upper")).FullName;
-        var work = Directory.CreateDirectory(Path.Join(rw, "work")).FullName;
-        var merged = Directory.CreateDirectory(Path.Join(rw, "merged")).FullName;
-        OverlayMount.Mount([resolved], upper, work, merged);
-        workspace.ExtraMounts.Add(merged);
-        return merged;
+        return resolved;
     }
 
     private async Task<IReadOnlyList<LayerRef>> ImageLayersAsync(string name, CancellationToken cancellationToken)

@@ -6,7 +6,7 @@ public sealed partial class StepExecutor
 {
     private readonly ConcurrentDictionary<string, Lazy<Task<IReadOnlyDictionary<string, string>>>> _stageFiles = new(StringComparer.Ordinal);
 
-    private readonly StageFingerprints _stageMemos = new(store.Layout.Root);
+    private readonly StageFingerprints _stageMemos = new(store.Layout.StageFingerprints);
 
     /// <summary>The stage fingerprint memos this build's <c>COPY --from=&lt;stage&gt;</c> steps used, by id, for a
     /// max cache export (only those that completed).</summary>
@@ -45,8 +45,8 @@ public sealed partial class StepExecutor
         }
 
         var files = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        using (var space = _snapshots.CreateWorkspace())
-        using (var mounted = await _snapshots.MountAsync(stage.Layers, space, writable: false, cancellationToken).ConfigureAwait(false))
+        using (var space = new Workspace(store.Layout))
+        using (var mounted = await Snapshotter.ViewAsync(space.NewPath("stage"), stage.Layers, cancellationToken).ConfigureAwait(false))
         {
             var source = new CopySource(mounted.Path, null);
             foreach (var rel in sources.SelectMany(source.Expand))

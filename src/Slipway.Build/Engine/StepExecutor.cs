@@ -2,9 +2,11 @@ using System.Text;
 using Slipway.Dockerfile.Expansion;
 using Slipway.Dockerfile.Instructions;
 using Slipway.Oci;
+using Slipway.Runtime;
 using Slipway.Solver;
 using Slipway.Store;
 using Slipway.Store.Images;
+using Slipway.Store.Snapshots;
 
 namespace Slipway.Build.Engine;
 
@@ -19,8 +21,7 @@ public sealed partial class StepExecutor(
     private readonly ShellLex _lex = new(escapeToken);
     private readonly BuildCache _cache = new(store);
     private readonly StepHistory _history = new(store);
-    private readonly Snapshots _snapshots = new(store);
-    private readonly string _downloads = Path.Join(store.Layout.Root, "tmp", "add-" + Guid.NewGuid().ToString("N"));
+    private readonly string _downloads = store.Layout.NewTmpPath("add-");
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _cacheMounts = new(StringComparer.Ordinal);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Task>> _seeding = new(StringComparer.Ordinal);
     private AddSources? _addSourcesField;
@@ -31,12 +32,14 @@ public sealed partial class StepExecutor(
     public Cache.CacheImports? Imports
     {
         get => _imports;
-        init
-        {
-            _imports = value;
-            _snapshots.Fetcher = value;
-        }
+        init => _imports = value;
     }
+
+    /// <summary>Where steps get their root filesystems: overlayfs in a build, a copying snapshotter in unit tests.</summary>
+    public required ISnapshotter Snapshotter { get; init; }
+
+    /// <summary>What RUN steps run in.</summary>
+    public required IContainerRuntime Runtime { get; init; }
 
     /// <summary>The build's claim on what it uses (layers, their snapshots' diffIDs, cache mounts), so a prune
     /// running meanwhile leaves them alone. Null only in tests that run steps without a store lease.</summary>
@@ -47,7 +50,7 @@ public sealed partial class StepExecutor(
 
     private int _cacheRecordsWritten;
     // Content digests of context files, kept across builds so unchanged files are not read again.
-    private readonly Lazy<Context.ContentIndex> _contextIndex = new(() => Context.ContentIndex.Open(store.Layout.Root, options.ContextDir));
+    private readonly Lazy<Context.ContentIndex> _contextIndex = new(() => Context.ContentIndex.Open(store.Layout, options.ContextDir));
 
     /// <summary>How many context file digests came from the index and how many were hashed, so far.</summary>
     public Context.ContextFileCounts ContextFiles =>

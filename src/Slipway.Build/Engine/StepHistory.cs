@@ -15,7 +15,7 @@ namespace Slipway.Build.Engine;
 /// build", never an error.</summary>
 public sealed class StepHistory(LocalStore store)
 {
-    private string Dir => Path.Join(store.Layout.Root, "cache", "steps");
+    private string Dir => store.Layout.StepHistory;
 
     /// <summary>The identity that makes "the last build of this step" meaningful: the same context directory and
     /// Dockerfile, the same stage (by name, else by index) and the same position in it. The platform is left out

@@ -1,17 +1,16 @@
 using Slipway.Build.Engine;
+using Slipway.Runtime;
 using Slipway.Store;
 
 namespace Slipway.Build.Hygiene;
 
-/// <summary>What killed builds left in a store (<paramref name="root"/>): their step workspaces under <c>tmp/</c>,
-/// the mounts and network namespaces of those steps, and their containers under <c>runtime/</c>. Only what a dead
-/// process owned is touched: a live workspace holds its lock. <paramref name="runtimes"/> (name → binary) delete
-/// containers; <paramref name="network"/> removes RUN networks (without it they stay).</summary>
-internal sealed class AbandonedWork(string root, IReadOnlyDictionary<string, string> runtimes, Runtime.Network.NetworkTools? network, TimeProvider time)
+/// <summary>What killed builds left in a store: their step workspaces under <c>tmp/</c>, the mounts and network
+/// namespaces of those steps, and their containers under <c>runtime/</c>. Only what a dead process owned is
+/// touched: a live workspace holds its lock. <paramref name="runtimes"/> delete containers; <paramref name="network"/>
+/// removes RUN networks (without it they stay).</summary>
+internal sealed class AbandonedWork(StoreLayout layout, IReadOnlyList<IContainerRuntime> runtimes, Runtime.Network.NetworkTools? network, TimeProvider time)
 {
-    private string TmpDir => Path.Join(root, "tmp");
-
-    private string RuntimeDir => Path.Join(root, "runtime");
+    private string TmpDir => layout.Tmp;
 
     /// <summary>What a killed process (kill -9, a crash, a lost terminal) left of its steps: each workspace under
     /// <c>tmp/</c> whose lock can be taken is dead. Its container is force-deleted through its runtime, then every
@@ -65,7 +64,7 @@ internal sealed class AbandonedWork(string root, IReadOnlyDictionary<string, str
 
                 if (network is { } tools)
                 {
-                    Runtime.Network.PastaNetwork.Reclaim(tools, Path.Join(RuntimeDir, "pasta"), Workspace.ContainerPrefix + name);
+                    Runtime.Network.PastaNetwork.Reclaim(tools, layout.NetworkState, Workspace.ContainerPrefix + name);
                 }
 
                 foreach (var mount in Store.Snapshots.OverlayMount.MountsUnder(entry))
@@ -86,21 +85,11 @@ internal sealed class AbandonedWork(string root, IReadOnlyDictionary<string, str
     /// <summary>Containers named after a workspace (<c>slipway-&lt;id&gt;</c>) whose workspace lock is free or gone.</summary>
     private async Task RemoveAbandonedContainersAsync(CancellationToken cancellationToken)
     {
-        if (!Directory.Exists(RuntimeDir))
+        foreach (var runtime in runtimes)
         {
-            return;
-        }
-
-        foreach (var runtimeDir in Directory.EnumerateDirectories(RuntimeDir))
-        {
-            foreach (var container in Directory.EnumerateDirectories(runtimeDir).Select(Path.GetFileName).ToList())
+            foreach (var container in runtime.Containers(Workspace.ContainerPrefix))
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                if (container is null || !container.StartsWith(Workspace.ContainerPrefix, StringComparison.Ordinal))
-                {
-                    continue;
-                }
-
                 var lockPath = Workspace.LockPath(Path.Join(TmpDir, container[Workspace.ContainerPrefix.Length..]));
                 StoreLock? owner = null;
                 if (File.Exists(lockPath) && !StoreLock.TryAcquireExisting(lockPath, out owner))
@@ -110,36 +99,30 @@ internal sealed class AbandonedWork(string root, IReadOnlyDictionary<string, str
 
                 using (owner)
                 {
-                    _ = await DeleteContainerAsync(container).ConfigureAwait(false);
+                    _ = await runtime.DeleteAsync(container, CancellationToken.None).ConfigureAwait(false);
                 }
             }
         }
     }
 
-    /// <summary>Force-deletes a container (killing what still runs in it) in whichever runtime's state it is. False
-    /// when one is left: its runtime is not in <c>runtimes</c>, or it would not go.</summary>
+    /// <summary>Force-deletes a container (killing what still runs in it) in every runtime. False when one is left:
+    /// it would not go, or a runtime this prune cannot drive (its state is in the store, its binary is not on PATH)
+    /// may hold it.</summary>
     private async Task<bool> DeleteContainerAsync(string containerId)
     {
-        if (!Directory.Exists(RuntimeDir))
+        var gone = true;
+        foreach (var runtime in runtimes)
         {
-            return true;
+            gone &= await runtime.DeleteAsync(containerId, CancellationToken.None).ConfigureAwait(false);
         }
 
-        var gone = true;
-        foreach (var stateRoot in Directory.EnumerateDirectories(RuntimeDir))
+        if (Directory.Exists(layout.Runtimes))
         {
-            var state = Path.Join(stateRoot, containerId);
-            if (!Directory.Exists(state))
+            foreach (var stateRoot in Directory.EnumerateDirectories(layout.Runtimes))
             {
-                continue;
+                var name = Path.GetFileName(stateRoot);
+                gone &= runtimes.Any(r => r.Name == name) || !Directory.Exists(Path.Join(stateRoot, containerId));
             }
-
-            if (runtimes.TryGetValue(Path.GetFileName(stateRoot), out var path))
-            {
-                await new Runtime.OciRuntime(path, stateRoot).DeleteAsync(containerId).ConfigureAwait(false);
-            }
-
-            gone &= !Directory.Exists(state);
         }
 
         return gone;

@@ -11,13 +11,13 @@ namespace Slipway.Build.Hygiene;
 /// an image (a ref, dangling or not) or a live lease (a running build) needs is ever removed.</summary>
 public sealed class StoreHygiene(LocalStore store)
 {
-    private string CacheDir => Path.Join(store.Layout.Root, "cache");
+    private string CacheDir => store.Layout.CacheRecords;
 
-    private string MountsDir => Path.Join(store.Layout.Root, "cache-mounts");
+    private string MountsDir => store.Layout.CacheMounts;
 
-    /// <summary>The OCI runtimes by name (<c>runc</c>, <c>crun</c>) → binary: what removes a container a killed
-    /// build left under <c>runtime/&lt;name&gt;/</c>. A runtime not listed here leaves its containers in place.</summary>
-    public IReadOnlyDictionary<string, string> Runtimes { get; init; } = new Dictionary<string, string>();
+    /// <summary>The container runtimes (<c>runc</c>, <c>crun</c>) that remove a container a killed build left under
+    /// <c>runtime/&lt;name&gt;/</c>. A runtime not listed here leaves its containers (and their workspaces) in place.</summary>
+    public IReadOnlyList<Runtime.IContainerRuntime> Runtimes { get; init; } = [];
 
     /// <summary>What removes the network namespace and pasta process of a killed build's RUN; without it they
     /// stay (they hold no store content).</summary>
@@ -48,7 +48,7 @@ public sealed class StoreHygiene(LocalStore store)
     {
         ArgumentNullException.ThrowIfNull(options);
         // First: a killed build's mounts may stack snapshots this prune is about to remove.
-        var abandoned = await new AbandonedWork(store.Layout.Root, Runtimes, Network, store.Time).ReclaimAsync(cancellationToken).ConfigureAwait(false);
+        var abandoned = await new AbandonedWork(store.Layout, Runtimes, Network, store.Time).ReclaimAsync(cancellationToken).ConfigureAwait(false);
         var removedRecords = 0;
         var mountVictims = new List<string>();
         if (options.TouchesBuildCache)
@@ -71,7 +71,7 @@ public sealed class StoreHygiene(LocalStore store)
             // the memos of what COPY --from read from stages (a build makes them again when it needs them). The
             // folders stay: a build running beside this prune writes its records into them, and removing a folder
             // it had just written to failed the prune with "Directory not empty".
-            foreach (var dir in new[] { Path.Join(CacheDir, "steps"), Path.Join(CacheDir, "fingerprints") })
+            foreach (var dir in new[] { store.Layout.StepHistory, store.Layout.StageFingerprints })
             {
                 ClearMemos(dir, cancellationToken);
             }
@@ -134,7 +134,7 @@ public sealed class StoreHygiene(LocalStore store)
                 resources.Add(key);
                 if (!sizes.ContainsKey(key))
                 {
-                    sizes[key] = TreeWalk.Size(Path.Join(store.Layout.Snapshots, diffId), cancellationToken);
+                    sizes[key] = TreeWalk.Size(store.Layout.SnapshotDir(Digest.Parse("sha256:" + diffId)), cancellationToken);
                 }
             }
 

@@ -161,7 +161,8 @@ internal static class ArchiveCommands
             var options = new PruneOptions { All = parse.GetValue(all) || parse.GetValue(buildCache), KeepStorage = keep, Until = until };
             var runtimes = Runtime.RuntimeDetector.Detect(ctx.Env.GetVariable("PATH"), Runtime.CgroupLayout.Unknown)
                 .Where(r => r.Path is not null)
-                .ToDictionary(r => r.Name, r => r.Path!, StringComparer.Ordinal);
+                .Select(r => Composition.Runtime(ctx.Store.Layout, r.Path!))
+                .ToList();
             var result = await new StoreHygiene(ctx.Store) { Runtimes = runtimes, Network = Runtime.Network.NetworkTools.Find(ctx.Env.GetVariable("PATH")) }.PruneAsync(options, token).ConfigureAwait(false);
             if (result.AbandonedWorkspaces > 0)
             {

@@ -37,7 +37,7 @@ internal static class RunCommand
             var mode = parse.GetValue(network) == "none" ? NetworkMode.None : NetworkMode.Host;
             try
             {
-                return await new ContainerRunner(ctx.Store, chosen.Path).RunAsync(stored, args, mode, line =>
+                return await new ContainerRunner(ctx.Store, Composition.Snapshotter(ctx.Store), Composition.Runtime(ctx.Store.Layout, chosen.Path)).RunAsync(stored, args, mode, line =>
                 {
                     lock (ctx.Env.Out)
                     {

@@ -1,15 +1,14 @@
 using System.Formats.Tar;
 using System.IO.Compression;
 using System.Text;
-using Slipway.Build.Engine;
 using Slipway.Oci;
-using Slipway.Store;
+using Slipway.Store.Snapshots;
 
-namespace Slipway.Build.Tests.Engine;
+namespace Slipway.Store.Tests.Snapshots;
 
 /// <summary>Snapshots are shared by every image that claims a diffID, so one is made only from content that is
 /// that diffID.</summary>
-public sealed class SnapshotsTests : IDisposable
+public sealed class LayerSnapshotsTests : IDisposable
 {
     private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("slipway-snapshots-");
 
@@ -47,10 +46,10 @@ public sealed class SnapshotsTests : IDisposable
         return output.ToArray();
     }
 
-    private (LocalStore Store, Snapshots Snapshots) Open()
+    private (LocalStore Store, LayerSnapshots Snapshots) Open()
     {
         var store = LocalStore.Open(Path.Join(_dir.FullName, "store"), TimeProvider.System);
-        return (store, new Snapshots(store));
+        return (store, new LayerSnapshots(store));
     }
 
     private static async Task<Descriptor> StoreLayerAsync(LocalStore store, byte[] blob) =>
@@ -79,7 +78,7 @@ public sealed class SnapshotsTests : IDisposable
         var poisonedTar = Tar("bin/sh", "POISONED");
         var blob = await StoreLayerAsync(store, Gzip(poisonedTar));
 
-        var ex = await Assert.ThrowsAsync<BuildException>(() => snapshots.EnsureAsync(new LayerRef(blob, genuine), Token));
+        var ex = await Assert.ThrowsAsync<SnapshotException>(() => snapshots.EnsureAsync(new LayerRef(blob, genuine), Token));
 
         Assert.Contains(blob.Digest.Value, ex.Message, StringComparison.Ordinal);
         Assert.Contains($"claims {genuine}", ex.Message, StringComparison.Ordinal);
@@ -89,7 +88,7 @@ public sealed class SnapshotsTests : IDisposable
 
         // The genuine layer, unpacked afterwards, is what the name holds.
         var genuineBlob = await StoreLayerAsync(store, Gzip(Tar("bin/sh")));
-        var path = await new Snapshots(store).EnsureAsync(new LayerRef(genuineBlob, genuine), Token);
+        var path = await new LayerSnapshots(store).EnsureAsync(new LayerRef(genuineBlob, genuine), Token);
         Assert.False(File.Exists(Path.Join(path, "POISONED")));
     }
 
@@ -106,7 +105,7 @@ public sealed class SnapshotsTests : IDisposable
         bytes[where < 0 ? bytes.Length + (int)where : (int)(bytes.Length * where)] ^= 0x01;
         await File.WriteAllBytesAsync(path, bytes, Token);
 
-        var ex = await Assert.ThrowsAsync<BuildException>(() => snapshots.EnsureAsync(new LayerRef(blob, Digest.Compute(tar)), Token));
+        var ex = await Assert.ThrowsAsync<SnapshotException>(() => snapshots.EnsureAsync(new LayerRef(blob, Digest.Compute(tar)), Token));
 
         Assert.Contains($"unpacking layer {blob.Digest}: blob {blob.Digest} in the content store is corrupt", ex.Message, StringComparison.Ordinal);
         Assert.False(Directory.Exists(snapshots.PathOf(Digest.Compute(tar))));
