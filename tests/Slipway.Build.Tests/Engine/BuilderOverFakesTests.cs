@@ -124,11 +124,13 @@ public sealed class BuilderOverFakesTests : IDisposable
             return Task.FromResult(2);
         });
 
-        var error = await Assert.ThrowsAsync<BuildException>(() => BuildAsync("FROM scratch\nRUN --network=none [\"/bin/cc\"]\n", runtime));
+        var error = await Assert.ThrowsAsync<RunFailedException>(() => BuildAsync("FROM scratch\nRUN --network=none [\"/bin/cc\"]\n", runtime));
 
-        Assert.Contains("RUN --network=none", error.Message, StringComparison.Ordinal);
+        Assert.Contains("RUN --network=none", error.Step, StringComparison.Ordinal);
+        Assert.Equal(2, error.ExitCode);
         Assert.Contains("exit code: 2", error.Message, StringComparison.Ordinal);
-        Assert.Contains("compiling\nboom", error.Message, StringComparison.Ordinal);
+        Assert.Equal(["compiling", "boom"], error.OutputTail);
+        Assert.Equal(2, error.Span.StartLine);
     }
 
     [Fact]
