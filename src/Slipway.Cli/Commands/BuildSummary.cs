@@ -1,6 +1,5 @@
 using Slipway.Build.Cache;
 using Slipway.Build.Engine;
-using Slipway.Build.Images;
 using Slipway.Build.Insight;
 using Slipway.Build.Request;
 using Slipway.Cli.Output;
