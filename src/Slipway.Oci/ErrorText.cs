@@ -19,6 +19,7 @@ public static partial class ErrorText
             SlipwayException => exception.Message,
             FileNotFoundException { FileName: { } file } => Open(file, "no such file or directory"),
             _ when FileReason(exception) is { } reason => Open(PathIn(exception.Message), reason),
+            OperationCanceledException => "canceled",
             EndOfStreamException => "unexpected end of data",
             OverflowException => "number out of range",
             HttpRequestException http => Http(http),

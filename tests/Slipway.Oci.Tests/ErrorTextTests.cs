@@ -88,6 +88,10 @@ public sealed class ErrorTextTests : IDisposable
     }
 
     [Fact]
+    public void A_cancellation_that_was_not_the_users_is_canceled() =>
+        Assert.Equal("canceled", ErrorText.Describe(new TaskCanceledException()));
+
+    [Fact]
     public void A_stream_that_ends_too_early_is_unexpected_end_of_data()
     {
         var error = Assert.Throws<EndOfStreamException>(() => new BinaryReader(new MemoryStream()).ReadInt32());
