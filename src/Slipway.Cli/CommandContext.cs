@@ -1,5 +1,7 @@
 using System.CommandLine;
-using Slipway.Build.Images;
+using Slipway.Cli.Output;
+using Slipway.Images;
+using Slipway.Store.Images;
 using Slipway.Oci;
 using Slipway.Registry;
 using Slipway.Registry.Auth;
@@ -22,7 +24,7 @@ internal sealed class CommandContext(GlobalOptions globals, ICliEnvironment env,
 
     public string Root => StoreRoot.Resolve(Parse.GetValue(globals.Root), Env);
 
-    public LocalStore Store => _store ??= LocalStore.Open(Root);
+    public LocalStore Store => _store ??= LocalStore.Open(Root, Env.Time);
 
     public ImageStore Images => new(Store);
 
@@ -31,6 +33,7 @@ internal sealed class CommandContext(GlobalOptions globals, ICliEnvironment env,
 
     public RegistryClients Clients => _clients ??= new RegistryClients(new RegistryClientOptions
     {
+        TimeProvider = Env.Time,
         Credentials = new DockerConfigCredentials(DockerConfigPath(), (Env.GetVariable("PATH") ?? "/usr/bin:/bin").Split(':')),
         InsecureRegistries = InsecureRegistries,
     });
@@ -53,7 +56,8 @@ internal sealed class CommandContext(GlobalOptions globals, ICliEnvironment env,
 
     public void Dispose() => _clients?.Dispose();
 
-    /// <summary>Runs a command body, turning the errors a user can act on into <c>Error: …</c> and exit 1.</summary>
+    /// <summary>Runs a command body; whatever it throws is rendered by <see cref="ErrorRenderer"/> (one line and exit 1,
+    /// not a stack trace; --debug shows the rest).</summary>
     public static async Task<int> RunAsync(GlobalOptions globals, ICliEnvironment env, ParseResult parse,
         Func<CommandContext, CancellationToken, Task<int>> body, CancellationToken cancellationToken)
     {
@@ -64,22 +68,11 @@ internal sealed class CommandContext(GlobalOptions globals, ICliEnvironment env,
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            env.Error.WriteLine("Error: canceled");
-            return 130;
+            return ErrorRenderer.RenderCanceled(env.Error);
         }
         catch (Exception ex)
         {
-            // Whatever went wrong, the user gets one line, not a stack trace; --debug shows the rest.
-            var message = ex is System.Net.Http.HttpRequestException http
-                ? $"cannot reach the registry: {http.Message}"
-                : ex.Message;
-            env.Error.WriteLine($"Error: {message}");
-            if (context.Debug)
-            {
-                env.Error.WriteLine(ex.ToString());
-            }
-
-            return 1;
+            return ErrorRenderer.Render(env.Error, ex, context.Debug);
         }
     }
 }

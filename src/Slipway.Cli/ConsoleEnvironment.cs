@@ -26,11 +26,16 @@ internal interface ICliEnvironment
 
     /// <summary>Cancelled when the process is asked to stop (SIGINT, SIGTERM, SIGHUP).</summary>
     CancellationToken Termination => CancellationToken.None;
+
+    /// <summary>The clock every command reads and passes on (store, registry, progress); nothing else reads one.</summary>
+    TimeProvider Time { get; }
 }
 
 internal sealed class ConsoleEnvironment : ICliEnvironment
 {
     public CancellationToken Termination { get; init; }
+
+    public required TimeProvider Time { get; init; }
 
     public string? GetVariable(string name) => Environment.GetEnvironmentVariable(name);
 

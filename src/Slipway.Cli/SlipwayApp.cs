@@ -1,6 +1,9 @@
 using System.CommandLine;
-using Slipway.Cli.Commands;
+using System.CommandLine.Invocation;
+using System.CommandLine.Parsing;
 using System.Reflection;
+using Slipway.Cli.Commands;
+using Slipway.Cli.Output;
 
 namespace Slipway.Cli;
 
@@ -51,8 +54,37 @@ internal static class SlipwayApp
     public static async Task<int> RunAsync(string[] args, ICliEnvironment env)
     {
         var root = Create(env);
+        var parse = root.Parse(args);
+        if (parse.Action is ParseErrorAction)
+        {
+            // A command line that does not parse is a user error like any other: ERROR lines, then where to look,
+            // as docker says it, rather than System.CommandLine's whole help text.
+            foreach (var error in parse.Errors)
+            {
+                ErrorRenderer.Fail(env.Error, error.Message);
+            }
+
+            env.Error.WriteLine($"See '{CommandPath(parse.CommandResult)} --help'.");
+            return 1;
+        }
+
         var config = new InvocationConfiguration { Output = env.Out, Error = env.Error, ProcessTerminationTimeout = null };
-        return await root.Parse(args).InvokeAsync(config, env.Termination).ConfigureAwait(false);
+        return await parse.InvokeAsync(config, env.Termination).ConfigureAwait(false);
+    }
+
+    /// <summary>The command as typed: <c>slipway dockerfile parse</c>.</summary>
+    private static string CommandPath(CommandResult result)
+    {
+        var names = new List<string>();
+        for (SymbolResult? r = result; r is not null; r = r.Parent)
+        {
+            if (r is CommandResult command)
+            {
+                names.Insert(0, command.Parent is null ? "slipway" : command.Command.Name);
+            }
+        }
+
+        return string.Join(' ', names);
     }
 }
 

@@ -1,8 +1,10 @@
 namespace Slipway.Oci;
 
 /// <summary>A manifest, index or config that is malformed or ambiguous. The message names what is wrong.</summary>
-public sealed class OciFormatException : FormatException
+public sealed class OciFormatException : SlipwayException
 {
+    public const string ErrorCode = "oci.invalid";
+
     public OciFormatException()
     {
     }
@@ -16,4 +18,6 @@ public sealed class OciFormatException : FormatException
         : base(message, innerException)
     {
     }
+
+    public override string Code => ErrorCode;
 }

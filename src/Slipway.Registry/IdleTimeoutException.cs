@@ -1,11 +1,14 @@
 using System.Globalization;
+using Slipway.Oci;
 
 namespace Slipway.Registry;
 
-/// <summary>A registry sent nothing for the idle time. An <see cref="IOException"/> so that it is retried (and a
-/// download resumed) like a dropped connection.</summary>
-public sealed class IdleTimeoutException : IOException
+/// <summary>A registry sent nothing for the idle time. Retried (and a download resumed) like a dropped connection:
+/// <see cref="Http.RetryHandler"/> counts it as a transport failure.</summary>
+public sealed class IdleTimeoutException : SlipwayException
 {
+    public const string ErrorCode = "registry.idle-timeout";
+
     public IdleTimeoutException()
     {
     }
@@ -24,6 +27,8 @@ public sealed class IdleTimeoutException : IOException
         : base($"the registry sent nothing for {Seconds(idle)} s")
     {
     }
+
+    public override string Code => ErrorCode;
 
     private static string Seconds(TimeSpan span) => span.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
 }

@@ -197,7 +197,7 @@ public sealed partial class RegistryClient
             using var request = NewRequest(HttpMethod.Delete, location, [RegistryScope.PullPush(name)]);
             using var response = await SendAsync(request, CancellationToken.None).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is HttpRequestException or IOException or RegistryException)
+        catch (Exception e) when (e is HttpRequestException or IOException or IdleTimeoutException or RegistryException)
         {
             // The session expires on its own.
         }

@@ -15,14 +15,14 @@ public sealed partial class RegistryClient : IDisposable
     private readonly HttpMessageInvoker _realm;
     private readonly RegistryClientOptions _options;
 
-    /// <param name="transport">The innermost handler; null for a SocketsHttpHandler that never follows redirects
-    /// itself. Tests pass a fake.</param>
-    public RegistryClient(RegistryEndpoint endpoint, RegistryClientOptions? options = null,
-        HttpMessageHandler? transport = null)
+    /// <summary>A client of <paramref name="endpoint"/>. <paramref name="transport"/> is the innermost handler; null
+    /// for a SocketsHttpHandler that never follows redirects itself. Tests pass a fake.</summary>
+    public RegistryClient(RegistryEndpoint endpoint, RegistryClientOptions options, HttpMessageHandler? transport = null)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
+        ArgumentNullException.ThrowIfNull(options);
         Endpoint = endpoint;
-        _options = options ?? new RegistryClientOptions();
+        _options = options;
         transport ??= new SocketsHttpHandler
         {
             AllowAutoRedirect = false,
@@ -182,15 +182,16 @@ public sealed partial class RegistryClient : IDisposable
     }
 
     /// <summary>The messages of an exception and its causes, since HttpClient puts the useful one
-    /// ("Connection refused") on the inner exception.</summary>
+    /// ("Connection refused") on the inner exception; .NET's own in Slipway's words (<see cref="ErrorText"/>).</summary>
     internal static string Describe(Exception exception)
     {
         var messages = new List<string>();
         for (var e = exception; e is not null; e = e.InnerException)
         {
-            if (!messages.Contains(e.Message, StringComparer.Ordinal))
+            var text = ErrorText.Describe(e);
+            if (!messages.Contains(text, StringComparer.Ordinal))
             {
-                messages.Add(e.Message);
+                messages.Add(text);
             }
         }
 

@@ -22,7 +22,8 @@ public sealed class RegistryClientOptions
     /// counts as dropped and is retried; <see cref="Timeout.InfiniteTimeSpan"/> waits forever.</summary>
     public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
-    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+    /// <summary>The clock of retries, idle timeouts and token expiry; the CLI passes <c>TimeProvider.System</c>.</summary>
+    public required TimeProvider TimeProvider { get; init; }
 
     /// <summary>Blobs up to this size are uploaded in one PUT; larger ones in chunks.</summary>
     public long MonolithicUploadLimit { get; init; } = 32L << 20;

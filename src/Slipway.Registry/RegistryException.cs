@@ -1,11 +1,14 @@
 using System.Net;
+using Slipway.Oci;
 
 namespace Slipway.Registry;
 
 /// <summary>A registry answered with an error, or its content failed verification. <see cref="Errors"/> holds the
 /// registry's own error codes (<c>BLOB_UNKNOWN</c>, <c>DENIED</c>, …) as data rather than inside the message.</summary>
-public class RegistryException : Exception
+public class RegistryException : SlipwayException
 {
+    public const string ErrorCode = "registry.error";
+
     public RegistryException()
     {
     }
@@ -31,11 +34,15 @@ public class RegistryException : Exception
     public HttpStatusCode? StatusCode { get; }
 
     public IReadOnlyList<RegistryError> Errors { get; } = [];
+
+    public override string Code => ErrorCode;
 }
 
 /// <summary>Content did not match what it claimed to be (digest or size); nothing of it may be used.</summary>
 public sealed class ContentVerificationException : RegistryException
 {
+    public new const string ErrorCode = "registry.content-mismatch";
+
     public ContentVerificationException()
     {
     }
@@ -49,6 +56,8 @@ public sealed class ContentVerificationException : RegistryException
         : base(message, innerException)
     {
     }
+
+    public override string Code => ErrorCode;
 }
 
 /// <summary>One entry of a distribution error body: <c>{"errors":[{"code":…,"message":…}]}</c>.</summary>

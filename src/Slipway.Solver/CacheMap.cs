@@ -39,6 +39,6 @@ public sealed record CacheMap(Digest Digest)
 }
 
 /// <summary>The named parts of an op's content digest: values (<c>arg:NAME</c> → value …) in the order they were
-/// hashed, and files (path → fingerprint). The solver only carries them between the op and the history.</summary>
-/// <param name="Files">Null when the list was not kept (a history record whose file list was lost).</param>
+/// hashed, and files (path → fingerprint). The solver only carries them between the op and the history.
+/// <paramref name="Files"/> is null when the list was not kept (a history record whose file list was lost).</summary>
 public sealed record CacheFacts(IReadOnlyList<KeyValuePair<string, string>> Values, IReadOnlyDictionary<string, string>? Files);

@@ -24,16 +24,20 @@ public sealed partial class Scheduler<TResult> : IDisposable
     private int _numbers;
 
     /// <param name="resolve">The op of a vertex (called once per vertex).</param>
+    /// <param name="cache">The indexes asked for each key, and the history that explains a miss.</param>
+    /// <param name="maxParallel">How many vertices run at once.</param>
     /// <param name="time">Times each vertex for its events.</param>
-    public Scheduler(Func<Vertex, IOp<TResult>> resolve, SolveCache<TResult> cache, int maxParallel, Action<SolveEvent>? onEvent = null,
-        TimeProvider? time = null)
+    /// <param name="onEvent">Told of each vertex as it starts, hits the cache, completes, fails or is canceled.</param>
+    public Scheduler(Func<Vertex, IOp<TResult>> resolve, SolveCache<TResult> cache, int maxParallel, TimeProvider time,
+        Action<SolveEvent>? onEvent = null)
     {
         ArgumentNullException.ThrowIfNull(resolve);
         ArgumentNullException.ThrowIfNull(cache);
+        ArgumentNullException.ThrowIfNull(time);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxParallel, 1);
         _resolve = resolve;
         _cache = cache;
-        _time = time ?? TimeProvider.System;
+        _time = time;
         _slots = new SemaphoreSlim(maxParallel, maxParallel);
         _onEvent = onEvent ?? (_ => { });
     }

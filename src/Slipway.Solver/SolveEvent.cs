@@ -9,9 +9,9 @@ public enum VertexState
     Canceled,
 }
 
-/// <summary>What the solver reports while it works; progress rendering turns these into <c>#N …</c> lines.</summary>
-/// <param name="Miss">On the <see cref="VertexState.Started"/> event of a vertex that missed the cache: why (null
-/// when there is no history to tell).</param>
+/// <summary>What the solver reports while it works; progress rendering turns these into <c>#N …</c> lines.
+/// <paramref name="Miss"/> is set on the <see cref="VertexState.Started"/> event of a vertex that missed the cache:
+/// why (null when there is no history to tell).</summary>
 public sealed record SolveEvent(int Number, Vertex Vertex, VertexState State, CacheKey? CacheKey, TimeSpan Elapsed, string? Error = null,
     MissReason? Miss = null)
 {

@@ -89,13 +89,14 @@ public sealed class BlobStore(StoreLayout layout) : IContentStore
     }
 
     /// <summary>Copies <paramref name="content"/> into the store, verifying it when expectations are given.
-    /// Returns the digest and size actually written. With a <paramref name="lease"/>, the digest joins it before the
-    /// blob becomes visible.</summary>
+    /// Returns the digest and size actually written.</summary>
     public Task<(Digest Digest, long Size)> WriteAsync(
         Stream content, long? expectedSize = null, Digest? expectedDigest = null, CancellationToken cancellationToken = default) =>
         WriteAsync(content, expectedSize, expectedDigest, null, cancellationToken);
 
-    /// <inheritdoc cref="WriteAsync(Stream, long?, Digest?, CancellationToken)"/>
+    /// <summary>Copies <paramref name="content"/> into the store, verifying it when expectations are given.
+    /// Returns the digest and size actually written. With a <paramref name="lease"/>, the digest joins it before the
+    /// blob becomes visible.</summary>
     public async Task<(Digest Digest, long Size)> WriteAsync(
         Stream content, long? expectedSize, Digest? expectedDigest, Lease? lease, CancellationToken cancellationToken = default)
     {
@@ -108,12 +109,12 @@ public sealed class BlobStore(StoreLayout layout) : IContentStore
         }
     }
 
-    /// <summary>Stores a small document (manifest, config) and describes it; with a <paramref name="lease"/>, held by
-    /// it before it becomes visible.</summary>
+    /// <summary>Stores a small document (manifest, config) and describes it.</summary>
     public Task<Descriptor> WriteAsync(string mediaType, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default) =>
         WriteAsync(mediaType, content, null, cancellationToken);
 
-    /// <inheritdoc cref="WriteAsync(string, ReadOnlyMemory{byte}, CancellationToken)"/>
+    /// <summary>Stores a small document (manifest, config) and describes it; with a <paramref name="lease"/>, held by
+    /// it before it becomes visible.</summary>
     public async Task<Descriptor> WriteAsync(string mediaType, ReadOnlyMemory<byte> content, Lease? lease, CancellationToken cancellationToken = default)
     {
         var descriptor = Descriptor.For(mediaType, content.Span);

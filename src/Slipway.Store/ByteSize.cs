@@ -56,14 +56,14 @@ public static class ByteSize
             return false;
         }
 
-        var value = number * m;
-        if (value > long.MaxValue)
+        // Compared before multiplying: 99999999999999999999GB would overflow the decimal itself.
+        if (number > long.MaxValue / m)
         {
             error = $"invalid size \"{text}\": too large";
             return false;
         }
 
-        bytes = (long)decimal.Floor(value);
+        bytes = (long)decimal.Floor(number * m);
         return true;
     }
 

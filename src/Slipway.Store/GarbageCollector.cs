@@ -10,7 +10,7 @@ public sealed record GcResult(IReadOnlyList<Digest> RemovedBlobs, long FreedByte
 /// follows index → manifests and manifest → config + layers (and subject). Everything unmarked in
 /// <c>blobs/</c> goes, and so do ingest files no writer holds (a writer keeps its file flock'd) once they are older
 /// than <see cref="IngestGracePeriod"/>.</summary>
-internal sealed class GarbageCollector(StoreLayout layout, BlobStore blobs, RefStore refs)
+internal sealed class GarbageCollector(StoreLayout layout, BlobStore blobs, RefStore refs, TimeProvider time)
 {
     // Manifests and indexes are small; anything bigger is a layer and is not parsed for children.
     private const long MaxDocumentSize = 4 << 20;
@@ -41,7 +41,7 @@ internal sealed class GarbageCollector(StoreLayout layout, BlobStore blobs, RefS
         }
 
         var ingest = 0;
-        var cutoff = DateTime.UtcNow - IngestGracePeriod;
+        var cutoff = time.GetUtcNow().UtcDateTime - IngestGracePeriod;
         foreach (var file in new DirectoryInfo(layout.Ingest).EnumerateFiles())
         {
             cancellationToken.ThrowIfCancellationRequested();

@@ -27,20 +27,33 @@ public interface IContentStore
 }
 
 public sealed class BlobNotFoundException(Digest digest)
-    : FileNotFoundException($"blob {digest} not found in the content store")
+    : StoreException($"blob {digest} not found in the content store")
 {
+    public const string ErrorCode = "store.blob-not-found";
+
     public Digest Digest { get; } = digest;
+
+    public override string Code => ErrorCode;
 }
 
 /// <summary>A stored blob whose content no longer hashes to its name (a flipped bit on disk, a file changed behind
 /// the store's back). Nothing that read it should be kept.</summary>
 public sealed class BlobCorruptException(Digest digest, Digest actual)
-    : IOException($"blob {digest} in the content store is corrupt: its content hashes to {actual} (slipway fsck --repair removes it)")
+    : StoreException($"blob {digest} in the content store is corrupt: its content hashes to {actual} (slipway fsck --repair removes it)")
 {
+    public const string ErrorCode = "store.blob-corrupt";
+
     public Digest Digest { get; } = digest;
 
     public Digest Actual { get; } = actual;
+
+    public override string Code => ErrorCode;
 }
 
 /// <summary>Content that does not match what the writer was told to expect. Nothing was stored.</summary>
-public sealed class BlobVerificationException(string message) : IOException(message);
+public sealed class BlobVerificationException(string message) : StoreException(message)
+{
+    public const string ErrorCode = "store.blob-mismatch";
+
+    public override string Code => ErrorCode;
+}

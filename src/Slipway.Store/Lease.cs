@@ -13,14 +13,16 @@ public sealed class Lease : IDisposable
     private readonly StoreLayout _layout;
     private readonly TimeSpan _lockTimeout;
     private readonly StoreLock _held;
+    private readonly TimeProvider _time;
     private readonly HashSet<Digest> _digests = [];
     private readonly Lock _gate = new();
     private bool _disposed;
 
-    private Lease(StoreLayout layout, TimeSpan lockTimeout, string id, StoreLock held)
+    private Lease(StoreLayout layout, TimeSpan lockTimeout, TimeProvider time, string id, StoreLock held)
     {
         _layout = layout;
         _lockTimeout = lockTimeout;
+        _time = time;
         Id = id;
         _held = held;
     }
@@ -45,12 +47,12 @@ public sealed class Lease : IDisposable
     /// <summary>Creates the lease's lock file and takes its flock, and writes its first digests, all under the
     /// store lock: a collection runs under the same lock, so it never sees a lease file whose flock is not held
     /// yet, which it would take for a dead process's lease and delete.</summary>
-    internal static Lease Create(StoreLayout layout, TimeSpan lockTimeout, IEnumerable<Digest> digests)
+    internal static Lease Create(StoreLayout layout, TimeSpan lockTimeout, TimeProvider time, IEnumerable<Digest> digests)
     {
         var id = Guid.NewGuid().ToString("N");
         using var store = StoreLock.Acquire(layout.LockFile, lockTimeout);
         var held = StoreLock.CreateHeld(LockPath(layout, id));
-        var lease = new Lease(layout, lockTimeout, id, held);
+        var lease = new Lease(layout, lockTimeout, time, id, held);
         try
         {
             lock (lease._gate)
@@ -99,7 +101,7 @@ public sealed class Lease : IDisposable
         {
             Id = Id,
             Pid = Environment.ProcessId,
-            Created = DateTimeOffset.UtcNow,
+            Created = _time.GetUtcNow(),
             Digests = [.. _digests.OrderBy(d => d.Value, StringComparer.Ordinal)],
         };
         // Not fsync'd: after a crash or power cut every lease is stale anyway (its lock is free).

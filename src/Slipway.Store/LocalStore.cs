@@ -6,10 +6,11 @@ namespace Slipway.Store;
 /// nothing static, so two stores (or two processes on one store) work side by side.</summary>
 public sealed class LocalStore
 {
-    private LocalStore(StoreLayout layout, TimeSpan lockTimeout)
+    private LocalStore(StoreLayout layout, TimeSpan lockTimeout, TimeProvider time)
     {
         Layout = layout;
         LockTimeout = lockTimeout;
+        Time = time;
         Blobs = new BlobStore(layout);
         Refs = new RefStore(layout, lockTimeout);
     }
@@ -22,21 +23,26 @@ public sealed class LocalStore
 
     public TimeSpan LockTimeout { get; }
 
+    /// <summary>The clock of what the store stamps or ages (leases, ingest files, cache records); the CLI passes
+    /// <c>TimeProvider.System</c>.</summary>
+    public TimeProvider Time { get; }
+
     /// <summary>Opens (creating when absent) the store at <paramref name="root"/>.</summary>
-    public static LocalStore Open(string root, TimeSpan? lockTimeout = null)
+    public static LocalStore Open(string root, TimeProvider time, TimeSpan? lockTimeout = null)
     {
+        ArgumentNullException.ThrowIfNull(time);
         var layout = new StoreLayout(root);
         layout.Create();
-        return new LocalStore(layout, lockTimeout ?? TimeSpan.FromSeconds(60));
+        return new LocalStore(layout, lockTimeout ?? TimeSpan.FromSeconds(60), time);
     }
 
     /// <summary>Protects <paramref name="digests"/> (and any added later) from collection until disposed.</summary>
-    public Lease CreateLease(params Digest[] digests) => Lease.Create(Layout, LockTimeout, digests);
+    public Lease CreateLease(params Digest[] digests) => Lease.Create(Layout, LockTimeout, Time, digests);
 
     public async Task<GcResult> CollectGarbageAsync(TimeSpan? ingestGracePeriod = null, CancellationToken cancellationToken = default)
     {
         using var held = await StoreLock.AcquireAsync(Layout.LockFile, LockTimeout, cancellationToken).ConfigureAwait(false);
-        var collector = new GarbageCollector(Layout, Blobs, Refs) { IngestGracePeriod = ingestGracePeriod ?? GarbageCollector.DefaultIngestGracePeriod };
+        var collector = new GarbageCollector(Layout, Blobs, Refs, Time) { IngestGracePeriod = ingestGracePeriod ?? GarbageCollector.DefaultIngestGracePeriod };
         return collector.CollectLocked(cancellationToken);
     }
 
@@ -47,7 +53,7 @@ public sealed class LocalStore
     {
         ArgumentNullException.ThrowIfNull(whileLocked);
         using var held = await StoreLock.AcquireAsync(Layout.LockFile, LockTimeout, cancellationToken).ConfigureAwait(false);
-        var live = new GarbageCollector(Layout, Blobs, Refs).MarkLocked(out _, cancellationToken);
+        var live = new GarbageCollector(Layout, Blobs, Refs, Time).MarkLocked(out _, cancellationToken);
         return whileLocked(live);
     }
 }

@@ -3,8 +3,10 @@ namespace Slipway.Store;
 /// <summary>The store's filesystem is full (ENOSPC) or the user's quota is used up (EDQUOT) while writing
 /// <see cref="Path"/>. Its own type so that nobody retries it as if the network had failed, and its message says
 /// what happened and where rather than the bare errno text.</summary>
-public sealed class NoSpaceException : IOException
+public sealed class NoSpaceException : StoreException
 {
+    public const string ErrorCode = "store.no-space";
+
     private const int Enospc = 28;
     private const int Edquot = 122;
 
@@ -31,9 +33,11 @@ public sealed class NoSpaceException : IOException
 
     public string? Path { get; }
 
+    public override string Code => ErrorCode;
+
     /// <summary>On Unix .NET puts the errno of an unmapped error in <see cref="Exception.HResult"/>.</summary>
     public static bool IsOutOfSpace(Exception exception) =>
-        exception is IOException { HResult: Enospc or Edquot } and not NoSpaceException;
+        exception is IOException { HResult: Enospc or Edquot };
 
     /// <summary><paramref name="exception"/> as a <see cref="NoSpaceException"/> naming <paramref name="path"/> when the
     /// disk is full, otherwise null.</summary>

@@ -13,7 +13,7 @@ public sealed record StoreConfig
     public static string PathIn(StoreLayout layout)
     {
         ArgumentNullException.ThrowIfNull(layout);
-        return Path.Join(layout.Root, "config.json");
+        return layout.ConfigFile;
     }
 
     /// <summary>Reads the store's config; a file that does not parse is an error naming the file, never ignored.</summary>

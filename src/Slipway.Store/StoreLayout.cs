@@ -10,8 +10,15 @@ namespace Slipway.Store;
 ///   ingest/        temp files of writes in progress (random names); stale ones are removed by GC
 ///   refs.json      name → descriptor, replaced atomically
 ///   leases/        &lt;id&gt;.lock (held by the owner) + &lt;id&gt;.json (digests it protects)
-///   snapshots/     unpacked layers (owned by the snapshotter)
-/// </code></summary>
+///   snapshots/     unpacked layers (owned by the overlay snapshotter): &lt;diffID hex&gt;/fs and /verified
+///   cache/         build cache records; steps/ (what each step was last built from), fingerprints/ (what
+///                  COPY --from read from stages), context/ (content digests of context files)
+///   cache-mounts/  RUN --mount=type=cache directories, one per hashed id
+///   runtime/       &lt;runtime&gt;/ the OCI runtime's state (its --root); pasta/ pid files of RUN networks
+///   tmp/           scratch of running steps (&lt;id&gt;/ with &lt;id&gt;.lock held), ADD downloads
+///   config.json    the store's settings
+/// </code>
+/// Every path under the root is named here; nothing else joins a path onto <see cref="Root"/>.</summary>
 public sealed class StoreLayout
 {
     private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
@@ -36,6 +43,70 @@ public sealed class StoreLayout
 
     public string Snapshots => Path.Join(Root, "snapshots");
 
+    /// <summary>The store's settings (<see cref="StoreConfig"/>).</summary>
+    public string ConfigFile => Path.Join(Root, "config.json");
+
+    /// <summary>Build cache records, one <c>&lt;key hex&gt;.json</c> each.</summary>
+    public string CacheRecords => Path.Join(Root, "cache");
+
+    /// <summary>What each step was last built from, for explaining a cache miss.</summary>
+    public string StepHistory => Path.Join(CacheRecords, "steps");
+
+    /// <summary>Memos of what <c>COPY --from=&lt;stage&gt;</c> read from a stage.</summary>
+    public string StageFingerprints => Path.Join(CacheRecords, "fingerprints");
+
+    /// <summary>Content digests of context files, one index per context directory.</summary>
+    public string ContextIndexes => Path.Join(CacheRecords, "context");
+
+    /// <summary>The index of one context directory: named by a hash of its absolute path, so two projects never
+    /// share entries and no context path becomes a path here.</summary>
+    public string ContextIndexFile(string contextDir)
+    {
+        ArgumentNullException.ThrowIfNull(contextDir);
+        var key = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Path.GetFullPath(contextDir))));
+        return Path.Join(ContextIndexes, key + ".idx");
+    }
+
+    /// <summary><c>RUN --mount=type=cache</c> directories.</summary>
+    public string CacheMounts => Path.Join(Root, "cache-mounts");
+
+    /// <summary>One cache mount's directory, named by the digest of its id (so an id can never name a path).</summary>
+    public string CacheMount(Oci.Digest name) => Path.Join(CacheMounts, name.Hex);
+
+    /// <summary>The OCI runtimes' state directories, one per runtime, and the RUN networks'.</summary>
+    public string Runtimes => Path.Join(Root, "runtime");
+
+    /// <summary>One OCI runtime's state (its <c>--root</c>), kept inside the store so that Slipway's containers never
+    /// mix with another tool's.</summary>
+    public string RuntimeState(string runtimeName)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(runtimeName);
+        if (runtimeName is "." or ".." || runtimeName.Contains('/', StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"not a runtime name: {runtimeName}", nameof(runtimeName));
+        }
+
+        return Path.Join(Runtimes, runtimeName);
+    }
+
+    /// <summary>Pid files of the pasta processes serving running RUN steps.</summary>
+    public string NetworkState => Path.Join(Runtimes, "pasta");
+
+    /// <summary>Scratch space of running steps and downloads; what a killed process left is reclaimed by prune.</summary>
+    public string Tmp => Path.Join(Root, "tmp");
+
+    /// <summary>A fresh, unused path under <see cref="Tmp"/> (not created), on the store's filesystem.</summary>
+    public string NewTmpPath(string prefix = "") => Path.Join(Tmp, prefix + Guid.NewGuid().ToString("N"));
+
+    /// <summary>The directory of one layer's snapshot: its tree and the record of its verification.</summary>
+    public string SnapshotDir(Oci.Digest diffId) => Path.Join(Snapshots, diffId.Hex);
+
+    /// <summary>The unpacked tree of a layer: an overlayfs lowerdir.</summary>
+    public string SnapshotTreePath(Oci.Digest diffId) => Path.Join(SnapshotDir(diffId), SnapshotTree);
+
+    /// <summary>The record that a snapshot's tree was checked against its diffID.</summary>
+    public string SnapshotRecordPath(Oci.Digest diffId) => Path.Join(SnapshotDir(diffId), SnapshotVerifiedFile);
+
     /// <summary>The unpacked tree inside <c>snapshots/&lt;diffID hex&gt;/</c>, the overlayfs lowerdir.</summary>
     public const string SnapshotTree = "fs";
 
@@ -55,8 +126,8 @@ public sealed class StoreLayout
     private IEnumerable<(string Path, bool Directory)> Entries() =>
     [
         (Blobs, true), (BlobFolder("sha256"), true), (Ingest, true), (Leases, true), (Snapshots, true),
-        (Path.Join(Root, "cache"), true), (Path.Join(Root, "cache-mounts"), true), (Path.Join(Root, "runtime"), true),
-        (Path.Join(Root, "tmp"), true), (RefsFile, false), (LockFile, false), (Path.Join(Root, "config.json"), false),
+        (CacheRecords, true), (CacheMounts, true), (Runtimes, true), (Tmp, true), (RefsFile, false), (LockFile, false),
+        (ConfigFile, false),
     ];
 
     /// <summary>Creates the layout, after checking that what is there can be trusted. The root is made owner-only
@@ -146,4 +217,9 @@ public sealed class StoreLayout
 }
 
 /// <summary>A store root or layout that cannot be trusted; the message says what to do.</summary>
-public sealed class UnsafeStoreException(string message) : IOException(message);
+public sealed class UnsafeStoreException(string message) : StoreException(message)
+{
+    public const string ErrorCode = "store.unsafe";
+
+    public override string Code => ErrorCode;
+}

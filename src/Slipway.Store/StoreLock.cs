@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 
 namespace Slipway.Store;
@@ -65,7 +66,8 @@ public sealed class StoreLock : IDisposable
     /// <summary>Waits for the lock with a short back-off, up to <paramref name="timeout"/>.</summary>
     public static async Task<StoreLock> AcquireAsync(string path, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
-        var deadline = DateTime.UtcNow + timeout;
+        // Elapsed time, not the wall clock: a clock that jumps neither ends the wait early nor stretches it.
+        var started = Stopwatch.GetTimestamp();
         var delay = 5;
         while (true)
         {
@@ -74,7 +76,7 @@ public sealed class StoreLock : IDisposable
                 return held;
             }
 
-            if (DateTime.UtcNow >= deadline)
+            if (Stopwatch.GetElapsedTime(started) >= timeout)
             {
                 throw new TimeoutException($"timed out after {timeout.TotalSeconds:0.#}s waiting for the store lock {path}; is another slipway running?");
             }
@@ -87,12 +89,13 @@ public sealed class StoreLock : IDisposable
     /// <summary>The blocking form, for short critical sections in synchronous code (lease updates).</summary>
     public static StoreLock Acquire(string path, TimeSpan timeout)
     {
-        var deadline = DateTime.UtcNow + timeout;
+        // Elapsed time, not the wall clock: a clock that jumps neither ends the wait early nor stretches it.
+        var started = Stopwatch.GetTimestamp();
         var delay = 5;
         StoreLock? held;
         while (!TryAcquire(path, out held))
         {
-            if (DateTime.UtcNow >= deadline)
+            if (Stopwatch.GetElapsedTime(started) >= timeout)
             {
                 throw new TimeoutException($"timed out after {timeout.TotalSeconds:0.#}s waiting for the store lock {path}; is another slipway running?");
             }

@@ -160,9 +160,9 @@ public sealed class StoreVerifier(LocalStore store)
 
             return null;
         }
-        catch (Exception e) when (e is OciFormatException or System.Text.Json.JsonException or IOException)
+        catch (Exception e) when (e is OciFormatException or System.Text.Json.JsonException or IOException or StoreException)
         {
-            return $"unreadable: manifest {target.Digest}: {e.Message}";
+            return $"unreadable: manifest {target.Digest}: {ErrorText.Describe(e)}";
         }
     }
 
@@ -194,7 +194,7 @@ public sealed class StoreVerifier(LocalStore store)
                         repaired.Add(problem);
                         break;
                     case "snapshot":
-                        var dir = Path.Join(store.Layout.Snapshots, Digest.Parse(problem.Subject).Hex);
+                        var dir = store.Layout.SnapshotDir(Digest.Parse(problem.Subject));
                         if (Directory.Exists(dir))
                         {
                             Directory.Delete(dir, recursive: true);

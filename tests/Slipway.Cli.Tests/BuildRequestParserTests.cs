@@ -19,7 +19,7 @@ public sealed class BuildRequestParserTests : IDisposable
         var exit = await SlipwayApp.RunAsync(["--root", Root, "build", .. args, Context], env);
         var error = env.Error.ToString();
         Assert.Equal(1, exit);
-        Assert.DoesNotContain("cannot read", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("failed to read dockerfile", error, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Root), "the store was opened");
         Assert.Equal("", env.Out.ToString());
         return error;
@@ -44,7 +44,7 @@ public sealed class BuildRequestParserTests : IDisposable
     [InlineData("ERROR: unsupported --attest \"type=provenance\": only type=sbom is supported", "--attest", "type=provenance")]
     [InlineData("ERROR: --secret needs id=", "--secret", "src=/etc/hostname")]
     [InlineData("ERROR: invalid --secret field \"path\" (expected id, src, env or type)", "--secret", "id=a,path=/x")]
-    [InlineData("ERROR: failed to read secret a from /nonexistent/secret: ", "--secret", "id=a,src=/nonexistent/secret")]
+    [InlineData("ERROR: failed to read secret a: open /nonexistent/secret: no such file or directory\n", "--secret", "id=a,src=/nonexistent/secret")]
     [InlineData("ERROR: secret token: environment variable TOKEN_FOR_BUILD is not set", "--secret", "id=token,env=TOKEN_FOR_BUILD")]
     [InlineData("ERROR: --ssh default: no agent socket (set SSH_AUTH_SOCK or pass default=PATH)", "--ssh", "default")]
     [InlineData("ERROR: invalid entitlement: device", "--allow", "network.host,device")]

@@ -51,6 +51,6 @@ public sealed class DockerfileCommandTests : IDisposable
     {
         var env = new FakeEnvironment();
         Assert.Equal(1, await SlipwayApp.RunAsync(["dockerfile", "parse", Path.Join(_dir, "nope")], env));
-        Assert.Contains("cannot read", env.Error.ToString(), StringComparison.Ordinal);
+        Assert.Equal($"ERROR: failed to read dockerfile: open {Path.Join(_dir, "nope")}: no such file or directory\n", env.Error.ToString());
     }
 }

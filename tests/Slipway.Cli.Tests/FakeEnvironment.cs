@@ -28,6 +28,8 @@ internal sealed class FakeEnvironment : ICliEnvironment
 
     public bool ErrorRedirected { get; set; } = true;
 
+    public TimeProvider Time { get; set; } = TimeProvider.System;
+
     public Stream OpenStandardOutput() => new NonClosingStream(StandardOutput);
 
     public Stream OpenStandardInput() => StandardInput;

@@ -26,7 +26,7 @@ public sealed class FsckCommandTests : IDisposable
     [Fact]
     public async Task A_sound_store_prints_no_problem_lines_only_the_summary_and_exits_zero()
     {
-        var store = LocalStore.Open(_root);
+        var store = LocalStore.Open(_root, TimeProvider.System);
         await store.Blobs.WriteAsync(MediaTypes.OciConfig, "{}"u8.ToArray(), TestContext.Current.CancellationToken);
 
         var (exit, env) = await FsckAsync();
@@ -39,7 +39,7 @@ public sealed class FsckCommandTests : IDisposable
     [Fact]
     public async Task A_corrupt_blob_is_one_line_and_exit_one_and_repair_removes_it_and_exits_zero()
     {
-        var store = LocalStore.Open(_root);
+        var store = LocalStore.Open(_root, TimeProvider.System);
         var blob = await store.Blobs.WriteAsync(MediaTypes.OciConfig, "{}"u8.ToArray(), TestContext.Current.CancellationToken);
         await File.WriteAllTextAsync(store.Layout.BlobPath(blob.Digest), "{ }", TestContext.Current.CancellationToken);
         var line = $"blob {blob.Digest} corrupt: its content hashes to {Digest.Compute("{ }"u8)}";

@@ -13,7 +13,7 @@ public sealed class ImagesCommandTests : IDisposable
     private async Task<Digest> SeedImageAsync()
     {
         var ct = TestContext.Current.CancellationToken;
-        var store = LocalStore.Open(_root.FullName);
+        var store = LocalStore.Open(_root.FullName, TimeProvider.System);
         var config = await store.Blobs.WriteAsync(MediaTypes.OciConfig,
             OciJson.Serialize(new ImageConfig { Architecture = "amd64", Os = "linux", RootFs = new RootFs { DiffIds = [] } }), ct);
         var manifest = await store.Blobs.WriteAsync(MediaTypes.OciManifest,

@@ -44,7 +44,7 @@ public sealed class PullFaultTests
     {
         var result = await runner.RunAsync("pull", setup.Reference);
         Assert.True(result.Exit == 1, $"pull should fail, exited {result.Exit}: {result.Output}{result.Error}");
-        Assert.True(result.Error.StartsWith("Error: ", StringComparison.Ordinal), result.Error);
+        Assert.True(result.Error.StartsWith("ERROR: ", StringComparison.Ordinal), result.Error);
         Assert.Contains(expected, result.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", result.Error, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Join(runner.Root, "blobs", "sha256", setup.Layer.Digest.Hex)));
@@ -92,7 +92,7 @@ public sealed class PullFaultTests
         await using var setup = await StartAsync(TestContext.Current.CancellationToken);
         setup.Proxy.StallAfter(CutAt);
         using var client = new Slipway.Registry.RegistryClient(Slipway.Registry.RegistryEndpoint.For(setup.Proxy.Host),
-            new Slipway.Registry.RegistryClientOptions { IdleTimeout = TimeSpan.FromSeconds(1), RetryBaseDelay = TimeSpan.Zero });
+            new Slipway.Registry.RegistryClientOptions { TimeProvider = TimeProvider.System, IdleTimeout = TimeSpan.FromSeconds(1), RetryBaseDelay = TimeSpan.Zero });
         using var pulled = new MemoryStream();
 
         await client.GetBlobAsync("test/big", setup.Layer.Digest, pulled, setup.Layer.Compressed.Length,
@@ -167,7 +167,7 @@ public sealed class PullFaultTests
             var result = await runner.RunAsync("pull", setup.Reference);
 
             Assert.True(result.Exit == 1, $"pull should fail, exited {result.Exit}: {result.Output}{result.Error}");
-            Assert.StartsWith($"Error: no space left on device writing {Path.Join(runner.Root, "ingest")}/", result.Error,
+            Assert.StartsWith($"ERROR: no space left on device writing {Path.Join(runner.Root, "ingest")}/", result.Error,
                 StringComparison.Ordinal);
             Assert.Single(setup.Proxy.Requests, r => r.StartsWith($"GET /v2/test/big/blobs/{setup.Layer.Digest}", StringComparison.Ordinal));
             Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Join(runner.Root, "ingest")));

@@ -43,7 +43,7 @@ internal sealed record FakeLayer(byte[] Compressed, Digest DiffId)
 /// fixture registry what Slipway itself cannot make (an index of several platforms).</summary>
 internal static class RemoteImages
 {
-    public static RegistryClient Client(string host) => new(RegistryEndpoint.For(host));
+    public static RegistryClient Client(string host) => new(RegistryEndpoint.For(host), new RegistryClientOptions { TimeProvider = TimeProvider.System });
 
     /// <summary>Pushes layers, a config for <paramref name="architecture"/> and the manifest; returns the manifest's
     /// descriptor with its platform, ready to go into an index.</summary>

@@ -32,7 +32,7 @@ internal static class StoreCheck
             Assert.Empty(Directory.EnumerateFileSystemEntries(layout.Ingest));
         }
 
-        var store = LocalStore.Open(root);
+        var store = LocalStore.Open(root, TimeProvider.System);
         var refs = store.Refs.List();
         foreach (var (name, descriptor) in refs)
         {

@@ -3,8 +3,8 @@ using Slipway.Testing;
 
 namespace Slipway.Runtime.Tests;
 
-/// <summary>Runs real containers with the machine's runtime on a busybox rootfs made from the host's
-/// busybox-static.</summary>
+/// <summary>What a real OCI runtime adds beyond the contract: namespaces. Runs real containers with the machine's
+/// runtime on a busybox rootfs made from the host's busybox-static.</summary>
 public sealed class OciRuntimeTests : IDisposable
 {
     private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("slipway-oci-");
@@ -19,7 +19,7 @@ public sealed class OciRuntimeTests : IDisposable
         var chosen = RuntimeDetector.Choose(candidates, null, out var error);
         Capability.Require(chosen is not null, error ?? "no runtime");
 
-        var bundle = Path.Join(_dir.FullName, "bundle");
+        var bundle = Directory.CreateDirectory(Path.Join(_dir.FullName, "bundle")).FullName;
         var rootfs = Path.Join(bundle, "rootfs");
         Directory.CreateDirectory(Path.Join(rootfs, "bin"));
         foreach (var d in (string[])["proc", "dev", "sys", "tmp"])
@@ -29,39 +29,23 @@ public sealed class OciRuntimeTests : IDisposable
 
         File.Copy(busybox, Path.Join(rootfs, "bin", "busybox"));
         File.CreateSymbolicLink(Path.Join(rootfs, "bin", "sh"), "busybox");
-        await OciRuntime.WriteSpecAsync(bundle, SpecBuilder.Build(step, rootfs), CancellationToken.None);
         var runtime = new OciRuntime(chosen!.Path!, Path.Join(_dir.FullName, "state"));
         var output = new List<string>();
-        var exit = await runtime.RunAsync(bundle, "t" + Guid.NewGuid().ToString("N")[..12], output.Add, CancellationToken.None);
+        var spec = new ContainerSpec { Id = "t" + Guid.NewGuid().ToString("N")[..12], Rootfs = rootfs, BundleDir = bundle, Process = step };
+        var exit = await runtime.RunAsync(spec, line => output.Add(line.Text), CancellationToken.None);
         return (exit, output);
     }
 
     [Fact]
-    public async Task A_command_runs_and_its_output_and_exit_code_come_back()
+    public async Task The_process_is_pid_one()
     {
         var (exit, output) = await RunAsync(new StepProcess
         {
-            Args = ["/bin/sh", "-c", "echo hello; echo oops >&2; exit 3"],
+            Args = ["/bin/busybox", "sh", "-c", "echo pid=$$"],
             Env = ["PATH=/bin"],
-        });
-        Assert.True(exit == 3, string.Join("\n", output));
-        Assert.Contains("hello", output);
-        Assert.Contains("oops", output);
-    }
-
-    [Fact]
-    public async Task The_process_is_pid_one_with_the_requested_user_and_directory()
-    {
-        var (exit, output) = await RunAsync(new StepProcess
-        {
-            Args = ["/bin/busybox", "sh", "-c", "echo pid=$$ uid=$(/bin/busybox id -u) cwd=$(/bin/busybox pwd)"],
-            Env = ["PATH=/bin"],
-            Uid = 65534,
-            Gid = 65534,
-            WorkingDir = "/tmp",
         });
         Assert.True(exit == 0, string.Join("\n", output));
-        Assert.Contains("pid=1 uid=65534 cwd=/tmp", output);
+        Assert.Contains("pid=1", output);
     }
 
     [Fact]

@@ -14,7 +14,7 @@ public class SchedulerTests
         public MemoryHistory History { get; } = new();
 
         public Scheduler<Sum> Scheduler(int parallel, List<SolveEvent> events) =>
-            new(Ops.For, new SolveCache<Sum> { Local = Local, Imported = Imported, History = History }, parallel, e =>
+            new(Ops.For, new SolveCache<Sum> { Local = Local, Imported = Imported, History = History }, parallel, TimeProvider.System, e =>
             {
                 lock (events)
                 {

@@ -7,7 +7,7 @@ using Slipway.Store;
 //   Runs <count> garbage collections back to back, as a `slipway prune` looping beside the test would.
 if (args is ["gc", var gcRoot, var gcCount] && int.TryParse(gcCount, out var collections))
 {
-    var collecting = LocalStore.Open(gcRoot);
+    var collecting = LocalStore.Open(gcRoot, TimeProvider.System);
     for (var i = 0; i < collections; i++)
     {
         await collecting.CollectGarbageAsync();
@@ -21,7 +21,7 @@ if (args.Length != 3 || !int.TryParse(args[2], out var count))
     return 2;
 }
 
-var store = LocalStore.Open(args[0]);
+var store = LocalStore.Open(args[0], TimeProvider.System);
 for (var i = 0; i < count; i++)
 {
     var name = args[1] + i;

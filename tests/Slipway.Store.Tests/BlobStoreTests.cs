@@ -131,7 +131,7 @@ public class BlobStoreTests : IDisposable
     public void Reopening_an_existing_store_tightens_its_mode()
     {
         File.SetUnixFileMode(_temp.Root, (UnixFileMode)0x1ED); // 0755
-        LocalStore.Open(_temp.Root);
+        LocalStore.Open(_temp.Root, TimeProvider.System);
         Assert.Equal((UnixFileMode)0x1C0, File.GetUnixFileMode(_temp.Root)); // 0700
     }
 }

@@ -31,6 +31,17 @@ public sealed class ByteSizeTests
         Assert.Contains(text.Length == 0 ? "invalid size" : text, error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("99999999999999999999GB")]
+    [InlineData("9223372036854775808")]
+    [InlineData("8192PB")]
+    public void Sizes_too_large_for_a_long_are_rejected_without_overflowing(string text)
+    {
+        // 99999999999999999999GB overflowed the decimal product, and the user saw Overflow_Decimal.
+        Assert.False(ByteSize.TryParse(text, out _, out var error));
+        Assert.Equal($"invalid size \"{text}\": too large", error);
+    }
+
     [Fact]
     public void The_store_config_gives_the_keep_storage_cap()
     {

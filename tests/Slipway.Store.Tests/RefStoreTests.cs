@@ -103,7 +103,7 @@ public class RefStoreTests : IDisposable
             }
 
             Assert.False(StoreLock.TryAcquire(lockFile, out _));
-            var slow = LocalStore.Open(_temp.Root, TimeSpan.FromMilliseconds(300));
+            var slow = LocalStore.Open(_temp.Root, TimeProvider.System, TimeSpan.FromMilliseconds(300));
             await Assert.ThrowsAsync<TimeoutException>(() => slow.Refs.SetAsync("x", Target("x"), ct));
         }
         finally

@@ -13,7 +13,7 @@ public sealed class StoreLayoutTests : IDisposable
     private string NewRoot()
     {
         var root = Path.Join(_dir.FullName, "root");
-        LocalStore.Open(root);
+        LocalStore.Open(root, TimeProvider.System);
         return root;
     }
 
@@ -24,7 +24,7 @@ public sealed class StoreLayoutTests : IDisposable
         var root = NewRoot();
         Store.Layers.LayerNative.LChown(root, 65534, 65534);
 
-        var error = Assert.Throws<UnsafeStoreException>(() => LocalStore.Open(root));
+        var error = Assert.Throws<UnsafeStoreException>(() => LocalStore.Open(root, TimeProvider.System));
 
         Assert.Contains("owned by uid 65534", error.Message, StringComparison.Ordinal);
         Assert.Contains("--root", error.Message, StringComparison.Ordinal);
@@ -38,7 +38,7 @@ public sealed class StoreLayoutTests : IDisposable
         var root = NewRoot();
         File.SetUnixFileMode(root, mode);
 
-        var error = Assert.Throws<UnsafeStoreException>(() => LocalStore.Open(root));
+        var error = Assert.Throws<UnsafeStoreException>(() => LocalStore.Open(root, TimeProvider.System));
 
         Assert.Contains($"chmod 700 {root}", error.Message, StringComparison.Ordinal);
         Assert.Equal(mode, File.GetUnixFileMode(root));
@@ -62,7 +62,7 @@ public sealed class StoreLayoutTests : IDisposable
 
         File.CreateSymbolicLink(path, outside);
 
-        var error = Assert.Throws<UnsafeStoreException>(() => LocalStore.Open(root));
+        var error = Assert.Throws<UnsafeStoreException>(() => LocalStore.Open(root, TimeProvider.System));
 
         Assert.Contains(path, error.Message, StringComparison.Ordinal);
         Assert.Contains("symbolic link", error.Message, StringComparison.Ordinal);
@@ -77,7 +77,7 @@ public sealed class StoreLayoutTests : IDisposable
         File.WriteAllText(outside, """{"version":1,"refs":{}}""");
         File.CreateSymbolicLink(Path.Join(root, "refs.json"), outside);
 
-        Assert.Throws<UnsafeStoreException>(() => LocalStore.Open(root));
+        Assert.Throws<UnsafeStoreException>(() => LocalStore.Open(root, TimeProvider.System));
     }
 
     [Fact]
@@ -87,7 +87,7 @@ public sealed class StoreLayoutTests : IDisposable
         var link = Path.Join(_dir.FullName, "link");
         File.CreateSymbolicLink(link, real);
 
-        var store = LocalStore.Open(link);
+        var store = LocalStore.Open(link, TimeProvider.System);
 
         Assert.True(Directory.Exists(Path.Join(real, "blobs")));
         Assert.Equal(link, store.Layout.Root);

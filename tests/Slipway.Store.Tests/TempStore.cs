@@ -6,7 +6,7 @@ public sealed class TempStore : IDisposable
     public TempStore()
     {
         Root = Path.Join(Path.GetTempPath(), "slipway-store-tests", Guid.NewGuid().ToString("N"));
-        Store = LocalStore.Open(Root, TimeSpan.FromSeconds(30));
+        Store = LocalStore.Open(Root, TimeProvider.System, TimeSpan.FromSeconds(30));
     }
 
     public string Root { get; }

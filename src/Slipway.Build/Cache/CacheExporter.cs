@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Slipway.Build.Engine;
-using Slipway.Build.Images;
+using Slipway.Images;
 using Slipway.Oci;
 using Slipway.Solver;
 using Slipway.Store;

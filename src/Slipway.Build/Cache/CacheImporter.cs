@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Slipway.Build.Engine;
-using Slipway.Build.Images;
+using Slipway.Images;
 using Slipway.Oci;
 using Slipway.Registry;
 using Slipway.Store;
@@ -32,10 +32,10 @@ public sealed class CacheImporter(LocalStore store, RegistryClients? clients, Ac
                         await ImportRegistryAsync(imports, spec.Ref!, cancellationToken).ConfigureAwait(false);
                     }
                 }
-                catch (Exception ex) when (ex is IOException or JsonException or FormatException or InvalidDataException
-                    or RegistryException or HttpRequestException or UnauthorizedAccessException)
+                catch (Exception ex) when (ex is IOException or StoreException or JsonException or FormatException or OciFormatException
+                    or InvalidDataException or RegistryException or IdleTimeoutException or HttpRequestException or UnauthorizedAccessException)
                 {
-                    warn($"failed to import cache from {spec.Ref?.FamiliarString ?? spec.Src}: {ex.Message}");
+                    warn($"failed to import cache from {spec.Ref?.FamiliarString ?? spec.Src}: {ErrorText.Describe(ex)}");
                 }
             }
 

@@ -119,10 +119,11 @@ public sealed class CacheImports(LocalStore store, Lease? buildLease = null) : I
                 await writer.CommitAsync(cancellationToken).ConfigureAwait(false);
             }
         }
-        catch (Exception ex) when (ex is IOException or InvalidDataException or Registry.RegistryException or HttpRequestException)
+        catch (Exception ex) when (ex is IOException or StoreException or InvalidDataException or Registry.RegistryException
+            or Registry.IdleTimeoutException or HttpRequestException)
         {
             _fetching.TryRemove(blob.Digest, out _);
-            throw new BuildException($"fetching {blob.Digest} from the cache at {source.Name}: {ex.Message}", ex);
+            throw new BuildException($"fetching {blob.Digest} from the cache at {source.Name}: {ErrorText.Describe(ex)}", ex);
         }
     }
 

@@ -9,12 +9,11 @@ namespace Slipway.Build.Cache;
 /// blob and the layers a step left its stage with), and the memos of what <c>COPY --from=&lt;stage&gt;</c> read
 /// under <c>cache/fingerprints/</c>. A record whose blobs were collected is a miss, never an error. What it loads
 /// and saves joins <paramref name="lease"/> (the build's), so a concurrent prune cannot take it from the build.</summary>
-public sealed class LocalCacheIndex(LocalStore store, Lease? lease = null, TimeProvider? time = null) : ICacheIndex<StepState>, IStageFileMemos
+public sealed class LocalCacheIndex(LocalStore store, Lease? lease = null) : ICacheIndex<StepState>, IStageFileMemos
 {
-    private readonly TimeProvider _time = time ?? TimeProvider.System;
-    private readonly StageFingerprints _memos = new(store.Layout.Root);
+    private readonly StageFingerprints _memos = new(store.Layout.StageFingerprints);
 
-    private string Dir => Path.Join(store.Layout.Root, "cache");
+    private string Dir => store.Layout.CacheRecords;
 
     private string FileOf(CacheKey key) => Path.Join(Dir, key.Digest.Hex + ".json");
 
@@ -50,7 +49,7 @@ public sealed class LocalCacheIndex(LocalStore store, Lease? lease = null, TimeP
         // The record's mtime is its last use: prune --keep-storage and until= remove the least recently used first.
         try
         {
-            File.SetLastWriteTimeUtc(FileOf(own.Key), _time.GetUtcNow().UtcDateTime);
+            File.SetLastWriteTimeUtc(FileOf(own.Key), store.Time.GetUtcNow().UtcDateTime);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

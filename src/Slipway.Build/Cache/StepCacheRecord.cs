@@ -67,7 +67,7 @@ public sealed record StepCacheRecord(CacheKey Key, ReadOnlyMemory<byte> Json, Re
         ArgumentNullException.ThrowIfNull(layerAvailable);
         try
         {
-            if (store.Blobs.GetSize(Blobs.Config) is not (>= 0 and <= Images.ImageStore.MaxConfigBytes) || Blobs.Layers.Any(l => !layerAvailable(l.Blob.Digest)))
+            if (store.Blobs.GetSize(Blobs.Config) is not (>= 0 and <= Slipway.Store.Images.ImageStore.MaxConfigBytes) || Blobs.Layers.Any(l => !layerAvailable(l.Blob.Digest)))
             {
                 return null;
             }
@@ -75,7 +75,8 @@ public sealed record StepCacheRecord(CacheKey Key, ReadOnlyMemory<byte> Json, Re
             var config = OciJson.ParseConfig(await store.Blobs.ReadAllBytesAsync(Blobs.Config, cancellationToken).ConfigureAwait(false));
             return new StepState { Layers = Blobs.Layers, Config = config, Args = new Dictionary<string, string?>() };
         }
-        catch (Exception ex) when (ex is JsonException or FormatException or IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is JsonException or FormatException or OciFormatException or IOException or StoreException
+            or UnauthorizedAccessException)
         {
             return null;
         }

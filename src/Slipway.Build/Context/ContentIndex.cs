@@ -1,4 +1,4 @@
-using System.Security.Cryptography;
+using Slipway.Store;
 using Slipway.Store.Layers;
 
 namespace Slipway.Build.Context;
@@ -35,20 +35,18 @@ public sealed class ContentIndex
     /// <summary>Files whose contents were read and hashed.</summary>
     public int Hashed => Volatile.Read(ref _hashed);
 
-    /// <summary>Where the index of one context directory lives under a store root: one file per absolute
-    /// context path, so two projects never share entries.</summary>
-    public static string PathFor(string storeRoot, string contextDir)
+    /// <summary>Where the index of one context directory lives in a store: one file per absolute context path, so
+    /// two projects never share entries.</summary>
+    public static string PathFor(StoreLayout layout, string contextDir)
     {
-        ArgumentNullException.ThrowIfNull(storeRoot);
-        ArgumentNullException.ThrowIfNull(contextDir);
-        var key = Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Path.GetFullPath(contextDir))));
-        return Path.Join(storeRoot, "cache", "context", key + ".idx");
+        ArgumentNullException.ThrowIfNull(layout);
+        return layout.ContextIndexFile(contextDir);
     }
 
     /// <summary>Loads the index of a context; an unreadable or corrupt index is an empty one.</summary>
-    public static ContentIndex Open(string storeRoot, string contextDir)
+    public static ContentIndex Open(StoreLayout layout, string contextDir)
     {
-        var file = PathFor(storeRoot, contextDir);
+        var file = PathFor(layout, contextDir);
         try
         {
             using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.None);

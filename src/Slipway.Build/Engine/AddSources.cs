@@ -77,7 +77,7 @@ public sealed partial class AddSources(string scratchDir) : IDisposable
         }
         catch (HttpRequestException e)
         {
-            throw new BuildException($"failed to download {Redact(url)}: {e.Message}", e);
+            throw new BuildException($"failed to download {Redact(url)}: {ErrorText.Describe(e)}", e);
         }
 
         using var _ = response;

@@ -1,7 +1,7 @@
 using Slipway.Build.Context;
 using Slipway.Build.Definition;
-using Slipway.Build.Images;
 using Slipway.Oci;
+using Slipway.Store.Images;
 
 namespace Slipway.Build.Engine;
 
@@ -67,7 +67,7 @@ public sealed record BuildOptions
 
     /// <summary><c>--scan-secrets</c>: also look for secret-looking values (private keys, access tokens) in the
     /// layers the build made; <c>--secret</c> values are always looked for.</summary>
-    public Slipway.Build.Insight.SecretScanMode ScanSecrets { get; init; }
+    public Slipway.Insight.SecretScanMode ScanSecrets { get; init; }
 
     /// <summary><c>--ssh</c> agent sockets by id (<c>default</c> when unnamed), forwarded to the RUN steps that mount them.</summary>
     public IReadOnlyDictionary<string, string> SshSockets { get; init; } = new Dictionary<string, string>();

@@ -7,8 +7,8 @@ namespace Slipway.Build.Engine;
 /// extra input for every <c>FROM &lt;stage&gt;</c> and <c>COPY --from=&lt;stage&gt;</c>.</summary>
 public static class BuildPlanner
 {
-    /// <param name="triggers">ONBUILD triggers of a stage's base image, by stage index: they run first, as if they
-    /// were written right after the FROM line.</param>
+    /// <summary>The vertex of the target's last step. <paramref name="triggers"/> are the ONBUILD triggers of a stage's
+    /// base image, by stage index: they run first, as if they were written right after the FROM line.</summary>
     public static StepVertex Plan(StageGraph graph, bool noCache, IReadOnlySet<string>? noCacheStages = null,
         IReadOnlyDictionary<int, IReadOnlyList<Instruction>>? triggers = null)
     {

@@ -1,23 +1,32 @@
 using Slipway.Build.Cache;
+using Slipway.Build.Context;
 using Slipway.Build.Definition;
 using Slipway.Build.Export;
-using Slipway.Build.Images;
+using Slipway.Build.Hygiene;
 using Slipway.Build.Ops;
 using Slipway.Dockerfile.Diagnostics;
 using Slipway.Dockerfile.Instructions;
 using Slipway.Dockerfile.Syntax;
+using Slipway.Images;
 using Slipway.Oci;
+using Slipway.Runtime;
 using Slipway.Solver;
 using Slipway.Store;
+using Slipway.Store.Images;
+using Slipway.Store.Snapshots;
 
 namespace Slipway.Build.Engine;
 
-/// <summary>A Dockerfile that cannot be built as written: the message holds every diagnostic with its line and caret.</summary>
-public sealed class DockerfileException(string message) : Exception(message);
-
 /// <summary>The build: Dockerfile → stage graph → steps → solved in parallel with the cache → an image in the store.</summary>
-public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildProgress progress, TimeProvider? time = null)
+public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildProgress progress)
 {
+    /// <summary>Where steps get their root filesystems: overlayfs over the store's unpacked layers unless set (unit
+    /// tests set a <see cref="CopyingSnapshotter"/>).</summary>
+    public ISnapshotter? Snapshotter { get; init; }
+
+    /// <summary>What RUN steps run in: the OCI runtime at <see cref="BuildOptions.RuntimePath"/> unless set.</summary>
+    public IContainerRuntime? Runtime { get; init; }
+
     /// <summary>Builds what <paramref name="definition"/> describes (made once, from the same
     /// <see cref="BuildOptions.Source"/> as <paramref name="options"/>) and names it in the store.</summary>
     public async Task<BuildResult> BuildAsync(BuildDefinition definition, BuildOptions options, CancellationToken cancellationToken)
@@ -60,9 +69,11 @@ public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildPr
         using var buildLease = store.CreateLease();
         using var imports = options.CacheFrom.Count == 0 ? null
             : await new CacheImporter(store, clients, progress.OnWarning, buildLease).ImportAsync(options.CacheFrom, cancellationToken).ConfigureAwait(false);
-        var local = new LocalCacheIndex(store, buildLease, time);
-        var services = new StepServices(options, graph, syntax.EscapeToken, new ImageSource(Resolve), progress, time);
-        using var ops = new StepOps(store, services, local, imports, buildLease, time);
+        var local = new LocalCacheIndex(store, buildLease);
+        var services = new StepServices(options, graph, syntax.EscapeToken, new ImageSource(Resolve), progress, store.Time);
+        var snapshotter = Snapshotter ?? Composition.Snapshotter(store, imports);
+        var runtime = Runtime ?? Composition.Runtime(store.Layout, options.RuntimePath);
+        using var ops = new StepOps(store, services, snapshotter, runtime, local, imports, buildLease);
         var triggers = await OnbuildTriggersAsync(graph, Resolve, cancellationToken).ConfigureAwait(false);
         if (triggers.Values.SelectMany(t => t).SelectMany(t => EntitlementCheck.Check(t, options.Granted)).ToList() is { Count: > 0 } deniedTriggers)
         {
@@ -77,14 +88,14 @@ public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildPr
             Imported = imports is null ? [] : [imports],
             History = new StepHistory(store, ops.IgnoredInContext, progress.OnWarning),
         };
-        using var scheduler = new Scheduler<StepState>(ops.For, cache, options.MaxParallel, progress.OnEvent, time);
+        using var scheduler = new Scheduler<StepState>(ops.For, cache, options.MaxParallel, store.Time, progress.OnEvent);
         var solved = await scheduler.SolveAsync([target], cancellationToken).ConfigureAwait(false);
         var cacheExport = new CacheExporter(store, clients, imports);
         var inline = options.CacheTo.Any(c => c.Type == CacheType.Inline)
             ? await cacheExport.InlineAsync(ImageChain(scheduler, target), cancellationToken).ConfigureAwait(false)
             : null;
         var image = await ExportAsync(solved[0].Result, options, buildLease, imports, inline, cancellationToken).ConfigureAwait(false);
-        await Insight.SecretScanner.CheckAsync(store, image, BaseLayers(resolved), options, progress, cancellationToken).ConfigureAwait(false);
+        await SecretCheck.RunAsync(store, image, BaseLayers(resolved), options, progress, cancellationToken).ConfigureAwait(false);
         // Named while this build's lease still holds the image's blobs; the other outputs come after the build.
         await new StoreExporter(images, options.Tags, keepDangling: true).ExportAsync(new ExportSource(image, options.Tags), cancellationToken).ConfigureAwait(false);
 
@@ -95,9 +106,10 @@ public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildPr
             {
                 await cacheExport.ExportAsync(spec, keys, ops.CacheMounts(), ops.StageFingerprintsUsed, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is Registry.RegistryException or HttpRequestException or IOException or UnauthorizedAccessException)
+            catch (Exception ex) when (ex is Registry.RegistryException or Registry.IdleTimeoutException or HttpRequestException or IOException
+                or StoreException or UnauthorizedAccessException)
             {
-                throw new BuildException($"failed to export cache to {spec.Ref?.FamiliarString ?? spec.Dest}: {ex.Message}", ex);
+                throw new BuildException($"failed to export cache to {spec.Ref?.FamiliarString ?? spec.Dest}: {ErrorText.Describe(ex)}", ex);
             }
         }
 
@@ -131,7 +143,7 @@ public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildPr
 
         var hygiene = new StoreHygiene(store)
         {
-            Runtimes = new Dictionary<string, string> { [Path.GetFileName(runtimePath)] = runtimePath },
+            Runtimes = [Composition.Runtime(store.Layout, runtimePath)],
             Network = network,
         };
         var usage = await hygiene.MeasureAsync(cancellationToken).ConfigureAwait(false);
@@ -221,7 +233,7 @@ public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildPr
         catch (Exception ex) when (ex is HttpRequestException or Registry.RegistryException or ImageException)
         {
             // A registry that cannot be reached is a build error like any other, not a crash of the builder.
-            throw new BuildException($"failed to resolve source metadata for {reference}: {ex.Message}", ex);
+            throw new BuildException($"failed to resolve source metadata for {reference}: {ErrorText.Describe(ex)}", ex);
         }
     }
 
@@ -237,7 +249,7 @@ public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildPr
             }
         }
 
-        var config = state.Config with { Created = options.SourceDateEpoch ?? (time ?? TimeProvider.System).GetUtcNow() };
+        var config = state.Config with { Created = options.SourceDateEpoch ?? store.Time.GetUtcNow() };
         var configDescriptor = await store.Blobs.WriteAsync(MediaTypes.OciConfig, OciJson.Serialize(config), lease, cancellationToken).ConfigureAwait(false);
         var manifest = new ImageManifest
         {

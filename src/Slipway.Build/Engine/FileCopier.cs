@@ -218,7 +218,8 @@ public sealed class FileCopier(string destinationRoot, uint uid, uint gid, uint?
         }
     }
 
-    /// <param name="known">The source's lstat when the caller just took it (a directory listing), so it is not taken twice.</param>
+    /// <summary>Copies one entry; <paramref name="known"/> is the source's lstat when the caller just took it (a
+    /// directory listing), so it is not taken twice.</summary>
     private void CopyEntry(CopySource source, string rel, string host, List<string> destComponents, FileStat? known = null)
     {
         var stat = known ?? LayerNative.LStat(host);

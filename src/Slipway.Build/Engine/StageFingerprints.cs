@@ -1,19 +1,21 @@
 using System.Security.Cryptography;
 using System.Text;
+using Slipway.Store;
 using Slipway.Store.Layers;
 
 namespace Slipway.Build.Engine;
 
 /// <summary>What a <c>COPY --from=&lt;stage&gt;</c> reads from that stage, fingerprinted file by file (absolute path
 /// in the stage → <see cref="FileFingerprint"/>, as <see cref="CopySource.Fingerprint"/> makes them: no mtime), and
-/// remembered by the stage's layers and the copy's sources under <c>cache/fingerprints/&lt;id&gt;</c>. The layers'
+/// remembered by the stage's layers and the copy's sources in <paramref name="dir"/> (the store's
+/// <c>cache/fingerprints/</c>), one file per id. The layers'
 /// diffIDs fix every byte of the stage's filesystem, so the memo never goes stale: an unchanged stage costs one
 /// file read instead of a mount and a walk.</summary>
-public sealed class StageFingerprints(string storeRoot)
+public sealed class StageFingerprints(string dir)
 {
     private const string Header = "slipway.stagefiles.v1";
 
-    private string Dir => Path.Join(storeRoot, "cache", "fingerprints");
+    private string Dir => dir;
 
     /// <summary>The memo's name: the layers (diffIDs in order) and the sources as written after <c>${}</c>
     /// expansion (wildcards are expanded against the stage, which the layers fix).</summary>

@@ -17,7 +17,7 @@ namespace Slipway.Build.Engine;
 /// (to say why a file went away); <paramref name="warn"/> hears of a record that could not be written.</summary>
 public sealed class StepHistory(LocalStore store, Func<string, bool>? ignoredInContext = null, Action<string>? warn = null) : ICacheHistory
 {
-    private string Dir => Path.Join(store.Layout.Root, "cache", "steps");
+    private string Dir => store.Layout.StepHistory;
 
     /// <summary>The identity that makes "the last build of this step" meaningful: the same context directory and
     /// Dockerfile, the same stage (by name, else by index) and the same position in it. The platform is left out

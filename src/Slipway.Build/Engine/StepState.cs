@@ -1,9 +1,7 @@
 using Slipway.Oci;
+using Slipway.Store;
 
 namespace Slipway.Build.Engine;
-
-/// <summary>A layer of a stage being built: the stored blob and its uncompressed digest.</summary>
-public sealed record LayerRef(Descriptor Blob, Digest DiffId);
 
 /// <summary>The state of a stage after one step: its layers, its image config (with history), and what the
 /// next steps may expand (the ARGs in scope). Immutable: each step makes a new one.</summary>

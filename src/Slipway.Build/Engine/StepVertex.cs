@@ -9,6 +9,11 @@ namespace Slipway.Build.Engine;
 /// where it stands; what it means after expansion is added by its op (Slipway.Build.Ops) as the content digest.</summary>
 public sealed class StepVertex : Vertex
 {
+    /// <param name="name">The step as progress names it: <c>[stage-0 2/3] RUN make</c>.</param>
+    /// <param name="stage">The stage the step belongs to.</param>
+    /// <param name="instruction">The step's instruction; null for the stage's FROM.</param>
+    /// <param name="step">The step's place in its stage: 0 for FROM.</param>
+    /// <param name="inputs">The previous step, then the stages it reads, in order.</param>
     /// <param name="ignoreCache">Why the step runs even when cached (<c>--no-cache</c>, <c>--no-cache-filter STAGE</c>), or null.</param>
     public StepVertex(string name, Stage stage, Instruction? instruction, int step, IReadOnlyList<Vertex> inputs, string? ignoreCache = null)
         : base(name, inputs)

@@ -109,6 +109,3 @@ public static class Users
     private static BuildException NotReadable(string path, string why) =>
         new($"unable to read {path} of the image to resolve a user or group: {why}");
 }
-
-/// <summary>A build step failed for a reason the user can act on; the message says which step and why.</summary>
-public sealed class BuildException(string message, Exception? inner = null) : Exception(message, inner);

@@ -1,7 +1,7 @@
-using Slipway.Build.Images;
-using Slipway.Build.Insight.Sbom;
+using Slipway.Insight.Sbom;
 using Slipway.Oci;
 using Slipway.Store;
+using Slipway.Store.Images;
 
 namespace Slipway.Build.Export;
 
@@ -59,7 +59,7 @@ public sealed class BuildExport(LocalStore store, IExportProgress progress, stri
         CancellationToken cancellationToken)
     {
         var document = await SbomGenerator.GenerateAsync(store, image, tags.Count > 0 ? tags[0] : null, toolVersion,
-            sourceDateEpoch ?? DateTimeOffset.UtcNow, cancellationToken).ConfigureAwait(false);
+            sourceDateEpoch ?? store.Time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         progress.OnDone($"generating sbom: {document.Packages.Count - 1} packages");
         return document;
     }

@@ -1,7 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using Slipway.Build.Images;
 using Slipway.Oci;
+using Slipway.Store.Images;
 
 namespace Slipway.Build.Export;
 

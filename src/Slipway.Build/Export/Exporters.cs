@@ -1,6 +1,7 @@
-using Slipway.Build.Images;
+using Slipway.Images;
 using Slipway.Oci;
 using Slipway.Store;
+using Slipway.Store.Images;
 
 namespace Slipway.Build.Export;
 

@@ -1,6 +1,6 @@
 using System.Formats.Tar;
-using Slipway.Build.Images;
 using Slipway.Store;
+using Slipway.Store.Images;
 using Slipway.Store.Layers;
 
 namespace Slipway.Build.Export;

@@ -1,6 +1,6 @@
-using Slipway.Build.Images;
-using Slipway.Build.Insight.Sbom;
+using Slipway.Insight.Sbom;
 using Slipway.Oci;
+using Slipway.Store.Images;
 
 namespace Slipway.Build.Export;
 

@@ -1,4 +1,4 @@
-using Slipway.Build.Insight.Sbom;
+using Slipway.Insight.Sbom;
 using Slipway.Oci;
 using Slipway.Store;
 

@@ -1,5 +1,5 @@
-using Slipway.Build.Images;
-using Slipway.Build.Insight.Sbom;
+using Slipway.Images;
+using Slipway.Insight.Sbom;
 using Slipway.Oci;
 
 namespace Slipway.Build.Export;
@@ -20,7 +20,7 @@ public sealed class RegistryExporter(ImagePusher pusher, IReadOnlyList<ImageRefe
             var pushed = source.Sbom is null
                 ? await pusher.PushAsync(image, name, null, cancellationToken).ConfigureAwait(false)
                 : await pusher.PushWithAttestationAsync(image, name,
-                    SbomAttestation.Create(source.Sbom, image.ManifestDescriptor, name, image.Config.Platform), null, cancellationToken).ConfigureAwait(false);
+                    SbomAttestation.Create(source.Sbom, image.ManifestDescriptor, name, image.Config.Platform).Attestation, null, cancellationToken).ConfigureAwait(false);
             progress.OnDone($"pushing {name} with digest {pushed.Value}");
             digest = pushed;
         }

@@ -1,5 +1,5 @@
-using Slipway.Build.Images;
 using Slipway.Oci;
+using Slipway.Store.Images;
 
 namespace Slipway.Build.Export;
 

@@ -1,4 +1,4 @@
-using Slipway.Build.Images;
+using Slipway.Images;
 using Slipway.Oci;
 using Slipway.Store;
 
@@ -17,7 +17,7 @@ public sealed class StreamExporter(LocalStore store, OutputKind kind, IReadOnlyL
         switch (kind)
         {
             case OutputKind.Tar:
-                await FilesystemExporter.ExportTarAsync(store, source.Image, stream, Path.Join(store.Layout.Root, "tmp"), cancellationToken).ConfigureAwait(false);
+                await FilesystemExporter.ExportTarAsync(store, source.Image, stream, store.Layout.Tmp, cancellationToken).ConfigureAwait(false);
                 break;
             case OutputKind.Oci or OutputKind.Docker:
                 await LayoutWriter.WriteTarAsync(store, [(source.Image, names)], stream, kind == OutputKind.Docker, cancellationToken).ConfigureAwait(false);

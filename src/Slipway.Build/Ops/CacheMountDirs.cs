@@ -13,9 +13,8 @@ namespace Slipway.Build.Ops;
 /// <c>cache-mounts/</c> (named by the id's sha256, so an id can never name a path), held by the build's lease while
 /// it runs, seeded once per build from an imported cache. Per build: it remembers which ids this build used, for
 /// <c>--cache-to</c>.</summary>
-public sealed class CacheMountDirs(string storeRoot, StageGraph graph, Lease? lease, CacheImports? imports, TimeProvider? time = null)
+public sealed class CacheMountDirs(StoreLayout layout, StageGraph graph, Lease? lease, CacheImports? imports, TimeProvider time)
 {
-    private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly ConcurrentDictionary<string, string> _used = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lazy<Task>> _seeding = new(StringComparer.Ordinal);
 
@@ -45,7 +44,7 @@ public sealed class CacheMountDirs(string storeRoot, StageGraph graph, Lease? le
         else
         {
             // Its mtime is its last use, for prune --keep-storage and until=.
-            Directory.SetLastWriteTimeUtc(dir, _time.GetUtcNow().UtcDateTime);
+            Directory.SetLastWriteTimeUtc(dir, time.GetUtcNow().UtcDateTime);
         }
 
         return dir;
@@ -92,5 +91,5 @@ public sealed class CacheMountDirs(string storeRoot, StageGraph graph, Lease? le
 
     private static Digest NameOf(string id) => Digest.Compute(Encoding.UTF8.GetBytes(id));
 
-    private string PathOf(Digest name) => Path.Join(storeRoot, "cache-mounts", name.Hex);
+    private string PathOf(Digest name) => layout.CacheMount(name);
 }

@@ -1,20 +1,19 @@
 using Slipway.Build.Engine;
 using Slipway.Runtime;
 using Slipway.Runtime.Network;
-using Slipway.Runtime.Spec;
+using Slipway.Store;
 
 namespace Slipway.Build.Ops;
 
-/// <summary>How RUN reaches a container: the OCI runtime of the build (its state under <c>runtime/&lt;name&gt;/</c>)
-/// and RUN's own network namespace, connected outward by pasta.</summary>
-public sealed class ContainerRuns(string storeRoot, BuildOptions options)
+/// <summary>How RUN reaches a container: the build's container runtime (<see cref="IContainerRuntime"/>) and RUN's
+/// own network namespace, connected outward by pasta (its state under <see cref="StoreLayout.NetworkState"/>).</summary>
+public sealed class ContainerRuns(StoreLayout layout, BuildOptions options, IContainerRuntime runtime)
 {
-    /// <summary>Writes the bundle's config.json and runs it to its end; the process's exit code.</summary>
-    public async Task<int> RunAsync(RuntimeSpec spec, string bundle, string containerId, Action<string> onOutput, CancellationToken cancellationToken)
+    /// <summary>Runs the container to its end; the process's exit code.</summary>
+    public Task<int> RunAsync(ContainerSpec spec, Action<string> onOutput, CancellationToken cancellationToken)
     {
-        await OciRuntime.WriteSpecAsync(bundle, spec, cancellationToken).ConfigureAwait(false);
-        var runtime = new OciRuntime(options.RuntimePath, Path.Join(storeRoot, "runtime", Path.GetFileName(options.RuntimePath)));
-        return await runtime.RunAsync(bundle, containerId, onOutput, cancellationToken).ConfigureAwait(false);
+        ArgumentNullException.ThrowIfNull(onOutput);
+        return runtime.RunAsync(spec, line => onOutput(line.Text), cancellationToken);
     }
 
     /// <summary>RUN's default network: a namespace of its own that pasta connects outward.</summary>
@@ -28,7 +27,7 @@ public sealed class ContainerRuns(string storeRoot, BuildOptions options)
 
         try
         {
-            return await PastaNetwork.StartAsync(tools, Path.Join(storeRoot, "runtime", "pasta"), name, cancellationToken).ConfigureAwait(false);
+            return await PastaNetwork.StartAsync(tools, layout.NetworkState, name, cancellationToken).ConfigureAwait(false);
         }
         catch (InvalidOperationException ex)
         {

@@ -1,14 +1,15 @@
 using Slipway.Build.Context;
 using Slipway.Build.Engine;
+using Slipway.Store;
 using Slipway.Store.Layers;
 
 namespace Slipway.Build.Ops;
 
 /// <summary>The build context as COPY and bind mounts read it (only what .dockerignore lets through), with the
 /// content digests of its files kept across builds so unchanged files are not read again; saved when disposed.</summary>
-public sealed class ContextFiles(string storeRoot, BuildOptions options) : IDisposable
+public sealed class ContextFiles(StoreLayout layout, BuildOptions options) : IDisposable
 {
-    private readonly Lazy<ContentIndex> _index = new(() => ContentIndex.Open(storeRoot, options.ContextDir));
+    private readonly Lazy<ContentIndex> _index = new(() => ContentIndex.Open(layout, options.ContextDir));
 
     /// <summary>How many context file digests came from the index and how many were hashed, so far.</summary>
     public ContextFileCounts Counts => _index.IsValueCreated ? new(_index.Value.Hits, _index.Value.Hashed) : default;

@@ -5,6 +5,7 @@ using Slipway.Dockerfile.Expansion;
 using Slipway.Dockerfile.Instructions;
 using Slipway.Solver;
 using Slipway.Store.Layers;
+using Slipway.Store.Snapshots;
 
 namespace Slipway.Build.Ops;
 
@@ -100,7 +101,7 @@ public sealed class CopyOp(StepVertex step, Instruction instruction, StepService
                 ?? throw new BuildException($"{Instruction.Span.File}:{Instruction.Span.StartLine}: invalid --exclude pattern: {excludeError}");
         using var sourceSpace = layers.CreateWorkspace();
         CopySource source;
-        MountedRoot? sourceMount = null;
+        ISnapshotView? sourceMount = null;
         if (from is null)
         {
             source = context.Source();
@@ -110,7 +111,7 @@ public sealed class CopyOp(StepVertex step, Instruction instruction, StepService
             var fromLayers = Services.IsStage(from)
                 ? inputs[1].Layers
                 : ImageSource.LayersOf(await Services.Images.ForCopyAsync(from, cancellationToken).ConfigureAwait(false));
-            sourceMount = await layers.MountAsync(fromLayers, sourceSpace, writable: false, cancellationToken).ConfigureAwait(false);
+            sourceMount = await layers.ViewAsync(fromLayers, sourceSpace, "source", cancellationToken).ConfigureAwait(false);
             source = new CopySource(sourceMount.Path, null);
         }
 
@@ -126,7 +127,8 @@ public sealed class CopyOp(StepVertex step, Instruction instruction, StepService
             var many = rels.Sum(r => r.Count) + urls.Count + sources.SourceContents.Count > 1;
             var destIsDir = dest.EndsWith('/') || dest == "." || many;
             using var workspace = layers.CreateWorkspace();
-            using (var mounted = await layers.MountAsync(state.Layers, workspace, writable: true, cancellationToken).ConfigureAwait(false))
+            // Held until the end: the snapshot outlives its commit.
+            using var mounted = await layers.PrepareAsync(state.Layers, workspace, cancellationToken).ConfigureAwait(false);
             {
                 var owner = copyOptions.Chown is null ? new Users.Identity(0, 0, []) : Users.Resolve(expand.Word(copyOptions.Chown), mounted.Path, forChown: true);
                 var copier = new FileCopier(mounted.Path, owner.Uid, owner.Gid, ParseMode(copyOptions.Chmod), exclude);
@@ -171,7 +173,7 @@ public sealed class CopyOp(StepVertex step, Instruction instruction, StepService
             }
 
             var createdBy = AddSources.Redact($"COPY {(from is null ? "" : "--from=" + from + " ")}{string.Join(' ', sources.SourcePaths)} {sources.Dest} # buildkit");
-            var layer = await layers.CommitAsync(workspace, cancellationToken).ConfigureAwait(false);
+            var layer = await layers.CommitAsync(mounted, cancellationToken).ConfigureAwait(false);
             return state.WithLayer(layer, createdBy, Services.Created);
         }
         finally

@@ -1,5 +1,6 @@
 using Slipway.Build.Engine;
-using Slipway.Build.Images;
+using Slipway.Store;
+using Slipway.Store.Images;
 using Slipway.Dockerfile.Instructions;
 using Slipway.Oci;
 

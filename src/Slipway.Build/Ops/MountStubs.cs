@@ -2,7 +2,7 @@ using Slipway.Store.Layers;
 
 namespace Slipway.Build.Ops;
 
-/// <summary>The mount points runc makes in a rootfs that lacks them: found before a RUN, pruned from its upper dir
+/// <summary>The mount points runc makes in a rootfs that lacks them: found before a RUN, pruned from the rootfs
 /// after, so that no mount stub reaches the layer.</summary>
 public static class MountStubs
 {
@@ -32,13 +32,14 @@ public static class MountStubs
         return stubs;
     }
 
-    /// <summary>Removes what runc made for mount points: empty files and directories holding nothing else.</summary>
-    public static void Remove(string upper, IEnumerable<string> stubs)
+    /// <summary>Removes what runc made for mount points under <paramref name="rootfs"/>: empty files and directories
+    /// holding nothing else.</summary>
+    public static void Remove(string rootfs, IEnumerable<string> stubs)
     {
         ArgumentNullException.ThrowIfNull(stubs);
         foreach (var stub in stubs)
         {
-            PruneEmpty(Path.Join(upper, stub));
+            PruneEmpty(Path.Join(rootfs, stub));
         }
     }
 

@@ -15,9 +15,15 @@ public sealed record PreparedMounts(List<MountSpec> Mounts, List<string> Env, Li
 
 /// <summary>Prepares a RUN's <c>--mount</c>s in its workspace: tmpfs, cache directories, secrets on a tmpfs of the
 /// step's own, forwarded ssh agents, and binds of the context, a stage or an image.</summary>
-public sealed class RunMounts(StepServices services, StepLayers layers, CacheMountDirs caches, ContextFiles context)
+public sealed class RunMounts(StepServices services, ISnapshotter snapshotter, CacheMountDirs caches, ContextFiles context)
 {
+    /// <summary>The mounts, environment and mount targets <paramref name="run"/> adds to its container, made in
+    /// <paramref name="workspace"/>; relative targets are under <paramref name="workingDir"/>.</summary>
+    /// <param name="run">The RUN instruction.</param>
     /// <param name="inputs">The step's inputs: its stage's state, then one per mount from a stage, in mount order.</param>
+    /// <param name="workspace">The step's workspace: it holds what the mounts need until the step ends.</param>
+    /// <param name="workingDir">The stage's working directory.</param>
+    /// <param name="cancellationToken">Cancels the preparation.</param>
     public async Task<PreparedMounts> PrepareAsync(RunInstruction run, IReadOnlyList<StepState> inputs, Workspace workspace, string workingDir,
         CancellationToken cancellationToken)
     {
@@ -112,39 +118,16 @@ public sealed class RunMounts(StepServices services, StepLayers layers, CacheMou
         return dir;
     }
 
-    /// <summary>The filesystem of a stage or an image, mounted read-only under <paramref name="space"/>.</summary>
-    private async Task<string> MountFromAsync(RunMount mount, StepState? stage, string space, CancellationToken cancellationToken)
-    {
-        var from = stage?.Layers ?? await services.Images.LayersAsync(mount.From!, cancellationToken).ConfigureAwait(false);
-        var lowers = await layers.LowerDirsAsync(from, cancellationToken).ConfigureAwait(false);
-        lowers.Add(Directory.CreateDirectory(Path.Join(space, "empty")).FullName);
-        if (lowers.Count == 1)
-        {
-            lowers.Add(Directory.CreateDirectory(Path.Join(space, "empty2")).FullName);
-        }
-
-        var root = Directory.CreateDirectory(Path.Join(space, "root")).FullName;
-        OverlayMount.Mount(lowers, null, null, root);
-        return root;
-    }
-
     private async Task SeedCacheAsync(RunMount mount, StepState? stage, Expansion expand, Workspace workspace, string cacheDir,
         CancellationToken cancellationToken)
     {
-        var space = Directory.CreateDirectory(Path.Join(workspace.Dir, "cache-seed")).FullName;
-        var root = await MountFromAsync(mount, stage, space, cancellationToken).ConfigureAwait(false);
-        try
+        var from = stage?.Layers ?? await services.Images.LayersAsync(mount.From!, cancellationToken).ConfigureAwait(false);
+        using var view = await snapshotter.ViewAsync(workspace.NewPath("cache-seed"), from, cancellationToken).ConfigureAwait(false);
+        var source = new CopySource(view.Path, null);
+        var rel = string.Join('/', RootResolver.Clean(expand.Word(mount.Source ?? "/")));
+        if (LayerNative.LStat(source.HostPath(rel, followFinal: true)) is { IsDirectory: true })
         {
-            var source = new CopySource(root, null);
-            var rel = string.Join('/', RootResolver.Clean(expand.Word(mount.Source ?? "/")));
-            if (LayerNative.LStat(source.HostPath(rel, followFinal: true)) is { IsDirectory: true })
-            {
-                new FileCopier(cacheDir, mount.Uid ?? 0, mount.Gid ?? 0, null).Copy(source, rel, "/", destinationIsDir: true);
-            }
-        }
-        finally
-        {
-            OverlayMount.Unmount(root);
+            new FileCopier(cacheDir, mount.Uid ?? 0, mount.Gid ?? 0, null).Copy(source, rel, "/", destinationIsDir: true);
         }
     }
 
@@ -217,17 +200,17 @@ public sealed class RunMounts(StepServices services, StepLayers layers, CacheMou
     }
 
     /// <summary>The host directory a bind mount shows: a path inside the context (only what .dockerignore lets
-    /// through), a stage or an image, resolved inside that root; writable binds get a throw-away overlay so
-    /// their writes are discarded.</summary>
+    /// through, copied into the workspace), a stage or an image, resolved inside that root. A writable bind's writes
+    /// are discarded with the step, as BuildKit discards them: the context copy is the step's own, and a stage or an
+    /// image is prepared as a snapshot of its own that is never committed.</summary>
     private async Task<string> BindSourceAsync(RunMount mount, StepState? stage, Expansion expand, Workspace workspace, CancellationToken cancellationToken)
     {
         var sourcePath = expand.Word(mount.Source ?? "/");
-        var index = workspace.ExtraMounts.Count;
         string root;
         if (mount.From is null)
         {
             // The context as the build sees it: .dockerignore'd files are not there.
-            root = Directory.CreateDirectory(Path.Join(workspace.Dir, $"bind{index}-context")).FullName;
+            root = Directory.CreateDirectory(workspace.NewPath("bind-context")).FullName;
             var source = context.Source();
             var matches = source.Expand(sourcePath);
             if (matches.Count != 1)
@@ -240,37 +223,21 @@ public sealed class RunMounts(StepServices services, StepLayers layers, CacheMou
         }
         else
         {
-            root = await MountFromAsync(mount, stage, Directory.CreateDirectory(Path.Join(workspace.Dir, $"bind{index}-from")).FullName, cancellationToken)
-                .ConfigureAwait(false);
-            workspace.ExtraMounts.Add(root);
+            var from = stage?.Layers ?? await services.Images.LayersAsync(mount.From, cancellationToken).ConfigureAwait(false);
+            var directory = workspace.NewPath("bind");
+            ISnapshotView snapshot = mount.ReadOnly
+                ? await snapshotter.ViewAsync(directory, from, cancellationToken).ConfigureAwait(false)
+                : await snapshotter.PrepareAsync(directory, from, cancellationToken).ConfigureAwait(false);
+            workspace.Snapshots.Add(snapshot);
+            root = snapshot.Path;
         }
 
         var resolved = new RootResolver(root).Resolve(RootResolver.Clean(sourcePath), followFinal: true);
-        if (LayerNative.LStat(resolved) is not { } stat)
+        if (LayerNative.LStat(resolved) is null)
         {
             throw new BuildException($"mount source \"{mount.Source}\" not found");
         }
 
-        if (mount.ReadOnly)
-        {
-            return resolved;
-        }
-
-        var rw = Directory.CreateDirectory(Path.Join(workspace.Dir, $"bind{index}-rw")).FullName;
-        if (!stat.IsDirectory)
-        {
-            // overlayfs takes only directories as layers: a single file is copied into the workspace instead, so
-            // the RUN may write to it and its changes are discarded with the workspace, as BuildKit discards them.
-            var copy = Path.Join(rw, "file");
-            File.Copy(resolved, copy);
-            return copy;
-        }
-
-        var upper = Directory.CreateDirectory(Path.Join(rw, "upper")).FullName;
-        var work = Directory.CreateDirectory(Path.Join(rw, "work")).FullName;
-        var merged = Directory.CreateDirectory(Path.Join(rw, "merged")).FullName;
-        OverlayMount.Mount([resolved], upper, work, merged);
-        workspace.ExtraMounts.Add(merged);
-        return merged;
+        return resolved;
     }
 }

@@ -1,7 +1,6 @@
-using System.Globalization;
-using System.Text;
 using Slipway.Build.Engine;
 using Slipway.Dockerfile.Instructions;
+using Slipway.Runtime;
 using Slipway.Runtime.Network;
 using Slipway.Runtime.Spec;
 using Slipway.Solver;
@@ -76,7 +75,8 @@ public sealed class RunOp(StepVertex step, RunInstruction run, StepServices serv
         using var workspace = layers.CreateWorkspace();
         var tail = new Queue<string>();
         int exit;
-        using (var mounted = await layers.MountAsync(state.Layers, workspace, writable: true, cancellationToken).ConfigureAwait(false))
+        // Held until the end: the snapshot outlives its commit.
+        using var mounted = await layers.PrepareAsync(state.Layers, workspace, cancellationToken).ConfigureAwait(false);
         {
             var rootfs = mounted.Path;
             var identity = Users.Resolve(state.Container.User, rootfs);
@@ -95,28 +95,35 @@ public sealed class RunOp(StepVertex step, RunInstruction run, StepServices serv
                 File.WriteAllText(resolvConf, PastaNetwork.ResolvConf(File.Exists("/etc/resolv.conf") ? File.ReadAllText("/etc/resolv.conf") : ""));
             }
 
-            var spec = SpecBuilder.Build(new StepProcess
+            var spec = new ContainerSpec
             {
-                Args = args,
-                Env = [.. state.Env, .. ArgEnv(state), .. prepared.Env],
-                WorkingDir = workingDir,
-                Uid = identity.Uid,
-                Gid = identity.Gid,
-                Network = networkMode switch
+                Id = workspace.ContainerId,
+                Rootfs = rootfs,
+                BundleDir = workspace.Bundle,
+                Process = new StepProcess
                 {
-                    Dockerfile.Instructions.NetworkMode.None => RuntimeNetwork.None,
-                    Dockerfile.Instructions.NetworkMode.Host => RuntimeNetwork.Host,
-                    _ => RuntimeNetwork.Default,
+                    Args = args,
+                    Env = [.. state.Env, .. ArgEnv(state), .. prepared.Env],
+                    WorkingDir = workingDir,
+                    Uid = identity.Uid,
+                    Gid = identity.Gid,
+                    Network = networkMode switch
+                    {
+                        Dockerfile.Instructions.NetworkMode.None => RuntimeNetwork.None,
+                        Dockerfile.Instructions.NetworkMode.Host => RuntimeNetwork.Host,
+                        _ => RuntimeNetwork.Default,
+                    },
+                    NetworkNamespace = network?.NamespacePath,
+                    Insecure = Instruction.Security == SecurityMode.Insecure,
                 },
-                NetworkNamespace = network?.NamespacePath,
-                Insecure = Instruction.Security == SecurityMode.Insecure,
-            }, rootfs,
-            [
-                new MountSpec { Destination = "/etc/resolv.conf", Type = "bind", Source = resolvConf, Options = ["rbind", "ro"] },
-                new MountSpec { Destination = "/etc/hosts", Type = "bind", Source = Path.Join(workspace.Bundle, "hosts"), Options = ["rbind", "ro"] },
-                .. prepared.Mounts,
-            ]);
-            exit = await containers.RunAsync(spec, workspace.Bundle, workspace.ContainerId, line =>
+                Mounts =
+                [
+                    new MountSpec { Destination = "/etc/resolv.conf", Type = "bind", Source = resolvConf, Options = ["rbind", "ro"] },
+                    new MountSpec { Destination = "/etc/hosts", Type = "bind", Source = Path.Join(workspace.Bundle, "hosts"), Options = ["rbind", "ro"] },
+                    .. prepared.Mounts,
+                ],
+            };
+            exit = await containers.RunAsync(spec, line =>
             {
                 Services.Progress.OnOutput(Step, line);
                 tail.Enqueue(line);
@@ -125,22 +132,17 @@ public sealed class RunOp(StepVertex step, RunInstruction run, StepServices serv
                     tail.Dequeue();
                 }
             }, cancellationToken).ConfigureAwait(false);
-            MountStubs.Remove(workspace.Upper, stubs);
+            // The stubs did not exist before the step, so removing them leaves no whiteout.
+            MountStubs.Remove(rootfs, stubs);
         }
 
         if (exit != 0)
         {
             var command = Instruction.Command.PrependShell ? string.Join(' ', args) : "[" + string.Join(", ", args.Select(a => $"\"{a}\"")) + "]";
-            var message = new StringBuilder().Append(CultureInfo.InvariantCulture, $"{Step.Name}: process \"{command}\" did not complete successfully: exit code: {exit}");
-            if (tail.Count > 0)
-            {
-                message.Append("\n--- last output lines ---\n").Append(string.Join('\n', tail));
-            }
-
-            throw new BuildException(message.ToString());
+            throw new RunFailedException(Step.Name, command, exit, [.. tail], Instruction.Span);
         }
 
-        var layer = await layers.CommitAsync(workspace, cancellationToken).ConfigureAwait(false);
+        var layer = await layers.CommitAsync(mounted, cancellationToken).ConfigureAwait(false);
         return state.WithLayer(layer, $"RUN {string.Join(' ', args)} # buildkit", Services.Created);
     }
 

@@ -43,7 +43,7 @@ public sealed class StageFiles(LocalCacheIndex local, IStageFileMemos? imported,
 
         var files = new SortedDictionary<string, string>(StringComparer.Ordinal);
         using (var space = layers.CreateWorkspace())
-        using (var mounted = await layers.MountAsync(stage.Layers, space, writable: false, cancellationToken).ConfigureAwait(false))
+        using (var mounted = await layers.ViewAsync(stage.Layers, space, "stage", cancellationToken).ConfigureAwait(false))
         {
             var source = new CopySource(mounted.Path, null);
             foreach (var rel in sources.SelectMany(source.Expand))

@@ -1,52 +1,37 @@
 using Slipway.Build.Engine;
-using Slipway.Oci;
 using Slipway.Store;
 using Slipway.Store.Layers;
+using Slipway.Store.Snapshots;
 
 namespace Slipway.Build.Ops;
 
-/// <summary>What the ops that make layers share: scratch space for a step, its stage's snapshots mounted under an
-/// upper dir, and that upper dir committed as a layer blob (hashed while written) whose tree becomes the layer's
-/// snapshot. What it makes joins <paramref name="lease"/> before it is visible, so a concurrent prune never finds it
-/// unprotected.</summary>
-public sealed class StepLayers(LocalStore store, Snapshots snapshots, LayerCompression compression, DateTimeOffset? sourceDateEpoch, Lease? lease)
+/// <summary>What the ops that make layers share: a workspace for a step under the store's <c>tmp/</c>, its stage's
+/// layers prepared as a writable snapshot (or shown read-only) by the build's <see cref="ISnapshotter"/>, and that
+/// snapshot committed as a layer. What a commit makes joins <paramref name="lease"/> before it is visible, so a
+/// concurrent prune never finds it unprotected.</summary>
+public sealed class StepLayers(StoreLayout layout, ISnapshotter snapshotter, LayerCompression compression, DateTimeOffset? sourceDateEpoch, Lease? lease)
 {
-    public Workspace CreateWorkspace() => snapshots.CreateWorkspace();
+    public Workspace CreateWorkspace() => new(layout);
 
-    /// <summary>Mounts <paramref name="layers"/> (top-most last) at the workspace's merged dir, writable into its upper dir or read-only.</summary>
-    public Task<MountedRoot> MountAsync(IReadOnlyList<LayerRef> layers, Workspace workspace, bool writable, CancellationToken cancellationToken) =>
-        snapshots.MountAsync(layers, workspace, writable, cancellationToken);
-
-    /// <summary>The snapshots of <paramref name="layers"/> as overlayfs lowerdirs, top-most first.</summary>
-    public Task<List<string>> LowerDirsAsync(IReadOnlyList<LayerRef> layers, CancellationToken cancellationToken) =>
-        snapshots.LowerDirsAsync(layers, cancellationToken);
-
-    /// <summary>Turns a step's upper dir into a layer blob and adopts it as that layer's snapshot.</summary>
-    public async Task<LayerRef> CommitAsync(Workspace workspace, CancellationToken cancellationToken)
+    /// <summary><paramref name="layers"/> (bottom-most first) with a writable tree on top, in the step's workspace.</summary>
+    public Task<IActiveSnapshot> PrepareAsync(IReadOnlyList<LayerRef> layers, Workspace workspace, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(workspace);
-        LayerWriteResult written;
-        using var ownLease = lease is null ? store.CreateLease() : null;
-        await using (var writer = store.Blobs.OpenWriter(lease: lease ?? ownLease))
-        {
-            written = await LayerWriter.WriteAsync(workspace.Upper, writer, new LayerWriteOptions
-            {
-                Compression = compression,
-                OverlayWhiteouts = true,
-                SourceDateEpoch = sourceDateEpoch,
-            }, cancellationToken).ConfigureAwait(false);
-            await writer.CommitAsync(cancellationToken).ConfigureAwait(false);
-        }
+        return snapshotter.PrepareAsync(workspace.NewPath("rootfs"), layers, cancellationToken);
+    }
 
-        // Leased before it appears under snapshots/, so a concurrent prune never takes it from under the build.
-        lease?.Add(written.DiffId);
-        snapshots.Adopt(workspace.Upper, written.DiffId);
-        var mediaType = compression switch
-        {
-            LayerCompression.Zstd => MediaTypes.OciLayerZstd,
-            LayerCompression.None => MediaTypes.OciLayer,
-            _ => MediaTypes.OciLayerGzip,
-        };
-        return new LayerRef(new Descriptor { MediaType = mediaType, Digest = written.Digest, Size = written.Size }, written.DiffId);
+    /// <summary><paramref name="layers"/> shown read-only in <paramref name="workspace"/>, under a directory named
+    /// after <paramref name="name"/>.</summary>
+    public Task<ISnapshotView> ViewAsync(IReadOnlyList<LayerRef> layers, Workspace workspace, string name, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(workspace);
+        return snapshotter.ViewAsync(workspace.NewPath(name), layers, cancellationToken);
+    }
+
+    /// <summary>Turns a step's changes into a layer (leased by the build before it becomes visible).</summary>
+    public Task<LayerRef> CommitAsync(IActiveSnapshot snapshot, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        return snapshot.CommitAsync(new LayerCommitOptions { Compression = compression, SourceDateEpoch = sourceDateEpoch, Lease = lease }, cancellationToken);
     }
 }

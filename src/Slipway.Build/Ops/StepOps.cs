@@ -1,8 +1,10 @@
 using Slipway.Build.Cache;
 using Slipway.Build.Engine;
 using Slipway.Dockerfile.Instructions;
+using Slipway.Runtime;
 using Slipway.Solver;
 using Slipway.Store;
+using Slipway.Store.Snapshots;
 
 namespace Slipway.Build.Ops;
 
@@ -21,26 +23,30 @@ public sealed class StepOps : IDisposable
     private readonly RunMounts _runMounts;
     private readonly ContainerRuns _containers;
 
+    /// <param name="store">The store the build reads and writes.</param>
+    /// <param name="services">What every op of the build shares.</param>
+    /// <param name="snapshotter">Where steps get their root filesystems (overlayfs in a build, a copying one in unit tests).</param>
+    /// <param name="runtime">What RUN steps run in.</param>
     /// <param name="local">The store's cache index: its stage file memos key <c>COPY --from=&lt;stage&gt;</c>.</param>
-    /// <param name="imports">Caches imported with <c>--cache-from</c>: their layers are fetched when a snapshot needs
-    /// them, their cache mounts seed empty cache directories, their memos key copies from stages.</param>
+    /// <param name="imports">Caches imported with <c>--cache-from</c>: their cache mounts seed empty cache directories,
+    /// their memos key copies from stages (the snapshotter fetches their layers when a snapshot needs them).</param>
     /// <param name="lease">The build's claim on what it uses (layers, their snapshots' diffIDs, cache mounts), so a
     /// prune running meanwhile leaves them alone. Null only in tests that run steps without a store lease.</param>
-    public StepOps(LocalStore store, StepServices services, LocalCacheIndex local, CacheImports? imports, Lease? lease, TimeProvider? time = null)
+    public StepOps(LocalStore store, StepServices services, ISnapshotter snapshotter, IContainerRuntime runtime, LocalCacheIndex local,
+        CacheImports? imports, Lease? lease)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(services);
         _services = services;
         var options = services.Options;
-        var snapshots = new Snapshots(store) { Fetcher = imports };
-        _layers = new StepLayers(store, snapshots, options.Compression, options.SourceDateEpoch, lease);
-        _context = new ContextFiles(store.Layout.Root, options);
-        _downloadDir = Path.Join(store.Layout.Root, "tmp", "add-" + Guid.NewGuid().ToString("N"));
+        _layers = new StepLayers(store.Layout, snapshotter, options.Compression, options.SourceDateEpoch, lease);
+        _context = new ContextFiles(store.Layout, options);
+        _downloadDir = store.Layout.NewTmpPath("add-");
         _downloads = new AddSources(_downloadDir);
-        _cacheMounts = new CacheMountDirs(store.Layout.Root, services.Graph, lease, imports, time);
+        _cacheMounts = new CacheMountDirs(store.Layout, services.Graph, lease, imports, store.Time);
         _stageFiles = new StageFiles(local, imports, _layers, services.Progress.OnWarning);
-        _runMounts = new RunMounts(services, _layers, _cacheMounts, _context);
-        _containers = new ContainerRuns(store.Layout.Root, options);
+        _runMounts = new RunMounts(services, snapshotter, _cacheMounts, _context);
+        _containers = new ContainerRuns(store.Layout, options, runtime);
     }
 
     /// <summary>How many context file digests came from the index and how many were hashed, so far.</summary>

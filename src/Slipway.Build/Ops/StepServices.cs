@@ -8,7 +8,7 @@ namespace Slipway.Build.Ops;
 /// <summary>What every op of one build shares: the build's settings, its stage graph, the images it resolves, how
 /// words expand, and the time its history entries carry. Made once per build; it holds nothing about a step.</summary>
 public sealed class StepServices(BuildOptions options, StageGraph graph, char escapeToken, ImageSource images, IBuildProgress progress,
-    TimeProvider? time = null)
+    TimeProvider time)
 {
     private readonly ShellLex _lex = new(escapeToken);
 
@@ -22,7 +22,7 @@ public sealed class StepServices(BuildOptions options, StageGraph graph, char es
 
     /// <summary>When the steps of this build were made, as their history entries say: SOURCE_DATE_EPOCH, else
     /// the build's start.</summary>
-    public DateTimeOffset Created { get; } = options.SourceDateEpoch ?? (time ?? TimeProvider.System).GetUtcNow();
+    public DateTimeOffset Created { get; } = options.SourceDateEpoch ?? time.GetUtcNow();
 
     /// <summary>An expansion of the words of a step on <paramref name="state"/>; <paramref name="track"/> for a
     /// cache map, which keys the variables referenced.</summary>

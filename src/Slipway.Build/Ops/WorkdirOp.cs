@@ -30,7 +30,8 @@ public sealed class WorkdirOp(StepVertex step, WorkdirInstruction workdir, StepS
         path = GoPath.Clean(path);
         var next = state with { Config = state.Config with { Config = state.Container with { WorkingDir = path } } };
         using var workspace = layers.CreateWorkspace();
-        using (var mounted = await layers.MountAsync(state.Layers, workspace, writable: true, cancellationToken).ConfigureAwait(false))
+        // Held until the end: the snapshot outlives its commit.
+        using var mounted = await layers.PrepareAsync(state.Layers, workspace, cancellationToken).ConfigureAwait(false);
         {
             var resolver = new RootResolver(mounted.Path);
             var components = RootResolver.Clean(path);
@@ -47,12 +48,12 @@ public sealed class WorkdirOp(StepVertex step, WorkdirInstruction workdir, StepS
             }
         }
 
-        if (!Directory.EnumerateFileSystemEntries(workspace.Upper).Any())
+        if (!mounted.HasChanges())
         {
             return next.WithContainer(c => c, $"WORKDIR {path}", Services.Created);
         }
 
-        var layer = await layers.CommitAsync(workspace, cancellationToken).ConfigureAwait(false);
+        var layer = await layers.CommitAsync(mounted, cancellationToken).ConfigureAwait(false);
         return next.WithLayer(layer, $"WORKDIR {path}", Services.Created);
     }
 }

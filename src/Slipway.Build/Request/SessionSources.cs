@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using Slipway.Oci;
 
 namespace Slipway.Build.Request;
 
@@ -54,7 +55,7 @@ public static class SessionSources
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                error = $"failed to read secret {id} from {src}: {ex.Message}";
+                error = $"failed to read secret {id}: {ErrorText.Describe(ex, src)}";
                 return false;
             }
         }

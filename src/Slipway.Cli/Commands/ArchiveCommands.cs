@@ -1,8 +1,10 @@
 using System.CommandLine;
 using Slipway.Build.Engine;
-using Slipway.Build.Images;
+using Slipway.Build.Hygiene;
 using Slipway.Cli.Output;
+using Slipway.Images;
 using Slipway.Oci;
+using Slipway.Store.Images;
 
 namespace Slipway.Cli.Commands;
 
@@ -36,8 +38,7 @@ internal static class ArchiveCommands
             {
                 if (dest is null)
                 {
-                    ctx.Env.Error.WriteLine("Error: --format oci-layout needs --output DIR");
-                    return 1;
+                    return ErrorRenderer.Fail(ctx.Env.Error, "--format oci-layout needs --output DIR");
                 }
 
                 await LayoutWriter.WriteDirectoryAsync(ctx.Store, selected, dest, token).ConfigureAwait(false);
@@ -46,8 +47,7 @@ internal static class ArchiveCommands
 
             if (dest is null && !ctx.Env.OutputRedirected)
             {
-                ctx.Env.Error.WriteLine("Error: cowardly refusing to save to a terminal. Use the -o flag or redirect");
-                return 1;
+                return ErrorRenderer.Fail(ctx.Env.Error, "cowardly refusing to save to a terminal. Use the -o flag or redirect");
             }
 
             await using var stream = dest is null ? ctx.Env.OpenStandardOutput() : OpenAtomically(dest);
@@ -100,7 +100,7 @@ internal static class ArchiveCommands
             var host = Platform.Host;
             var config = new ImageConfig { Architecture = host.Architecture, Os = host.Os, RootFs = new RootFs { DiffIds = [] } };
             var importer = new RootfsImporter(ctx.Images);
-            var created = DateTimeOffset.UtcNow;
+            var created = ctx.Env.Time.GetUtcNow();
             var label = src == "-" ? "-" : Path.GetFullPath(src);
             StoredImage image;
             if (Directory.Exists(src))
@@ -141,8 +141,7 @@ internal static class ArchiveCommands
             {
                 if (!Store.ByteSize.TryParse(size, out var bytes, out var sizeError))
                 {
-                    ctx.Env.Error.WriteLine($"Error: --keep-storage: {sizeError}");
-                    return 1;
+                    return ErrorRenderer.Fail(ctx.Env.Error, $"--keep-storage: {sizeError}");
                 }
 
                 keep = bytes;
@@ -151,10 +150,9 @@ internal static class ArchiveCommands
             DateTimeOffset? until = null;
             foreach (var filter in parse.GetValue(filters) ?? [])
             {
-                if (!PruneFilter.TryParse(filter, DateTimeOffset.UtcNow, out var cutoff, out var filterError))
+                if (!PruneFilter.TryParse(filter, ctx.Env.Time.GetUtcNow(), out var cutoff, out var filterError))
                 {
-                    ctx.Env.Error.WriteLine($"Error: {filterError}");
-                    return 1;
+                    return ErrorRenderer.Fail(ctx.Env.Error, filterError!);
                 }
 
                 until = until is { } earlier && earlier < cutoff ? earlier : cutoff;
@@ -163,7 +161,8 @@ internal static class ArchiveCommands
             var options = new PruneOptions { All = parse.GetValue(all) || parse.GetValue(buildCache), KeepStorage = keep, Until = until };
             var runtimes = Runtime.RuntimeDetector.Detect(ctx.Env.GetVariable("PATH"), Runtime.CgroupLayout.Unknown)
                 .Where(r => r.Path is not null)
-                .ToDictionary(r => r.Name, r => r.Path!, StringComparer.Ordinal);
+                .Select(r => Composition.Runtime(ctx.Store.Layout, r.Path!))
+                .ToList();
             var result = await new StoreHygiene(ctx.Store) { Runtimes = runtimes, Network = Runtime.Network.NetworkTools.Find(ctx.Env.GetVariable("PATH")) }.PruneAsync(options, token).ConfigureAwait(false);
             if (result.AbandonedWorkspaces > 0)
             {
@@ -186,7 +185,19 @@ internal static class ArchiveCommands
         return command;
     }
 
-    private static AtomicFile OpenAtomically(string path) => new(path);
+    /// <summary>The file is written beside <paramref name="path"/> and renamed over it when complete; an error names
+    /// the path the user gave, not the temporary one.</summary>
+    private static AtomicFile OpenAtomically(string path)
+    {
+        try
+        {
+            return new(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ImageException(ErrorText.Describe(e, path), e);
+        }
+    }
 }
 
 /// <summary>A file written under a temporary name and renamed into place only when complete, so a failed

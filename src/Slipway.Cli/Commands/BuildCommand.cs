@@ -31,7 +31,7 @@ internal static class BuildCommand
         {
             foreach (var error in errors)
             {
-                env.Error.WriteLine($"ERROR: {error}");
+                ErrorRenderer.Fail(env.Error, error);
             }
 
             return 1;
@@ -71,7 +71,7 @@ internal static class BuildCommand
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                return BuildSummary.Failed(ctx, ex);
+                return ErrorRenderer.Render(ctx.Env.Error, ex, ctx.Debug, dockerfile: definition.SourceLines);
             }
         }, cancellationToken).ConfigureAwait(false);
     }

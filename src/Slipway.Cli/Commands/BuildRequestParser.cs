@@ -4,9 +4,9 @@ using Slipway.Build.Cache;
 using Slipway.Build.Definition;
 using Slipway.Build.Engine;
 using Slipway.Build.Export;
-using Slipway.Build.Insight;
 using Slipway.Build.Request;
 using Slipway.Cli.Output;
+using Slipway.Insight;
 using Slipway.Oci;
 using Slipway.Runtime;
 using Slipway.Runtime.Network;
@@ -114,6 +114,10 @@ internal sealed class BuildRequestParser(ParseResult parse, BuildCommandOptions 
             Values(o.InsecureRegistries));
     }
 
+    /// <summary>What buildx says of a context directory that is not there (null when it is).</summary>
+    internal static string? MissingContext(string contextDir) =>
+        Directory.Exists(contextDir) ? null : $"unable to prepare context: path \"{contextDir}\" not found";
+
     private DefinitionSource Source()
     {
         var contextDir = parse.GetValue(o.Context)!;
@@ -121,6 +125,10 @@ internal sealed class BuildRequestParser(ParseResult parse, BuildCommandOptions 
         {
             _errors.Add("unable to prepare context: path \"\" not found");
             contextDir = ".";
+        }
+        else if (MissingContext(contextDir) is { } missing)
+        {
+            _errors.Add(missing);
         }
 
         var file = parse.GetValue(o.File);

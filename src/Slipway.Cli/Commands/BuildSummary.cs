@@ -1,14 +1,14 @@
 using Slipway.Build.Cache;
 using Slipway.Build.Engine;
-using Slipway.Build.Images;
-using Slipway.Build.Insight;
 using Slipway.Build.Request;
 using Slipway.Cli.Output;
+using Slipway.Insight;
+using Slipway.Store.Images;
 
 namespace Slipway.Cli.Commands;
 
 /// <summary>What <c>slipway build</c> prints besides its progress: BuildKit's closing lines (or, under <c>-q</c>,
-/// the image id), the reports, and a failure.</summary>
+/// the image id) and the reports. A failure is the renderer's (Output/ErrorRenderer).</summary>
 internal static class BuildSummary
 {
     /// <summary>After the build, before the exports: the image written and named, the caches exported.</summary>
@@ -57,19 +57,5 @@ internal static class BuildSummary
                     break;
             }
         }
-    }
-
-    /// <summary>A build that failed: one <c>ERROR:</c> line; with <c>--debug</c>, the stack of what was not a
-    /// mistake in the input.</summary>
-    public static int Failed(CommandContext ctx, Exception ex)
-    {
-        var message = ex is HttpRequestException http ? $"failed to resolve source metadata: {http.Message}" : ex.Message;
-        ctx.Env.Error.WriteLine($"ERROR: {message}");
-        if (ctx.Debug && ex is not (DockerfileException or BuildException or ImageException))
-        {
-            ctx.Env.Error.WriteLine(ex.ToString());
-        }
-
-        return 1;
     }
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Slipway.Build.Definition;
+using Slipway.Cli.Output;
 using Slipway.Dockerfile.Diagnostics;
 using Slipway.Dockerfile.Lint;
 
@@ -28,6 +29,11 @@ internal static class CheckCommand
         command.SetAction(parse =>
         {
             var contextDir = parse.GetValue(context)!;
+            if (BuildRequestParser.MissingContext(contextDir) is { } missing)
+            {
+                return ErrorRenderer.Fail(env.Error, missing);
+            }
+
             var written = parse.GetValue(file);
             var definition = DockerfileInput.Load(env, new DefinitionSource
             {
@@ -59,7 +65,7 @@ internal static class CheckCommand
             env.Out.Write(LintFormatter.Text(report, definition.SourceLines));
             if (report.ConfigError is not null)
             {
-                env.Error.WriteLine($"ERROR: {report.ConfigError}");
+                ErrorRenderer.Fail(env.Error, report.ConfigError);
             }
 
             env.Out.WriteLine(LintFormatter.Summary(report));
@@ -86,7 +92,7 @@ internal static class CheckCommand
 
         if (report.Failed)
         {
-            env.Error.WriteLine($"ERROR: {report.FailureMessage}");
+            ErrorRenderer.Fail(env.Error, report.FailureMessage);
             return false;
         }
 

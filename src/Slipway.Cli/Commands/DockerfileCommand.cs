@@ -1,6 +1,8 @@
 using System.CommandLine;
+using Slipway.Cli.Output;
 using Slipway.Dockerfile.Diagnostics;
 using Slipway.Dockerfile.Syntax;
+using Slipway.Oci;
 
 namespace Slipway.Cli.Commands;
 
@@ -38,8 +40,7 @@ internal static class DockerfileCommand
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                env.Error.WriteLine($"error: cannot read {path}: {e.Message}");
-                return 1;
+                return ErrorRenderer.Fail(env.Error, $"failed to read dockerfile: {ErrorText.Describe(e, path)}");
             }
 
             var result = DockerfileParser.Parse(text, Path.GetFileName(path));

@@ -1,4 +1,6 @@
 using Slipway.Build.Definition;
+using Slipway.Cli.Output;
+using Slipway.Oci;
 
 namespace Slipway.Cli.Commands;
 
@@ -16,7 +18,7 @@ internal static class DockerfileInput
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            env.Error.WriteLine($"error: cannot read {source.DockerfilePath ?? "-"}: {e.Message}");
+            ErrorRenderer.Fail(env.Error, $"failed to read dockerfile: {ErrorText.Describe(e, source.DockerfilePath ?? "-")}");
             return null;
         }
 

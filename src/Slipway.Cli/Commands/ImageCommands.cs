@@ -2,9 +2,9 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Slipway.Build.Images;
 using Slipway.Cli.Output;
 using Slipway.Oci;
+using Slipway.Store.Images;
 
 namespace Slipway.Cli.Commands;
 
@@ -43,8 +43,8 @@ internal static class ImageCommands
                 }
                 catch (ImageException ex)
                 {
-                    ctx.Env.Error.WriteLine($"Error: {ex.Message}");
-                    status = 1;
+                    // docker rmi goes on with the other images and fails at the end.
+                    status = ErrorRenderer.Render(ctx.Env.Error, ex, ctx.Debug);
                 }
             }
 
@@ -169,7 +169,7 @@ internal static class ImageCommands
         command.SetAction((parse, ct) => CommandContext.RunAsync(globals, env, parse, async (ctx, token) =>
         {
             var (_, stored) = await ctx.Images.FindAsync(parse.GetValue(image)!, token).ConfigureAwait(false);
-            var rows = HistoryRows(stored, DateTimeOffset.UtcNow, parse.GetValue(noTrunc), parse.GetValue(human));
+            var rows = HistoryRows(stored, ctx.Env.Time.GetUtcNow(), parse.GetValue(noTrunc), parse.GetValue(human));
             if (parse.GetValue(quiet))
             {
                 foreach (var row in rows)

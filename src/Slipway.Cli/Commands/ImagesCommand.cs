@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Text;
 using System.Text.Json;
-using Slipway.Build.Images;
 using Slipway.Cli.Output;
+using Slipway.Store.Images;
 
 namespace Slipway.Cli.Commands;
 
@@ -18,7 +18,7 @@ internal static class ImagesCommand
         var command = new Command("images", "List images") { quiet, noTrunc, format, repository };
         command.SetAction((parse, ct) => CommandContext.RunAsync(globals, env, parse, async (ctx, token) =>
         {
-            var now = DateTimeOffset.UtcNow;
+            var now = ctx.Env.Time.GetUtcNow();
             var filter = parse.GetValue(repository);
             var rows = (await ctx.Images.ListAsync(token).ConfigureAwait(false))
                 .Select(i => Row.From(i, now, parse.GetValue(noTrunc)))

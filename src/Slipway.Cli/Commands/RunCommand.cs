@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Slipway.Build.Engine;
+using Slipway.Cli.Output;
 using Slipway.Runtime;
 using Slipway.Runtime.Spec;
 
@@ -9,6 +10,9 @@ namespace Slipway.Cli.Commands;
 /// <c>docker run --rm</c> does; for trying what a build produced.</summary>
 internal static class RunCommand
 {
+    /// <summary>docker run's status when the container could not be run at all, as opposed to the command's own.</summary>
+    private const int ContainerFailed = 125;
+
     public static Command Create(GlobalOptions globals, ICliEnvironment env)
     {
         var image = new Argument<string>("IMAGE");
@@ -25,8 +29,7 @@ internal static class RunCommand
                 parse.GetValue(runtimeOption), out var error);
             if (chosen?.Path is null)
             {
-                ctx.Env.Error.WriteLine($"Error: {error}");
-                return 125;
+                return ErrorRenderer.Fail(ctx.Env.Error, error!, ContainerFailed);
             }
 
             var (_, stored) = await ctx.Images.FindAsync(parse.GetValue(image)!, token).ConfigureAwait(false);
@@ -34,7 +37,7 @@ internal static class RunCommand
             var mode = parse.GetValue(network) == "none" ? NetworkMode.None : NetworkMode.Host;
             try
             {
-                return await new ContainerRunner(ctx.Store, chosen.Path).RunAsync(stored, args, mode, line =>
+                return await new ContainerRunner(ctx.Store, Composition.Snapshotter(ctx.Store), Composition.Runtime(ctx.Store.Layout, chosen.Path)).RunAsync(stored, args, mode, line =>
                 {
                     lock (ctx.Env.Out)
                     {
@@ -44,8 +47,7 @@ internal static class RunCommand
             }
             catch (BuildException ex)
             {
-                ctx.Env.Error.WriteLine($"Error: {ex.Message}");
-                return 125;
+                return ErrorRenderer.Render(ctx.Env.Error, ex, ctx.Debug, ContainerFailed);
             }
         }, ct));
         return run;

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using Slipway.Build.Insight.Sbom;
+using Slipway.Insight.Sbom;
 
 namespace Slipway.Cli.Commands;
 
@@ -45,5 +45,5 @@ internal static class SbomCommand
     public static DateTimeOffset Created(ICliEnvironment env) =>
         env.GetVariable("SOURCE_DATE_EPOCH") is { } e && long.TryParse(e, NumberStyles.Integer, CultureInfo.InvariantCulture, out var seconds)
             ? DateTimeOffset.FromUnixTimeSeconds(seconds)
-            : DateTimeOffset.UtcNow;
+            : env.Time.GetUtcNow();
 }

@@ -1,14 +1,14 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using Slipway.Build.Images;
-using Slipway.Build.Insight;
 using Slipway.Cli.Output;
+using Slipway.Insight;
+using Slipway.Store.Images;
 
 namespace Slipway.Cli.Commands;
 
 /// <summary><c>slipway size IMAGE [--compare OTHER] [--format text|json|html] [-o FILE]</c> with CI gates: where an
-/// image's bytes are. The analysis lives in Slipway.Build.Insight; this renders it and sets the exit code.</summary>
+/// image's bytes are. The analysis lives in Slipway.Insight; this renders it and sets the exit code.</summary>
 internal static class SizeCommand
 {
     /// <summary>The exit code when a gate fails (1 stays for errors).</summary>
@@ -76,7 +76,7 @@ internal static class SizeCommand
         var failures = gates.Check(report);
         foreach (var failure in failures)
         {
-            error.WriteLine($"size gate failed: {failure}");
+            ErrorRenderer.Fail(error, $"size gate failed: {failure}");
         }
 
         return failures.Count == 0 ? 0 : GateFailed;

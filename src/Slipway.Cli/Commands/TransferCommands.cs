@@ -1,6 +1,7 @@
 using System.CommandLine;
-using Slipway.Build.Images;
+using Slipway.Images;
 using Slipway.Oci;
+using Slipway.Store.Images;
 
 namespace Slipway.Cli.Commands;
 

@@ -26,8 +26,8 @@ internal sealed class BuildProgressView
         _env = env;
         _tty = !quiet && (mode == ProgressMode.Tty || (mode == ProgressMode.Auto && !env.ErrorRedirected)) ? new TtyProgress() : null;
         IBuildProgress progress = _tty is not null ? _tty
-            : mode == ProgressMode.RawJson ? new RawJsonProgress(env.Error)
-            : new PlainProgress(env.Error, quiet);
+            : mode == ProgressMode.RawJson ? new RawJsonProgress(env.Error, env.Time)
+            : new PlainProgress(env.Error, quiet, env.Time);
         _explain = explainCache ? new CacheReport(progress) : null;
         Progress = _explain ?? progress;
     }

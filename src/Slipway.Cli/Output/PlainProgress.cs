@@ -6,7 +6,7 @@ namespace Slipway.Cli.Output;
 
 /// <summary><c>--progress=plain</c> as BuildKit prints it: <c>#N [stage i/n] INSTR</c>, the step's output lines
 /// with their time (after <c>#N cache miss: WHY</c> when the step missed the cache), then <c>#N DONE 0.3s</c>, <c>#N CACHED</c> or <c>#N ERROR</c>.</summary>
-internal sealed class PlainProgress(TextWriter output, bool quiet) : IBuildProgress
+internal sealed class PlainProgress(TextWriter output, bool quiet, TimeProvider time) : IBuildProgress
 {
     private readonly Dictionary<Vertex, (int Number, DateTimeOffset Started)> _numbers = [];
     private readonly Lock _gate = new();
@@ -16,7 +16,7 @@ internal sealed class PlainProgress(TextWriter output, bool quiet) : IBuildProgr
     {
         if (!_numbers.TryGetValue(vertex, out var entry))
         {
-            entry = (++_next, DateTimeOffset.UtcNow);
+            entry = (++_next, time.GetUtcNow());
             _numbers[vertex] = entry;
         }
 
@@ -78,7 +78,7 @@ internal sealed class PlainProgress(TextWriter output, bool quiet) : IBuildProgr
         lock (_gate)
         {
             var n = NumberOf(vertex);
-            var elapsed = (DateTimeOffset.UtcNow - _numbers[vertex].Started).TotalSeconds.ToString("0.000", CultureInfo.InvariantCulture);
+            var elapsed = (time.GetUtcNow() - _numbers[vertex].Started).TotalSeconds.ToString("0.000", CultureInfo.InvariantCulture);
             output.WriteLine($"#{n} {elapsed} {line}");
         }
     }

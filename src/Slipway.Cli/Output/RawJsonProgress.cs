@@ -7,7 +7,7 @@ namespace Slipway.Cli.Output;
 
 /// <summary><c>--progress=rawjson</c>: one BuildKit SolveStatus JSON object a line — <c>vertexes</c> with digest, name,
 /// started, completed, cached, error and (ours) cacheMiss, and <c>logs</c> with the vertex, stream and base64 data.</summary>
-internal sealed class RawJsonProgress(TextWriter output) : IBuildProgress
+internal sealed class RawJsonProgress(TextWriter output, TimeProvider time) : IBuildProgress
 {
     private readonly Dictionary<Vertex, DateTimeOffset> _started = [];
     private readonly Lock _gate = new();
@@ -17,7 +17,7 @@ internal sealed class RawJsonProgress(TextWriter output) : IBuildProgress
         ArgumentNullException.ThrowIfNull(solveEvent);
         lock (_gate)
         {
-            var now = DateTimeOffset.UtcNow;
+            var now = time.GetUtcNow();
             if (!_started.TryGetValue(solveEvent.Vertex, out var started))
             {
                 started = now - solveEvent.Elapsed;
@@ -79,7 +79,7 @@ internal sealed class RawJsonProgress(TextWriter output) : IBuildProgress
                 w.WriteString("vertex", vertex.OperationDigest.Value);
                 w.WriteNumber("stream", 1);
                 w.WriteBase64String("data", Encoding.UTF8.GetBytes(line + "\n"));
-                w.WriteString("timestamp", DateTimeOffset.UtcNow);
+                w.WriteString("timestamp", time.GetUtcNow());
                 w.WriteEndObject();
                 w.WriteEndArray();
             });

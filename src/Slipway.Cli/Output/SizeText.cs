@@ -1,5 +1,5 @@
 using System.Globalization;
-using Slipway.Build.Insight;
+using Slipway.Insight;
 
 namespace Slipway.Cli.Output;
 

@@ -1,5 +1,3 @@
-using Slipway.Dockerfile.Syntax;
-
 namespace Slipway.Dockerfile.Diagnostics;
 
 public enum DiagnosticSeverity

@@ -1,12 +1,15 @@
 using Slipway.Dockerfile.Syntax;
+using Slipway.Oci;
 
 namespace Slipway.Dockerfile.Expansion;
 
 /// <summary>A word that cannot be expanded: a syntax error, an unsupported modifier or a <c>${v:?msg}</c> that
 /// fired. <see cref="Exception.Message"/> is BuildKit's text, <c>failed to process "word": reason</c>, so users
 /// see the message they would see from <c>docker build</c>.</summary>
-public sealed class ExpansionException : Exception
+public sealed class ExpansionException : SlipwayException
 {
+    public const string ErrorCode = "dockerfile.expansion";
+
     public ExpansionException()
         : this(string.Empty, "expansion failed")
     {
@@ -36,4 +39,6 @@ public sealed class ExpansionException : Exception
 
     /// <summary>The reason alone, without the "failed to process" prefix (e.g. <c>FOO: is not allowed to be unset</c>).</summary>
     public string Reason { get; }
+
+    public override string Code => ErrorCode;
 }

@@ -34,6 +34,7 @@ public sealed class ShellLex
     public bool SkipUnsetEnv { get; init; }
 
     /// <summary>Expands one word: quotes removed, whitespace kept, nothing split.</summary>
+    /// <param name="word">The word as written, quotes and all.</param>
     /// <param name="lookup">The value of a variable, <see langword="null"/> when it is unset.</param>
     /// <exception cref="ExpansionException">The word is malformed or a <c>${v:?m}</c> fired.</exception>
     public ExpansionResult ProcessWord(string word, Func<string, string?> lookup) => Process(word, lookup);

@@ -1,3 +1,4 @@
+using Slipway.Dockerfile.Diagnostics;
 using Slipway.Dockerfile.Syntax;
 
 namespace Slipway.Dockerfile.Instructions;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Slipway.Dockerfile.Diagnostics;
 using Slipway.Dockerfile.Expansion;
 using Slipway.Dockerfile.Instructions;
 using Slipway.Dockerfile.Syntax;

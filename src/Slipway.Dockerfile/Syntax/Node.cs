@@ -1,3 +1,5 @@
+using Slipway.Dockerfile.Diagnostics;
+
 namespace Slipway.Dockerfile.Syntax;
 
 /// <summary>One instruction as the syntax layer sees it: keyword, <c>--flags</c>, arguments split the way

@@ -20,7 +20,8 @@ internal sealed class AuthenticationHandler : DelegatingHandler
     private readonly string _userAgent;
     private AuthChallenge? _challenge;
 
-    /// <param name="realm">Sends token requests; it must not pass through this handler.</param>
+    /// <summary>Authenticates requests to <paramref name="endpoint"/>; <paramref name="realm"/> sends token requests
+    /// and must not pass through this handler.</summary>
     public AuthenticationHandler(RegistryEndpoint endpoint, ICredentialSource credentials, TokenCache tokens,
         HttpMessageInvoker realm, IReadOnlyList<string> insecureRegistries, string userAgent)
     {

@@ -12,9 +12,10 @@ public sealed class TokenCache
     private readonly ConcurrentDictionary<(string Host, string Scopes), Entry> _entries = new();
     private readonly TimeProvider _time;
 
-    public TokenCache(TimeProvider? timeProvider = null)
+    public TokenCache(TimeProvider timeProvider)
     {
-        _time = timeProvider ?? TimeProvider.System;
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        _time = timeProvider;
     }
 
     public int Count => _entries.Count;

@@ -3,8 +3,8 @@ using System.Net;
 namespace Slipway.Registry.Http;
 
 /// <summary>Bounds how long a registry may stay silent: a request without a body gets no answer, or an answer's body
-/// brings no byte, for the idle time. Then the request fails with <see cref="IdleTimeoutException"/>, an
-/// <see cref="IOException"/>, so it is retried and resumed like a dropped connection. A slow registry that keeps
+/// brings no byte, for the idle time. Then the request fails with <see cref="IdleTimeoutException"/>, which
+/// <see cref="RetryHandler.IsTransportFailure"/> counts as a dropped connection: retried and resumed. A slow registry that keeps
 /// sending is never cut. (Requests with a body, uploads, are not timed: their sending is not idle time.)</summary>
 internal sealed class IdleTimeoutHandler(TimeSpan idle, TimeProvider time) : DelegatingHandler
 {

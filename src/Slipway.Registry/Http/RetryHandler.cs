@@ -50,8 +50,10 @@ internal sealed class RetryHandler : DelegatingHandler
     }
 
     /// <summary>The connection failed rather than the registry answering. SocketsHttpHandler lets a raw
-    /// <see cref="SocketException"/> escape when a connection is reset right after it is accepted.</summary>
-    internal static bool IsTransportFailure(Exception e) => e is HttpRequestException or IOException or SocketException;
+    /// <see cref="SocketException"/> escape when a connection is reset right after it is accepted; a registry that
+    /// went silent (<see cref="IdleTimeoutException"/>) counts as a dropped connection.</summary>
+    internal static bool IsTransportFailure(Exception e) =>
+        e is HttpRequestException or IOException or SocketException or IdleTimeoutException;
 
     internal static bool IsTransient(HttpStatusCode status) =>
         status == HttpStatusCode.TooManyRequests || ((int)status >= 500 && status != HttpStatusCode.NotImplemented);

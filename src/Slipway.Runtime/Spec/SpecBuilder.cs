@@ -1,3 +1,5 @@
+using Slipway.Oci;
+
 namespace Slipway.Runtime.Spec;
 
 /// <summary>What a build step asks of its container.</summary>
@@ -78,7 +80,7 @@ public static class SpecBuilder
                 Namespaces = Namespaces(step.Network, step.NetworkNamespace),
                 MaskedPaths = step.Insecure ? null : [.. MaskedPaths],
                 ReadonlyPaths = step.Insecure ? null : [.. ReadonlyPaths],
-                Seccomp = step.Insecure ? null : Seccomp.SeccompProfile.Default.Resolve(Oci.Platform.Host.Architecture, caps, KernelVersion()),
+                Seccomp = step.Insecure ? null : Seccomp.SeccompProfile.Default.Resolve(Platform.Host.Architecture, caps, KernelVersion()),
             },
         };
         if (extraMounts is not null)

@@ -30,9 +30,8 @@ internal sealed class EntryWriter(bool preserveOwnership, bool privileged)
 
     public int SpecialFiles { get; private set; }
 
-    /// <summary>Returns false when the entry was skipped (with a warning).</summary>
-    /// <param name="exists">Whether something is at <paramref name="target"/> (only a directory can be, the
-    /// caller cleared anything else).</param>
+    /// <summary>Returns false when the entry was skipped (with a warning). <paramref name="exists"/> says whether
+    /// something is at <paramref name="target"/> (only a directory can be, the caller cleared anything else).</summary>
     public bool Create(TarEntry entry, string target, bool exists, RootResolver resolver, byte[] buffer)
     {
         switch (entry.EntryType)

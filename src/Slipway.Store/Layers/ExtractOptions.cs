@@ -1,3 +1,5 @@
+using Slipway.Oci;
+
 namespace Slipway.Store.Layers;
 
 /// <summary>How whiteouts in a layer are applied.</summary>
@@ -50,8 +52,10 @@ public sealed record ExtractResult(
     IReadOnlyList<string> Warnings);
 
 /// <summary>A layer that cannot be applied safely or at all; the message names the entry.</summary>
-public sealed class LayerExtractionException : Exception
+public sealed class LayerExtractionException : SlipwayException
 {
+    public const string ErrorCode = "layer.invalid";
+
     public LayerExtractionException(string message)
         : base(message)
     {
@@ -65,4 +69,6 @@ public sealed class LayerExtractionException : Exception
     public LayerExtractionException()
     {
     }
+
+    public override string Code => ErrorCode;
 }

@@ -1,5 +1,6 @@
 using System.Formats.Tar;
 using System.Runtime.Versioning;
+using Slipway.Oci;
 
 namespace Slipway.Store.Layers;
 
@@ -76,7 +77,7 @@ public static class LayerExtractor
                 catch (Exception e) when (IsCorrupt(e) || e is InvalidOperationException or OverflowException or ArgumentException)
                 {
                     var where = previous is null ? string.Empty : $" (after entry '{previous}')";
-                    throw new LayerExtractionException($"layer is not a valid tar archive{where}: {e.Message}", e);
+                    throw new LayerExtractionException($"layer is not a valid tar archive{where}: {ErrorText.Describe(e)}", e);
                 }
 
                 if (entry is null)
@@ -90,10 +91,10 @@ public static class LayerExtractor
                 {
                     run.Apply(entry);
                 }
-                catch (Exception e) when (IsCorrupt(e) || e is IOException or UnauthorizedAccessException or
+                catch (Exception e) when (IsCorrupt(e) || e is IOException or StoreException or UnauthorizedAccessException or
                                               ArgumentException or LayerExtractionException)
                 {
-                    throw new LayerExtractionException($"layer entry '{entry.Name}': {e.Message}", e);
+                    throw new LayerExtractionException($"layer entry '{entry.Name}': {ErrorText.Describe(e)}", e);
                 }
             }
 
@@ -107,7 +108,7 @@ public static class LayerExtractor
             }
             catch (Exception e) when (IsCorrupt(e))
             {
-                throw new LayerExtractionException($"layer is corrupt after its last entry: {e.Message}", e);
+                throw new LayerExtractionException($"layer is corrupt after its last entry: {ErrorText.Describe(e)}", e);
             }
         }
 

@@ -27,20 +27,40 @@ public sealed class TarMetadataLimit(Stream inner) : ReadOnlyForwardStream
 
     /// <summary>A tar reader over <paramref name="tar"/> (left open) with the metadata limit in front of it: every
     /// reader of archives that come from outside should be made here.</summary>
-    public static System.Formats.Tar.TarReader Reader(Stream tar) => new(new TarMetadataLimit(tar), leaveOpen: true);
+    public static TarEntryReader Reader(Stream tar) => new(tar);
+
+    /// <summary>Whether a read failed here (the stream below failed, or the limit refused an entry) rather than in
+    /// the tar reader above: <see cref="TarEntryReader"/> then leaves the error as it is.</summary>
+    internal bool Faulted { get; private set; }
 
     public override int Read(Span<byte> buffer)
     {
-        var n = inner.Read(buffer);
-        Observe(buffer[..n]);
-        return n;
+        try
+        {
+            var n = inner.Read(buffer);
+            Observe(buffer[..n]);
+            return n;
+        }
+        catch
+        {
+            Faulted = true;
+            throw;
+        }
     }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        var n = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
-        Observe(buffer.Span[..n]);
-        return n;
+        try
+        {
+            var n = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+            Observe(buffer.Span[..n]);
+            return n;
+        }
+        catch
+        {
+            Faulted = true;
+            throw;
+        }
     }
 
     private void Observe(ReadOnlySpan<byte> data)

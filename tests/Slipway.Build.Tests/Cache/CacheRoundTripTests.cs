@@ -36,12 +36,12 @@ public sealed class CacheRoundTripTests : IDisposable
     public async Task An_imported_record_hits_before_its_layer_is_fetched_and_the_layer_comes_when_asked()
     {
         var ct = TestContext.Current.CancellationToken;
-        var a = LocalStore.Open(Sub("a"));
+        var a = LocalStore.Open(Sub("a"), TimeProvider.System);
         var (key, layer) = await SeedAsync(a);
         Assert.True(CacheExportSpec.TryParse($"type=local,dest={Sub("cache")}", out var to, out _));
         await new CacheExporter(a, null, null).ExportAsync(to!, [key], new Dictionary<string, string>(), null, ct);
 
-        var b = LocalStore.Open(Sub("b"));
+        var b = LocalStore.Open(Sub("b"), TimeProvider.System);
         Assert.True(CacheImportSpec.TryParse($"type=local,src={Sub("cache")}", out var from, out _));
         using var imports = await new CacheImporter(b, null, w => Assert.Fail(w)).ImportAsync([from!], ct);
 
@@ -59,13 +59,13 @@ public sealed class CacheRoundTripTests : IDisposable
     public async Task A_tampered_layer_in_the_cache_directory_is_refused_when_fetched()
     {
         var ct = TestContext.Current.CancellationToken;
-        var a = LocalStore.Open(Sub("a"));
+        var a = LocalStore.Open(Sub("a"), TimeProvider.System);
         var (key, layer) = await SeedAsync(a);
         Assert.True(CacheExportSpec.TryParse($"type=local,dest={Sub("cache")}", out var to, out _));
         await new CacheExporter(a, null, null).ExportAsync(to!, [key], new Dictionary<string, string>(), null, ct);
         await File.WriteAllTextAsync(Path.Join(Sub("cache"), "blobs", "sha256", layer.Digest.Hex), "NOT REALLY A LAYER", ct);
 
-        var b = LocalStore.Open(Sub("b"));
+        var b = LocalStore.Open(Sub("b"), TimeProvider.System);
         Assert.True(CacheImportSpec.TryParse($"type=local,src={Sub("cache")}", out var from, out _));
         using var imports = await new CacheImporter(b, null, w => Assert.Fail(w)).ImportAsync([from!], ct);
 
@@ -79,7 +79,7 @@ public sealed class CacheRoundTripTests : IDisposable
     {
         var warnings = new List<string>();
         Assert.True(CacheImportSpec.TryParse($"type=local,src={Sub("none")}", out var from, out _));
-        using var imports = await new CacheImporter(LocalStore.Open(Sub("b")), null, warnings.Add).ImportAsync([from!], TestContext.Current.CancellationToken);
+        using var imports = await new CacheImporter(LocalStore.Open(Sub("b"), TimeProvider.System), null, warnings.Add).ImportAsync([from!], TestContext.Current.CancellationToken);
         Assert.Equal(0, imports.RecordCount);
         Assert.Contains("no index.json", Assert.Single(warnings), StringComparison.Ordinal);
     }

@@ -1,7 +1,8 @@
 using System.Text.Json;
 using Slipway.Build.Cache;
 using Slipway.Build.Engine;
-using Slipway.Build.Images;
+using Slipway.Images;
+using Slipway.Store.Images;
 using Slipway.Oci;
 using Slipway.Registry;
 using Slipway.Solver;
@@ -25,7 +26,7 @@ public abstract class ImportedCacheContract : StepCacheIndexContract
     protected override async Task<ICacheIndex<StepState>> CreateAsync()
     {
         var (to, from) = await SpecsAsync();
-        var source = LocalStore.Open(Sub("source"));
+        var source = LocalStore.Open(Sub("source"), TimeProvider.System);
         var seed = await StateAsync(source, 1000);
         await new LocalCacheIndex(source).SaveAsync(Key("exported"), seed, Token);
         await new CacheExporter(source, Clients, null).ExportAsync(to, [Key("exported")], new Dictionary<string, string>(), null, Token);
@@ -106,7 +107,7 @@ public sealed class RegistryImportContractTests : ImportedCacheContract
     {
         Capability.RequireTool("docker-registry");
         _registry ??= await RegistryFixture.StartAsync(RegistryAuthMode.Anonymous, cancellationToken: Token);
-        _clients ??= new RegistryClients(new RegistryClientOptions { MaxAttempts = 1 });
+        _clients ??= new RegistryClients(new RegistryClientOptions { MaxAttempts = 1, TimeProvider = TimeProvider.System });
         var reference = $"{_registry.Host}/contract/cache:latest";
         Assert.True(CacheExportSpec.TryParse($"type=registry,ref={reference}", out var to, out _));
         Assert.True(CacheImportSpec.TryParse($"type=registry,ref={reference}", out var from, out _));

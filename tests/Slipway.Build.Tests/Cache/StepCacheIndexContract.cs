@@ -16,7 +16,7 @@ public abstract class StepCacheIndexContract : CacheIndexContract<StepState>, IA
 
     protected StepCacheIndexContract()
     {
-        Store = LocalStore.Open(Sub("store"));
+        Store = LocalStore.Open(Sub("store"), TimeProvider.System);
     }
 
     /// <summary>The store the index under test answers for.</summary>

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Slipway.Build.Context;
+using Slipway.Store;
 using Slipway.Store.Layers;
 
 namespace Slipway.Build.Tests.Context;
@@ -16,7 +17,7 @@ public sealed class ContentIndexTests : IDisposable
         _context.Delete(true);
     }
 
-    private string IndexFile => ContentIndex.PathFor(_store.FullName, _context.FullName);
+    private string IndexFile => ContentIndex.PathFor(new StoreLayout(_store.FullName), _context.FullName);
 
     private string Write(string name, string content)
     {
@@ -25,7 +26,7 @@ public sealed class ContentIndexTests : IDisposable
         return path;
     }
 
-    private ContentIndex Open() => ContentIndex.Open(_store.FullName, _context.FullName);
+    private ContentIndex Open() => ContentIndex.Open(new StoreLayout(_store.FullName), _context.FullName);
 
     private static byte[] Digest(ContentIndex index, string path) => index.ContentDigest(path, LayerNative.LStat(path)!.Value);
 

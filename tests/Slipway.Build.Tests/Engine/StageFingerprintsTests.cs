@@ -1,5 +1,6 @@
 using Slipway.Build.Engine;
 using Slipway.Oci;
+using Slipway.Store;
 using Slipway.Store.Layers;
 using Slipway.Testing;
 
@@ -124,7 +125,7 @@ public sealed class StageFingerprintsTests : IDisposable
 
         Assert.Equal(files, memos.Load(id));
         Assert.Null(memos.Load(StageFingerprints.Id([Layer('b')], ["/"])));
-        Assert.Empty(Directory.EnumerateFiles(Path.Join(_dir, "cache", "fingerprints"), "*.tmp"));
+        Assert.Empty(Directory.EnumerateFiles(_dir, "*.tmp"));
     }
 
     [Theory]

@@ -16,7 +16,7 @@ public sealed class StepHistoryTests : IDisposable
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
-    private StepHistory History() => new(LocalStore.Open(Path.Join(_dir.FullName, "store")));
+    private StepHistory History() => new(LocalStore.Open(Path.Join(_dir.FullName, "store"), TimeProvider.System));
 
     private static CacheFacts Inputs(string content)
     {
@@ -99,7 +99,7 @@ public sealed class StepHistoryTests : IDisposable
     public async Task A_history_that_cannot_be_written_costs_a_warning_never_the_build()
     {
         var warnings = new List<string>();
-        var store = LocalStore.Open(Path.Join(_dir.FullName, "store"));
+        var store = LocalStore.Open(Path.Join(_dir.FullName, "store"), TimeProvider.System);
         Directory.CreateDirectory(Path.Join(store.Layout.Root, "cache"));
         await File.WriteAllTextAsync(Path.Join(store.Layout.Root, "cache", "steps"), "not a directory", Token);
 

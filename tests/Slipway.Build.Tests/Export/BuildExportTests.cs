@@ -1,8 +1,9 @@
 using System.Text.Json;
 using Slipway.Build.Export;
-using Slipway.Build.Images;
+using Slipway.Images;
 using Slipway.Oci;
 using Slipway.Store;
+using Slipway.Store.Images;
 
 namespace Slipway.Build.Tests.Export;
 
@@ -53,8 +54,8 @@ public sealed class BuildExportTests : IDisposable
     [Fact]
     public void Each_output_gets_its_own_kind_of_exporter_in_order()
     {
-        var store = LocalStore.Open(Sub("root"));
-        using var clients = new RegistryClients(new Slipway.Registry.RegistryClientOptions());
+        var store = LocalStore.Open(Sub("root"), TimeProvider.System);
+        using var clients = new RegistryClients(new Slipway.Registry.RegistryClientOptions { TimeProvider = TimeProvider.System });
         var outputs = new[] { "type=image,name=a", "type=registry,name=b", "out", "-", "type=oci,dest=x.tar", "type=docker,dest=y.tar" }
             .Select(v => OutputSpec.TryParse(v, out var s, out _) ? s : throw new InvalidOperationException(v)).ToList();
 
@@ -69,7 +70,7 @@ public sealed class BuildExportTests : IDisposable
     public async Task The_store_exporter_names_the_image_or_keeps_it_dangling()
     {
         var ct = TestContext.Current.CancellationToken;
-        var store = LocalStore.Open(Sub("root"));
+        var store = LocalStore.Open(Sub("root"), TimeProvider.System);
         var images = new ImageStore(store);
         var image = await ImageAsync(store);
 
@@ -85,7 +86,7 @@ public sealed class BuildExportTests : IDisposable
     public async Task The_iidfile_and_metadata_are_written_after_every_output_with_the_pushed_digest()
     {
         var ct = TestContext.Current.CancellationToken;
-        var store = LocalStore.Open(Sub("root"));
+        var store = LocalStore.Open(Sub("root"), TimeProvider.System);
         var image = await ImageAsync(store);
         var log = new List<string>();
         var pushed = Digest.Compute("index"u8);
@@ -108,7 +109,7 @@ public sealed class BuildExportTests : IDisposable
     public async Task Without_a_push_the_metadata_names_the_image_manifest_and_no_name_is_written_for_an_untagged_image()
     {
         var ct = TestContext.Current.CancellationToken;
-        var store = LocalStore.Open(Sub("root"));
+        var store = LocalStore.Open(Sub("root"), TimeProvider.System);
         var image = await ImageAsync(store);
 
         await new BuildExport(store, new Lines(), "test").RunAsync(image, [], [], new ExportAttachments { MetadataFile = Sub("m.json") }, null, ct);

@@ -1,8 +1,8 @@
 using System.Formats.Tar;
 using Slipway.Build.Export;
-using Slipway.Build.Images;
 using Slipway.Oci;
 using Slipway.Store;
+using Slipway.Store.Images;
 using Slipway.Testing;
 
 namespace Slipway.Build.Tests.Export;
@@ -18,7 +18,7 @@ public sealed class FilesystemExporterTests : IDisposable
     {
         Capability.RequireRoot();
         var ct = TestContext.Current.CancellationToken;
-        var store = LocalStore.Open(Path.Join(_dir.FullName, "root"));
+        var store = LocalStore.Open(Path.Join(_dir.FullName, "root"), TimeProvider.System);
         var tar = new MemoryStream();
         using (var writer = new TarWriter(tar, TarEntryFormat.Pax, leaveOpen: true))
         {

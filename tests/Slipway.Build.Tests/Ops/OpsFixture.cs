@@ -7,6 +7,8 @@ using Slipway.Dockerfile.Syntax;
 using Slipway.Oci;
 using Slipway.Solver;
 using Slipway.Store;
+using Slipway.Store.Snapshots;
+using Slipway.Testing;
 
 namespace Slipway.Build.Tests.Ops;
 
@@ -38,9 +40,9 @@ internal sealed class OpsFixture : IDisposable
             RuntimePath = "/bin/true",
             SourceDateEpoch = Created,
         };
-        var store = LocalStore.Open(Path.Join(_dir.FullName, "store"));
-        var services = new StepServices(options, graph, syntax.EscapeToken, new ImageSource((r, _) => throw new BuildException($"no image {r}")), new NoProgress());
-        _ops = new StepOps(store, services, new LocalCacheIndex(store), null, null);
+        var store = LocalStore.Open(Path.Join(_dir.FullName, "store"), TimeProvider.System);
+        var services = new StepServices(options, graph, syntax.EscapeToken, new ImageSource((r, _) => throw new BuildException($"no image {r}")), new NoProgress(), store.Time);
+        _ops = new StepOps(store, services, new CopyingSnapshotter(store), new FakeContainerRuntime(), new LocalCacheIndex(store), null, null);
         _steps = [];
         for (Vertex? vertex = BuildPlanner.Plan(graph, noCache: false); vertex is not null; vertex = vertex.Inputs.Count > 0 ? vertex.Inputs[0] : null)
         {

@@ -1,13 +1,16 @@
 using Slipway.Build.Cache;
 using Slipway.Build.Definition;
 using Slipway.Build.Engine;
-using Slipway.Build.Images;
+using Slipway.Images;
+using Slipway.Store.Images;
 using Slipway.Build.Ops;
 using Slipway.Dockerfile.Instructions;
 using Slipway.Dockerfile.Syntax;
 using Slipway.Oci;
 using Slipway.Solver;
 using Slipway.Store;
+using Slipway.Store.Snapshots;
+using Slipway.Testing;
 
 namespace Slipway.Build.Tests.Ops;
 
@@ -110,7 +113,7 @@ public sealed class StepKeysTests : IDisposable
             }
         }
 
-        var store = LocalStore.Open(Path.Join(_dir.FullName, "store"));
+        var store = LocalStore.Open(Path.Join(_dir.FullName, "store"), TimeProvider.System);
         new StageFingerprints(store.Layout.Root).Save(StageFingerprints.Id(Input.Layers, ["/dest/a.txt"]), new Dictionary<string, string> { ["/dest/a.txt"] = "f 644 0:0 abc" });
         new StageFingerprints(store.Layout.Root).Save(StageFingerprints.Id(Input.Layers, ["/x"]), new Dictionary<string, string> { ["/x"] = "f 644 0:0 def" });
         var syntax = DockerfileParser.Parse(Dockerfile, "Dockerfile");
@@ -124,8 +127,8 @@ public sealed class StepKeysTests : IDisposable
             Source = new DefinitionSource { ContextDir = context, Platform = Platform.Linux("amd64") },
             RuntimePath = "/bin/true",
         };
-        var services = new StepServices(options, graph, syntax.EscapeToken, new ImageSource(Resolve), new NoProgress());
-        using var ops = new StepOps(store, services, new LocalCacheIndex(store), null, null);
+        var services = new StepServices(options, graph, syntax.EscapeToken, new ImageSource(Resolve), new NoProgress(), store.Time);
+        using var ops = new StepOps(store, services, new CopyingSnapshotter(store), new FakeContainerRuntime(), new LocalCacheIndex(store), null, null);
         var lines = new List<string>();
         foreach (var vertex in All(BuildPlanner.Plan(graph, noCache: false)).OrderBy(v => v.Name, StringComparer.Ordinal))
         {

@@ -25,7 +25,7 @@ public class CacheMissOutputTests
     public void Plain_progress_says_why_right_after_the_steps_header()
     {
         using var output = new StringWriter();
-        var progress = new PlainProgress(output, quiet: false);
+        var progress = new PlainProgress(output, quiet: false, TimeProvider.System);
         foreach (var e in Events)
         {
             progress.OnEvent(e);
@@ -38,7 +38,7 @@ public class CacheMissOutputTests
     public void Rawjson_carries_the_reason_on_the_vertex()
     {
         using var output = new StringWriter();
-        var progress = new RawJsonProgress(output);
+        var progress = new RawJsonProgress(output, TimeProvider.System);
         foreach (var e in Events)
         {
             progress.OnEvent(e);
@@ -51,7 +51,7 @@ public class CacheMissOutputTests
     public void The_report_lists_every_step_hit_or_miss_with_its_reason()
     {
         using var output = new StringWriter();
-        var report = new CacheReport(new PlainProgress(TextWriter.Null, quiet: true));
+        var report = new CacheReport(new PlainProgress(TextWriter.Null, quiet: true, TimeProvider.System));
         foreach (var e in Events)
         {
             report.OnEvent(e);
@@ -68,7 +68,7 @@ public class CacheMissOutputTests
     public void Plain_progress_says_nothing_of_a_step_never_built_before()
     {
         using var output = new StringWriter();
-        var progress = new PlainProgress(output, quiet: false);
+        var progress = new PlainProgress(output, quiet: false, TimeProvider.System);
         progress.OnEvent(new(1, Copy, VertexState.Started, null, TimeSpan.Zero, Miss: new MissReason.NoPreviousBuild()));
 
         Assert.DoesNotContain("cache miss", output.ToString(), StringComparison.Ordinal);

@@ -32,15 +32,32 @@ public sealed class BadInputTests(BusyboxStore store) : IClassFixture<BusyboxSto
     }
 
     [Fact]
-    public async Task A_failing_RUN_names_the_step_the_command_and_the_exit_code()
+    public async Task A_failing_RUN_names_the_step_its_dockerfile_line_the_command_and_the_exit_code_as_buildkit_does()
     {
         store.Require();
         var context = Context("FROM busybox:1.35\nRUN echo before && exit 3\n");
 
         var error = await FailAsync(context);
 
-        Assert.Contains("ERROR: [stage-0 2/2] RUN echo before && exit 3: process \"/bin/sh -c echo before && exit 3\" did not complete successfully: exit code: 3\n", error, StringComparison.Ordinal);
-        Assert.Contains("--- last output lines ---\nbefore\n", error, StringComparison.Ordinal);
+        // The progress streams the output and ends the step with BuildKit's message alone.
+        Assert.Matches(@"\n#2 \d+\.\d{3} before\n", error);
+        Assert.Contains("\n#2 ERROR: process \"/bin/sh -c echo before && exit 3\" did not complete successfully: exit code: 3\n", error, StringComparison.Ordinal);
+        // Then the last output lines once, the instruction in its Dockerfile, and the error.
+        Assert.EndsWith("""
+
+            ------
+             > [stage-0 2/2] RUN echo before && exit 3:
+            before
+            ------
+            Dockerfile:2
+            --------------------
+               1 |     FROM busybox:1.35
+               2 | >>> RUN echo before && exit 3
+            --------------------
+            ERROR: failed to solve: process "/bin/sh -c echo before && exit 3" did not complete successfully: exit code: 3
+
+            """.ReplaceLineEndings("\n"), error, StringComparison.Ordinal);
+        Assert.Single(error.Split('\n'), line => line == "before");
     }
 
     [Fact]

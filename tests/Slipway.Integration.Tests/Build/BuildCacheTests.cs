@@ -47,7 +47,7 @@ public sealed class BuildCacheTests(GolangStore store) : IClassFixture<GolangSto
         Assert.True(first.Hashed > 0);
 
         // Dated after every file, so no entry counts as racily clean however fast the first build was.
-        File.SetLastWriteTimeUtc(Slipway.Build.Context.ContentIndex.PathFor(Runner.Root, context), DateTime.UtcNow.AddHours(1));
+        File.SetLastWriteTimeUtc(Slipway.Build.Context.ContentIndex.PathFor(new Slipway.Store.StoreLayout(Runner.Root), context), DateTime.UtcNow.AddHours(1));
 
         var again = ContextFiles((await Runner.OkAsync("--debug", "build", "--progress", "plain", context)).Error);
         Assert.Equal((first.Hashed, 0), (again.FromIndex, again.Hashed));

@@ -64,7 +64,8 @@ public sealed class ContainmentTests(BusyboxStore store) : IClassFixture<Busybox
         Assert.True(result.Exit is 0 or 1, result.Error);
         if (result.Exit == 1)
         {
-            Assert.Contains($"ERROR: [stage-0 3/3] RUN touch {name}: process \"/bin/sh -c touch {name}\" did not complete successfully: exit code: 1", result.Error, StringComparison.Ordinal);
+            Assert.Contains($" > [stage-0 3/3] RUN touch {name}:\n", result.Error, StringComparison.Ordinal);
+            Assert.Contains($"ERROR: failed to solve: process \"/bin/sh -c touch {name}\" did not complete successfully: exit code: 1\n", result.Error, StringComparison.Ordinal);
             Assert.Contains("/proc/self/fd/5", result.Error, StringComparison.Ordinal);
         }
 

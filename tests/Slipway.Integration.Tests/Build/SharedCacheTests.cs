@@ -79,7 +79,7 @@ public sealed class SharedCacheTests : IAsyncLifetime
 
         var builderOnly = await BuilderOnlyLayersAsync(a.Root, "app:a");
         Assert.NotEmpty(builderOnly);
-        var storeB = LocalStore.Open(b.Root);
+        var storeB = LocalStore.Open(b.Root, TimeProvider.System);
         Assert.All(builderOnly, d => Assert.False(storeB.Blobs.Exists(d), $"{d} (a builder-stage layer) was downloaded"));
         Assert.All(Manifest(storeB, "app:b").Layers, l => Assert.True(storeB.Blobs.Exists(l.Digest)));
     }
@@ -102,7 +102,7 @@ public sealed class SharedCacheTests : IAsyncLifetime
         Assert.Equal(6, second.Count);
         Assert.All(second, s => Assert.Equal((s.Key, "CACHED"), (s.Key, s.Value)));
         Assert.Equal((await a.Runner.OkAsync("run", "app:a", "cat", "/stamp")).Output, (await b.Runner.OkAsync("run", "app:b", "cat", "/stamp")).Output);
-        var storeB = LocalStore.Open(b.Root);
+        var storeB = LocalStore.Open(b.Root, TimeProvider.System);
         Assert.All(await BuilderOnlyLayersAsync(a.Root, "app:a"), d => Assert.False(storeB.Blobs.Exists(d), $"{d} (a builder-stage layer) was copied"));
     }
 
@@ -283,7 +283,7 @@ public sealed class SharedCacheTests : IAsyncLifetime
     /// <summary>The layers root A's build cache holds that its final image does not: the builder stage's.</summary>
     private static async Task<List<Digest>> BuilderOnlyLayersAsync(string root, string image)
     {
-        var store = LocalStore.Open(root);
+        var store = LocalStore.Open(root, TimeProvider.System);
         var final = Manifest(store, image).Layers.Select(l => l.Digest).ToHashSet();
         var layers = new List<Digest>();
         foreach (var record in Directory.EnumerateFiles(Path.Join(root, "cache"), "*.json"))

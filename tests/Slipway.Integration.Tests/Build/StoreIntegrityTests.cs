@@ -151,7 +151,7 @@ public sealed class StoreIntegrityTests : IDisposable
         Capability.RequireTool("busybox");
         using var runner = new SlipwayRunner();
         await runner.OkAsync("import", Rootfs.MakeBusybox(_temp.Path), "corrupt-save:1");
-        var store = Slipway.Store.LocalStore.Open(runner.Root);
+        var store = Slipway.Store.LocalStore.Open(runner.Root, TimeProvider.System);
         var image = OciJson.ParseManifest(File.ReadAllBytes(store.Layout.BlobPath(store.Refs.List().Single().Value.Digest)));
         Flip(runner.Root, image.Layers[0].Digest);
         var archive = Path.Join(_temp.Path, "saved.tar");
@@ -175,7 +175,7 @@ public sealed class StoreIntegrityTests : IDisposable
         Assert.True(clean.Exit == 0, clean.Output + clean.Error);
         Assert.Equal("", clean.Output);
 
-        var store = Slipway.Store.LocalStore.Open(runner.Root);
+        var store = Slipway.Store.LocalStore.Open(runner.Root, TimeProvider.System);
         var built = store.Refs.List().Single(r => r.Key.Contains("fsck-built", StringComparison.Ordinal)).Value;
         var runLayer = OciJson.ParseManifest(File.ReadAllBytes(store.Layout.BlobPath(built.Digest))).Layers[^1].Digest;
         Flip(runner.Root, runLayer);

@@ -176,6 +176,7 @@ public sealed class AuthenticationHandlerTests
                 : FakeTransport.Status(HttpStatusCode.OK));
         using var client = new RegistryClient(RegistryEndpoint.For("10.1.2.3:5000", ["10.0.0.0/8"]), new RegistryClientOptions
         {
+            TimeProvider = TimeProvider.System,
             Credentials = new StaticCredentials("10.1.2.3:5000", Alice),
             InsecureRegistries = ["10.0.0.0/8"],
             RetryBaseDelay = TimeSpan.Zero,

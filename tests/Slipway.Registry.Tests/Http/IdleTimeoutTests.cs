@@ -82,7 +82,7 @@ public sealed class IdleTimeoutTests
         var transport = new FakeTransport((_, _) =>
             new HttpResponseMessage(HttpStatusCode.OK) { Content = new StreamContent(new StallingStream(Content, 0)) });
         using var client = new RegistryClient(RegistryEndpoint.For("registry.example"),
-            new RegistryClientOptions { RetryBaseDelay = TimeSpan.Zero, IdleTimeout = Timeout.InfiniteTimeSpan }, transport);
+            new RegistryClientOptions { TimeProvider = TimeProvider.System, RetryBaseDelay = TimeSpan.Zero, IdleTimeout = Timeout.InfiniteTimeSpan }, transport);
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
         cancel.CancelAfter(Idle);
 
@@ -100,6 +100,6 @@ public sealed class IdleTimeoutTests
 
     private static RegistryClient Client(FakeTransport transport, int maxAttempts = 4) =>
         new(RegistryEndpoint.For("registry.example"),
-            new RegistryClientOptions { RetryBaseDelay = TimeSpan.Zero, MaxAttempts = maxAttempts, IdleTimeout = Idle },
+            new RegistryClientOptions { TimeProvider = TimeProvider.System, RetryBaseDelay = TimeSpan.Zero, MaxAttempts = maxAttempts, IdleTimeout = Idle },
             transport);
 }

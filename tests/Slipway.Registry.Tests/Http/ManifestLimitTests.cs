@@ -20,7 +20,7 @@ public sealed class ManifestLimitTests
         var served = ServeChunkedAsync(listener, ct);
 
         using var client = new RegistryClient(RegistryEndpoint.For($"127.0.0.1:{port}"),
-            new RegistryClientOptions { MaxAttempts = 1, RetryBaseDelay = TimeSpan.Zero });
+            new RegistryClientOptions { TimeProvider = TimeProvider.System, MaxAttempts = 1, RetryBaseDelay = TimeSpan.Zero });
         var error = await Assert.ThrowsAsync<RegistryException>(() => client.GetManifestAsync("x/y", "1", ct));
         Assert.Contains($"larger than {4 << 20} bytes", error.Message, StringComparison.Ordinal);
 

@@ -124,6 +124,7 @@ public sealed class UploadSessionTests
         new(RegistryEndpoint.For("registry.example"),
             new RegistryClientOptions
             {
+                TimeProvider = TimeProvider.System,
                 RetryBaseDelay = TimeSpan.Zero, MaxAttempts = maxAttempts, MonolithicUploadLimit = monolithicLimit, ChunkSize = 400,
             },
             transport);

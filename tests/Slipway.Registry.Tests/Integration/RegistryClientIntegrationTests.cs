@@ -52,6 +52,7 @@ public sealed class RegistryClientIntegrationTests
         await using var registry = await StartAsync(mode);
         using var client = ClientFor(registry, new RegistryClientOptions
         {
+            TimeProvider = TimeProvider.System,
             Credentials = CredentialsFor(registry),
             MonolithicUploadLimit = 1024,
             ChunkSize = 4096,
@@ -94,6 +95,7 @@ public sealed class RegistryClientIntegrationTests
         await using var registry = await StartAsync(mode);
         using var client = ClientFor(registry, new RegistryClientOptions
         {
+            TimeProvider = TimeProvider.System,
             Credentials = CredentialsFor(registry),
             MonolithicUploadLimit = 1024,
             ChunkSize = 1024,
@@ -157,6 +159,7 @@ public sealed class RegistryClientIntegrationTests
         await using var registry = await StartAsync(mode);
         using var client = ClientFor(registry, new RegistryClientOptions
         {
+            TimeProvider = TimeProvider.System,
             Credentials = new StaticCredentials(registry.Host, new RegistryCredential(registry.Username, "wrong")),
         });
 
@@ -249,5 +252,5 @@ public sealed class RegistryClientIntegrationTests
         new(RegistryEndpoint.For(registry.Host), options ?? Fast(CredentialsFor(registry)));
 
     private static RegistryClientOptions Fast(ICredentialSource credentials) =>
-        new() { Credentials = credentials, RetryBaseDelay = TimeSpan.FromMilliseconds(10) };
+        new() { TimeProvider = TimeProvider.System, Credentials = credentials, RetryBaseDelay = TimeSpan.FromMilliseconds(10) };
 }

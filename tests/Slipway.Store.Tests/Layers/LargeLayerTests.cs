@@ -4,7 +4,9 @@ using Slipway.Store.Layers;
 
 namespace Slipway.Store.Tests.Layers;
 
-/// <summary>A 200 MB layer goes out and back in without being held in memory.</summary>
+/// <summary>A 200 MB layer goes out and back in without being held in memory. It runs alone: the heap it samples
+/// is the whole process's, which other test classes running beside it would fill.</summary>
+[Collection(MemoryMeasurement.Name)]
 [SupportedOSPlatform("linux")]
 public sealed class LargeLayerTests : IDisposable
 {
@@ -98,4 +100,10 @@ public sealed class LargeLayerTests : IDisposable
             _stop.Dispose();
         }
     }
+}
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class MemoryMeasurement
+{
+    public const string Name = "memory measurement";
 }

@@ -1,4 +1,4 @@
-using Slipway.Dockerfile.Syntax;
+using Slipway.Dockerfile.Diagnostics;
 
 namespace Slipway.Dockerfile.Lint.Rules;
 

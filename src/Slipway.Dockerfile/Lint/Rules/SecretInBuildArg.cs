@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
+using Slipway.Dockerfile.Diagnostics;
 using Slipway.Dockerfile.Instructions;
-using Slipway.Dockerfile.Syntax;
 
 namespace Slipway.Dockerfile.Lint.Rules;
 

@@ -1,0 +1,204 @@
+using Slipway.Oci;
+using Slipway.Store;
+
+namespace Slipway.Store.Images;
+
+/// <summary>Images by name or id over the content store: list, find, tag, remove.</summary>
+public sealed class ImageStore(LocalStore store)
+{
+    public LocalStore Store { get; } = store;
+
+    /// <summary>The largest image config accepted from a registry or an archive, and read from the store. Real ones
+    /// are a few KiB (a few hundred with long histories); a hostile 400 MB one made every <c>images</c> use 1.25 GB.
+    /// containerd and Docker have no such cap; this is twice the manifest cap, far above any real config.</summary>
+    public const int MaxConfigBytes = 8 << 20;
+
+    public async Task<StoredImage> LoadAsync(Descriptor manifestDescriptor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(manifestDescriptor);
+        var manifestBytes = await Store.Blobs.ReadAllBytesAsync(manifestDescriptor.Digest, cancellationToken).ConfigureAwait(false);
+        var manifest = OciJson.ParseManifest(manifestBytes);
+        var config = await ReadConfigAsync(manifest.Config.Digest, cancellationToken).ConfigureAwait(false);
+        OciJson.EnsureConsistent(manifest, config);
+        return new StoredImage(manifestDescriptor, manifest, config);
+    }
+
+    /// <summary>Reads and parses a stored config, refusing one over <see cref="MaxConfigBytes"/> before reading it.</summary>
+    public async Task<ImageConfig> ReadConfigAsync(Digest config, CancellationToken cancellationToken = default)
+    {
+        EnsureConfigSize(config, Store.Blobs.GetSize(config) ?? 0);
+        return OciJson.ParseConfig(await Store.Blobs.ReadAllBytesAsync(config, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>Refuses a config larger than <see cref="MaxConfigBytes"/>: called with the size a manifest declares
+    /// before anything is downloaded, and with the stored size before anything is read.</summary>
+    public static void EnsureConfigSize(Digest config, long size)
+    {
+        if (size > MaxConfigBytes)
+        {
+            throw new ImageException($"image config {config} is {size} bytes, more than the {MaxConfigBytes >> 20} MiB allowed");
+        }
+    }
+
+    /// <summary>Every name with its image, sorted by name; names whose blobs are missing are skipped.</summary>
+    public async Task<IReadOnlyList<NamedImage>> ListAsync(CancellationToken cancellationToken = default)
+    {
+        var result = new List<NamedImage>();
+        foreach (var (name, descriptor) in Store.Refs.List().OrderBy(r => r.Key, StringComparer.Ordinal))
+        {
+            if (!MediaTypes.IsManifest(descriptor.MediaType) || !Store.Blobs.Exists(descriptor.Digest))
+            {
+                continue;
+            }
+
+            StoredImage image;
+            try
+            {
+                image = await LoadAsync(descriptor, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ImageException)
+            {
+                continue; // a config over the cap, stored before there was one: not listed; rmi by name still removes it
+            }
+
+            result.Add(new NamedImage(name, image));
+        }
+
+        return result;
+    }
+
+    /// <summary>Finds an image as Docker does: a name (normalised, <c>:latest</c> by default), a full
+    /// <c>sha256:…</c> id, or a unique prefix of an id.</summary>
+    public async Task<(string? Name, StoredImage Image)> FindAsync(string nameOrId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(nameOrId);
+        if (ImageReference.TryParse(nameOrId, out var reference, out _))
+        {
+            var key = reference.ToString();
+            var descriptor = Store.Refs.Resolve(key);
+            if (descriptor is not null)
+            {
+                return (key, await LoadAsync(descriptor, cancellationToken).ConfigureAwait(false));
+            }
+        }
+
+        var id = nameOrId.StartsWith("sha256:", StringComparison.Ordinal) ? nameOrId[7..] : nameOrId;
+        if (id.Length > 0 && id.All(c => char.IsAsciiHexDigitLower(c) || char.IsAsciiDigit(c)))
+        {
+            var matches = (await ListAsync(cancellationToken).ConfigureAwait(false))
+                .Where(i => i.Image.Id.Hex.StartsWith(id, StringComparison.Ordinal))
+                .ToList();
+            if (matches.Select(m => m.Image.Id).Distinct().Count() > 1)
+            {
+                throw new ImageException($"Error response: ambiguous image id prefix: {nameOrId}");
+            }
+
+            if (matches.Count > 0)
+            {
+                return (null, matches[0].Image);
+            }
+        }
+
+        throw new ImageException($"No such image: {nameOrId}");
+    }
+
+    /// <summary>Names <paramref name="target"/> the image <paramref name="source"/> is.</summary>
+    public async Task TagAsync(string source, string target, CancellationToken cancellationToken = default)
+    {
+        var (_, image) = await FindAsync(source, cancellationToken).ConfigureAwait(false);
+        var reference = ParseTarget(target);
+        await SetAsync(reference, image.ManifestDescriptor, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Keeps an image that has no name, as Docker keeps <c>&lt;none&gt;:&lt;none&gt;</c> images.</summary>
+    public Task KeepDanglingAsync(Descriptor manifest, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        return Store.Refs.SetAsync(NamedImage.DanglingPrefix + manifest.Digest.Value, manifest, cancellationToken);
+    }
+
+    /// <summary>Removes a name (or, given an id, every name of that image unless several name it and
+    /// <paramref name="force"/> is off, as <c>docker rmi</c> refuses). Returns the lines Docker prints.</summary>
+    public async Task<IReadOnlyList<string>> RemoveAsync(string nameOrId, bool force, CancellationToken cancellationToken = default)
+    {
+        string? name;
+        StoredImage image;
+        try
+        {
+            (name, image) = await FindAsync(nameOrId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ImageException) when (ImageReference.TryParse(nameOrId, out var named, out _) && Store.Refs.Resolve(named.ToString()) is not null)
+        {
+            // An image that cannot be read (a config over the cap, stored before there was one) can still lose its name.
+            await Store.Refs.DeleteAsync(named.ToString(), cancellationToken).ConfigureAwait(false);
+            return [$"Untagged: {named.FamiliarString}"];
+        }
+
+        var lines = new List<string>();
+        var names = (await ListAsync(cancellationToken).ConfigureAwait(false))
+            .Where(i => i.Image.ManifestDescriptor.Digest == image.ManifestDescriptor.Digest)
+            .Select(i => i.Name)
+            .ToList();
+        IEnumerable<string> toRemove;
+        if (name is not null)
+        {
+            toRemove = [name];
+        }
+        else if (names.Count > 1 && !force)
+        {
+            throw new ImageException(
+                $"conflict: unable to delete {image.Id.ShortHex} (must be forced) - image is referenced in multiple repositories");
+        }
+        else
+        {
+            toRemove = names;
+        }
+
+        foreach (var n in toRemove)
+        {
+            await Store.Refs.DeleteAsync(n, cancellationToken).ConfigureAwait(false);
+            if (!n.StartsWith(NamedImage.DanglingPrefix, StringComparison.Ordinal))
+            {
+                lines.Add($"Untagged: {ImageReference.Parse(n).FamiliarString}");
+            }
+        }
+
+        var stillNamed = Store.Refs.List().Values.Any(d => d.Digest == image.ManifestDescriptor.Digest);
+        if (!stillNamed)
+        {
+            lines.Add($"Deleted: {image.Id}");
+            // What was attached to the image (an SBOM kept for it) goes with it.
+            var suffix = ">@" + image.ManifestDescriptor.Digest.Value;
+            foreach (var attached in Store.Refs.List().Keys.Where(n => n.StartsWith('<') && n.EndsWith(suffix, StringComparison.Ordinal)).ToList())
+            {
+                await Store.Refs.DeleteAsync(attached, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return lines;
+    }
+
+    /// <summary>The ref that attaches something of <paramref name="kind"/> (an SBOM, say) to the image whose manifest is
+    /// <paramref name="manifest"/>: <c>&lt;kind&gt;@&lt;digest&gt;</c>, never listed as an image, removed with the image.</summary>
+    public static string AttachmentName(string kind, Digest manifest) => $"<{kind}>@{manifest.Value}";
+
+    /// <summary>Points a name at an image, replacing what the name pointed at before.</summary>
+    public async Task SetAsync(ImageReference reference, Descriptor manifest, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        ArgumentNullException.ThrowIfNull(manifest);
+        await Store.Refs.SetAsync(reference.ToString(), manifest, cancellationToken).ConfigureAwait(false);
+        // A name replaces the placeholder that kept the image while it had none.
+        await Store.Refs.DeleteAsync(NamedImage.DanglingPrefix + manifest.Digest.Value, cancellationToken).ConfigureAwait(false);
+    }
+
+    public static ImageReference ParseTarget(string target)
+    {
+        if (!ImageReference.TryParse(target, out var reference, out var error))
+        {
+            throw new ImageException($"invalid reference \"{target}\": {error}");
+        }
+
+        return reference;
+    }
+}

@@ -1,0 +1,25 @@
+using Slipway.Oci;
+
+namespace Slipway.Store.Images;
+
+/// <summary>An image in the store: the manifest a name points at, and the config it names.</summary>
+public sealed record StoredImage(Descriptor ManifestDescriptor, ImageManifest Manifest, ImageConfig Config)
+{
+    /// <summary>Docker's IMAGE ID: the config digest.</summary>
+    public Digest Id => Manifest.Config.Digest;
+
+    /// <summary>The bytes the image occupies in the store: config plus (compressed) layers.</summary>
+    public long Size => Manifest.Config.Size + Manifest.Layers.Sum(l => l.Size);
+}
+
+/// <summary>A name in the store and the image it points at.</summary>
+public sealed record NamedImage(string Name, StoredImage Image)
+{
+    /// <summary>The prefix of the ref that keeps an unnamed image (<c>&lt;none&gt;:&lt;none&gt;</c>) alive.</summary>
+    public const string DanglingPrefix = "<none>@";
+
+    public bool IsDangling => Name.StartsWith(DanglingPrefix, StringComparison.Ordinal);
+
+    /// <summary>The name as a reference; null for a dangling image.</summary>
+    public ImageReference? Reference => IsDangling ? null : ImageReference.Parse(Name);
+}

@@ -1,0 +1,153 @@
+using System.Text.RegularExpressions;
+using Slipway.Build.Definition;
+using Slipway.Build.Engine;
+using Slipway.Store.Images;
+using Slipway.Runtime.Spec;
+using Slipway.Solver;
+using Slipway.Store;
+using Slipway.Store.Layers;
+using Slipway.Store.Snapshots;
+using Slipway.Testing;
+
+namespace Slipway.Build.Tests.Engine;
+
+/// <summary>Whole builds over the seams' stand-ins, without root: snapshots made by copying, RUN steps carried out
+/// by a delegate against the step's root filesystem.</summary>
+public sealed class BuilderOverFakesTests : IDisposable
+{
+    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("slipway-fakes-");
+    private readonly LocalStore _store;
+    private readonly string _context;
+
+    public BuilderOverFakesTests()
+    {
+        _store = LocalStore.Open(Path.Join(_dir.FullName, "store"), TimeProvider.System);
+        _context = Directory.CreateDirectory(Path.Join(_dir.FullName, "context")).FullName;
+        File.WriteAllText(Path.Join(_context, "hello.txt"), "hello");
+    }
+
+    public void Dispose() => _dir.Delete(true);
+
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    private sealed class Progress : IBuildProgress
+    {
+        public List<string> Output { get; } = [];
+
+        public void OnEvent(SolveEvent solveEvent)
+        {
+        }
+
+        public void OnOutput(StepVertex vertex, string line) => Output.Add(line);
+
+        public void OnWarning(string message)
+        {
+        }
+    }
+
+    private static uint Me => LayerNative.EffectiveUserId;
+
+    /// <summary>As root, what COPY and WORKDIR make belongs to root, as in any build; a process without root can give
+    /// files only to itself, so there each stage runs as the current user and COPY says so.</summary>
+    private static string Owned(string dockerfile) => LayerNative.IsRoot ? dockerfile
+        : Regex.Replace(dockerfile, "^(FROM [^\n]*\n)", $"$1USER {Me}:{Me}\n", RegexOptions.Multiline).Replace("COPY ", $"COPY --chown={Me}:{Me} ", StringComparison.Ordinal);
+
+    private async Task<StoredImage> BuildAsync(string dockerfile, FakeContainerRuntime runtime, Progress? progress = null)
+    {
+        var builder = new Builder(_store, null, progress ?? new Progress()) { Snapshotter = new CopyingSnapshotter(_store), Runtime = runtime };
+        var source = new DefinitionSource { ContextDir = _context };
+        var definition = BuildDefinition.Create(Owned(dockerfile), source);
+        var result = await builder.BuildAsync(definition, new BuildOptions { Source = source, RuntimePath = "fake" }, Token);
+        return result.Image;
+    }
+
+    /// <summary>The image's filesystem: its layers applied in order.</summary>
+    private async Task<List<string>> TreeAsync(StoredImage image)
+    {
+        var layers = image.Manifest.Layers.Select((l, i) => new LayerRef(l, image.Config.RootFs.DiffIds[i])).ToList();
+        using var view = await new CopyingSnapshotter(_store).ViewAsync(_store.Layout.NewTmpPath(), layers, Token);
+        return [.. Directory.EnumerateFileSystemEntries(view.Path, "*", new EnumerationOptions { RecurseSubdirectories = true })
+            .Select(p => Path.GetRelativePath(view.Path, p) + (Directory.Exists(p) ? "/" : "=" + File.ReadAllText(p)))
+            .Order(StringComparer.Ordinal)];
+    }
+
+    private const string Dockerfile = "FROM scratch\nCOPY hello.txt /hello.txt\nENV GREETING=hi\nWORKDIR /app\n"
+        + "RUN --network=none [\"/bin/make\", \"out.txt\"]\n";
+
+    private static FakeContainerRuntime Make() => new((process, _) =>
+    {
+        process.WriteFile(process.Spec.Process.Args[1], process.Env("GREETING") ?? "unset");
+        process.Out("made " + process.Spec.Process.Args[1]);
+        return Task.FromResult(0);
+    });
+
+    [Fact]
+    public async Task Copy_env_workdir_and_run_make_an_image_whose_layers_hold_what_each_step_wrote()
+    {
+        var runtime = Make();
+        var progress = new Progress();
+
+        var image = await BuildAsync(Dockerfile, runtime, progress);
+
+        Assert.Equal(3, image.Manifest.Layers.Count);
+        Assert.Equal(["app/", "app/out.txt=hi", "hello.txt=hello"], await TreeAsync(image));
+        var run = Assert.Single(runtime.Runs);
+        Assert.Equal(["/bin/make", "out.txt"], run.Process.Args);
+        Assert.Contains("GREETING=hi", run.Process.Env);
+        Assert.Equal("/app", run.Process.WorkingDir);
+        Assert.Equal(NetworkMode.None, run.Process.Network);
+        Assert.Equal(LayerNative.IsRoot ? 0u : Me, run.Process.Uid);
+        Assert.StartsWith(Workspace.ContainerPrefix, run.Id, StringComparison.Ordinal);
+        Assert.Contains("made out.txt", progress.Output);
+        Assert.Empty(runtime.Containers(""));
+    }
+
+    [Fact]
+    public async Task A_second_build_of_the_same_steps_comes_from_the_cache_without_running_anything()
+    {
+        var runtime = Make();
+        var first = await BuildAsync(Dockerfile, runtime);
+
+        var second = await BuildAsync(Dockerfile, runtime);
+
+        Assert.Single(runtime.Runs);
+        Assert.Equal(first.Manifest.Layers, second.Manifest.Layers);
+    }
+
+    [Fact]
+    public async Task A_failing_run_names_its_step_its_exit_code_and_its_last_output()
+    {
+        var runtime = new FakeContainerRuntime((process, _) =>
+        {
+            process.Out("compiling");
+            process.Err("boom");
+            return Task.FromResult(2);
+        });
+
+        var error = await Assert.ThrowsAsync<RunFailedException>(() => BuildAsync("FROM scratch\nRUN --network=none [\"/bin/cc\"]\n", runtime));
+
+        Assert.Contains("RUN --network=none", error.Step, StringComparison.Ordinal);
+        Assert.Equal(2, error.ExitCode);
+        Assert.Contains("exit code: 2", error.Message, StringComparison.Ordinal);
+        Assert.Equal(["compiling", "boom"], error.OutputTail);
+        Assert.Equal(2, error.Span.StartLine);
+    }
+
+    [Fact]
+    public async Task A_run_reads_a_stage_through_a_bind_mount_and_only_its_own_writes_reach_the_layer()
+    {
+        var runtime = new FakeContainerRuntime((process, _) =>
+        {
+            process.WriteFile("/copied.txt", File.ReadAllText(process.HostPath("/mnt/hello.txt")));
+            return Task.FromResult(0);
+        });
+        var dockerfile = "FROM scratch AS data\nCOPY hello.txt /data/hello.txt\n"
+            + "FROM scratch\nRUN --network=none --mount=type=bind,from=data,source=/data,target=/mnt [\"/bin/copy\"]\n";
+
+        var image = await BuildAsync(dockerfile, runtime);
+
+        Assert.Equal(["copied.txt=hello"], await TreeAsync(image));
+        var bind = Assert.Single(Assert.Single(runtime.Runs).Mounts, m => m.Destination == "/mnt");
+        Assert.Equal(["rbind", "ro"], bind.Options);
+    }
+}
