@@ -9,13 +9,7 @@ public sealed class FolderGraphTests
     /// gone fails <see cref="Every_allowed_edge_still_exists"/>, so the exception does not outlive the cycle.</summary>
     private static readonly (string From, string To, string Why)[] AllowedEdges =
     [
-        // Issue 13, cache part: the store's step cache (BuildCache, StageFingerprints, IBlobFetcher) and
-        // BuildException are in Engine, which uses Cache's imports; the solver-owned cache index removes this.
-        ("Slipway.Build.Cache", "Slipway.Build.Engine", "issue 13: the cache part moves the step cache out of Engine"),
-
-        // Issue 13, seams part: AbandonedWork reads Workspace's lock path and container prefix, which move to
-        // Slipway.Store with Snapshots and StoreLayout.
-        ("Slipway.Build.Hygiene", "Slipway.Build.Engine", "issue 13: the seams part moves Workspace into Store"),
+        // None left: Builder moved up into Pipeline, so Cache, Hygiene and Ops use Engine one way only.
     ];
 
     [Fact]

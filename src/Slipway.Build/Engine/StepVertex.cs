@@ -6,7 +6,7 @@ using Slipway.Solver;
 namespace Slipway.Build.Engine;
 
 /// <summary>One Dockerfile step as a solver vertex. Its operation digest covers the instruction as written and
-/// where it stands; what it means after expansion is added by its op (Slipway.Build.Ops) as the content digest.</summary>
+/// where it stands; what it means after expansion is added by its op (the Ops folder) as the content digest.</summary>
 public sealed class StepVertex : Vertex
 {
     /// <param name="name">The step as progress names it: <c>[stage-0 2/3] RUN make</c>.</param>

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Slipway.Build.Engine;
 using Slipway.Build.Export;
+using Slipway.Build.Pipeline;
 using Slipway.Cli.Output;
 
 namespace Slipway.Cli.Commands;

@@ -114,8 +114,8 @@ public sealed class StepKeysTests : IDisposable
         }
 
         var store = LocalStore.Open(Path.Join(_dir.FullName, "store"), TimeProvider.System);
-        new StageFingerprints(store.Layout.Root).Save(StageFingerprints.Id(Input.Layers, ["/dest/a.txt"]), new Dictionary<string, string> { ["/dest/a.txt"] = "f 644 0:0 abc" });
-        new StageFingerprints(store.Layout.Root).Save(StageFingerprints.Id(Input.Layers, ["/x"]), new Dictionary<string, string> { ["/x"] = "f 644 0:0 def" });
+        new StageFingerprints(store.Layout.StageFingerprints).Save(StageFingerprints.Id(Input.Layers, ["/dest/a.txt"]), new Dictionary<string, string> { ["/dest/a.txt"] = "f 644 0:0 abc" });
+        new StageFingerprints(store.Layout.StageFingerprints).Save(StageFingerprints.Id(Input.Layers, ["/x"]), new Dictionary<string, string> { ["/x"] = "f 644 0:0 def" });
         var syntax = DockerfileParser.Parse(Dockerfile, "Dockerfile");
         var graph = StageGraph.Build(InstructionParser.Parse(syntax), new StageGraphOptions
         {

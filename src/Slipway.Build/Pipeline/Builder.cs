@@ -1,6 +1,7 @@
 using Slipway.Build.Cache;
 using Slipway.Build.Context;
 using Slipway.Build.Definition;
+using Slipway.Build.Engine;
 using Slipway.Build.Export;
 using Slipway.Build.Hygiene;
 using Slipway.Build.Ops;
@@ -15,7 +16,7 @@ using Slipway.Store;
 using Slipway.Store.Images;
 using Slipway.Store.Snapshots;
 
-namespace Slipway.Build.Engine;
+namespace Slipway.Build.Pipeline;
 
 /// <summary>The build: Dockerfile → stage graph → steps → solved in parallel with the cache → an image in the store.</summary>
 public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildProgress progress)

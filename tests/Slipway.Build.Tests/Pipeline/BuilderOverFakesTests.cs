@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Slipway.Build.Definition;
 using Slipway.Build.Engine;
+using Slipway.Build.Pipeline;
 using Slipway.Store.Images;
 using Slipway.Runtime.Spec;
 using Slipway.Solver;
@@ -9,7 +10,7 @@ using Slipway.Store.Layers;
 using Slipway.Store.Snapshots;
 using Slipway.Testing;
 
-namespace Slipway.Build.Tests.Engine;
+namespace Slipway.Build.Tests.Pipeline;
 
 /// <summary>Whole builds over the seams' stand-ins, without root: snapshots made by copying, RUN steps carried out
 /// by a delegate against the step's root filesystem.</summary>

@@ -1,9 +1,10 @@
+using Slipway.Build.Engine;
 using Slipway.Insight;
 using Slipway.Oci;
 using Slipway.Store;
 using Slipway.Store.Images;
 
-namespace Slipway.Build.Engine;
+namespace Slipway.Build.Pipeline;
 
 /// <summary>The build's use of <see cref="SecretScanner"/>: between export and tagging, warnings reported as the
 /// build's, a leak failing the build before any tag is set.</summary>
