@@ -12,15 +12,15 @@ using Slipway.Testing;
 
 namespace Slipway.Build.Tests.Ops;
 
-/// <summary>The ops of one Dockerfile over a temporary store, for tests that run ops which need no container and
-/// no mount (metadata, ARG, FROM scratch, cache maps).</summary>
+/// <summary>The ops of one Dockerfile over a temporary store, a copying snapshotter and a fake container runtime:
+/// every op runs for real without root or mounts.</summary>
 internal sealed class OpsFixture : IDisposable
 {
     private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("slipway-ops-");
     private readonly StepOps _ops;
     private readonly Dictionary<string, Vertex> _steps;
 
-    public OpsFixture(string dockerfile, IReadOnlyDictionary<string, string>? buildArgs = null)
+    public OpsFixture(string dockerfile, IReadOnlyDictionary<string, string>? buildArgs = null, FakeContainerRuntime? runtime = null)
     {
         var syntax = DockerfileParser.Parse(dockerfile, "Dockerfile");
         var graph = StageGraph.Build(InstructionParser.Parse(syntax), new StageGraphOptions
@@ -40,15 +40,20 @@ internal sealed class OpsFixture : IDisposable
             RuntimePath = "/bin/true",
             SourceDateEpoch = Created,
         };
-        var store = LocalStore.Open(Path.Join(_dir.FullName, "store"), TimeProvider.System);
+        var store = Store = LocalStore.Open(Path.Join(_dir.FullName, "store"), TimeProvider.System);
         var services = new StepServices(options, graph, syntax.EscapeToken, new ImageSource((r, _) => throw new BuildException($"no image {r}")), new NoProgress(), store.Time);
-        _ops = new StepOps(store, services, new CopyingSnapshotter(store), new FakeContainerRuntime(), new LocalCacheIndex(store), null, null);
+        _ops = new StepOps(store, services, new CopyingSnapshotter(store), runtime ?? new FakeContainerRuntime(), new LocalCacheIndex(store), null, null);
         _steps = [];
         for (Vertex? vertex = BuildPlanner.Plan(graph, noCache: false); vertex is not null; vertex = vertex.Inputs.Count > 0 ? vertex.Inputs[0] : null)
         {
             _steps[vertex.Name[(vertex.Name.IndexOf(']', StringComparison.Ordinal) + 2)..]] = vertex;
         }
     }
+
+    public LocalStore Store { get; }
+
+    /// <summary>The build context: empty until a test writes into it.</summary>
+    public string Context => Path.Join(_dir.FullName, "context");
 
     public static readonly DateTimeOffset Created = new(2024, 1, 2, 3, 4, 5, TimeSpan.Zero);
 
