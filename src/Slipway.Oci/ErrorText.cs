@@ -1,14 +1,12 @@
 using System.Net.Http;
 using System.Net.Sockets;
-using System.Text.RegularExpressions;
 
 namespace Slipway.Oci;
 
 /// <summary>.NET's own exceptions in Slipway's words, worded as Go tools (and so docker) word them:
 /// <c>open /x.tar: no such file or directory</c>. The words come from the exception's type, errno or error code,
-/// never from .NET's resource text, which a NativeAOT build may replace by resource keys. A
-/// <see cref="SlipwayException"/> and anything unknown keep their message.</summary>
-public static partial class ErrorText
+/// never from .NET's resource text. A <see cref="SlipwayException"/> and anything unknown keep their message.</summary>
+public static class ErrorText
 {
     /// <summary>The exception in one line for a user; for a Slipway error, its message.</summary>
     public static string Describe(Exception exception)
@@ -48,15 +46,10 @@ public static partial class ErrorText
 
     private static string Open(string? path, string error) => path is null ? error : $"open {path}: {error}";
 
-    /// <summary>The path .NET put in a file error's message: between quotes in its text (<c>Could not find a part of
-    /// the path '/x/y'.</c>), or after the key when it prints resource keys (<c>IO_PathNotFound_Path, /x/y</c>).</summary>
+    /// <summary>The path .NET put in a file error's message, between quotes (<c>Could not find a part of the path
+    /// '/x/y'.</c>); the CLI keeps .NET's messages as text (UseSystemResourceKeys off), so this is their only form.</summary>
     private static string? PathIn(string message)
     {
-        if (KeyWithArgument().Match(message) is { Success: true } keyed)
-        {
-            return keyed.Groups["arg"].Value;
-        }
-
         var first = message.IndexOf('\'', StringComparison.Ordinal);
         var last = message.LastIndexOf('\'');
         return first >= 0 && last > first + 1 ? message[(first + 1)..last] : null;
@@ -123,8 +116,4 @@ public static partial class ErrorText
         SocketError.AddressNotAvailable => "cannot assign requested address",
         _ => $"socket error {socket.SocketErrorCode}",
     };
-
-    // What SR.Format gives when .NET prints resource keys: the key, then each argument after ", ".
-    [GeneratedRegex(@"^[A-Za-z][A-Za-z0-9]*(_[A-Za-z0-9]+)+, (?<arg>.+)$", RegexOptions.Singleline)]
-    private static partial Regex KeyWithArgument();
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.RegularExpressions;
+using System.Xml.Linq;
 using Slipway.Oci;
 using Slipway.Store;
 using Slipway.Testing;
@@ -9,7 +10,7 @@ using Slipway.Testing;
 namespace Slipway.Cli.Tests;
 
 /// <summary>The exact message of each error a user can meet on the way in or out of a command, in Slipway's words:
-/// the NativeAOT binary once printed .NET resource keys here (<c>IO_FileNotFound_FileName, /nonexistent.tar</c>).</summary>
+/// never .NET's resource text, and never a resource key in its place.</summary>
 public sealed partial class ErrorMessageTests : IDisposable
 {
     private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("slipway-errors-");
@@ -29,6 +30,16 @@ public sealed partial class ErrorMessageTests : IDisposable
         var error = env.Error.ToString().ReplaceLineEndings("\n");
         Assert.DoesNotMatch(ResourceKey(), error + env.Out);
         return (exit, error);
+    }
+
+    [Fact]
+    public void The_published_binary_keeps_dotnets_messages_as_text()
+    {
+        // These tests run on the JIT, which always has the text; NativeAOT keeps it only with this setting off.
+        var project = XDocument.Load(Path.Join(Conformance.RepositoryRoot(), "src", "Slipway.Cli", "Slipway.Cli.csproj"));
+        var setting = project.Descendants("UseSystemResourceKeys").Select(e => e.Value.Trim()).ToList();
+
+        Assert.Equal(["false"], setting);
     }
 
     /// <summary>An image with no layers, written straight into the store.</summary>
@@ -290,8 +301,7 @@ public sealed partial class ErrorMessageTests : IDisposable
         }
     }
 
-    // What .NET prints for a resource when NativeAOT keeps keys instead of text: IO_FileNotFound_FileName,
-    // net_http_invalid_response_status_line.
+    // The shape of a .NET resource key (words joined by underscores), which a message must never show.
     [GeneratedRegex(@"[A-Za-z0-9]+_[A-Za-z0-9]+_[A-Za-z0-9]+")]
     private static partial Regex ResourceKey();
 }

@@ -37,7 +37,7 @@ public sealed class ByteSizeTests
     [InlineData("8192PB")]
     public void Sizes_too_large_for_a_long_are_rejected_without_overflowing(string text)
     {
-        // 99999999999999999999GB overflowed the decimal product, and the user saw Overflow_Decimal.
+        // 99999999999999999999GB overflowed the decimal product, and the user saw .NET's overflow text.
         Assert.False(ByteSize.TryParse(text, out _, out var error));
         Assert.Equal($"invalid size \"{text}\": too large", error);
     }

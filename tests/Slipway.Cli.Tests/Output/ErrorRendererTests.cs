@@ -125,7 +125,7 @@ public sealed class ErrorRendererTests
     {
         using var error = new StringWriter();
 
-        ErrorRenderer.Render(error, new DirectoryNotFoundException("IO_PathNotFound_Path, /nonexistent/iid"), debug: false);
+        ErrorRenderer.Render(error, new DirectoryNotFoundException("Could not find a part of the path '/nonexistent/iid'."), debug: false);
 
         Assert.Equal("ERROR: open /nonexistent/iid: no such file or directory\n", error.ToString().ReplaceLineEndings("\n"));
     }
