@@ -16,12 +16,11 @@ public sealed class ContainerRunner(LocalStore store, ISnapshotter snapshotter, 
         ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(onOutput);
-        var layers = image.Manifest.Layers.Select((l, i) => new LayerRef(l, image.Config.RootFs.DiffIds[i])).ToList();
         using var workspace = new Workspace(store.Layout);
         IActiveSnapshot rootfs;
         try
         {
-            rootfs = await snapshotter.PrepareAsync(workspace.NewPath("rootfs"), layers, cancellationToken).ConfigureAwait(false);
+            rootfs = await snapshotter.PrepareAsync(workspace.NewPath("rootfs"), image.Layers, cancellationToken).ConfigureAwait(false);
         }
         catch (SnapshotException ex)
         {

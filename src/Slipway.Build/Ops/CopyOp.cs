@@ -110,7 +110,7 @@ public sealed class CopyOp(StepVertex step, Instruction instruction, StepService
         {
             var fromLayers = Services.IsStage(from)
                 ? inputs[1].Layers
-                : ImageSource.LayersOf(await Services.Images.ForCopyAsync(from, cancellationToken).ConfigureAwait(false));
+                : (await Services.Images.ForCopyAsync(from, cancellationToken).ConfigureAwait(false)).Layers;
             sourceMount = await layers.ViewAsync(fromLayers, sourceSpace, "source", cancellationToken).ConfigureAwait(false);
             source = new CopySource(sourceMount.Path, null);
         }

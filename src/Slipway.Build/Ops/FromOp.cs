@@ -61,7 +61,7 @@ public sealed class FromOp(StepVertex step, StepServices services) : StepOp(step
 
         return new StepState
         {
-            Layers = ImageSource.LayersOf(image),
+            Layers = image.Layers,
             Config = image.Config with { Config = container, History = image.Config.History ?? [] },
             Args = new Dictionary<string, string?>(),
         };

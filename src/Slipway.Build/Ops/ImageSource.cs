@@ -10,8 +10,6 @@ namespace Slipway.Build.Ops;
 /// once per reference by the builder (from the store, or pulled).</summary>
 public sealed class ImageSource(Func<ImageReference, CancellationToken, Task<StoredImage>> resolve)
 {
-    public Task<StoredImage> ResolveAsync(ImageReference reference, CancellationToken cancellationToken) => resolve(reference, cancellationToken);
-
     /// <summary>The base image of a stage that starts from one (not a stage, not scratch).</summary>
     public Task<StoredImage> BaseAsync(Stage stage, CancellationToken cancellationToken)
     {
@@ -37,13 +35,7 @@ public sealed class ImageSource(Func<ImageReference, CancellationToken, Task<Sto
 
     /// <summary>The layers of the image <paramref name="name"/> (a RUN mount's <c>from=</c>).</summary>
     public async Task<IReadOnlyList<LayerRef>> LayersAsync(string name, CancellationToken cancellationToken) =>
-        LayersOf(await resolve(Parse(name), cancellationToken).ConfigureAwait(false));
-
-    public static List<LayerRef> LayersOf(StoredImage image)
-    {
-        ArgumentNullException.ThrowIfNull(image);
-        return [.. image.Manifest.Layers.Select((l, i) => new LayerRef(l, image.Config.RootFs.DiffIds[i]))];
-    }
+        (await resolve(Parse(name), cancellationToken).ConfigureAwait(false)).Layers;
 
     private static ImageReference Parse(string name) =>
         ImageReference.TryParse(name, out var reference, out var error)

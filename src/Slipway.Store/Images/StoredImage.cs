@@ -10,6 +10,10 @@ public sealed record StoredImage(Descriptor ManifestDescriptor, ImageManifest Ma
 
     /// <summary>The bytes the image occupies in the store: config plus (compressed) layers.</summary>
     public long Size => Manifest.Config.Size + Manifest.Layers.Sum(l => l.Size);
+
+    /// <summary>The layers bottom-most first, each with its diffID from the config (the store checks on load that
+    /// the two lists match).</summary>
+    public IReadOnlyList<LayerRef> Layers => [.. Manifest.Layers.Select((l, i) => new LayerRef(l, Config.RootFs.DiffIds[i]))];
 }
 
 /// <summary>A name in the store and the image it points at.</summary>
