@@ -72,9 +72,6 @@ public static class CacheExplainer
 
     private const string StageFiles = " from stage ";
 
-    /// <summary>One line for a list of changes.</summary>
-    public static string Summarize(IReadOnlyList<string> changes) => string.Join("; ", changes);
-
     private static Dictionary<string, string> ToDictionary(IReadOnlyList<KeyValuePair<string, string>> values)
     {
         var result = new Dictionary<string, string>(StringComparer.Ordinal);

@@ -31,8 +31,7 @@ public sealed class StepHistory(LocalStore store, Func<string, bool>? ignoredInC
 
     public async ValueTask<HistoryRecord?> LastAsync(string history, CancellationToken cancellationToken)
     {
-        var identity = history;
-        var file = Path.Join(Dir, identity + ".json");
+        var file = Path.Join(Dir, history + ".json");
         try
         {
             if (!File.Exists(file))
@@ -47,7 +46,7 @@ public sealed class StepHistory(LocalStore store, Func<string, bool>? ignoredInC
                 return null;
             }
 
-            var files = await LoadFilesAsync(Path.Join(Dir, identity + ".files.gz"), record.Files, cancellationToken).ConfigureAwait(false);
+            var files = await LoadFilesAsync(Path.Join(Dir, history + ".files.gz"), record.Files, cancellationToken).ConfigureAwait(false);
             return new HistoryRecord(KeyOf(record.Key), [.. record.Parents.Select(KeyOf)],
                 new CacheFacts([.. record.Values.Select(v => KeyValuePair.Create(v.Name, v.Value))], files));
         }

@@ -15,7 +15,7 @@ public class CacheExplainerTests
 
     private static string Explain(List<KeyValuePair<string, string>> before, Dictionary<string, string>? beforeFiles,
         List<KeyValuePair<string, string>> now, Dictionary<string, string> nowFiles, Func<string, bool>? ignored = null) =>
-        CacheExplainer.Summarize(CacheExplainer.Changes(before, beforeFiles, now, nowFiles, ignored));
+        new Solver.MissReason.InputsChanged(CacheExplainer.Changes(before, beforeFiles, now, nowFiles, ignored)).Text;
 
     [Fact]
     public void Identical_inputs_have_no_changes() =>
