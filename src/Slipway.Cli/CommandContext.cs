@@ -58,7 +58,12 @@ internal sealed class CommandContext(GlobalOptions globals, ICliEnvironment env,
 
     /// <summary>Runs a command body; whatever it throws is rendered by <see cref="ErrorRenderer"/> (one line and exit 1,
     /// not a stack trace; --debug shows the rest).</summary>
-    public static async Task<int> RunAsync(GlobalOptions globals, ICliEnvironment env, ParseResult parse,
+    public static Task<int> RunAsync(GlobalOptions globals, ICliEnvironment env, ParseResult parse,
+        Func<CommandContext, CancellationToken, Task<int>> body, CancellationToken cancellationToken) =>
+        RunAsync(globals, env, parse, dockerfile: null, body, cancellationToken);
+
+    /// <summary>Runs a build's body: as above, and a failed step is shown in <paramref name="dockerfile"/>'s lines.</summary>
+    public static async Task<int> RunAsync(GlobalOptions globals, ICliEnvironment env, ParseResult parse, IReadOnlyList<string>? dockerfile,
         Func<CommandContext, CancellationToken, Task<int>> body, CancellationToken cancellationToken)
     {
         using var context = new CommandContext(globals, env, parse);
@@ -72,7 +77,7 @@ internal sealed class CommandContext(GlobalOptions globals, ICliEnvironment env,
         }
         catch (Exception ex)
         {
-            return ErrorRenderer.Render(env.Error, ex, context.Debug);
+            return ErrorRenderer.Render(env.Error, ex, context.Debug, dockerfile: dockerfile);
         }
     }
 }

@@ -32,7 +32,7 @@ public sealed class BuildExport(LocalStore store, IExportProgress progress, stri
         ArgumentNullException.ThrowIfNull(exporters);
         ArgumentNullException.ThrowIfNull(attachments);
         var sbom = attachments.Sbom ? await SbomAsync(image, tags, sourceDateEpoch, cancellationToken).ConfigureAwait(false) : null;
-        var source = new ExportSource(image, tags, sbom);
+        var source = new ExportSource(image, sbom);
         Digest? pushed = null;
         foreach (var exporter in exporters)
         {

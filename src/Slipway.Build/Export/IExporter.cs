@@ -15,8 +15,9 @@ public interface IExporter
     Task<Digest?> ExportAsync(ExportSource source, CancellationToken cancellationToken);
 }
 
-/// <summary>What is exported: the image in the store, the build's tags, and its SBOM when one was asked for.</summary>
-public sealed record ExportSource(StoredImage Image, IReadOnlyList<ImageReference> Tags, SpdxDocument? Sbom = null);
+/// <summary>What is exported: the image in the store, and its SBOM when one was asked for. The names each exporter
+/// gives it are its own (<see cref="Exporters"/>).</summary>
+public sealed record ExportSource(StoredImage Image, SpdxDocument? Sbom = null);
 
 /// <summary>What exporting reports as it goes: a part that is done (BuildKit's <c>#0 … done</c> lines) and
 /// warnings.</summary>

@@ -98,7 +98,7 @@ public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildPr
         var image = await ExportAsync(solved[0].Result, options, buildLease, imports, inline, cancellationToken).ConfigureAwait(false);
         await SecretCheck.RunAsync(store, image, BaseLayers(resolved), options, progress, cancellationToken).ConfigureAwait(false);
         // Named while this build's lease still holds the image's blobs; the other outputs come after the build.
-        await new StoreExporter(images, options.Tags, keepDangling: true).ExportAsync(new ExportSource(image, options.Tags), cancellationToken).ConfigureAwait(false);
+        await new StoreExporter(images, options.Tags, keepDangling: true).ExportAsync(new ExportSource(image), cancellationToken).ConfigureAwait(false);
 
         foreach (var spec in options.CacheTo.Where(c => c.Type != CacheType.Inline))
         {

@@ -54,26 +54,19 @@ internal static class BuildCommand
             return 1;
         }
 
-        return await CommandContext.RunAsync(globals, env, parse, async (ctx, token) =>
+        return await CommandContext.RunAsync(globals, env, parse, definition.SourceLines, async (ctx, token) =>
         {
             ctx.InsecureRegistries = invocation.InsecureRegistries;
             var view = new BuildProgressView(ctx.Env, invocation.Progress, invocation.Quiet, invocation.ExplainCache);
-            try
-            {
-                var builder = new Builder(ctx.Store, ctx.Clients, view.Progress);
-                var result = await view.ShowAsync(() => builder.BuildAsync(definition, request.Options, token)).ConfigureAwait(false);
-                BuildSummary.WriteBuilt(ctx, invocation, result);
-                var lines = new ExportLines(ctx.Env.Error, invocation.Quiet);
-                var exporters = Exporters.For(request.Outputs, result.Tags, new ExportTargets(ctx.Store, ctx.Clients, ctx.OpenOutput, lines));
-                await new BuildExport(ctx.Store, lines, SlipwayApp.Version)
-                    .RunAsync(result.Image, result.Tags, exporters, request.Attachments, request.Options.SourceDateEpoch, token).ConfigureAwait(false);
-                await BuildSummary.WriteReportsAsync(ctx, request, result, token).ConfigureAwait(false);
-                return 0;
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                return ErrorRenderer.Render(ctx.Env.Error, ex, ctx.Debug, dockerfile: definition.SourceLines);
-            }
+            var builder = new Builder(ctx.Store, ctx.Clients, view.Progress);
+            var result = await view.ShowAsync(() => builder.BuildAsync(definition, request.Options, token)).ConfigureAwait(false);
+            BuildSummary.WriteBuilt(ctx, invocation, result);
+            var lines = new ExportLines(ctx.Env.Error, invocation.Quiet);
+            var exporters = Exporters.For(request.Outputs, result.Tags, new ExportTargets(ctx.Store, ctx.Clients, ctx.OpenOutput, lines));
+            await new BuildExport(ctx.Store, lines, SlipwayApp.Version)
+                .RunAsync(result.Image, result.Tags, exporters, request.Attachments, request.Options.SourceDateEpoch, token).ConfigureAwait(false);
+            await BuildSummary.WriteReportsAsync(ctx, request, result, token).ConfigureAwait(false);
+            return 0;
         }, cancellationToken).ConfigureAwait(false);
     }
 }

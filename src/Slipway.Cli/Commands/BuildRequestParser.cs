@@ -42,7 +42,7 @@ internal sealed class BuildRequestParser(ParseResult parse, BuildCommandOptions 
     }
 
     /// <summary>KEY=VALUE, or KEY taken from the environment (skipped when unset), as docker build reads them.</summary>
-    internal static Dictionary<string, string> ParseBuildArgs(ICliEnvironment env, IEnumerable<string>? values)
+    private static Dictionary<string, string> ParseBuildArgs(ICliEnvironment env, IEnumerable<string>? values)
     {
         var args = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var kv in values ?? [])
@@ -60,6 +60,12 @@ internal sealed class BuildRequestParser(ParseResult parse, BuildCommandOptions 
 
         return args;
     }
+
+    /// <summary>SOURCE_DATE_EPOCH, when set: the time a reproducible build and its SBOM say they were made.</summary>
+    internal static DateTimeOffset? SourceDateEpoch(ICliEnvironment env) =>
+        env.GetVariable("SOURCE_DATE_EPOCH") is { } epoch && long.TryParse(epoch, CultureInfo.InvariantCulture, out var seconds)
+            ? DateTimeOffset.FromUnixTimeSeconds(seconds)
+            : null;
 
     private BuildInvocation Parse()
     {
@@ -85,9 +91,7 @@ internal sealed class BuildRequestParser(ParseResult parse, BuildCommandOptions 
             // Only a build runs anything; the questions (--call) work where no runtime does.
             RuntimePath = call == BuildCall.Build ? RuntimePath() : "",
             NetworkTools = call == BuildCall.Build ? NetworkTools.Find(env.GetVariable("PATH")) : null,
-            SourceDateEpoch = env.GetVariable("SOURCE_DATE_EPOCH") is { } epoch && long.TryParse(epoch, CultureInfo.InvariantCulture, out var seconds)
-                ? DateTimeOffset.FromUnixTimeSeconds(seconds)
-                : null,
+            SourceDateEpoch = SourceDateEpoch(env),
             Secrets = Secrets(),
             ScanSecrets = parse.GetValue(o.ScanSecretsError) ? SecretScanMode.Error
                 : parse.GetValue(o.ScanSecrets) || parse.GetValue(o.ScanSecretsWarn) ? SecretScanMode.Warn
@@ -114,34 +118,36 @@ internal sealed class BuildRequestParser(ParseResult parse, BuildCommandOptions 
             Values(o.InsecureRegistries));
     }
 
-    /// <summary>What buildx says of a context directory that is not there (null when it is).</summary>
-    internal static string? MissingContext(string contextDir) =>
-        Directory.Exists(contextDir) ? null : $"unable to prepare context: path \"{contextDir}\" not found";
-
-    private DefinitionSource Source()
+    /// <summary>The context, the Dockerfile (<c>-f -</c> is standard input, as docker build reads it) and what picks
+    /// and shapes the stages, as <c>build</c> and <c>check</c> take them from the command line; a context that is not
+    /// there is recorded in <paramref name="errors"/>, worded as buildx words it.</summary>
+    internal static DefinitionSource Source(ICliEnvironment env, string contextDir, string? file, string? target, IEnumerable<string>? buildArgs,
+        List<string> errors)
     {
-        var contextDir = parse.GetValue(o.Context)!;
+        if (!Directory.Exists(contextDir))
+        {
+            errors.Add($"unable to prepare context: path \"{contextDir}\" not found");
+        }
+
         if (contextDir.Length == 0)
         {
-            _errors.Add("unable to prepare context: path \"\" not found");
             contextDir = ".";
         }
-        else if (MissingContext(contextDir) is { } missing)
-        {
-            _errors.Add(missing);
-        }
 
-        var file = parse.GetValue(o.File);
-        var platform = Take(OptionValues.TryParsePlatform(parse.GetValue(o.Platform), out var p, out var error), p, error);
         return new DefinitionSource
         {
             ContextDir = Path.GetFullPath(contextDir),
-            // -f - reads the Dockerfile from standard input, as docker build does.
             DockerfilePath = file == "-" ? null : file ?? Path.Join(contextDir, "Dockerfile"),
-            Target = parse.GetValue(o.Target),
-            BuildArgs = ParseBuildArgs(env, parse.GetValue(o.BuildArgs)),
-            Platform = platform ?? Platform.Host,
+            Target = target,
+            BuildArgs = ParseBuildArgs(env, buildArgs),
         };
+    }
+
+    private DefinitionSource Source()
+    {
+        var source = Source(env, parse.GetValue(o.Context)!, parse.GetValue(o.File), parse.GetValue(o.Target), parse.GetValue(o.BuildArgs), _errors);
+        var platform = Take(OptionValues.TryParsePlatform(parse.GetValue(o.Platform), out var p, out var error), p, error);
+        return source with { Platform = platform ?? Platform.Host };
     }
 
     private List<OutputSpec> Outputs(List<ImageReference> tags)

@@ -28,20 +28,14 @@ internal static class CheckCommand
         command.Options.Add(format);
         command.SetAction(parse =>
         {
-            var contextDir = parse.GetValue(context)!;
-            if (BuildRequestParser.MissingContext(contextDir) is { } missing)
+            List<string> errors = [];
+            var source = BuildRequestParser.Source(env, parse.GetValue(context)!, parse.GetValue(file), parse.GetValue(target), parse.GetValue(buildArgs), errors);
+            if (errors.Count > 0)
             {
-                return ErrorRenderer.Fail(env.Error, missing);
+                return ErrorRenderer.Fail(env.Error, errors[0]);
             }
 
-            var written = parse.GetValue(file);
-            var definition = DockerfileInput.Load(env, new DefinitionSource
-            {
-                ContextDir = contextDir,
-                DockerfilePath = written == "-" ? null : written ?? Path.Join(contextDir, "Dockerfile"),
-                Target = parse.GetValue(target),
-                BuildArgs = BuildRequestParser.ParseBuildArgs(env, parse.GetValue(buildArgs)),
-            });
+            var definition = DockerfileInput.Load(env, source);
             return definition is null ? 1 : Print(env, definition, parse.GetValue(format) == "json");
         });
         return command;

@@ -1,8 +1,6 @@
 using System.CommandLine;
-using Slipway.Cli.Output;
 using Slipway.Dockerfile.Diagnostics;
 using Slipway.Dockerfile.Syntax;
-using Slipway.Oci;
 
 namespace Slipway.Cli.Commands;
 
@@ -33,14 +31,9 @@ internal static class DockerfileCommand
         command.SetAction(parse =>
         {
             var path = parse.GetValue(file)!;
-            string text;
-            try
+            if (!DockerfileInput.TryRead(env, path, out var text))
             {
-                text = File.ReadAllText(path);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                return ErrorRenderer.Fail(env.Error, $"failed to read dockerfile: {ErrorText.Describe(e, path)}");
+                return 1;
             }
 
             var result = DockerfileParser.Parse(text, Path.GetFileName(path));

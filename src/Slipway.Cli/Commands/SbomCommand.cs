@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using Slipway.Insight.Sbom;
 
 namespace Slipway.Cli.Commands;
@@ -42,8 +41,5 @@ internal static class SbomCommand
 
     /// <summary>The document's creation time: SOURCE_DATE_EPOCH when set, so reproducible builds give the same
     /// document, otherwise now.</summary>
-    public static DateTimeOffset Created(ICliEnvironment env) =>
-        env.GetVariable("SOURCE_DATE_EPOCH") is { } e && long.TryParse(e, NumberStyles.Integer, CultureInfo.InvariantCulture, out var seconds)
-            ? DateTimeOffset.FromUnixTimeSeconds(seconds)
-            : env.Time.GetUtcNow();
+    public static DateTimeOffset Created(ICliEnvironment env) => BuildRequestParser.SourceDateEpoch(env) ?? env.Time.GetUtcNow();
 }

@@ -74,11 +74,11 @@ public sealed class BuildExportTests : IDisposable
         var images = new ImageStore(store);
         var image = await ImageAsync(store);
 
-        await new StoreExporter(images, [], keepDangling: true).ExportAsync(new ExportSource(image, []), ct);
+        await new StoreExporter(images, [], keepDangling: true).ExportAsync(new ExportSource(image), ct);
         Assert.Equal(image.ManifestDescriptor.Digest, store.Refs.Resolve(NamedImage.DanglingPrefix + image.ManifestDescriptor.Digest.Value)?.Digest);
 
         var name = ImageReference.Parse("app:1");
-        await new StoreExporter(images, [name], keepDangling: true).ExportAsync(new ExportSource(image, [name]), ct);
+        await new StoreExporter(images, [name], keepDangling: true).ExportAsync(new ExportSource(image), ct);
         Assert.Equal(image.ManifestDescriptor.Digest, store.Refs.Resolve(name.ToString())?.Digest);
     }
 
