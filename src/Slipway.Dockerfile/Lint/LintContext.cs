@@ -66,6 +66,14 @@ public sealed class LintContext
 
     internal IReadOnlyList<LintFinding> Findings => _findings;
 
+    /// <summary>The file's instructions of one kind, in file order, the ARGs before the first FROM included.</summary>
+    public IEnumerable<T> Instructions<T>()
+        where T : Instruction => Document.Instructions.Instructions.OfType<T>();
+
+    /// <summary>The instructions of one kind in the stages' bodies, in file order.</summary>
+    public IEnumerable<T> StageInstructions<T>()
+        where T : Instruction => Stages.SelectMany(s => s.Body).OfType<T>();
+
     public void Report(LintRule rule, string message, SourceSpan span) => _findings.Add(new LintFinding(rule, message, span));
 
     /// <summary>A stage by name (case-insensitive) or index, among all stages.</summary>

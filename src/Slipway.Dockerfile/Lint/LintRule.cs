@@ -1,4 +1,5 @@
 using Slipway.Dockerfile.Diagnostics;
+using Slipway.Dockerfile.Instructions;
 
 namespace Slipway.Dockerfile.Lint;
 
@@ -27,8 +28,37 @@ public sealed record LintRule
 
     public required Action<LintContext, LintRule> Check { get; init; }
 
+    /// <summary>One of BuildKit's rules: its id and description as BuildKit words them, its page on docs.docker.com.</summary>
+    internal static LintRule BuildKit(string id, string description, Action<LintContext, LintRule> check) =>
+        new() { Id = id, Description = description, Url = BuildKitUrl(id), FromBuildKit = true, Check = check };
+
+    /// <summary>One of Slipway's own rules, explained on its page under docs/rules.</summary>
+    internal static LintRule Slipway(string id, string description, Action<LintContext, LintRule> check) =>
+        new() { Id = id, Description = description, Url = $"docs/rules/{id}.md", Check = check };
+
+    /// <summary>A check that judges each stage by itself: the messages for one stage, each reported at its FROM.</summary>
+    internal static Action<LintContext, LintRule> EachStage(Func<LintStage, IEnumerable<string>> check) =>
+        Each(c => c.Stages, stage => stage.From.Span, check);
+
+    /// <summary>A check that judges each instruction of one kind by itself (<see cref="LintContext.Instructions{T}"/>):
+    /// the messages for one instruction, each reported at it.</summary>
+    internal static Action<LintContext, LintRule> EachInstruction<T>(Func<T, IEnumerable<string>> check)
+        where T : Instruction => Each(c => c.Instructions<T>(), instruction => instruction.Span, check);
+
+    private static Action<LintContext, LintRule> Each<TItem>(Func<LintContext, IEnumerable<TItem>> items, Func<TItem, SourceSpan> at,
+        Func<TItem, IEnumerable<string>> check) => (c, rule) =>
+    {
+        foreach (var item in items(c))
+        {
+            foreach (var message in check(item))
+            {
+                c.Report(rule, message, at(item));
+            }
+        }
+    };
+
     /// <summary>The reference URL BuildKit uses for its rules: docs.docker.com/go/dockerfile/rule/kebab-case/.</summary>
-    internal static string BuildKitUrl(string id)
+    private static string BuildKitUrl(string id)
     {
         var sb = new System.Text.StringBuilder();
         for (var i = 0; i < id.Length; i++)

@@ -8,17 +8,12 @@ internal static class AddInsteadOfCopy
     private static readonly string[] Archives =
         [".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tbz", ".tar.xz", ".txz", ".tar.zst", ".tzst", ".gz", ".bz2", ".xz", ".zst"];
 
-    public static LintRule Rule { get; } = new()
-    {
-        Id = nameof(AddInsteadOfCopy),
-        Description = "Use COPY, not ADD, for local files that are not archives",
-        Url = SlipwayRule.Url(nameof(AddInsteadOfCopy)),
-        Check = Check,
-    };
+    public static LintRule Rule { get; } = LintRule.Slipway(nameof(AddInsteadOfCopy),
+        "Use COPY, not ADD, for local files that are not archives", Check);
 
     private static void Check(LintContext c, LintRule rule)
     {
-        foreach (var add in c.Stages.SelectMany(s => s.Body).OfType<AddInstruction>())
+        foreach (var add in c.StageInstructions<AddInstruction>())
         {
             var sources = add.Sources.SourcePaths;
             if (sources.Count == 0 || add.Checksum is not null || add.KeepGitDir is not null || add.Unpack is not null ||

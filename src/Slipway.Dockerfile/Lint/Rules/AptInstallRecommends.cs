@@ -5,20 +5,14 @@ namespace Slipway.Dockerfile.Lint.Rules;
 
 internal static partial class AptInstallRecommends
 {
-    public static LintRule Rule { get; } = new()
-    {
-        Id = nameof(AptInstallRecommends),
-        Description = "apt-get install should use --no-install-recommends",
-        Url = SlipwayRule.Url(nameof(AptInstallRecommends)),
-        Check = Check,
-    };
+    public static LintRule Rule { get; } = LintRule.Slipway(nameof(AptInstallRecommends), "apt-get install should use --no-install-recommends", Check);
 
     [GeneratedRegex(@"\bapt(?:-get)?\s+(?:-\S+\s+)*install\b[^;&|]*", RegexOptions.CultureInvariant)]
     internal static partial Regex AptInstall();
 
     private static void Check(LintContext c, LintRule rule)
     {
-        foreach (var run in c.Stages.SelectMany(s => s.Body).OfType<RunInstruction>())
+        foreach (var run in c.StageInstructions<RunInstruction>())
         {
             var script = SlipwayRule.Script(run);
             foreach (Match m in AptInstall().Matches(script))

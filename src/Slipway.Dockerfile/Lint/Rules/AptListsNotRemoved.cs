@@ -4,17 +4,12 @@ namespace Slipway.Dockerfile.Lint.Rules;
 
 internal static class AptListsNotRemoved
 {
-    public static LintRule Rule { get; } = new()
-    {
-        Id = nameof(AptListsNotRemoved),
-        Description = "A RUN that runs apt-get install should remove /var/lib/apt/lists in the same RUN",
-        Url = SlipwayRule.Url(nameof(AptListsNotRemoved)),
-        Check = Check,
-    };
+    public static LintRule Rule { get; } = LintRule.Slipway(nameof(AptListsNotRemoved),
+        "A RUN that runs apt-get install should remove /var/lib/apt/lists in the same RUN", Check);
 
     private static void Check(LintContext c, LintRule rule)
     {
-        foreach (var run in c.Stages.SelectMany(s => s.Body).OfType<RunInstruction>())
+        foreach (var run in c.StageInstructions<RunInstruction>())
         {
             var script = SlipwayRule.Script(run);
             if (!AptInstallRecommends.AptInstall().IsMatch(script))

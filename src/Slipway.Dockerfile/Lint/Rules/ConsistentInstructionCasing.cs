@@ -2,14 +2,8 @@ namespace Slipway.Dockerfile.Lint.Rules;
 
 internal static class ConsistentInstructionCasing
 {
-    public static LintRule Rule { get; } = new()
-    {
-        Id = nameof(ConsistentInstructionCasing),
-        Description = "All commands within the Dockerfile should use the same casing (either upper or lower)",
-        Url = LintRule.BuildKitUrl(nameof(ConsistentInstructionCasing)),
-        FromBuildKit = true,
-        Check = Check,
-    };
+    public static LintRule Rule { get; } = LintRule.BuildKit(nameof(ConsistentInstructionCasing),
+        "All commands within the Dockerfile should use the same casing (either upper or lower)", Check);
 
     private static void Check(LintContext c, LintRule rule)
     {

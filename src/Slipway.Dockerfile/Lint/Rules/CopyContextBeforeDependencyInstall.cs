@@ -5,13 +5,8 @@ namespace Slipway.Dockerfile.Lint.Rules;
 
 internal static partial class CopyContextBeforeDependencyInstall
 {
-    public static LintRule Rule { get; } = new()
-    {
-        Id = nameof(CopyContextBeforeDependencyInstall),
-        Description = "Copy the dependency manifests and install dependencies before copying the whole context",
-        Url = SlipwayRule.Url(nameof(CopyContextBeforeDependencyInstall)),
-        Check = Check,
-    };
+    public static LintRule Rule { get; } = LintRule.Slipway(nameof(CopyContextBeforeDependencyInstall),
+        "Copy the dependency manifests and install dependencies before copying the whole context", Check);
 
     [GeneratedRegex(@"\b(?:npm\s+(?:ci|install|i)\b|yarn(?:\s+install)?\s*(?:$|&&|;|--)|pnpm\s+(?:install|i)\b|pip3?\s+install\s+(?:.*\s)?-r\b|poetry\s+install\b|pipenv\s+install\b|uv\s+sync\b|go\s+mod\s+download\b|bundle\s+install\b|composer\s+install\b|cargo\s+fetch\b|dotnet\s+restore\b|mvn\s+(?:\S+\s+)*dependency:go-offline\b|(?:apt-get|apt)\s+(?:-\S+\s+)*install\b|apk\s+(?:-\S+\s+)*add\b)",
         RegexOptions.CultureInvariant | RegexOptions.Multiline)]

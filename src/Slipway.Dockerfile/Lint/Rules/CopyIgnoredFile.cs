@@ -4,14 +4,8 @@ namespace Slipway.Dockerfile.Lint.Rules;
 
 internal static class CopyIgnoredFile
 {
-    public static LintRule Rule { get; } = new()
-    {
-        Id = nameof(CopyIgnoredFile),
-        Description = "Attempting to Copy file that is excluded by .dockerignore",
-        Url = LintRule.BuildKitUrl(nameof(CopyIgnoredFile)),
-        FromBuildKit = true,
-        Check = Check,
-    };
+    public static LintRule Rule { get; } = LintRule.BuildKit(nameof(CopyIgnoredFile),
+        "Attempting to Copy file that is excluded by .dockerignore", Check);
 
     private static void Check(LintContext c, LintRule rule)
     {

@@ -2,14 +2,7 @@ namespace Slipway.Dockerfile.Lint.Rules;
 
 internal static class DuplicateStageName
 {
-    public static LintRule Rule { get; } = new()
-    {
-        Id = nameof(DuplicateStageName),
-        Description = "Stage names should be unique",
-        Url = LintRule.BuildKitUrl(nameof(DuplicateStageName)),
-        FromBuildKit = true,
-        Check = Check,
-    };
+    public static LintRule Rule { get; } = LintRule.BuildKit(nameof(DuplicateStageName), "Stage names should be unique", Check);
 
     private static void Check(LintContext c, LintRule rule)
     {

@@ -4,27 +4,10 @@ namespace Slipway.Dockerfile.Lint.Rules;
 
 internal static class ExposeProtoCasing
 {
-    public static LintRule Rule { get; } = new()
-    {
-        Id = nameof(ExposeProtoCasing),
-        Description = "Protocol in EXPOSE instruction should be lowercase",
-        Url = LintRule.BuildKitUrl(nameof(ExposeProtoCasing)),
-        FromBuildKit = true,
-        Check = Check,
-    };
+    public static LintRule Rule { get; } = LintRule.BuildKit(nameof(ExposeProtoCasing), "Protocol in EXPOSE instruction should be lowercase",
+        LintRule.EachInstruction<ExposeInstruction>(Check));
 
-    private static void Check(LintContext c, LintRule rule)
-    {
-        foreach (var expose in c.Document.Instructions.Instructions.OfType<ExposeInstruction>())
-        {
-            foreach (var port in expose.Ports)
-            {
-                var slash = port.LastIndexOf('/');
-                if (slash >= 0 && !Casing.IsLower(port[(slash + 1)..]))
-                {
-                    c.Report(rule, $"Defined protocol '{port}' in EXPOSE instruction should be lowercase", expose.Span);
-                }
-            }
-        }
-    }
+    private static IEnumerable<string> Check(ExposeInstruction expose) =>
+        expose.Ports.Where(port => port.LastIndexOf('/') is var slash and >= 0 && !Casing.IsLower(port[(slash + 1)..]))
+            .Select(port => $"Defined protocol '{port}' in EXPOSE instruction should be lowercase");
 }

@@ -5,13 +5,8 @@ namespace Slipway.Dockerfile.Lint.Rules;
 
 internal static class FinalStageIsToolchain
 {
-    public static LintRule Rule { get; } = new()
-    {
-        Id = nameof(FinalStageIsToolchain),
-        Description = "The final stage should not be a toolchain image or install compilers: build in an earlier stage and copy the result",
-        Url = SlipwayRule.Url(nameof(FinalStageIsToolchain)),
-        Check = Check,
-    };
+    public static LintRule Rule { get; } = LintRule.Slipway(nameof(FinalStageIsToolchain),
+        "The final stage should not be a toolchain image or install compilers: build in an earlier stage and copy the result", Check);
 
     private static void Check(LintContext c, LintRule rule)
     {

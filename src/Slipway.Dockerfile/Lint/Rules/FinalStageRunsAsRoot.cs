@@ -4,13 +4,8 @@ namespace Slipway.Dockerfile.Lint.Rules;
 
 internal static class FinalStageRunsAsRoot
 {
-    public static LintRule Rule { get; } = new()
-    {
-        Id = nameof(FinalStageRunsAsRoot),
-        Description = "The final stage should set USER to an unprivileged user",
-        Url = SlipwayRule.Url(nameof(FinalStageRunsAsRoot)),
-        Check = Check,
-    };
+    public static LintRule Rule { get; } = LintRule.Slipway(nameof(FinalStageRunsAsRoot),
+        "The final stage should set USER to an unprivileged user", Check);
 
     private static void Check(LintContext c, LintRule rule)
     {

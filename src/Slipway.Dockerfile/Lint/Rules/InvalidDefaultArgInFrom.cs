@@ -5,14 +5,8 @@ namespace Slipway.Dockerfile.Lint.Rules;
 
 internal static class InvalidDefaultArgInFrom
 {
-    public static LintRule Rule { get; } = new()
-    {
-        Id = nameof(InvalidDefaultArgInFrom),
-        Description = "Default value for global ARG results in an empty or invalid base image name",
-        Url = LintRule.BuildKitUrl(nameof(InvalidDefaultArgInFrom)),
-        FromBuildKit = true,
-        Check = Check,
-    };
+    public static LintRule Rule { get; } = LintRule.BuildKit(nameof(InvalidDefaultArgInFrom),
+        "Default value for global ARG results in an empty or invalid base image name", Check);
 
     private static void Check(LintContext c, LintRule rule)
     {

@@ -4,16 +4,10 @@ namespace Slipway.Dockerfile.Lint.Rules;
 
 internal static class InvalidDefinitionDescription
 {
-    public static LintRule Rule { get; } = new()
-    {
-        Id = nameof(InvalidDefinitionDescription),
-        Description = "Comment for build stage or argument should follow the format: `# <arg/stage name> <description>`. If this is not intended to be a description comment, add an empty line or comment between the instruction and the comment.",
-        Url = LintRule.BuildKitUrl(nameof(InvalidDefinitionDescription)),
-        FromBuildKit = true,
-        // Experimental in BuildKit: runs only under experimental=InvalidDefinitionDescription.
-        EnabledByDefault = false,
-        Check = Check,
-    };
+    // Experimental in BuildKit: runs only under experimental=InvalidDefinitionDescription.
+    public static LintRule Rule { get; } = LintRule.BuildKit(nameof(InvalidDefinitionDescription),
+        "Comment for build stage or argument should follow the format: `# <arg/stage name> <description>`. If this is not intended to be a description comment, add an empty line or comment between the instruction and the comment.", Check)
+        with { EnabledByDefault = false };
 
     private static void Check(LintContext c, LintRule rule)
     {
@@ -25,7 +19,7 @@ internal static class InvalidDefinitionDescription
             }
         }
 
-        foreach (var arg in c.Document.Instructions.Instructions.OfType<ArgInstruction>())
+        foreach (var arg in c.Instructions<ArgInstruction>())
         {
             if (arg.Args.Count == 1 && !Describes(CommentAbove(c, arg.Span.StartLine), arg.Args[0].Name))
             {

@@ -4,14 +4,8 @@ namespace Slipway.Dockerfile.Lint.Rules;
 
 internal static class JSONArgsRecommended
 {
-    public static LintRule Rule { get; } = new()
-    {
-        Id = nameof(JSONArgsRecommended),
-        Description = "JSON arguments recommended for ENTRYPOINT/CMD to prevent unintended behavior related to OS signals",
-        Url = LintRule.BuildKitUrl(nameof(JSONArgsRecommended)),
-        FromBuildKit = true,
-        Check = Check,
-    };
+    public static LintRule Rule { get; } = LintRule.BuildKit(nameof(JSONArgsRecommended),
+        "JSON arguments recommended for ENTRYPOINT/CMD to prevent unintended behavior related to OS signals", Check);
 
     private static void Check(LintContext c, LintRule rule)
     {

@@ -1,27 +1,22 @@
+using Slipway.Dockerfile.Instructions;
+
 namespace Slipway.Dockerfile.Lint.Rules;
 
 internal static class LegacyKeyValueFormat
 {
-    public static LintRule Rule { get; } = new()
-    {
-        Id = nameof(LegacyKeyValueFormat),
-        Description = "Legacy key/value format with whitespace separator should not be used",
-        Url = LintRule.BuildKitUrl(nameof(LegacyKeyValueFormat)),
-        FromBuildKit = true,
-        Check = Check,
-    };
+    public static LintRule Rule { get; } = LintRule.BuildKit(nameof(LegacyKeyValueFormat),
+        "Legacy key/value format with whitespace separator should not be used", LintRule.EachInstruction<Instruction>(Check));
 
-    private static void Check(LintContext c, LintRule rule)
+    private static IEnumerable<string> Check(Instruction instruction)
     {
-        foreach (var instruction in c.Document.Instructions.Instructions)
+        var node = instruction.Node;
+        // The syntax layer keeps "key value" as (key, value, "") and "key=value" as (key, value, "=").
+        if (node.Name is not ("env" or "label") || node.Args.Count != 3 || node.Args[2].Length != 0)
         {
-            var node = instruction.Node;
-            // The syntax layer keeps "key value" as (key, value, "") and "key=value" as (key, value, "=").
-            if (node.Name is "env" or "label" && node.Args.Count == 3 && node.Args[2].Length == 0)
-            {
-                var keyword = node.Name.ToUpperInvariant();
-                c.Report(rule, $"\"{keyword} key=value\" should be used instead of legacy \"{keyword} key value\" format", instruction.Span);
-            }
+            return [];
         }
+
+        var keyword = node.Name.ToUpperInvariant();
+        return [$"\"{keyword} key=value\" should be used instead of legacy \"{keyword} key value\" format"];
     }
 }

@@ -6,13 +6,8 @@ internal static class MissingDockerignore
     internal static readonly string[] Heavy =
         [".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".env", ".terraform", ".pytest_cache", ".tox"];
 
-    public static LintRule Rule { get; } = new()
-    {
-        Id = nameof(MissingDockerignore),
-        Description = "A context holding .git, node_modules or similar should have a .dockerignore",
-        Url = SlipwayRule.Url(nameof(MissingDockerignore)),
-        Check = Check,
-    };
+    public static LintRule Rule { get; } = LintRule.Slipway(nameof(MissingDockerignore),
+        "A context holding .git, node_modules or similar should have a .dockerignore", Check);
 
     private static void Check(LintContext c, LintRule rule)
     {

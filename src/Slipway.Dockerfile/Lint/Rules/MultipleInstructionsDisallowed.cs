@@ -4,14 +4,8 @@ namespace Slipway.Dockerfile.Lint.Rules;
 
 internal static class MultipleInstructionsDisallowed
 {
-    public static LintRule Rule { get; } = new()
-    {
-        Id = nameof(MultipleInstructionsDisallowed),
-        Description = "Multiple instructions of the same type should not be used in the same stage",
-        Url = LintRule.BuildKitUrl(nameof(MultipleInstructionsDisallowed)),
-        FromBuildKit = true,
-        Check = Check,
-    };
+    public static LintRule Rule { get; } = LintRule.BuildKit(nameof(MultipleInstructionsDisallowed),
+        "Multiple instructions of the same type should not be used in the same stage", Check);
 
     private static void Check(LintContext c, LintRule rule)
     {

@@ -4,14 +4,8 @@ namespace Slipway.Dockerfile.Lint.Rules;
 
 internal static class NoEmptyContinuation
 {
-    public static LintRule Rule { get; } = new()
-    {
-        Id = nameof(NoEmptyContinuation),
-        Description = "Empty continuation lines will become errors in a future release",
-        Url = LintRule.BuildKitUrl(nameof(NoEmptyContinuation)),
-        FromBuildKit = true,
-        Check = Check,
-    };
+    public static LintRule Rule { get; } = LintRule.BuildKit(nameof(NoEmptyContinuation),
+        "Empty continuation lines will become errors in a future release", Check);
 
     private static void Check(LintContext c, LintRule rule)
     {

@@ -6,13 +6,8 @@ namespace Slipway.Dockerfile.Lint.Rules;
 
 internal static partial class SecretInBuildArg
 {
-    public static LintRule Rule { get; } = new()
-    {
-        Id = nameof(SecretInBuildArg),
-        Description = "Secrets should be passed with --secret, not --build-arg",
-        Url = SlipwayRule.Url(nameof(SecretInBuildArg)),
-        Check = Check,
-    };
+    public static LintRule Rule { get; } = LintRule.Slipway(nameof(SecretInBuildArg),
+        "Secrets should be passed with --secret, not --build-arg", Check);
 
     /// <summary>Well-known token shapes: GitHub, GitLab, Slack, AWS access keys, npm, OpenAI-style keys, PEM keys.</summary>
     [GeneratedRegex(@"^(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_\w{20,}|glpat-[\w-]{20,}|xox[abprs]-[\w-]{10,}|AKIA[0-9A-Z]{16}|npm_[A-Za-z0-9]{30,}|sk-[\w-]{20,})$|-----BEGIN [A-Z ]*PRIVATE KEY-----",
@@ -30,7 +25,7 @@ internal static partial class SecretInBuildArg
             }
 
             // Point at the ARG that receives it; the value itself is never printed.
-            var declaration = c.Document.Instructions.Instructions.OfType<ArgInstruction>().FirstOrDefault(a => a.Args.Any(d => d.Name == name));
+            var declaration = c.Instructions<ArgInstruction>().FirstOrDefault(a => a.Args.Any(d => d.Name == name));
             var span = declaration?.Span ?? (c.Stages.Count > 0 ? c.Stages[0].From.Span : SourceSpan.Line(c.Syntax.File, 1));
             c.Report(rule, $"--build-arg {name} looks like a secret: build args are kept in the image history; pass it with --secret id={name} and RUN --mount=type=secret,id={name}",
                 span);

@@ -5,14 +5,8 @@ namespace Slipway.Dockerfile.Lint.Rules;
 
 internal static partial class SecretsUsedInArgOrEnv
 {
-    public static LintRule Rule { get; } = new()
-    {
-        Id = nameof(SecretsUsedInArgOrEnv),
-        Description = "Sensitive data should not be used in the ARG or ENV commands",
-        Url = LintRule.BuildKitUrl(nameof(SecretsUsedInArgOrEnv)),
-        FromBuildKit = true,
-        Check = Check,
-    };
+    public static LintRule Rule { get; } = LintRule.BuildKit(nameof(SecretsUsedInArgOrEnv),
+        "Sensitive data should not be used in the ARG or ENV commands", LintRule.EachInstruction<Instruction>(Check));
 
     /// <summary>BuildKit's word list: a name holding one of these as a whole <c>_</c>-separated word looks secret.</summary>
     [GeneratedRegex("(?:_|^)(?:apikey|auth|credential|credentials|key|password|pword|passwd|secret|token)(?:_|$)",
@@ -24,20 +18,14 @@ internal static partial class SecretsUsedInArgOrEnv
 
     internal static bool LooksSecret(string name) => Secret().IsMatch(name) && !Allowed().IsMatch(name);
 
-    private static void Check(LintContext c, LintRule rule)
+    private static IEnumerable<string> Check(Instruction instruction)
     {
-        foreach (var instruction in c.Document.Instructions.Instructions)
+        var (keyword, names) = instruction switch
         {
-            var (keyword, names) = instruction switch
-            {
-                ArgInstruction arg => ("ARG", arg.Args.Select(a => a.Name)),
-                EnvInstruction env => ("ENV", env.Variables.Select(v => v.Key)),
-                _ => ("", []),
-            };
-            foreach (var name in names.Where(LooksSecret))
-            {
-                c.Report(rule, $"Do not use ARG or ENV instructions for sensitive data ({keyword} \"{name}\")", instruction.Span);
-            }
-        }
+            ArgInstruction arg => ("ARG", arg.Args.Select(a => a.Name)),
+            EnvInstruction env => ("ENV", env.Variables.Select(v => v.Key)),
+            _ => ("", []),
+        };
+        return names.Where(LooksSecret).Select(name => $"Do not use ARG or ENV instructions for sensitive data ({keyword} \"{name}\")");
     }
 }

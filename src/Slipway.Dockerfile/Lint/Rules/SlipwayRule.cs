@@ -2,11 +2,9 @@ using Slipway.Dockerfile.Instructions;
 
 namespace Slipway.Dockerfile.Lint.Rules;
 
-/// <summary>What Slipway's own rules share: their URL and the text a RUN hands to the shell.</summary>
+/// <summary>What Slipway's own rules share: the text a RUN hands to the shell.</summary>
 internal static class SlipwayRule
 {
-    public static string Url(string id) => $"docs/rules/{id}.md";
-
     /// <summary>The shell text of a RUN, heredoc bodies included, for pattern checks.</summary>
     public static string Script(RunInstruction run) =>
         string.Join('\n', run.Command.Args.Concat(run.Command.Files.Select(f => f.Content)));

@@ -5,14 +5,7 @@ namespace Slipway.Dockerfile.Lint.Rules;
 
 internal static class UndefinedArgInFrom
 {
-    public static LintRule Rule { get; } = new()
-    {
-        Id = nameof(UndefinedArgInFrom),
-        Description = "FROM command must use declared ARGs",
-        Url = LintRule.BuildKitUrl(nameof(UndefinedArgInFrom)),
-        FromBuildKit = true,
-        Check = Check,
-    };
+    public static LintRule Rule { get; } = LintRule.BuildKit(nameof(UndefinedArgInFrom), "FROM command must use declared ARGs", Check);
 
     private static void Check(LintContext c, LintRule rule)
     {

@@ -15,14 +15,7 @@ internal static class UndefinedVar
         "GPG_KEY", "RUBY_VERSION", "GEM_HOME", "BUNDLE_PATH",
     };
 
-    public static LintRule Rule { get; } = new()
-    {
-        Id = nameof(UndefinedVar),
-        Description = "Variables should be defined before their use",
-        Url = LintRule.BuildKitUrl(nameof(UndefinedVar)),
-        FromBuildKit = true,
-        Check = Check,
-    };
+    public static LintRule Rule { get; } = LintRule.BuildKit(nameof(UndefinedVar), "Variables should be defined before their use", Check);
 
     private static void Check(LintContext c, LintRule rule)
     {

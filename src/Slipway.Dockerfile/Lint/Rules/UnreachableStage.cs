@@ -2,13 +2,8 @@ namespace Slipway.Dockerfile.Lint.Rules;
 
 internal static class UnreachableStage
 {
-    public static LintRule Rule { get; } = new()
-    {
-        Id = nameof(UnreachableStage),
-        Description = "Every stage should be the target, be used by another stage, or have a name to be targeted by",
-        Url = SlipwayRule.Url(nameof(UnreachableStage)),
-        Check = Check,
-    };
+    public static LintRule Rule { get; } = LintRule.Slipway(nameof(UnreachableStage),
+        "Every stage should be the target, be used by another stage, or have a name to be targeted by", Check);
 
     private static void Check(LintContext c, LintRule rule)
     {

@@ -4,14 +4,8 @@ namespace Slipway.Dockerfile.Lint.Rules;
 
 internal static class WorkdirRelativePath
 {
-    public static LintRule Rule { get; } = new()
-    {
-        Id = nameof(WorkdirRelativePath),
-        Description = "Relative workdir without an absolute workdir declared within the build can have unexpected results if the base image changes",
-        Url = LintRule.BuildKitUrl(nameof(WorkdirRelativePath)),
-        FromBuildKit = true,
-        Check = Check,
-    };
+    public static LintRule Rule { get; } = LintRule.BuildKit(nameof(WorkdirRelativePath),
+        "Relative workdir without an absolute workdir declared within the build can have unexpected results if the base image changes", Check);
 
     private static void Check(LintContext c, LintRule rule)
     {
