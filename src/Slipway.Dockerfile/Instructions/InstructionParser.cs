@@ -8,7 +8,42 @@ namespace Slipway.Dockerfile.Instructions;
 public sealed record InstructionList(IReadOnlyList<Instruction> Instructions, IReadOnlyList<Diagnostic> Diagnostics)
 {
     public bool Succeeded => Diagnostics.Count == 0;
+
+    /// <summary>The instructions grouped as BuildKit reads a file: the ARGs before the first FROM, each FROM with the
+    /// instructions after it, and anything else before the first FROM, which belongs to no stage.</summary>
+    public StageSplit SplitStages()
+    {
+        var globals = new List<ArgInstruction>();
+        var stages = new List<(FromInstruction From, List<Instruction> Body)>();
+        var strays = new List<Instruction>();
+        foreach (var instruction in Instructions)
+        {
+            switch (instruction)
+            {
+                case FromInstruction from:
+                    stages.Add((from, []));
+                    break;
+                case ArgInstruction arg when stages.Count == 0:
+                    globals.Add(arg);
+                    break;
+                case var other when stages.Count == 0:
+                    strays.Add(other);
+                    break;
+                default:
+                    stages[^1].Body.Add(instruction);
+                    break;
+            }
+        }
+
+        return new StageSplit(globals, [.. stages.Select(s => (s.From, (IReadOnlyList<Instruction>)s.Body))], strays);
+    }
 }
+
+/// <summary>See <see cref="InstructionList.SplitStages"/>.</summary>
+public sealed record StageSplit(
+    IReadOnlyList<ArgInstruction> GlobalArgs,
+    IReadOnlyList<(FromInstruction From, IReadOnlyList<Instruction> Body)> Stages,
+    IReadOnlyList<Instruction> Strays);
 
 /// <summary>Syntax nodes → typed instructions (BuildKit's instructions.ParseInstruction). Each instruction checks its
 /// own flags and arguments; mistakes become <see cref="Diagnostic"/>s with the span of the node (or of the flag).</summary>

@@ -47,27 +47,8 @@ public sealed class StageGraph
         var diagnostics = new List<Diagnostic>(list.Diagnostics);
         var lex = new ShellLex(escapeToken == '`' ? '`' : '\\');
 
-        // Split into global ARGs and stages.
-        var globals = new List<ArgInstruction>();
-        var stageParts = new List<(FromInstruction From, List<Instruction> Body)>();
-        foreach (var instruction in list.Instructions)
-        {
-            switch (instruction)
-            {
-                case FromInstruction from:
-                    stageParts.Add((from, []));
-                    break;
-                case ArgInstruction arg when stageParts.Count == 0:
-                    globals.Add(arg);
-                    break;
-                case var other when stageParts.Count == 0:
-                    diagnostics.Add(Diagnostic.Error(DiagnosticIds.Stage, "no build stage in current context", other.Span));
-                    break;
-                default:
-                    stageParts[^1].Body.Add(instruction);
-                    break;
-            }
-        }
+        var (globals, stageParts, strays) = list.SplitStages();
+        diagnostics.AddRange(strays.Select(s => Diagnostic.Error(DiagnosticIds.Stage, "no build stage in current context", s.Span)));
 
         if (stageParts.Count == 0)
         {
@@ -132,9 +113,9 @@ public sealed class StageGraph
             : new StageGraphResult(new StageGraph(globalArgs, stages, target, required, scope), diagnostics);
     }
 
-    private static List<Stage> BuildStages(List<(FromInstruction From, List<Instruction> Body)> parts,
+    private static List<Stage> BuildStages(IReadOnlyList<(FromInstruction From, IReadOnlyList<Instruction> Body)> parts,
         Dictionary<string, string> scope, ShellLex lex, List<Diagnostic> diagnostics,
-        Func<List<Instruction>, List<StageArg>> argsOf)
+        Func<IReadOnlyList<Instruction>, List<StageArg>> argsOf)
     {
         var names = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < parts.Count; i++)
@@ -218,7 +199,7 @@ public sealed class StageGraph
         return stages;
     }
 
-    private static List<StageArg> StageArgs(List<Instruction> body, IReadOnlyDictionary<string, string> buildArgs,
+    private static List<StageArg> StageArgs(IReadOnlyList<Instruction> body, IReadOnlyDictionary<string, string> buildArgs,
         List<GlobalArg> globals, Dictionary<string, string> platform, ShellLex lex, List<Diagnostic> diagnostics)
     {
         var args = new List<StageArg>();

@@ -17,30 +17,10 @@ public sealed class LintContext
         Document = document;
         Facts = facts;
         Lex = new ShellLex(document.Syntax.EscapeToken == '`' ? '`' : '\\');
-        var globals = new List<ArgInstruction>();
-        var parts = new List<(FromInstruction From, List<Instruction> Body)>();
-        foreach (var instruction in document.Instructions.Instructions)
-        {
-            switch (instruction)
-            {
-                case FromInstruction from:
-                    parts.Add((from, []));
-                    break;
-                case ArgInstruction arg when parts.Count == 0:
-                    globals.Add(arg);
-                    break;
-                default:
-                    if (parts.Count > 0)
-                    {
-                        parts[^1].Body.Add(instruction);
-                    }
-
-                    break;
-            }
-        }
-
-        GlobalArgs = globals;
-        Stages = Link(parts);
+        // Anything before the first FROM but an ARG belongs to no stage: the stage graph reports it, the checks skip it.
+        var split = document.Instructions.SplitStages();
+        GlobalArgs = split.GlobalArgs;
+        Stages = Link(split.Stages);
         Target = FindStage(facts.Target) ?? (Stages.Count > 0 ? Stages[^1] : null);
         Reachable = Target is null ? new HashSet<int>() : Closure(Target.Index);
     }
@@ -110,7 +90,7 @@ public sealed class LintContext
         }
     }
 
-    private static List<LintStage> Link(List<(FromInstruction From, List<Instruction> Body)> parts)
+    private static List<LintStage> Link(IReadOnlyList<(FromInstruction From, IReadOnlyList<Instruction> Body)> parts)
     {
         var stages = new List<LintStage>();
         for (var i = 0; i < parts.Count; i++)
@@ -146,7 +126,7 @@ public sealed class LintContext
         return stages;
     }
 
-    private static int? EarlierStage(List<(FromInstruction From, List<Instruction> Body)> parts, int current, string reference)
+    private static int? EarlierStage(IReadOnlyList<(FromInstruction From, IReadOnlyList<Instruction> Body)> parts, int current, string reference)
     {
         for (var j = current - 1; j >= 0; j--)
         {
