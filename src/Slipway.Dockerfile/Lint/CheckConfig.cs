@@ -58,28 +58,10 @@ public sealed record CheckConfig
             switch (key)
             {
                 case "skip":
-                    foreach (var id in Names(val))
-                    {
-                        if (id == "all")
-                        {
-                            config = config with { SkipAll = true };
-                        }
-
-                        skip.Add(id);
-                    }
-
+                    skip.UnionWith(Names(val));
                     break;
                 case "experimental":
-                    foreach (var id in Names(val))
-                    {
-                        if (id == "all")
-                        {
-                            config = config with { AllExperimental = true };
-                        }
-
-                        experimental.Add(id);
-                    }
-
+                    experimental.UnionWith(Names(val));
                     break;
                 case "error":
                     if (!bool.TryParse(val, out var fail))
@@ -96,7 +78,14 @@ public sealed record CheckConfig
             }
         }
 
-        return config with { Skip = skip, Experimental = experimental };
+        // "all" stays in the sets as written; it also switches the whole list.
+        return config with
+        {
+            Skip = skip,
+            SkipAll = skip.Contains("all"),
+            Experimental = experimental,
+            AllExperimental = experimental.Contains("all"),
+        };
     }
 
     private static IEnumerable<string> Names(string value) =>
