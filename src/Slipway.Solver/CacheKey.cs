@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using Slipway.Oci;
 
@@ -28,27 +27,16 @@ public readonly record struct CacheKey(Digest Digest)
     public static CacheKey Compute(Digest operation, IReadOnlyList<Digest> inputKeys, Digest? content)
     {
         ArgumentNullException.ThrowIfNull(inputKeys);
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        Append(hash, "slipway.cachekey.v1");
-        Append(hash, operation.Value);
+        using var hash = new KeyHash("slipway.cachekey.v1");
+        hash.Append(operation.Value);
         foreach (var key in inputKeys)
         {
-            Append(hash, key.Value);
+            hash.Append(key.Value);
         }
 
-        Append(hash, content?.Value ?? "-");
-        return new CacheKey(Digest.FromSha256Hash(hash.GetHashAndReset()));
+        hash.Append(content?.Value ?? "-");
+        return new CacheKey(hash.Digest());
     }
 
     public override string ToString() => Digest.Value;
-
-    private static void Append(IncrementalHash hash, string value)
-    {
-        // Length-prefixed, so that no two sequences of parts hash alike.
-        var bytes = Encoding.UTF8.GetBytes(value);
-        Span<byte> length = stackalloc byte[4];
-        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(length, bytes.Length);
-        hash.AppendData(length);
-        hash.AppendData(bytes);
-    }
 }

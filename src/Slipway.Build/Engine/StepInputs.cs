@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using Slipway.Oci;
 using Slipway.Solver;
 
@@ -41,31 +39,21 @@ public sealed class StepInputs
     /// <summary>The content digest: values in order, then files by path, each part length-prefixed.</summary>
     public Digest Digest()
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        Append(hash, "slipway.stepinputs.v2");
+        using var hash = new KeyHash("slipway.stepinputs.v2");
         foreach (var (name, value) in _values)
         {
-            Append(hash, name);
-            Append(hash, value);
+            hash.Append(name);
+            hash.Append(value);
         }
 
-        Append(hash, "files");
+        hash.Append("files");
         foreach (var (path, fingerprint) in _files)
         {
-            Append(hash, path);
-            Append(hash, fingerprint);
+            hash.Append(path);
+            hash.Append(fingerprint);
         }
 
-        return Oci.Digest.FromSha256Hash(hash.GetHashAndReset());
-    }
-
-    private static void Append(IncrementalHash hash, string value)
-    {
-        var bytes = Encoding.UTF8.GetBytes(value);
-        Span<byte> length = stackalloc byte[4];
-        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(length, bytes.Length);
-        hash.AppendData(length);
-        hash.AppendData(bytes);
+        return hash.Digest();
     }
 }
 
