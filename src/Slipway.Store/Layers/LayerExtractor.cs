@@ -37,15 +37,10 @@ public static class LayerExtractor
             TaskScheduler.Default);
     }
 
-    public static ExtractResult Extract(
-        Stream layer,
-        string? mediaTypeOrNull,
-        string rootDir,
-        ExtractOptions options,
+    /// <summary>The extraction itself, on the caller's thread; <see cref="ExtractAsync"/> checked the arguments.</summary>
+    internal static ExtractResult Extract(Stream layer, string? mediaTypeOrNull, string rootDir, ExtractOptions options,
         CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(layer);
-        ArgumentNullException.ThrowIfNull(options);
         if (LayerNative.LStat(Path.GetFullPath(rootDir)) is not { IsDirectory: true })
         {
             throw new LayerExtractionException($"extraction root '{rootDir}' is not a directory");

@@ -3,14 +3,10 @@ using Slipway.Oci;
 
 namespace Slipway.Store.Layers;
 
-/// <summary>A forward-only read stream: base for the small wrappers below.</summary>
-public abstract class ReadOnlyForwardStream : Stream
+/// <summary>A stream that goes one way, start to end: no length, no position, no seeking.</summary>
+public abstract class ForwardStream : Stream
 {
-    public override bool CanRead => true;
-
     public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
 
     public override long Length => throw new NotSupportedException();
 
@@ -19,6 +15,18 @@ public abstract class ReadOnlyForwardStream : Stream
         get => throw new NotSupportedException();
         set => throw new NotSupportedException();
     }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+}
+
+/// <summary>A forward-only read stream: base for the small wrappers below.</summary>
+public abstract class ReadOnlyForwardStream : ForwardStream
+{
+    public override bool CanRead => true;
+
+    public override bool CanWrite => false;
 
     public override void Flush()
     {
@@ -33,11 +41,32 @@ public abstract class ReadOnlyForwardStream : Stream
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
     public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+}
+
+/// <summary>A forward-only stream that writes through to <see cref="Inner"/>, flushing it when flushed.</summary>
+internal abstract class WriteThroughStream(Stream inner) : ForwardStream
+{
+    public Stream Inner => inner;
+
+    public override bool CanRead => false;
+
+    public override bool CanWrite => true;
+
+    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+    public abstract override void Write(ReadOnlySpan<byte> buffer);
+
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public abstract override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default);
+
+    public override void Flush() => inner.Flush();
+
+    public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
+
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
 
 /// <summary>Gives back bytes already read (to sniff a compression or a magic), then the rest of the stream.</summary>
@@ -128,58 +157,27 @@ internal sealed class HashingReadStream(Stream inner) : ReadOnlyForwardStream
 
 /// <summary>Hashes (sha256) and counts everything written through it on the way to <paramref name="inner"/>,
 /// so a digest is known the moment the last byte is written, without reading the blob again.</summary>
-internal sealed class HashingWriteStream(Stream inner) : Stream
+internal sealed class HashingWriteStream(Stream inner) : WriteThroughStream(inner)
 {
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
 
     public long BytesWritten { get; private set; }
 
-    public Stream Inner => inner;
-
-    public override bool CanRead => false;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => true;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
     public Digest Digest() => Oci.Digest.FromSha256Hash(_hash.GetCurrentHash());
-
-    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
         _hash.AppendData(buffer);
         BytesWritten += buffer.Length;
-        inner.Write(buffer);
+        Inner.Write(buffer);
     }
-
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         _hash.AppendData(buffer.Span);
         BytesWritten += buffer.Length;
-        return inner.WriteAsync(buffer, cancellationToken);
+        return Inner.WriteAsync(buffer, cancellationToken);
     }
-
-    public override void Flush() => inner.Flush();
-
-    public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
@@ -194,39 +192,10 @@ internal sealed class HashingWriteStream(Stream inner) : Stream
 
 /// <summary>Passes writes through but leaves the inner stream open on dispose (the "no compression" case,
 /// so every compressor can be disposed the same way).</summary>
-internal sealed class NonClosingStream(Stream inner) : Stream
+internal sealed class NonClosingStream(Stream inner) : WriteThroughStream(inner)
 {
-    public override bool CanRead => false;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => true;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
-    public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
-
-    public override void Write(ReadOnlySpan<byte> buffer) => inner.Write(buffer);
-
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        inner.WriteAsync(buffer, offset, count, cancellationToken);
+    public override void Write(ReadOnlySpan<byte> buffer) => Inner.Write(buffer);
 
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) =>
-        inner.WriteAsync(buffer, cancellationToken);
-
-    public override void Flush() => inner.Flush();
-
-    public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
+        Inner.WriteAsync(buffer, cancellationToken);
 }
