@@ -9,20 +9,6 @@ public sealed class IdleTimeoutException : SlipwayException
 {
     public const string ErrorCode = "registry.idle-timeout";
 
-    public IdleTimeoutException()
-    {
-    }
-
-    public IdleTimeoutException(string message)
-        : base(message)
-    {
-    }
-
-    public IdleTimeoutException(string message, Exception innerException)
-        : base(message, innerException)
-    {
-    }
-
     internal IdleTimeoutException(TimeSpan idle)
         : base($"the registry sent nothing for {Seconds(idle)} s")
     {

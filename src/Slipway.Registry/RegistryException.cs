@@ -5,27 +5,13 @@ namespace Slipway.Registry;
 
 /// <summary>A registry answered with an error, or its content failed verification. <see cref="Errors"/> holds the
 /// registry's own error codes (<c>BLOB_UNKNOWN</c>, <c>DENIED</c>, …) as data rather than inside the message.</summary>
-public class RegistryException : SlipwayException
+public class RegistryException(string message, Exception? innerException = null) : SlipwayException(message, innerException)
 {
     public const string ErrorCode = "registry.error";
 
-    public RegistryException()
-    {
-    }
-
-    public RegistryException(string message)
-        : base(message)
-    {
-    }
-
-    public RegistryException(string message, Exception innerException)
-        : base(message, innerException)
-    {
-    }
-
     public RegistryException(string message, HttpStatusCode? statusCode, IReadOnlyList<RegistryError> errors,
         Exception? innerException = null)
-        : base(message, innerException)
+        : this(message, innerException)
     {
         StatusCode = statusCode;
         Errors = errors;
@@ -39,23 +25,9 @@ public class RegistryException : SlipwayException
 }
 
 /// <summary>Content did not match what it claimed to be (digest or size); nothing of it may be used.</summary>
-public sealed class ContentVerificationException : RegistryException
+public sealed class ContentVerificationException(string message) : RegistryException(message)
 {
     public new const string ErrorCode = "registry.content-mismatch";
-
-    public ContentVerificationException()
-    {
-    }
-
-    public ContentVerificationException(string message)
-        : base(message)
-    {
-    }
-
-    public ContentVerificationException(string message, Exception innerException)
-        : base(message, innerException)
-    {
-    }
 
     public override string Code => ErrorCode;
 }
