@@ -8,13 +8,8 @@ public sealed class ApkCataloger : ICataloger
 
     public bool Wants(string path, long size, bool executable) => path == Installed;
 
-    public async Task<IReadOnlyList<SbomPackage>> ReadAsync(string path, Stream content, ImageFacts facts, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(facts);
-        using var reader = new StreamReader(content, leaveOpen: true);
-        var text = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
-        return Parse(text, "/" + path, facts);
-    }
+    public async Task<IReadOnlyList<SbomPackage>> ReadAsync(string path, Stream content, ImageFacts facts, CancellationToken cancellationToken) =>
+        Parse(await TextFile.ReadAsync(content, cancellationToken).ConfigureAwait(false), "/" + path, facts);
 
     public static IReadOnlyList<SbomPackage> Parse(string text, string location, ImageFacts facts)
     {

@@ -12,13 +12,8 @@ public sealed class DpkgCataloger : ICataloger
         (path.StartsWith(StatusDir, StringComparison.Ordinal) && !path.EndsWith(".md5sums", StringComparison.Ordinal) &&
          path.IndexOf('/', StatusDir.Length) < 0);
 
-    public async Task<IReadOnlyList<SbomPackage>> ReadAsync(string path, Stream content, ImageFacts facts, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(facts);
-        using var reader = new StreamReader(content, leaveOpen: true);
-        var text = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
-        return Parse(text, "/" + path, facts);
-    }
+    public async Task<IReadOnlyList<SbomPackage>> ReadAsync(string path, Stream content, ImageFacts facts, CancellationToken cancellationToken) =>
+        Parse(await TextFile.ReadAsync(content, cancellationToken).ConfigureAwait(false), "/" + path, facts);
 
     /// <summary>Packages in a status file's text. A paragraph with a Status field counts only when installed.</summary>
     public static IReadOnlyList<SbomPackage> Parse(string text, string location, ImageFacts facts)

@@ -22,3 +22,14 @@ public sealed class ImageFacts
     /// <summary>os-release VERSION_ID.</summary>
     public string? DistroVersion { get; set; }
 }
+
+/// <summary>For the catalogers whose database is one small text file (apk's <c>installed</c>, dpkg's <c>status</c>):
+/// the whole file as text.</summary>
+internal static class TextFile
+{
+    public static async Task<string> ReadAsync(Stream content, CancellationToken cancellationToken)
+    {
+        using var reader = new StreamReader(content, leaveOpen: true);
+        return await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+    }
+}
