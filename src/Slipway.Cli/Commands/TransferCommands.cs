@@ -33,16 +33,7 @@ internal static class TransferCommands
             }
 
             var puller = new ImagePuller(ctx.Images, ctx.Clients);
-            var image = await puller.PullAsync(reference, wanted, p =>
-            {
-                if (!q && p.What == "layer")
-                {
-                    lock (ctx.Env.Out)
-                    {
-                        ctx.Env.Out.WriteLine($"{p.Digest.ShortHex}: {p.Status}");
-                    }
-                }
-            }, token).ConfigureAwait(false);
+            var image = await puller.PullAsync(reference, wanted, LayerLines(ctx, q, p => p.Status), token).ConfigureAwait(false);
             if (!q)
             {
                 ctx.Env.Out.WriteLine($"Digest: {image.ManifestDescriptor.Digest}");
@@ -73,21 +64,25 @@ internal static class TransferCommands
             }
 
             var pusher = new ImagePusher(ctx.Images, ctx.Clients);
-            var digest = await pusher.PushAsync(image, reference, p =>
-            {
-                if (!q && p.What == "layer")
-                {
-                    lock (ctx.Env.Out)
-                    {
-                        ctx.Env.Out.WriteLine($"{p.Digest.ShortHex}: {Status(p.Status)}");
-                    }
-                }
-            }, token).ConfigureAwait(false);
+            var digest = await pusher.PushAsync(image, reference, LayerLines(ctx, q, p => Status(p.Status)), token).ConfigureAwait(false);
             ctx.Env.Out.WriteLine(q ? reference.ToString() : $"{reference.Tag ?? "latest"}: digest: {digest} size: {image.ManifestDescriptor.Size}");
             return 0;
         }, ct));
         return command;
     }
+
+    /// <summary>docker's line per layer event, <c>SHORTID: STATUS</c>, unless quiet. Layers move in parallel, so their
+    /// lines are written one at a time.</summary>
+    private static Action<PullProgress> LayerLines(CommandContext ctx, bool quiet, Func<PullProgress, string> status) => p =>
+    {
+        if (!quiet && p.What == "layer")
+        {
+            lock (ctx.Env.Out)
+            {
+                ctx.Env.Out.WriteLine($"{p.Digest.ShortHex}: {status(p)}");
+            }
+        }
+    };
 
     private static string Status(string outcome) => outcome switch
     {

@@ -45,25 +45,18 @@ internal sealed class PlainProgress(TextWriter output, bool quiet, TimeProvider 
                 output.WriteLine($"#{n} cache miss: {miss.Text}");
             }
 
-            var seconds = solveEvent.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture);
-            switch (solveEvent.State)
+            var end = solveEvent.State switch
             {
-                case VertexState.Cached:
-                    output.WriteLine($"#{n} CACHED");
-                    output.WriteLine();
-                    break;
-                case VertexState.Completed:
-                    output.WriteLine($"#{n} DONE {seconds}s");
-                    output.WriteLine();
-                    break;
-                case VertexState.Failed:
-                    output.WriteLine($"#{n} ERROR: {solveEvent.Error}");
-                    output.WriteLine();
-                    break;
-                case VertexState.Canceled:
-                    output.WriteLine($"#{n} CANCELED");
-                    output.WriteLine();
-                    break;
+                VertexState.Cached => "CACHED",
+                VertexState.Completed => $"DONE {solveEvent.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)}s",
+                VertexState.Failed => $"ERROR: {solveEvent.Error}",
+                VertexState.Canceled => "CANCELED",
+                _ => null, // Started: the step has not ended.
+            };
+            if (end is not null)
+            {
+                output.WriteLine($"#{n} {end}");
+                output.WriteLine();
             }
         }
     }
