@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Slipway.Oci;
 
 namespace Slipway.Build.Cache;
@@ -65,13 +66,7 @@ public sealed record CacheExportSpec(CacheType Type, ImageReference? Ref, string
                 spec = new CacheExportSpec(CacheType.Registry, reference, null, mode, mounts);
                 return true;
             case "local":
-                if (!attrs.Remove("dest", out var dest) || dest.Length == 0)
-                {
-                    error = "dest not set";
-                    return false;
-                }
-
-                if (!CacheFields.NoOthers(attrs, "local", out error))
+                if (!CacheFields.TryRequired(attrs, "dest", out var dest, out error) || !CacheFields.NoOthers(attrs, "local", out error))
                 {
                     return false;
                 }
@@ -126,13 +121,7 @@ public sealed record CacheImportSpec(CacheType Type, ImageReference? Ref, string
                 spec = new CacheImportSpec(CacheType.Registry, reference, null);
                 return true;
             case "local":
-                if (!attrs.Remove("src", out var src) || src.Length == 0)
-                {
-                    error = "src not set";
-                    return false;
-                }
-
-                if (!CacheFields.NoOthers(attrs, "local", out error))
+                if (!CacheFields.TryRequired(attrs, "src", out var src, out error) || !CacheFields.NoOthers(attrs, "local", out error))
                 {
                     return false;
                 }
@@ -190,12 +179,25 @@ internal static class CacheFields
         return true;
     }
 
+    /// <summary>Takes <paramref name="key"/> out of <paramref name="attrs"/>; an absent or empty value is BuildKit's
+    /// "KEY not set".</summary>
+    public static bool TryRequired(Dictionary<string, string> attrs, string key, [NotNullWhen(true)] out string? value, out string? error)
+    {
+        if (!attrs.Remove(key, out value) || value.Length == 0)
+        {
+            error = $"{key} not set";
+            return false;
+        }
+
+        error = null;
+        return true;
+    }
+
     public static bool TryRef(Dictionary<string, string> attrs, out ImageReference? reference, out string? error)
     {
         reference = null;
-        if (!attrs.Remove("ref", out var text) || text.Length == 0)
+        if (!TryRequired(attrs, "ref", out var text, out error))
         {
-            error = "ref not set";
             return false;
         }
 
