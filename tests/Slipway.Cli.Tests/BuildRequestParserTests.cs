@@ -1,3 +1,5 @@
+using Slipway.Cli.Commands;
+
 namespace Slipway.Cli.Tests;
 
 /// <summary>Every option mistake is reported from the command line alone: before the Dockerfile is read, the store

@@ -3,6 +3,7 @@ using Slipway.Build.Export;
 using Slipway.Dockerfile.Instructions;
 using Slipway.Oci;
 using Slipway.Runtime.Spec;
+using NetworkMode = Slipway.Dockerfile.Instructions.NetworkMode;
 using Slipway.Store;
 using Slipway.Store.Layers;
 

@@ -117,7 +117,11 @@ internal sealed class BuildCommandOptions
 
     public Option<bool> Sbom { get; } = new("--sbom") { Description = "Attach an SPDX SBOM of the image: pushed as an attestation, kept in the store, or written as sbom.spdx.json for a local output" };
 
-    public Option<string[]> Attest { get; } = new("--attest") { Description = "Attestation to attach (format: type=sbom; shorthand for --sbom)", HelpName = "type=sbom" };
+    public Option<string[]> Attest { get; } = new("--attest")
+    {
+        Description = "Attestation to attach (format: type=sbom, the same as --sbom; type=provenance is accepted and not produced yet)",
+        HelpName = "type=sbom|provenance",
+    };
 
     public Option<string[]> CacheTo { get; } = new("--cache-to")
     {

@@ -1,3 +1,5 @@
+using System.Formats.Tar;
+using System.Text.Json;
 using Slipway.Integration.Tests.Fixtures;
 using Slipway.Testing;
 
@@ -34,5 +36,42 @@ public sealed class RunFlagsTests(BusyboxStore store) : IClassFixture<BusyboxSto
 
         var inspect = await Runner.OkAsync("inspect", "run-flags:1");
         Assert.Contains("\"org.example.flags\": \"yes\"", inspect.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Annotations_reach_the_manifest_the_index_and_the_manifests_descriptor_of_an_oci_archive()
+    {
+        store.Require();
+        var context = Directory.CreateDirectory(Path.Join(_temp.Path, "annotated")).FullName;
+        await File.WriteAllTextAsync(Path.Join(context, "Dockerfile"), "FROM busybox:1.35\nLABEL a=b\n", TestContext.Current.CancellationToken);
+        var archive = Path.Join(_temp.Path, "image.tar");
+
+        await Runner.OkAsync("build", "--progress", "plain", "-o", $"type=oci,dest={archive}", "--annotation", "org.example.m=1",
+            "--annotation", "index:org.example.i=2", "--annotation", "manifest-descriptor:org.example.d=3",
+            "--annotation", "manifest[linux/s390x]:org.example.other=4", context);
+
+        var files = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        await using (var reader = new TarReader(File.OpenRead(archive)))
+        {
+            while (await reader.GetNextEntryAsync(cancellationToken: TestContext.Current.CancellationToken) is { } entry)
+            {
+                if (entry.DataStream is { } data)
+                {
+                    using var copy = new MemoryStream();
+                    await data.CopyToAsync(copy, TestContext.Current.CancellationToken);
+                    files[entry.Name] = copy.ToArray();
+                }
+            }
+        }
+
+        using var index = JsonDocument.Parse(files["index.json"]);
+        Assert.Equal("2", index.RootElement.GetProperty("annotations").GetProperty("org.example.i").GetString());
+        var descriptor = index.RootElement.GetProperty("manifests")[0];
+        Assert.Equal("3", descriptor.GetProperty("annotations").GetProperty("org.example.d").GetString());
+        var digest = descriptor.GetProperty("digest").GetString()!;
+        using var manifest = JsonDocument.Parse(files["blobs/sha256/" + digest["sha256:".Length..]]);
+        var annotations = manifest.RootElement.GetProperty("annotations");
+        Assert.Equal("1", annotations.GetProperty("org.example.m").GetString());
+        Assert.False(annotations.TryGetProperty("org.example.other", out _));
     }
 }
