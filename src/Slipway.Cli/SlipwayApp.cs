@@ -55,6 +55,14 @@ internal static class SlipwayApp
     {
         var root = Create(env);
         var parse = root.Parse(args);
+        if (UnknownFlags.Find(parse) is { } unknown)
+        {
+            // As docker's flag parser answers: the flag named, not the word after it that it made look misplaced.
+            ErrorRenderer.Fail(env.Error, unknown);
+            env.Error.WriteLine($"See '{CommandPath(parse.CommandResult)} --help'.");
+            return 1;
+        }
+
         if (parse.Action is ParseErrorAction)
         {
             // A command line that does not parse is a user error like any other: ERROR lines, then where to look,

@@ -5,10 +5,15 @@ namespace Slipway.Images;
 
 public sealed partial class ImagePusher
 {
+    public Task<Digest> PushWithAttestationAsync(StoredImage image, ImageReference target, AttestationManifest attestation,
+        Action<PullProgress>? progress, CancellationToken cancellationToken) =>
+        PushWithAttestationAsync(image, target, attestation, ImageAnnotations.None, progress, cancellationToken);
+
     /// <summary>Pushes the image with an attestation (an SBOM) as BuildKit does: the image manifest and the
-    /// attestation manifest by digest, then an index listing both under the tag. Returns the index digest.</summary>
+    /// attestation manifest by digest, then an index listing both under the tag, with the index and manifest-descriptor
+    /// levels of <paramref name="annotations"/>. Returns the index digest.</summary>
     public async Task<Digest> PushWithAttestationAsync(StoredImage image, ImageReference target, AttestationManifest attestation,
-        Action<PullProgress>? progress, CancellationToken cancellationToken)
+        ImageAnnotations annotations, Action<PullProgress>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(target);
@@ -26,7 +31,7 @@ public sealed partial class ImagePusher
 
         await client.PutManifestAsync(target.Path, attestation.Manifest.Digest.Value, attestation.ManifestBytes, MediaTypes.OciManifest, cancellationToken)
             .ConfigureAwait(false);
-        var index = attestation.IndexFor(image.ManifestDescriptor, image.Config.Platform);
+        var index = attestation.IndexFor(image.ManifestDescriptor, image.Config.Platform, annotations);
         return await client.PutManifestAsync(target.Path, target.Digest?.Value ?? target.Tag ?? ImageReference.DefaultTag, index, MediaTypes.OciIndex,
             cancellationToken).ConfigureAwait(false);
     }

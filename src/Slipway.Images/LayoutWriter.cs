@@ -76,11 +76,17 @@ public static class LayoutWriter
     public const string RefNameAnnotation = "org.opencontainers.image.ref.name";
     public const string ContainerdNameAnnotation = "io.containerd.image.name";
 
+    public static Task WriteTarAsync(LocalStore store, IReadOnlyList<(StoredImage Image, IReadOnlyList<ImageReference> Names)> images,
+        Stream output, bool dockerManifest, CancellationToken cancellationToken) =>
+        WriteTarAsync(store, images, output, dockerManifest, ImageAnnotations.None, cancellationToken);
+
+    /// <summary>A tar of the layout; <paramref name="annotations"/> (a build's <c>--annotation</c>) add the index's to
+    /// index.json and the manifest descriptors' to its entries.</summary>
     public static async Task WriteTarAsync(LocalStore store, IReadOnlyList<(StoredImage Image, IReadOnlyList<ImageReference> Names)> images,
-        Stream output, bool dockerManifest, CancellationToken cancellationToken)
+        Stream output, bool dockerManifest, ImageAnnotations annotations, CancellationToken cancellationToken)
     {
         await using var sink = new TarSink(output);
-        await WriteAsync(store, images, sink, dockerManifest, cancellationToken).ConfigureAwait(false);
+        await WriteAsync(store, images, sink, dockerManifest, annotations, cancellationToken).ConfigureAwait(false);
     }
 
     public static async Task WriteDirectoryAsync(LocalStore store, IReadOnlyList<(StoredImage Image, IReadOnlyList<ImageReference> Names)> images,
@@ -89,11 +95,11 @@ public static class LayoutWriter
         ArgumentNullException.ThrowIfNull(directory);
         Directory.CreateDirectory(directory);
         await using var sink = new DirectorySink(directory);
-        await WriteAsync(store, images, sink, false, cancellationToken).ConfigureAwait(false);
+        await WriteAsync(store, images, sink, false, ImageAnnotations.None, cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task WriteAsync(LocalStore store, IReadOnlyList<(StoredImage Image, IReadOnlyList<ImageReference> Names)> images,
-        ILayoutSink sink, bool dockerManifest, CancellationToken cancellationToken)
+        ILayoutSink sink, bool dockerManifest, ImageAnnotations annotations, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(images);
@@ -117,6 +123,7 @@ public static class LayoutWriter
                 Digest = image.ManifestDescriptor.Digest,
                 Size = image.ManifestDescriptor.Size,
                 Platform = image.ManifestDescriptor.Platform,
+                Annotations = annotations.For(AnnotationLevel.ManifestDescriptor, image.ManifestDescriptor.Platform ?? image.Config.Platform),
             };
             if (names.Count == 0)
             {
@@ -127,7 +134,7 @@ public static class LayoutWriter
             {
                 indexEntries.Add(descriptor with
                 {
-                    Annotations = new Dictionary<string, string>
+                    Annotations = new Dictionary<string, string>(descriptor.Annotations ?? new Dictionary<string, string>(), StringComparer.Ordinal)
                     {
                         [ContainerdNameAnnotation] = name.ToString(),
                         [RefNameAnnotation] = name.Tag ?? name.Digest?.Value ?? ImageReference.DefaultTag,
@@ -144,7 +151,13 @@ public static class LayoutWriter
         }
 
         await AddBytesAsync(sink, "oci-layout", Encoding.UTF8.GetBytes("{\"imageLayoutVersion\":\"1.0.0\"}"), cancellationToken).ConfigureAwait(false);
-        var index = new ImageIndex { SchemaVersion = 2, MediaType = MediaTypes.OciIndex, Manifests = indexEntries };
+        var index = new ImageIndex
+        {
+            SchemaVersion = 2,
+            MediaType = MediaTypes.OciIndex,
+            Manifests = indexEntries,
+            Annotations = annotations.For(AnnotationLevel.Index, null),
+        };
         await AddBytesAsync(sink, "index.json", OciJson.Serialize(index), cancellationToken).ConfigureAwait(false);
         if (dockerManifest)
         {

@@ -44,17 +44,23 @@ public sealed record AttestationManifest(Descriptor Manifest, byte[] ManifestByt
     }
 
     /// <summary>The index that lists the image (with its platform) and this attestation.</summary>
-    public byte[] IndexFor(Descriptor imageManifest, Platform platform)
+    public byte[] IndexFor(Descriptor imageManifest, Platform platform, ImageAnnotations? annotations = null)
     {
         ArgumentNullException.ThrowIfNull(imageManifest);
+        annotations ??= ImageAnnotations.None;
         return OciJson.Serialize(new ImageIndex
         {
             MediaType = MediaTypes.OciIndex,
             Manifests =
             [
-                new Descriptor { MediaType = imageManifest.MediaType, Digest = imageManifest.Digest, Size = imageManifest.Size, Platform = platform },
+                new Descriptor
+                {
+                    MediaType = imageManifest.MediaType, Digest = imageManifest.Digest, Size = imageManifest.Size, Platform = platform,
+                    Annotations = annotations.For(AnnotationLevel.ManifestDescriptor, platform),
+                },
                 Manifest,
             ],
+            Annotations = annotations.For(AnnotationLevel.Index, null),
         });
     }
 }

@@ -38,7 +38,7 @@ public sealed class OciRuntime : IContainerRuntime
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(output);
-        var config = SpecBuilder.Build(spec.Process, spec.Rootfs, spec.Mounts);
+        var config = SpecBuilder.Build(spec.Process, spec.Rootfs, spec.Mounts, spec.Id);
         config.Root.Readonly = spec.ReadonlyRootfs;
         await WriteSpecAsync(spec.BundleDir, config, cancellationToken).ConfigureAwait(false);
         Directory.CreateDirectory(_stateRoot);

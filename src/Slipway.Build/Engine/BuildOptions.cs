@@ -50,6 +50,18 @@ public sealed record BuildOptions
     /// <summary>What <see cref="Allow"/> and <see cref="Network"/> grant together.</summary>
     public Entitlements Granted => Allow | (Network == Slipway.Dockerfile.Instructions.NetworkMode.Host ? Entitlements.NetworkHost : Entitlements.None);
 
+    /// <summary><c>--add-host</c>: lines every RUN's /etc/hosts gets after localhost, in the order given.</summary>
+    public IReadOnlyList<Slipway.Runtime.Spec.HostEntry> AddHosts { get; init; } = [];
+
+    /// <summary><c>--shm-size</c>, <c>--ulimit</c> and <c>--cgroup-parent</c> of every RUN.</summary>
+    public Slipway.Runtime.Spec.StepLimits Limits { get; init; } = Slipway.Runtime.Spec.StepLimits.None;
+
+    /// <summary><c>--label</c>: labels the image config gets on top of those its Dockerfile sets (the flag wins).</summary>
+    public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
+
+    /// <summary><c>--annotation</c>: the image manifest takes its manifest-level ones; the exporters the others.</summary>
+    public ImageAnnotations Annotations { get; init; } = ImageAnnotations.None;
+
     /// <summary>pasta and ip, for RUN's default network; null when missing (a RUN that needs them then fails
     /// saying what to install).</summary>
     public Slipway.Runtime.Network.NetworkTools? NetworkTools { get; init; }

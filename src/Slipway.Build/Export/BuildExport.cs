@@ -12,6 +12,14 @@ public sealed record ExportAttachments
     /// and otherwise kept in the store next to the image.</summary>
     public bool Sbom { get; init; }
 
+    /// <summary><c>--provenance</c> / <c>--attest type=provenance</c>: kept for when provenance attestations are
+    /// made; null when not asked for.</summary>
+    public ProvenanceSpec? Provenance { get; init; }
+
+    /// <summary><c>--annotation</c>: the image manifest has its own already; the outputs write the index and
+    /// descriptor levels where they write an index or a descriptor.</summary>
+    public ImageAnnotations Annotations { get; init; } = ImageAnnotations.None;
+
     /// <summary><c>--iidfile</c>: the image id is written here.</summary>
     public string? IidFile { get; init; }
 
@@ -32,7 +40,7 @@ public sealed class BuildExport(LocalStore store, IExportProgress progress, stri
         ArgumentNullException.ThrowIfNull(exporters);
         ArgumentNullException.ThrowIfNull(attachments);
         var sbom = attachments.Sbom ? await SbomAsync(image, tags, sourceDateEpoch, cancellationToken).ConfigureAwait(false) : null;
-        var source = new ExportSource(image, sbom);
+        var source = new ExportSource(image, sbom) { Annotations = attachments.Annotations };
         Digest? pushed = null;
         foreach (var exporter in exporters)
         {

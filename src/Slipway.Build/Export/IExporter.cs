@@ -17,7 +17,11 @@ public interface IExporter
 
 /// <summary>What is exported: the image in the store, and its SBOM when one was asked for. The names each exporter
 /// gives it are its own (<see cref="Exporters"/>).</summary>
-public sealed record ExportSource(StoredImage Image, SpdxDocument? Sbom = null);
+public sealed record ExportSource(StoredImage Image, SpdxDocument? Sbom = null)
+{
+    /// <summary><c>--annotation</c>s for an index and the descriptors an output writes (the manifest has its own).</summary>
+    public ImageAnnotations Annotations { get; init; } = ImageAnnotations.None;
+}
 
 /// <summary>What exporting reports as it goes: a part that is done (BuildKit's <c>#0 … done</c> lines) and
 /// warnings.</summary>

@@ -20,7 +20,8 @@ public sealed class RegistryExporter(ImagePusher pusher, IReadOnlyList<ImageRefe
             var pushed = source.Sbom is null
                 ? await pusher.PushAsync(image, name, null, cancellationToken).ConfigureAwait(false)
                 : await pusher.PushWithAttestationAsync(image, name,
-                    SbomAttestation.Create(source.Sbom, image.ManifestDescriptor, name, image.Config.Platform).Attestation, null, cancellationToken).ConfigureAwait(false);
+                    SbomAttestation.Create(source.Sbom, image.ManifestDescriptor, name, image.Config.Platform).Attestation, source.Annotations, null,
+                    cancellationToken).ConfigureAwait(false);
             progress.OnDone($"pushing {name} with digest {pushed.Value}");
             digest = pushed;
         }

@@ -20,7 +20,8 @@ public sealed class StreamExporter(LocalStore store, OutputKind kind, IReadOnlyL
                 await FilesystemExporter.ExportTarAsync(store, source.Image, stream, store.Layout.Tmp, cancellationToken).ConfigureAwait(false);
                 break;
             case OutputKind.Oci or OutputKind.Docker:
-                await LayoutWriter.WriteTarAsync(store, [(source.Image, names)], stream, kind == OutputKind.Docker, cancellationToken).ConfigureAwait(false);
+                await LayoutWriter.WriteTarAsync(store, [(source.Image, names)], stream, kind == OutputKind.Docker, source.Annotations, cancellationToken)
+                    .ConfigureAwait(false);
                 break;
             default:
                 throw new InvalidOperationException($"type={kind} is not written to a stream");

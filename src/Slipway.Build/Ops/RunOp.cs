@@ -18,6 +18,9 @@ public sealed class RunOp(StepVertex step, RunInstruction run, StepServices serv
 {
     private const int OutputLinesKept = 10;
 
+    /// <summary>BuildKit's: what <c>hostname</c> says in a RUN, and a name /etc/hosts resolves.</summary>
+    private const string Hostname = "buildkitsandbox";
+
     protected override bool KeysEveryVariable => true;
 
     protected override string Expanded(Expansion expand)
@@ -35,6 +38,12 @@ public sealed class RunOp(StepVertex step, RunInstruction run, StepServices serv
         facts.AddFlag("--mount", string.Join(' ', Instruction.Mounts));
         facts.AddFlag("--network", Network.ToString());
         facts.AddFlag("--security", Instruction.Security.ToString());
+        // The build's RUN settings key every RUN as BuildKit's exec op carries them; unset, they add nothing, so the
+        // keys of builds without them stay as they were.
+        facts.AddFlag("--add-host", string.Join(',', Options.AddHosts.Select(h => $"{h.Host}={h.Address}")));
+        facts.AddFlag("--ulimit", string.Join(',', Options.Limits.Ulimits));
+        facts.AddFlag("--shm-size", Options.Limits.ShmSize > 0 ? Options.Limits.ShmSize.ToString(System.Globalization.CultureInfo.InvariantCulture) : null);
+        facts.AddFlag("--cgroup-parent", Options.Limits.CgroupParent);
         foreach (var env in ArgEnv(state))
         {
             var eq = env.IndexOf('=', StringComparison.Ordinal);
@@ -83,7 +92,7 @@ public sealed class RunOp(StepVertex step, RunInstruction run, StepServices serv
             var workingDir = string.IsNullOrEmpty(state.Container.WorkingDir) ? "/" : state.Container.WorkingDir;
             var prepared = await mounts.PrepareAsync(Instruction, inputs, workspace, workingDir, cancellationToken).ConfigureAwait(false);
             var stubs = MountStubs.Find(rootfs, ["/proc", "/dev", "/sys", "/etc/resolv.conf", "/etc/hosts", .. prepared.Targets]);
-            File.WriteAllText(Path.Join(workspace.Bundle, "hosts"), "127.0.0.1\tlocalhost buildkitsandbox\n::1\tlocalhost ip6-localhost ip6-loopback\n");
+            File.WriteAllText(Path.Join(workspace.Bundle, "hosts"), HostEntry.HostsFile(Hostname, Options.AddHosts));
             var networkMode = Network;
             using var network = networkMode == Dockerfile.Instructions.NetworkMode.Default
                 ? await containers.StartNetworkAsync(Step, workspace.ContainerId, cancellationToken).ConfigureAwait(false)
@@ -115,6 +124,8 @@ public sealed class RunOp(StepVertex step, RunInstruction run, StepServices serv
                     },
                     NetworkNamespace = network?.NamespacePath,
                     Insecure = Instruction.Security == SecurityMode.Insecure,
+                    Hostname = Hostname,
+                    Limits = Options.Limits,
                 },
                 Mounts =
                 [

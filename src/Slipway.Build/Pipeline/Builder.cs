@@ -250,7 +250,7 @@ public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildPr
             }
         }
 
-        var config = state.Config with { Created = options.SourceDateEpoch ?? store.Time.GetUtcNow() };
+        var config = WithLabels(state.Config, options.Labels) with { Created = options.SourceDateEpoch ?? store.Time.GetUtcNow() };
         var configDescriptor = await store.Blobs.WriteAsync(MediaTypes.OciConfig, OciJson.Serialize(config), lease, cancellationToken).ConfigureAwait(false);
         var manifest = new ImageManifest
         {
@@ -258,10 +258,29 @@ public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildPr
             MediaType = MediaTypes.OciManifest,
             Config = configDescriptor,
             Layers = [.. state.Layers.Select(l => l.Blob)],
-            Annotations = inlineCache is null ? null : new Dictionary<string, string> { [CacheMediaTypes.InlineAnnotation] = inlineCache },
+            Annotations = options.Annotations.Merge(
+                inlineCache is null ? null : new Dictionary<string, string> { [CacheMediaTypes.InlineAnnotation] = inlineCache },
+                AnnotationLevel.Manifest, config.Platform),
         };
         var manifestDescriptor = await store.Blobs.WriteAsync(MediaTypes.OciManifest, OciJson.Serialize(manifest), lease, cancellationToken).ConfigureAwait(false);
         manifestDescriptor = manifestDescriptor with { Platform = new Platform { Os = config.Os, Architecture = config.Architecture, Variant = config.Variant } };
         return new StoredImage(manifestDescriptor, manifest, config);
+    }
+
+    /// <summary><c>--label</c> on top of the Dockerfile's LABELs, as BuildKit sets them on the exported image.</summary>
+    private static ImageConfig WithLabels(ImageConfig config, IReadOnlyDictionary<string, string> labels)
+    {
+        if (labels.Count == 0)
+        {
+            return config;
+        }
+
+        var merged = new Dictionary<string, string>(config.Config?.Labels ?? new Dictionary<string, string>(), StringComparer.Ordinal);
+        foreach (var (key, value) in labels)
+        {
+            merged[key] = value;
+        }
+
+        return config with { Config = (config.Config ?? new ContainerConfig()) with { Labels = merged } };
     }
 }

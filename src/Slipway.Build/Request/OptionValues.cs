@@ -1,6 +1,10 @@
 using System.Diagnostics.CodeAnalysis;
+using Slipway.Build.Export;
 using Slipway.Dockerfile.Instructions;
 using Slipway.Oci;
+using Slipway.Runtime.Spec;
+using NetworkMode = Slipway.Dockerfile.Instructions.NetworkMode;
+using Slipway.Store;
 using Slipway.Store.Layers;
 
 namespace Slipway.Build.Request;
@@ -49,6 +53,63 @@ public static class OptionValues
         return error is null;
     }
 
+    /// <summary><c>--shm-size</c>, <c>--ulimit</c> (the last value for a resource wins, as docker's flag keeps it)
+    /// and <c>--cgroup-parent</c>, with pflag's wording for a value a flag cannot take.</summary>
+    public static bool TryParseLimits(string? shmSize, IEnumerable<string> ulimits, string? cgroupParent, out StepLimits limits,
+        [NotNullWhen(false)] out string? error)
+    {
+        ArgumentNullException.ThrowIfNull(ulimits);
+        limits = StepLimits.None;
+        long shm = 0;
+        if (!string.IsNullOrEmpty(shmSize) && !ByteSize.TryParse(shmSize, out shm, out error))
+        {
+            error = $"invalid argument \"{shmSize}\" for \"--shm-size\" flag: {error}";
+            return false;
+        }
+
+        var byName = new Dictionary<string, Ulimit>(StringComparer.Ordinal);
+        var order = new List<string>();
+        foreach (var value in ulimits)
+        {
+            if (!Ulimit.TryParse(value, out var ulimit, out error))
+            {
+                error = $"invalid argument \"{value}\" for \"--ulimit\" flag: {error}";
+                return false;
+            }
+
+            if (byName.TryAdd(ulimit.Name, ulimit))
+            {
+                order.Add(ulimit.Name);
+            }
+
+            byName[ulimit.Name] = ulimit;
+        }
+
+        limits = new StepLimits
+        {
+            ShmSize = shm,
+            Ulimits = [.. order.Select(n => byName[n])],
+            CgroupParent = string.IsNullOrEmpty(cgroupParent) ? null : cgroupParent,
+        };
+        error = null;
+        return true;
+    }
+
+    /// <summary><c>--label KEY=VALUE</c>, a later one for a key winning; <c>KEY</c> alone is an empty value, as buildx
+    /// reads it.</summary>
+    public static Dictionary<string, string> ParseLabels(IEnumerable<string> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var labels = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var value in values)
+        {
+            var eq = value.IndexOf('=', StringComparison.Ordinal);
+            labels[eq < 0 ? value : value[..eq]] = eq < 0 ? "" : value[(eq + 1)..];
+        }
+
+        return labels;
+    }
+
     /// <summary><c>--compression</c> of new layers.</summary>
     public static bool TryParseCompression(string? value, out LayerCompression compression, [NotNullWhen(false)] out string? error)
     {
@@ -84,7 +145,7 @@ public static class OptionValues
 
     /// <summary>Whether <c>--sbom</c> and <c>--attest</c> ask for an SBOM. buildx spells it <c>--sbom=true</c> or
     /// <c>--attest type=sbom</c> (with optional fields we accept and ignore, such as generator=); the last
-    /// <c>--attest</c> wins, and other attestation types are refused.</summary>
+    /// <c>--attest</c> wins, provenance is <see cref="TryParseProvenance"/>'s, and other attestation types are refused.</summary>
     public static bool TryParseSbom(bool sbom, IEnumerable<string> attest, out bool wanted, [NotNullWhen(false)] out string? error)
     {
         ArgumentNullException.ThrowIfNull(attest);
@@ -107,13 +168,43 @@ public static class OptionValues
                 }
             }
 
+            if (type == "provenance")
+            {
+                continue;
+            }
+
             if (type != "sbom")
             {
-                error = $"unsupported --attest \"{spec}\": only type=sbom is supported";
+                error = $"unsupported --attest \"{spec}\": only type=sbom and type=provenance are supported";
                 return false;
             }
 
             wanted = !disabled;
+        }
+
+        error = null;
+        return true;
+    }
+
+    /// <summary>What <c>--attest type=provenance,…</c> and <c>--provenance</c> ask for, null when neither is given. As
+    /// buildx appends the shorthand after the <c>--attest</c> values and keeps the last of a type, the shorthand wins.</summary>
+    public static bool TryParseProvenance(string? shorthand, IEnumerable<string> attest, out ProvenanceSpec? provenance, [NotNullWhen(false)] out string? error)
+    {
+        ArgumentNullException.ThrowIfNull(attest);
+        provenance = null;
+        foreach (var spec in attest.Where(a => a.Split(',').Any(f => f.Trim() == "type=provenance")))
+        {
+            if (!ProvenanceSpec.TryParseFields(spec, out provenance, out error))
+            {
+                error = $"--attest {spec}: {error}";
+                return false;
+            }
+        }
+
+        if (!string.IsNullOrEmpty(shorthand) && !ProvenanceSpec.TryParseShorthand(shorthand, out provenance, out error))
+        {
+            error = $"--provenance {shorthand}: {error}";
+            return false;
         }
 
         error = null;

@@ -54,6 +54,11 @@ internal static class BuildCommand
             return 1;
         }
 
+        foreach (var warning in invocation.Warnings)
+        {
+            env.Error.WriteLine($"WARNING: {warning}");
+        }
+
         return await CommandContext.RunAsync(globals, env, parse, definition.SourceLines, async (ctx, token) =>
         {
             ctx.InsecureRegistries = invocation.InsecureRegistries;

@@ -79,6 +79,32 @@ internal sealed class BuildCommandOptions
         HelpName = "default|none|host",
     };
 
+    public Option<string[]> AddHosts { get; } = new("--add-host")
+    {
+        Description = "Add a custom host-to-IP mapping to RUN's /etc/hosts (format: host:ip or host=ip)",
+        HelpName = "HOST:IP",
+    };
+
+    public Option<string?> ShmSize { get; } = new("--shm-size") { Description = "Shared memory size for build containers (/dev/shm of RUN; default 64MB)", HelpName = "SIZE" };
+
+    public Option<string[]> Ulimits { get; } = new("--ulimit") { Description = "Ulimit options for RUN (format: type=soft[:hard], e.g. nofile=1024:2048)", HelpName = "TYPE=SOFT[:HARD]" };
+
+    public Option<string?> CgroupParent { get; } = new("--cgroup-parent") { Description = "Set the parent cgroup for the RUN instructions during build", HelpName = "CGROUP" };
+
+    public Option<string[]> Labels { get; } = new("--label") { Description = "Set metadata for an image (format: key=value)", HelpName = "KEY=VALUE" };
+
+    public Option<string[]> Annotations { get; } = new("--annotation")
+    {
+        Description = "Add annotation to the image (format: [type:]key=value; types: manifest (default), index, manifest-descriptor, index-descriptor, each with an optional [os/arch])",
+        HelpName = "[TYPE:]KEY=VALUE",
+    };
+
+    public Option<string?> Provenance { get; } = new("--provenance")
+    {
+        Description = "Shorthand for --attest=type=provenance (true, false, or mode=min|max,...); provenance attestations are not produced yet",
+        HelpName = "true|false|mode=min|max",
+    };
+
     public Option<bool> Pull { get; } = new("--pull") { Description = "Always attempt to pull all referenced images" };
 
     public Option<string> Compression { get; } = new("--compression")
@@ -91,7 +117,11 @@ internal sealed class BuildCommandOptions
 
     public Option<bool> Sbom { get; } = new("--sbom") { Description = "Attach an SPDX SBOM of the image: pushed as an attestation, kept in the store, or written as sbom.spdx.json for a local output" };
 
-    public Option<string[]> Attest { get; } = new("--attest") { Description = "Attestation to attach (format: type=sbom; shorthand for --sbom)", HelpName = "type=sbom" };
+    public Option<string[]> Attest { get; } = new("--attest")
+    {
+        Description = "Attestation to attach (format: type=sbom, the same as --sbom; type=provenance is accepted and not produced yet)",
+        HelpName = "type=sbom|provenance",
+    };
 
     public Option<string[]> CacheTo { get; } = new("--cache-to")
     {
@@ -120,5 +150,5 @@ internal sealed class BuildCommandOptions
 
     public Option<bool> ScanSecretsError { get; } = new("--scan-secrets=error") { Hidden = true, Arity = ArgumentArity.Zero };
 
-    public IEnumerable<Option> All => [File, Target, BuildArgs, Call, Check, Format, Tags, NoCache, NoCacheFilter, Pull, Allow, Network, ExplainCache, Compression, CacheFrom, CacheTo, Progress, Quiet, IidFile, Runtime, Platform, Secrets, Ssh, Outputs, Push, MetadataFile, InsecureRegistries, ScanSecrets, ScanSecretsWarn, ScanSecretsError, Sbom, Attest, Report];
+    public IEnumerable<Option> All => [File, Target, BuildArgs, Call, Check, Format, Tags, NoCache, NoCacheFilter, Pull, Allow, Network, AddHosts, ShmSize, Ulimits, CgroupParent, ExplainCache, Compression, CacheFrom, CacheTo, Progress, Quiet, IidFile, Runtime, Platform, Secrets, Ssh, Outputs, Push, MetadataFile, InsecureRegistries, ScanSecrets, ScanSecretsWarn, ScanSecretsError, Labels, Annotations, Sbom, Attest, Provenance, Report];
 }

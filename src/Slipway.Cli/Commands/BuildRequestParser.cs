@@ -10,6 +10,7 @@ using Slipway.Insight;
 using Slipway.Oci;
 using Slipway.Runtime;
 using Slipway.Runtime.Network;
+using Slipway.Runtime.Spec;
 
 namespace Slipway.Cli.Commands;
 
@@ -24,7 +25,13 @@ internal enum BuildCall
 
 /// <summary>The build command's request and how its progress and answers are shown.</summary>
 internal sealed record BuildInvocation(BuildRequest Request, BuildCall Call, bool Json, ProgressMode Progress, bool Quiet, bool ExplainCache,
-    IReadOnlyList<string> InsecureRegistries);
+    IReadOnlyList<string> InsecureRegistries)
+{
+    /// <summary>What a build warns about before it starts: options it accepts and cannot honour yet.</summary>
+    public IReadOnlyList<string> Warnings => Request.Attachments.Provenance is { Enabled: true }
+        ? [ProvenanceSpec.NotProducedWarning]
+        : [];
+}
 
 /// <summary>Turns the parsed command line into a <see cref="BuildRequest"/>, checking every option before any work
 /// and collecting every mistake, not only the first. Only this reads the build's options and environment.</summary>
@@ -80,9 +87,12 @@ internal sealed class BuildRequestParser(ParseResult parse, BuildCommandOptions 
         var outputs = Outputs(tags);
         var progress = Progress();
         var quiet = parse.GetValue(o.Quiet) || progress == ProgressMode.Quiet;
+        var source = Source();
+        var annotations = Take(ImageAnnotations.TryParse(Values(o.Annotations), out var parsedAnnotations, out var e6), parsedAnnotations, "parse annotations: " + e6)
+            ?? ImageAnnotations.None;
         var options = new BuildOptions
         {
-            Source = Source(),
+            Source = source,
             Tags = tags,
             NoCache = parse.GetValue(o.NoCache),
             NoCacheStages = Values(o.NoCacheFilter).SelectMany(v => v.Split(',')).ToHashSet(StringComparer.OrdinalIgnoreCase),
@@ -101,6 +111,11 @@ internal sealed class BuildRequestParser(ParseResult parse, BuildCommandOptions 
             CacheFrom = Each(o.CacheFrom, (string v, out CacheImportSpec? s, out string? e) => CacheImportSpec.TryParse(v, out s, out e), "--cache-from"),
             Allow = Take(EntitlementCheck.TryParse(Values(o.Allow), out var allow, out var e2), allow, e2),
             Network = Take(OptionValues.TryParseNetwork(parse.GetValue(o.Network), out var network, out var e3), network, e3),
+            AddHosts = Take(HostEntry.TryParse(Values(o.AddHosts), out var hosts, out var e7), hosts, e7) ?? [],
+            Limits = Take(OptionValues.TryParseLimits(parse.GetValue(o.ShmSize), Values(o.Ulimits), parse.GetValue(o.CgroupParent), out var limits, out var e8),
+                limits, e8),
+            Labels = OptionValues.ParseLabels(Values(o.Labels)),
+            Annotations = annotations,
         };
         var request = new BuildRequest
         {
@@ -111,6 +126,8 @@ internal sealed class BuildRequestParser(ParseResult parse, BuildCommandOptions 
                 Sbom = Take(OptionValues.TryParseSbom(parse.GetValue(o.Sbom), Values(o.Attest), out var sbom, out var e4), sbom, e4),
                 IidFile = FileDestination("--iidfile", parse.GetValue(o.IidFile)),
                 MetadataFile = FileDestination("--metadata-file", parse.GetValue(o.MetadataFile)),
+                Provenance = Take(OptionValues.TryParseProvenance(parse.GetValue(o.Provenance), Values(o.Attest), out var provenance, out var e9), provenance, e9),
+                Annotations = annotations,
             },
             Reports = Take(OptionValues.TryParseReports(Values(o.Report), out var reports, out var e5), reports, e5),
         };

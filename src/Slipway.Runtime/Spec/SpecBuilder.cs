@@ -27,6 +27,9 @@ public sealed record StepProcess
     public bool Insecure { get; init; }
 
     public string Hostname { get; init; } = "buildkitsandbox";
+
+    /// <summary><c>--shm-size</c>, <c>--ulimit</c> and <c>--cgroup-parent</c>.</summary>
+    public StepLimits Limits { get; init; } = StepLimits.None;
 }
 
 /// <summary>Builds config.json the way Docker's defaults are (moby's oci/defaults.go): Docker's default
@@ -52,7 +55,9 @@ public static class SpecBuilder
         "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",
     ];
 
-    public static RuntimeSpec Build(StepProcess step, string rootfs, IEnumerable<MountSpec>? extraMounts = null)
+    /// <summary>The spec for <paramref name="step"/>; <paramref name="containerId"/> names its cgroup under a
+    /// <see cref="StepLimits.CgroupParent"/>.</summary>
+    public static RuntimeSpec Build(StepProcess step, string rootfs, IEnumerable<MountSpec>? extraMounts = null, string containerId = "")
     {
         ArgumentNullException.ThrowIfNull(step);
         var caps = step.Insecure ? AllCapabilities() : [.. DefaultCapabilities];
@@ -72,14 +77,17 @@ public static class SpecBuilder
                     AdditionalGids = step.AdditionalGids.Count > 0 ? [.. step.AdditionalGids] : null,
                 },
                 Capabilities = new CapabilitiesSpec { Bounding = caps, Effective = [.. caps], Permitted = [.. caps] },
+                Rlimits = step.Limits.Ulimits.Count == 0 ? null
+                    : [.. step.Limits.Ulimits.Select(u => new RlimitSpec { Type = u.SpecType, Soft = unchecked((ulong)u.Soft), Hard = unchecked((ulong)u.Hard) })],
                 NoNewPrivileges = !step.Insecure,
             },
-            Mounts = DefaultMounts(),
+            Mounts = DefaultMounts(step.Limits.ShmSize),
             Linux = new LinuxSpec
             {
                 Namespaces = Namespaces(step.Network, step.NetworkNamespace),
                 MaskedPaths = step.Insecure ? null : [.. MaskedPaths],
                 ReadonlyPaths = step.Insecure ? null : [.. ReadonlyPaths],
+                CgroupsPath = step.Limits.CgroupsPath(containerId),
                 Seccomp = step.Insecure ? null : Seccomp.SeccompProfile.Default.Resolve(Platform.Host.Architecture, caps, KernelVersion()),
             },
         };
@@ -111,7 +119,8 @@ public static class SpecBuilder
         return list;
     }
 
-    private static List<MountSpec> DefaultMounts() =>
+    /// <summary>Docker's mounts; <paramref name="shmSize"/> bytes of <c>/dev/shm</c> instead of 64 MiB when set.</summary>
+    private static List<MountSpec> DefaultMounts(long shmSize) =>
     [
         new() { Destination = "/proc", Type = "proc", Source = "proc", Options = ["nosuid", "noexec", "nodev"] },
         new()
@@ -127,7 +136,7 @@ public static class SpecBuilder
         new()
         {
             Destination = "/dev/shm", Type = "tmpfs", Source = "shm",
-            Options = ["nosuid", "noexec", "nodev", "mode=1777", "size=65536k"],
+            Options = ["nosuid", "noexec", "nodev", "mode=1777", shmSize > 0 ? "size=" + shmSize.ToString(System.Globalization.CultureInfo.InvariantCulture) : "size=65536k"],
         },
         new() { Destination = "/dev/mqueue", Type = "mqueue", Source = "mqueue", Options = ["nosuid", "noexec", "nodev"] },
         new() { Destination = "/sys", Type = "sysfs", Source = "sysfs", Options = ["nosuid", "noexec", "nodev", "ro"] },

@@ -53,12 +53,14 @@ public sealed class BuilderOverFakesTests : IDisposable
     private static string Owned(string dockerfile) => LayerNative.IsRoot ? dockerfile
         : Regex.Replace(dockerfile, "^(FROM [^\n]*\n)", $"$1USER {Me}:{Me}\n", RegexOptions.Multiline).Replace("COPY ", $"COPY --chown={Me}:{Me} ", StringComparison.Ordinal);
 
-    private async Task<StoredImage> BuildAsync(string dockerfile, FakeContainerRuntime runtime, Progress? progress = null)
+    private async Task<StoredImage> BuildAsync(string dockerfile, FakeContainerRuntime runtime, Progress? progress = null,
+        Func<BuildOptions, BuildOptions>? with = null)
     {
         var builder = new Builder(_store, null, progress ?? new Progress()) { Snapshotter = new CopyingSnapshotter(_store), Runtime = runtime };
         var source = new DefinitionSource { ContextDir = _context };
         var definition = BuildDefinition.Create(Owned(dockerfile), source);
-        var result = await builder.BuildAsync(definition, new BuildOptions { Source = source, RuntimePath = "fake" }, Token);
+        var options = new BuildOptions { Source = source, RuntimePath = "fake" };
+        var result = await builder.BuildAsync(definition, with?.Invoke(options) ?? options, Token);
         return result.Image;
     }
 
@@ -153,5 +155,43 @@ public sealed class BuilderOverFakesTests : IDisposable
         Assert.Equal(["copied.txt=hello"], await TreeAsync(image));
         var bind = Assert.Single(Assert.Single(runtime.Runs).Mounts, m => m.Destination == "/mnt");
         Assert.Equal(["rbind", "ro"], bind.Options);
+    }
+
+    [Fact]
+    public async Task The_builds_run_settings_reach_every_run_and_its_labels_and_annotations_the_image()
+    {
+        var hosts = new List<string>();
+        var runtime = new FakeContainerRuntime((process, _) =>
+        {
+            hosts.Add(File.ReadAllText(process.Spec.Mounts.Single(m => m.Destination == "/etc/hosts").Source!));
+            return Task.FromResult(0);
+        });
+        var limits = new StepLimits { ShmSize = 1 << 27, Ulimits = [new Ulimit("nofile", 10, 20)], CgroupParent = "ci" };
+        BuildOptions With(BuildOptions o) => o with
+        {
+            AddHosts = [new HostEntry("db", System.Net.IPAddress.Parse("10.0.0.5"))],
+            Limits = limits,
+            Labels = new Dictionary<string, string> { ["team"] = "build", ["kept"] = "flag" },
+            Annotations = Slipway.Oci.ImageAnnotations.TryParse(["a=1", "index:b=2"], out var a, out _) ? a : throw new InvalidOperationException(),
+        };
+
+        var image = await BuildAsync("FROM scratch\nLABEL kept=dockerfile other=x\nRUN --network=none [\"/bin/true\"]\n", runtime, with: With);
+
+        Assert.Equal(limits, Assert.Single(runtime.Runs).Process.Limits);
+        Assert.EndsWith("ip6-loopback\n10.0.0.5\tdb\n", Assert.Single(hosts), StringComparison.Ordinal);
+        Assert.Equal(new Dictionary<string, string> { ["kept"] = "flag", ["other"] = "x", ["team"] = "build" }, image.Config.Config!.Labels);
+        Assert.Equal(new Dictionary<string, string> { ["a"] = "1" }, image.Manifest.Annotations);
+    }
+
+    [Fact]
+    public async Task A_changed_run_setting_misses_the_cache_of_every_run()
+    {
+        var runtime = Make();
+        await BuildAsync(Dockerfile, runtime);
+
+        await BuildAsync(Dockerfile, runtime, with: o => o with { Limits = new StepLimits { Ulimits = [new Ulimit("nofile", 10, 10)] } });
+        await BuildAsync(Dockerfile, runtime, with: o => o with { AddHosts = [new HostEntry("db", System.Net.IPAddress.Loopback)] });
+
+        Assert.Equal(3, runtime.Runs.Count);
     }
 }

@@ -68,6 +68,7 @@ public sealed class OptionValuesTests
     [InlineData(false, new[] { "type=sbom" }, true)]
     [InlineData(false, new[] { "type=sbom,generator=docker/buildkit-syft-scanner" }, true)]
     [InlineData(true, new[] { "type=sbom,disabled=true" }, false)]
+    [InlineData(false, new[] { "type=sbom", "type=provenance,mode=max" }, true)]
     public void An_sbom_is_asked_for_by_sbom_or_the_last_attest(bool sbom, string[] attest, bool expected)
     {
         Assert.True(OptionValues.TryParseSbom(sbom, attest, out var wanted, out _));
