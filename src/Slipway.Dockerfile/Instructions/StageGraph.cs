@@ -112,7 +112,7 @@ public sealed class StageGraph
 
         var platformValues = PlatformArgs.For(options.BuildPlatform, options.TargetPlatform ?? options.BuildPlatform);
         var stages = BuildStages(stageParts, scope, lex, diagnostics,
-            body => StageArgs(body, options.BuildArgs, globalArgs, platformValues, lex, diagnostics));
+            body => StageArgs(body, options.BuildArgs, globalArgs, platformValues, lex, diagnostics), options.ReplacesStage);
         if (diagnostics.Count > 0)
         {
             return new StageGraphResult(null, diagnostics);
@@ -134,7 +134,7 @@ public sealed class StageGraph
 
     private static List<Stage> BuildStages(List<(FromInstruction From, List<Instruction> Body)> parts,
         Dictionary<string, string> scope, ShellLex lex, List<Diagnostic> diagnostics,
-        Func<List<Instruction>, List<StageArg>> argsOf)
+        Func<List<Instruction>, List<StageArg>> argsOf, Func<string, bool>? replaces)
     {
         var names = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < parts.Count; i++)
@@ -159,6 +159,16 @@ public sealed class StageGraph
             }
 
             var platform = from.Platform is null ? null : Expand(lex, from.Platform, scope, from.Span, diagnostics);
+            if (from.StageName is { } own && replaces?.Invoke(own) == true)
+            {
+                stages.Add(new Stage
+                {
+                    Index = i, Name = own, From = from, BaseName = baseName, Platform = platform, Instructions = [],
+                    Args = argsOf(body), Replaced = true,
+                });
+                continue;
+            }
+
             int? baseStage = null;
             if (names.TryGetValue(baseName, out var index))
             {
