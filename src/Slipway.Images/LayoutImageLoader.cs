@@ -7,7 +7,7 @@ namespace Slipway.Images;
 /// <summary>One image out of an OCI layout directory (buildx's <c>oci-layout://DIR[:TAG][@DIGEST]</c>): chosen by
 /// digest, else by its <c>org.opencontainers.image.ref.name</c>, else the layout's only manifest; an index is
 /// narrowed to the platform. Its blobs are copied into the store, each verified against its digest (their paths come
-/// from validated digests only), under <paramref name="lease"/>, and the image is returned unnamed.</summary>
+/// from validated digests only), under the lease given, and the image is returned unnamed.</summary>
 public static class LayoutImageLoader
 {
     private const int MaxDocumentBytes = 4 << 20;

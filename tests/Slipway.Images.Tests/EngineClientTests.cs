@@ -64,11 +64,9 @@ public sealed class EngineClientTests : IDisposable
     [Fact]
     public async Task A_socket_nobody_listens_on_says_the_daemon_is_not_running()
     {
-        using (var bound = new System.Net.Sockets.Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified))
-        {
-            // Bound and closed: the file stays, nothing accepts.
-            bound.Bind(new UnixDomainSocketEndPoint(Socket));
-        }
+        // Bound but not listening: the file is there, nothing accepts (.NET removes the file when it closes).
+        using var bound = new System.Net.Sockets.Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        bound.Bind(new UnixDomainSocketEndPoint(Socket));
 
         using var client = new EngineClient(EngineEndpoint.Unix(Socket));
 

@@ -22,7 +22,7 @@ internal sealed class BuildCommandOptions
 
     public Option<string[]> BuildContexts { get; } = new("--build-context")
     {
-        Description = "Additional build contexts (e.g., name=path): a directory, docker-image://REF, oci-layout://DIR[:TAG][@DIGEST]; replaces FROM name, COPY --from=name and a stage called name",
+        Description = "Additional build contexts (e.g., name=path): a directory, docker-image://REF, oci-layout://DIR[:TAG][@DIGEST] or https://URL; replaces FROM name, COPY --from=name and a stage called name",
         HelpName = "NAME=VALUE",
     };
 

@@ -58,11 +58,10 @@ public sealed class LoadIntoDockerTests(BusyboxStore store) : IClassFixture<Busy
     {
         store.Require();
         var socket = Path.Join(_dir.FullName, "d.sock");
-        using (var bound = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream,
-                   System.Net.Sockets.ProtocolType.Unspecified))
-        {
-            bound.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(socket));
-        }
+        // Bound but not listening: the file is there, nothing accepts (.NET removes the file when it closes).
+        using var bound = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream,
+            System.Net.Sockets.ProtocolType.Unspecified);
+        bound.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(socket));
 
         store.Runner.Variables["DOCKER_HOST"] = "unix://" + socket;
         try
