@@ -61,6 +61,42 @@ public sealed class NamedContextBuildTests(BusyboxStore store) : IClassFixture<B
     }
 
     [Fact]
+    public async Task A_directory_context_can_be_a_base_and_a_url_context_is_one_file_named_context()
+    {
+        store.Require();
+        var ct = TestContext.Current.CancellationToken;
+        int port;
+        using (var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0))
+        {
+            probe.Start();
+            port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        }
+
+        using var listener = new System.Net.HttpListener();
+        listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+        listener.Start();
+        var served = Task.Run(async () =>
+        {
+            var request = await listener.GetContextAsync();
+            var body = System.Text.Encoding.UTF8.GetBytes("from the url\n");
+            request.Response.ContentLength64 = body.Length;
+            await request.Response.OutputStream.WriteAsync(body, ct);
+            request.Response.Close();
+        }, ct);
+        var tools = Dir("tools");
+        File.WriteAllText(Path.Join(tools, "tool.txt"), "a tool\n");
+        var context = Context("urlctx", "FROM tools\nCOPY --from=data context /data.txt\n");
+        var output = Path.Join(_dir.FullName, "url-out");
+
+        await store.Runner.OkAsync("build", "--progress", "plain", "--build-context", "tools=" + tools,
+            "--build-context", $"data=http://127.0.0.1:{port}/data.txt", "-o", "type=local,dest=" + output, context);
+        await served;
+
+        Assert.Equal("a tool\n", File.ReadAllText(Path.Join(output, "tool.txt")));
+        Assert.Equal("from the url\n", File.ReadAllText(Path.Join(output, "data.txt")));
+    }
+
+    [Fact]
     public async Task An_oci_layout_context_is_the_image_the_layout_holds_under_its_tag()
     {
         store.Require();
