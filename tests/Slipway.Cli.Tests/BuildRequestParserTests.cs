@@ -77,6 +77,20 @@ public sealed class BuildRequestParserTests : IDisposable
     }
 
     [Fact]
+    public async Task Load_into_an_engine_whose_socket_is_not_there_is_reported_before_any_work()
+    {
+        var env = new FakeEnvironment();
+        env.Variables["DOCKER_HOST"] = "unix:///nonexistent/docker.sock";
+        var exit = await SlipwayApp.RunAsync(["--root", Root, "build", "--load", Context], env);
+
+        Assert.Equal(1, exit);
+        Assert.Contains("ERROR: failed to connect to the docker API at unix:///nonexistent/docker.sock; check if the path is correct and if the "
+            + "daemon is running: dial unix /nonexistent/docker.sock: connect: no such file or directory (DOCKER_HOST)\n", env.Error.ToString(),
+            StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Root), "the store was opened");
+    }
+
+    [Fact]
     public async Task Every_mistake_is_reported_not_only_the_first()
     {
         var error = await FailAsync("--report", "sizee", "--network", "bridge", "--cache-to", "type=registry", "--iidfile", "/nonexistent/dir/iid");

@@ -20,6 +20,9 @@ internal sealed class SlipwayRunner : IDisposable
 
     public string Home => _home.FullName;
 
+    /// <summary>Environment variables every command sees besides HOME and PATH (DOCKER_HOST for <c>--load</c>).</summary>
+    public Dictionary<string, string> Variables { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Writes ~/.docker/config.json with credentials for one registry.</summary>
     public void Login(string host, string username, string password)
     {
@@ -33,6 +36,10 @@ internal sealed class SlipwayRunner : IDisposable
         var env = new FakeEnvironment { IsRoot = true };
         env.Variables["HOME"] = Home;
         env.Variables["PATH"] = Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin";
+        foreach (var (name, value) in Variables)
+        {
+            env.Variables[name] = value;
+        }
         var exit = await SlipwayApp.RunAsync(["--root", Root, .. args], env);
         return new Result(exit, env.Out.ToString(), env.Error.ToString(), env.StandardOutput.ToArray());
     }

@@ -67,6 +67,7 @@ public sealed class BuildDefinition
             BuildArgs = source.BuildArgs,
             BuildPlatform = Platform.Host.ToString(),
             TargetPlatform = source.Platform.ToString(),
+            ReplacesStage = source.NamedContexts.Count == 0 ? null : name => NamedContext.Find(source.NamedContexts, name) is not null,
         });
         var ignore = ContextIgnore.Read(source.ContextDir, source.DockerfilePath);
         var checks = document.Diagnostics.Count > 0

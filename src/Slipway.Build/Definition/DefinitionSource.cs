@@ -19,4 +19,7 @@ public sealed record DefinitionSource
     public IReadOnlyDictionary<string, string> BuildArgs { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
     public Platform Platform { get; init; } = Platform.Host;
+
+    /// <summary><c>--build-context</c>s, in the order given (a later one of the same name wins).</summary>
+    public IReadOnlyList<NamedContext> NamedContexts { get; init; } = [];
 }

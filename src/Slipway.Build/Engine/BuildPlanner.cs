@@ -26,7 +26,8 @@ public static class BuildPlanner
             var total = instructions.Count + 1;
             var label = stage.Name ?? $"stage-{stage.Index}";
             IReadOnlyList<Vertex> fromInputs = stage.BaseStage is { } baseIndex ? [last[baseIndex]] : [];
-            var current = new StepVertex($"[{label} 1/{total}] FROM {stage.BaseName}", stage, null, 0, fromInputs, skipCache);
+            var first = stage.Replaced ? $"[context {label}] replaced by --build-context {label}" : $"[{label} 1/{total}] FROM {stage.BaseName}";
+            var current = new StepVertex(first, stage, null, 0, fromInputs, skipCache);
             for (var i = 0; i < instructions.Count; i++)
             {
                 var instruction = instructions[i];

@@ -7,7 +7,11 @@ namespace Slipway.Build.Export;
 
 /// <summary>What exporters reach outside the store: registries, files (<see cref="OpenFile"/> opens standard output
 /// for <c>-</c>) and the progress they report to.</summary>
-public sealed record ExportTargets(LocalStore Store, RegistryClients Clients, Func<string, Stream> OpenFile, IExportProgress Progress);
+public sealed record ExportTargets(LocalStore Store, RegistryClients Clients, Func<string, Stream> OpenFile, IExportProgress Progress)
+{
+    /// <summary>The engine <c>--load</c> sends the image to; needed only when an output loads.</summary>
+    public EngineEndpoint? Engine { get; init; }
+}
 
 /// <summary>Chooses the exporter for each <c>--output</c>.</summary>
 public static class Exporters
@@ -28,6 +32,8 @@ public static class Exporters
             OutputKind.Image or OutputKind.Registry =>
                 new RegistryExporter(new ImagePusher(new ImageStore(targets.Store), targets.Clients), names, targets.Progress),
             OutputKind.Local => new LocalExporter(targets.Store, output.Destination!, targets.Progress),
+            OutputKind.Docker when output.LoadsIntoEngine => new DockerLoadExporter(targets.Store,
+                targets.Engine ?? throw new InvalidOperationException("an output loads into the engine but none was resolved"), names, targets.Progress),
             _ => new StreamExporter(targets.Store, output.Kind, names, () => targets.OpenFile(output.Destination!)),
         };
 }

@@ -21,10 +21,16 @@ public sealed record OutputSpec(OutputKind Kind, string? Destination, IReadOnlyL
     /// <summary><c>--push</c>: the build's tags, pushed.</summary>
     public static OutputSpec PushTags { get; } = new(OutputKind.Registry, null, [], true);
 
+    /// <summary><c>--load</c>: shorthand for <c>type=docker</c> with no destination.</summary>
+    public static OutputSpec Load { get; } = new(OutputKind.Docker, null, [], false);
+
     public bool ToStandardOutput => Destination == "-";
 
+    /// <summary><c>type=docker</c> with no <c>dest</c> loads into the docker engine, as buildx's does.</summary>
+    public bool LoadsIntoEngine => Kind == OutputKind.Docker && Destination is null;
+
     /// <summary>Parses BuildKit's CSV form (<c>type=local,dest=out</c>) and its shorthands (<c>-o out</c> is
-    /// local, <c>-o -</c> is a tar on standard output).</summary>
+    /// local, <c>-o -</c> is a tar on standard output, <c>type=docker</c> alone loads into the engine).</summary>
     public static bool TryParse(string value, [NotNullWhen(true)] out OutputSpec? spec, [NotNullWhen(false)] out string? error)
     {
         ArgumentNullException.ThrowIfNull(value);
@@ -65,7 +71,7 @@ public sealed record OutputSpec(OutputKind Kind, string? Destination, IReadOnlyL
             _ => null,
         };
         error = kind is null ? type is null ? "--output needs type=" : $"unsupported --output type \"{type}\" (image, oci, docker, tar, local, registry)"
-            : kind is OutputKind.Oci or OutputKind.Docker or OutputKind.Tar or OutputKind.Local && dest is null ? $"--output type={type} needs dest="
+            : kind is OutputKind.Oci or OutputKind.Tar or OutputKind.Local && dest is null ? $"--output type={type} needs dest="
             : null;
         if (error is not null || !TryParseNames(name, out var names, out error))
         {

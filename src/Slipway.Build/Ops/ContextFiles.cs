@@ -1,4 +1,5 @@
 using Slipway.Build.Context;
+using Slipway.Build.Definition;
 using Slipway.Build.Engine;
 using Slipway.Store;
 using Slipway.Store.Layers;
@@ -10,11 +11,20 @@ namespace Slipway.Build.Ops;
 public sealed class ContextFiles(StoreLayout layout, BuildOptions options) : IDisposable
 {
     private readonly Lazy<ContentIndex> _index = new(() => ContentIndex.Open(layout, options.ContextDir));
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DockerIgnore> _named = new(StringComparer.Ordinal);
 
     /// <summary>How many context file digests came from the index and how many were hashed, so far.</summary>
     public ContextFileCounts Counts => _index.IsValueCreated ? new(_index.Value.Hits, _index.Value.Hashed) : default;
 
     public CopySource Source() => new(options.ContextDir, options.Ignore, _index.Value);
+
+    /// <summary>A directory named by <c>--build-context</c>, read as the context is: through its own <c>.dockerignore</c>.</summary>
+    public CopySource Named(DirectoryContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var ignore = _named.GetOrAdd(context.Path, dir => ContextIgnore.Read(dir, null));
+        return new CopySource(context.Path, ignore.Matcher ?? throw new BuildException($"build context {context.Name}: {ignore.Error ?? "bad .dockerignore"}"));
+    }
 
     /// <summary>Whether a context path is there but excluded by .dockerignore (to say why a file went away).</summary>
     public bool IsIgnored(string path)

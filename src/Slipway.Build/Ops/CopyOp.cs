@@ -1,5 +1,6 @@
 using System.Globalization;
 using Slipway.Build.Context;
+using Slipway.Build.Definition;
 using Slipway.Build.Engine;
 using Slipway.Dockerfile.Expansion;
 using Slipway.Dockerfile.Instructions;
@@ -61,8 +62,14 @@ public sealed class CopyOp(StepVertex step, Instruction instruction, StepService
 
         if (From is { } from)
         {
-            // An image's content is its digest; a stage's, the files the copy takes from it.
-            if (!Services.IsStage(from))
+            // An image's content is its digest; a stage's or a directory context's, the files the copy takes from it.
+            if (!Services.IsStage(from) && Services.Images.Context(from) is DirectoryContext directory)
+            {
+                var named = context.Named(directory);
+                facts.Add("context:" + from, "directory");
+                FileCopier.Fingerprint(named, [.. Sources.SourcePaths.Select(expand.Word).SelectMany(named.Expand)], facts);
+            }
+            else if (!Services.IsStage(from))
             {
                 facts.Add("image:" + from, (await Services.Images.ForCopyAsync(from, cancellationToken).ConfigureAwait(false)).ManifestDescriptor.Digest.Value);
             }
@@ -105,6 +112,10 @@ public sealed class CopyOp(StepVertex step, Instruction instruction, StepService
         if (from is null)
         {
             source = context.Source();
+        }
+        else if (!Services.IsStage(from) && Services.Images.Context(from) is DirectoryContext directory)
+        {
+            source = context.Named(directory);
         }
         else
         {

@@ -6,10 +6,11 @@ namespace Slipway.Build.Ops;
 
 /// <summary>The FROM that starts a stage: from another stage (its result, input 0), from scratch, or from a base
 /// image (its layers and config, with PATH set when the image sets none). Keyed by what it starts from: the base
-/// image's manifest digest (so <c>--pull</c> that finds a new one misses), or the stage's layers.</summary>
+/// image's manifest digest (so <c>--pull</c> that finds a new one misses), or the stage's layers. A named build context
+/// that replaces the stage or its base is a base image here (<see cref="ImageSource.BaseAsync"/>), keyed by its digest.</summary>
 public sealed class FromOp(StepVertex step, StepServices services) : StepOp(step, services)
 {
-    private bool IsScratch => string.Equals(Step.Stage.BaseName, "scratch", StringComparison.OrdinalIgnoreCase);
+    private bool IsScratch => !Step.Stage.Replaced && string.Equals(Step.Stage.BaseName, "scratch", StringComparison.OrdinalIgnoreCase);
 
     protected override async Task AddFactsAsync(StepInputs facts, IReadOnlyList<StepState> inputs, CancellationToken cancellationToken)
     {

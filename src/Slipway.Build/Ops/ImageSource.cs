@@ -1,3 +1,4 @@
+using Slipway.Build.Definition;
 using Slipway.Build.Engine;
 using Slipway.Store;
 using Slipway.Store.Images;
@@ -7,13 +8,30 @@ using Slipway.Oci;
 namespace Slipway.Build.Ops;
 
 /// <summary>The images a build reads (its bases, <c>COPY --from=&lt;image&gt;</c>, mounts from an image), resolved
-/// once per reference by the builder (from the store, or pulled).</summary>
-public sealed class ImageSource(Func<ImageReference, CancellationToken, Task<StoredImage>> resolve)
+/// once per reference by the builder (from the store, or pulled). A named build context (<c>--build-context</c>)
+/// stands in for the name it matches; <paramref name="load"/> turns one into an image.</summary>
+public sealed class ImageSource(Func<ImageReference, CancellationToken, Task<StoredImage>> resolve, IReadOnlyList<NamedContext>? contexts = null,
+    Func<NamedContext, CancellationToken, Task<StoredImage>>? load = null)
 {
-    /// <summary>The base image of a stage that starts from one (not a stage, not scratch).</summary>
+    /// <summary>The named context <paramref name="name"/> (a <c>--from</c>, a base) stands for, if any.</summary>
+    public NamedContext? Context(string name) => contexts is null ? null : NamedContext.Find(contexts, name);
+
+    /// <summary>The named context a stage starts from: the one replacing the stage, else the one its base names.</summary>
+    public NamedContext? ContextOf(Stage stage)
+    {
+        ArgumentNullException.ThrowIfNull(stage);
+        return stage.Replaced ? Context(stage.Name!) : stage.IsExternalBase ? Context(stage.BaseName) : null;
+    }
+
+    /// <summary>The base image of a stage that starts from one (not a stage, not scratch), or from a named context.</summary>
     public Task<StoredImage> BaseAsync(Stage stage, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(stage);
+        if (ContextOf(stage) is { } context)
+        {
+            return LoadAsync(context, cancellationToken);
+        }
+
         return ImageReference.TryParse(stage.BaseName, out var reference, out var error)
             ? resolve(reference, cancellationToken)
             : throw new BuildException($"{stage.From.Span.File}:{stage.From.Span.StartLine}: invalid base image \"{stage.BaseName}\": {error}");
@@ -23,6 +41,11 @@ public sealed class ImageSource(Func<ImageReference, CancellationToken, Task<Sto
     /// since the name is most often a stage's, mistyped.</summary>
     public async Task<StoredImage> ForCopyAsync(string from, CancellationToken cancellationToken)
     {
+        if (Context(from) is { } context)
+        {
+            return await LoadAsync(context, cancellationToken).ConfigureAwait(false);
+        }
+
         try
         {
             return await resolve(Parse(from), cancellationToken).ConfigureAwait(false);
@@ -35,7 +58,12 @@ public sealed class ImageSource(Func<ImageReference, CancellationToken, Task<Sto
 
     /// <summary>The layers of the image <paramref name="name"/> (a RUN mount's <c>from=</c>).</summary>
     public async Task<IReadOnlyList<LayerRef>> LayersAsync(string name, CancellationToken cancellationToken) =>
-        (await resolve(Parse(name), cancellationToken).ConfigureAwait(false)).Layers;
+        (Context(name) is { } context
+            ? await LoadAsync(context, cancellationToken).ConfigureAwait(false)
+            : await resolve(Parse(name), cancellationToken).ConfigureAwait(false)).Layers;
+
+    private Task<StoredImage> LoadAsync(NamedContext context, CancellationToken cancellationToken) =>
+        load?.Invoke(context, cancellationToken) ?? throw new InvalidOperationException("named contexts without a loader");
 
     private static ImageReference Parse(string name) =>
         ImageReference.TryParse(name, out var reference, out var error)

@@ -71,11 +71,13 @@ public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildPr
         using var imports = options.CacheFrom.Count == 0 ? null
             : await new CacheImporter(store, clients, progress.OnWarning, buildLease).ImportAsync(options.CacheFrom, cancellationToken).ConfigureAwait(false);
         var local = new LocalCacheIndex(store, buildLease);
-        var services = new StepServices(options, graph, syntax.EscapeToken, new ImageSource(Resolve), progress, store.Time);
+        var contexts = new ContextImages(images, Resolve, options.Platform, buildLease);
+        var imageSource = new ImageSource(Resolve, options.Source.NamedContexts, contexts.LoadAsync);
+        var services = new StepServices(options, graph, syntax.EscapeToken, imageSource, progress, store.Time);
         var snapshotter = Snapshotter ?? Composition.Snapshotter(store, imports);
         var runtime = Runtime ?? Composition.Runtime(store.Layout, options.RuntimePath);
         using var ops = new StepOps(store, services, snapshotter, runtime, local, imports, buildLease);
-        var triggers = await OnbuildTriggersAsync(graph, Resolve, cancellationToken).ConfigureAwait(false);
+        var triggers = await OnbuildTriggersAsync(graph, imageSource, cancellationToken).ConfigureAwait(false);
         if (triggers.Values.SelectMany(t => t).SelectMany(t => EntitlementCheck.Check(t, options.Granted)).ToList() is { Count: > 0 } deniedTriggers)
         {
             // A base image's ONBUILD is not this Dockerfile's text: no source line to show.
@@ -172,24 +174,25 @@ public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildPr
     }
 
     /// <summary>The ONBUILD triggers of every external base the target needs, parsed as Dockerfile instructions.</summary>
-    private static async Task<Dictionary<int, IReadOnlyList<Instruction>>> OnbuildTriggersAsync(StageGraph graph,
-        Func<ImageReference, CancellationToken, Task<StoredImage>> resolve, CancellationToken cancellationToken)
+    private static async Task<Dictionary<int, IReadOnlyList<Instruction>>> OnbuildTriggersAsync(StageGraph graph, ImageSource images,
+        CancellationToken cancellationToken)
     {
         var result = new Dictionary<int, IReadOnlyList<Instruction>>();
         foreach (var stage in graph.Required.Where(s => s.IsExternalBase))
         {
-            if (!ImageReference.TryParse(stage.BaseName, out var reference, out _))
+            var context = images.ContextOf(stage);
+            if (context is null && !ImageReference.TryParse(stage.BaseName, out _, out _))
             {
                 continue;
             }
 
-            var image = await resolve(reference, cancellationToken).ConfigureAwait(false);
+            var image = await images.BaseAsync(stage, cancellationToken).ConfigureAwait(false);
             if (image.Config.Config?.OnBuild is not { Count: > 0 } onbuild)
             {
                 continue;
             }
 
-            var source = $"ONBUILD of {reference.FamiliarString}";
+            var source = $"ONBUILD of {(context is null ? ImageReference.Parse(stage.BaseName).FamiliarString : "build context " + context.Name)}";
             var syntax = DockerfileParser.Parse(string.Join('\n', onbuild) + "\n", source);
             var list = InstructionParser.Parse(syntax);
             if (syntax.Error is not null || !list.Succeeded)

@@ -20,6 +20,10 @@ public sealed record BuildRequest
     /// <summary><c>--output</c> and <c>--push</c>, in the order given; each becomes one exporter.</summary>
     public IReadOnlyList<OutputSpec> Outputs { get; init; } = [];
 
+    /// <summary>The engine an output that loads (<c>--load</c>, <c>type=docker</c> without <c>dest</c>) sends the image
+    /// to, found when the request was made; null when no output loads.</summary>
+    public Slipway.Images.EngineEndpoint? Engine { get; init; }
+
     public ExportAttachments Attachments { get; init; } = new();
 
     public IReadOnlyList<BuildReport> Reports { get; init; } = [];

@@ -67,7 +67,7 @@ internal static class BuildCommand
             var result = await view.ShowAsync(() => builder.BuildAsync(definition, request.Options, token)).ConfigureAwait(false);
             BuildSummary.WriteBuilt(ctx, invocation, result);
             var lines = new ExportLines(ctx.Env.Error, invocation.Quiet);
-            var exporters = Exporters.For(request.Outputs, result.Tags, new ExportTargets(ctx.Store, ctx.Clients, ctx.OpenOutput, lines));
+            var exporters = Exporters.For(request.Outputs, result.Tags, new ExportTargets(ctx.Store, ctx.Clients, ctx.OpenOutput, lines) { Engine = request.Engine });
             await new BuildExport(ctx.Store, lines, SlipwayApp.Version)
                 .RunAsync(result.Image, result.Tags, exporters, request.Attachments, request.Options.SourceDateEpoch, token).ConfigureAwait(false);
             await BuildSummary.WriteReportsAsync(ctx, request, result, token).ConfigureAwait(false);

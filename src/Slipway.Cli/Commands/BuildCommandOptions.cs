@@ -20,6 +20,12 @@ internal sealed class BuildCommandOptions
 
     public Option<string[]> BuildArgs { get; } = new("--build-arg") { Description = "Set a build ARG (KEY=VALUE, or KEY to take it from the environment)", HelpName = "KEY=VALUE" };
 
+    public Option<string[]> BuildContexts { get; } = new("--build-context")
+    {
+        Description = "Additional build contexts (e.g., name=path): a directory, docker-image://REF, oci-layout://DIR[:TAG][@DIGEST] or https://URL; replaces FROM name, COPY --from=name and a stage called name",
+        HelpName = "NAME=VALUE",
+    };
+
     public Option<string?> Call { get; } = new("--call") { Description = "Answer a question instead of building: outline, targets or check", HelpName = "outline|targets|check" };
 
     public Option<bool> Check { get; } = new("--check") { Description = "Run the build checks without building (shorthand for --call=check)" };
@@ -53,6 +59,11 @@ internal sealed class BuildCommandOptions
     };
 
     public Option<bool> Push { get; } = new("--push") { Description = "Shorthand for --output=type=registry" };
+
+    public Option<bool> Load { get; } = new("--load")
+    {
+        Description = "Shorthand for --output=type=docker: load the image into the docker (or podman) engine at DOCKER_HOST or /var/run/docker.sock",
+    };
 
     public Option<string?> MetadataFile { get; } = new("--metadata-file") { Description = "Write build result metadata to a file", HelpName = "FILE" };
 
@@ -150,5 +161,5 @@ internal sealed class BuildCommandOptions
 
     public Option<bool> ScanSecretsError { get; } = new("--scan-secrets=error") { Hidden = true, Arity = ArgumentArity.Zero };
 
-    public IEnumerable<Option> All => [File, Target, BuildArgs, Call, Check, Format, Tags, NoCache, NoCacheFilter, Pull, Allow, Network, AddHosts, ShmSize, Ulimits, CgroupParent, ExplainCache, Compression, CacheFrom, CacheTo, Progress, Quiet, IidFile, Runtime, Platform, Secrets, Ssh, Outputs, Push, MetadataFile, InsecureRegistries, ScanSecrets, ScanSecretsWarn, ScanSecretsError, Labels, Annotations, Sbom, Attest, Provenance, Report];
+    public IEnumerable<Option> All => [File, Target, BuildArgs, BuildContexts, Call, Check, Format, Tags, NoCache, NoCacheFilter, Pull, Allow, Network, AddHosts, ShmSize, Ulimits, CgroupParent, ExplainCache, Compression, CacheFrom, CacheTo, Progress, Quiet, IidFile, Runtime, Platform, Secrets, Ssh, Outputs, Push, Load, MetadataFile, InsecureRegistries, ScanSecrets, ScanSecretsWarn, ScanSecretsError, Labels, Annotations, Sbom, Attest, Provenance, Report];
 }

@@ -6,6 +6,7 @@ using Slipway.Build.Engine;
 using Slipway.Build.Export;
 using Slipway.Build.Request;
 using Slipway.Cli.Output;
+using Slipway.Images;
 using Slipway.Insight;
 using Slipway.Oci;
 using Slipway.Runtime;
@@ -121,6 +122,7 @@ internal sealed class BuildRequestParser(ParseResult parse, BuildCommandOptions 
         {
             Options = options,
             Outputs = outputs,
+            Engine = call == BuildCall.Build && outputs.Any(x => x.LoadsIntoEngine) ? Engine() : null,
             Attachments = new ExportAttachments
             {
                 Sbom = Take(OptionValues.TryParseSbom(parse.GetValue(o.Sbom), Values(o.Attest), out var sbom, out var e4), sbom, e4),
@@ -164,7 +166,8 @@ internal sealed class BuildRequestParser(ParseResult parse, BuildCommandOptions 
     {
         var source = Source(env, parse.GetValue(o.Context)!, parse.GetValue(o.File), parse.GetValue(o.Target), parse.GetValue(o.BuildArgs), _errors);
         var platform = Take(OptionValues.TryParsePlatform(parse.GetValue(o.Platform), out var p, out var error), p, error);
-        return source with { Platform = platform ?? Platform.Host };
+        var contexts = Each(o.BuildContexts, (string v, out NamedContext? c, out string? e) => NamedContext.TryParse(v, out c, out e));
+        return source with { Platform = platform ?? Platform.Host, NamedContexts = contexts };
     }
 
     private List<OutputSpec> Outputs(List<ImageReference> tags)
@@ -173,6 +176,11 @@ internal sealed class BuildRequestParser(ParseResult parse, BuildCommandOptions 
         if (parse.GetValue(o.Push))
         {
             outputs.Add(OutputSpec.PushTags);
+        }
+
+        if (parse.GetValue(o.Load) && !outputs.Any(x => x.LoadsIntoEngine))
+        {
+            outputs.Add(OutputSpec.Load);
         }
 
         if (outputs.Any(x => x.Push && x.Names.Count == 0) && tags.Count == 0)
@@ -187,6 +195,10 @@ internal sealed class BuildRequestParser(ParseResult parse, BuildCommandOptions 
 
         return outputs;
     }
+
+    /// <summary>The engine <c>--load</c> sends the image to (<c>DOCKER_HOST</c>, else docker's or podman's socket).</summary>
+    private EngineEndpoint? Engine() =>
+        Take(EngineEndpoint.TryResolve(env.GetVariable, System.IO.File.Exists, out var endpoint, out var error), endpoint, error);
 
     private ProgressMode Progress()
     {

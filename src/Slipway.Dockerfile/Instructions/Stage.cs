@@ -21,6 +21,10 @@ public sealed record Stage
 
     public required IReadOnlyList<Instruction> Instructions { get; init; }
 
+    /// <summary>A named build context stands in for this stage (<see cref="StageGraphOptions.ReplacesStage"/>): its
+    /// instructions are not run and it needs nothing else.</summary>
+    public bool Replaced { get; init; }
+
     /// <summary>Stages this stage needs: its base, <c>COPY --from</c> and <c>RUN --mount=from=</c>.</summary>
     public IReadOnlyList<int> Dependencies { get; init; } = [];
 
@@ -38,7 +42,7 @@ public sealed record Stage
     /// <summary>A name for messages: the stage name or its index.</summary>
     public string DisplayName => Name ?? Index.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    public bool IsExternalBase => BaseStage is null && !string.Equals(BaseName, "scratch", StringComparison.OrdinalIgnoreCase);
+    public bool IsExternalBase => !Replaced && BaseStage is null && !string.Equals(BaseName, "scratch", StringComparison.OrdinalIgnoreCase);
 }
 
 /// <summary>An ARG declared inside a stage and its value (null when unset).</summary>
@@ -58,4 +62,8 @@ public sealed record StageGraphOptions
     public string BuildPlatform { get; init; } = "linux/amd64";
 
     public string? TargetPlatform { get; init; }
+
+    /// <summary>Whether a stage of this name is replaced by a named build context (buildx's <c>--build-context
+    /// NAME=…</c>): BuildKit then builds none of the stage, so it depends on nothing.</summary>
+    public Func<string, bool>? ReplacesStage { get; init; }
 }

@@ -93,7 +93,7 @@ public sealed class StageGraph
 
         var platformValues = PlatformArgs.For(options.BuildPlatform, options.TargetPlatform ?? options.BuildPlatform);
         var stages = BuildStages(stageParts, scope, lex, diagnostics,
-            body => StageArgs(body, options.BuildArgs, globalArgs, platformValues, lex, diagnostics));
+            body => StageArgs(body, options.BuildArgs, globalArgs, platformValues, lex, diagnostics), options.ReplacesStage);
         if (diagnostics.Count > 0)
         {
             return new StageGraphResult(null, diagnostics);
@@ -115,7 +115,7 @@ public sealed class StageGraph
 
     private static List<Stage> BuildStages(IReadOnlyList<(FromInstruction From, IReadOnlyList<Instruction> Body)> parts,
         Dictionary<string, string> scope, ShellLex lex, List<Diagnostic> diagnostics,
-        Func<IReadOnlyList<Instruction>, List<StageArg>> argsOf)
+        Func<IReadOnlyList<Instruction>, List<StageArg>> argsOf, Func<string, bool>? replaces)
     {
         var names = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < parts.Count; i++)
@@ -140,6 +140,16 @@ public sealed class StageGraph
             }
 
             var platform = from.Platform is null ? null : Expand(lex, from.Platform, scope, from.Span, diagnostics);
+            if (from.StageName is { } own && replaces?.Invoke(own) == true)
+            {
+                stages.Add(new Stage
+                {
+                    Index = i, Name = own, From = from, BaseName = baseName, Platform = platform, Instructions = [],
+                    Args = argsOf(body), Replaced = true,
+                });
+                continue;
+            }
+
             int? baseStage = null;
             if (names.TryGetValue(baseName, out var index))
             {

@@ -33,6 +33,21 @@ public sealed class BuildPlannerTests
     }
 
     [Fact]
+    public void A_stage_replaced_by_a_named_context_is_one_vertex_that_the_stages_reading_it_take_as_input()
+    {
+        var graph = DockerfileDocument.Parse("FROM golang AS builder\nRUN go build\nFROM scratch\nCOPY --from=builder /app /app\n")
+            .BuildGraph(new() { ReplacesStage = name => name == "builder" }).Graph!;
+
+        var steps = All(BuildPlanner.Plan(graph, noCache: false));
+
+        Assert.Equal(["[stage-1 1/2] FROM scratch", "[context builder] replaced by --build-context builder", "[stage-1 2/2] COPY --from=builder /app /app"],
+            steps.Select(s => s.Name));
+        Assert.Null(steps[1].Instruction);
+        Assert.Empty(steps[1].Inputs);
+        Assert.Same(steps[1], steps[2].Inputs[1]);
+    }
+
+    [Fact]
     public void The_steps_of_a_stage_are_chained_after_its_from_and_named_by_position()
     {
         var target = BuildPlanner.Plan(Graph("FROM busybox\nRUN echo one\nENV A=b\n"), noCache: false);

@@ -47,6 +47,21 @@ public sealed class OutputSpecTests
     }
 
     [Fact]
+    public void Type_docker_without_dest_loads_into_the_engine_as_load_does()
+    {
+        Assert.True(OutputSpec.TryParse("type=docker", out var spec, out _));
+        Assert.True(spec.LoadsIntoEngine);
+        Assert.Equal((OutputKind.Docker, null, false), (spec.Kind, spec.Destination, spec.Push));
+        Assert.Empty(spec.Names);
+        Assert.True(OutputSpec.Load.LoadsIntoEngine);
+        Assert.True(OutputSpec.TryParse("type=docker,name=example.com/a:1", out spec, out _));
+        Assert.True(spec.LoadsIntoEngine);
+        Assert.Equal(["example.com/a:1"], spec.Names.Select(n => n.ToString()));
+        Assert.True(OutputSpec.TryParse("type=docker,dest=x.tar", out spec, out _));
+        Assert.False(spec.LoadsIntoEngine);
+    }
+
+    [Fact]
     public void Push_alone_pushes_the_builds_tags()
     {
         Assert.Equal((OutputKind.Registry, true), (OutputSpec.PushTags.Kind, OutputSpec.PushTags.Push));
