@@ -27,6 +27,7 @@ public sealed partial class ErrorCodesTests
         ["Slipway.Build.Engine.BuildException"] = "build.failed",
         ["Slipway.Build.Engine.RunFailedException"] = "build.run-failed",
         ["Slipway.Store.Images.ImageException"] = "image.failed",
+        ["Slipway.Cli.Templates.TemplateException"] = "template.invalid",
     };
 
     /// <summary>Every concrete error type in the assemblies the CLI is made of.</summary>
