@@ -32,13 +32,14 @@ internal static class SlipwayApp
         root.Subcommands.Add(ImagesCommand.Create(globals, env));
         root.Subcommands.Add(ImageCommands.Tag(globals, env));
         root.Subcommands.Add(ImageCommands.Remove(globals, env));
-        root.Subcommands.Add(ImageCommands.Inspect(globals, env));
-        root.Subcommands.Add(ImageCommands.History(globals, env));
+        root.Subcommands.Add(InspectCommand.Create(globals, env));
+        root.Subcommands.Add(HistoryCommand.Create(globals, env));
         root.Subcommands.Add(SizeCommand.Create(globals, env));
         root.Subcommands.Add(ArchiveCommands.Save(globals, env));
         root.Subcommands.Add(ArchiveCommands.Load(globals, env));
         root.Subcommands.Add(ArchiveCommands.Import(globals, env));
-        root.Subcommands.Add(ArchiveCommands.Prune(globals, env));
+        root.Subcommands.Add(PruneCommands.Prune(globals, env));
+        root.Subcommands.Add(PruneCommands.Image(globals, env));
         root.Subcommands.Add(FsckCommand.Create(globals, env));
         root.Subcommands.Add(DockerfileCommand.Create(env));
         root.Subcommands.Add(BuildCommand.Create(globals, env));

@@ -23,6 +23,7 @@ public sealed class RootfsImporter(ImageStore images)
             await writer.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
 
+        store.LayerSizes.Record(layer.DiffId, layer.UnpackedSize);
         return await FinishAsync(layer.DiffId, new Descriptor { MediaType = MediaTypes.OciLayerGzip, Digest = layer.Digest, Size = layer.Size },
             baseConfig, source, name, created, lease, cancellationToken).ConfigureAwait(false);
     }

@@ -25,7 +25,7 @@ public static class ImageSizeAnalyzer
     {
         ArgumentNullException.ThrowIfNull(blobs);
         ArgumentNullException.ThrowIfNull(image);
-        return AnalyzeAsync(name, image.Id.Value, image.Size, image.Manifest.Layers, image.Config.History,
+        return AnalyzeAsync(name, image.Id.Value, image.CompressedSize, image.Manifest.Layers, image.Config.History,
             d => blobs.OpenRead(d.Digest), options ?? new SizeAnalysisOptions(), cancellationToken);
     }
 

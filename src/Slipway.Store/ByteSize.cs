@@ -11,7 +11,11 @@ public static class ByteSize
 
     /// <summary>As the docker CLI prints sizes (go-units <c>HumanSizeWithPrecision(size, 3)</c>): three significant
     /// digits and a decimal unit, 5.6kB, 12.3MB, 838MB.</summary>
-    public static string Format(double bytes)
+    public static string Format(double bytes) => Format(bytes, 3);
+
+    /// <summary>go-units <c>HumanSizeWithPrecision(size, precision)</c>; docker's <c>units.HumanSize</c> (its prune
+    /// totals) is precision 4: 1.234MB.</summary>
+    public static string Format(double bytes, int precision)
     {
         var i = 0;
         while (bytes >= 1000 && i < DecimalUnits.Length - 1)
@@ -20,7 +24,9 @@ public static class ByteSize
             i++;
         }
 
-        return bytes.ToString("G3", CultureInfo.InvariantCulture) + DecimalUnits[i];
+        // Go's %.3g rounds 999.6 up to "1e+03", where .NET writes "1E+03".
+        return bytes.ToString("G" + precision.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture)
+            .Replace("E+0", "e+0", StringComparison.Ordinal) + DecimalUnits[i];
     }
 
     public static bool TryParse(string? text, out long bytes, out string? error)

@@ -13,6 +13,7 @@ public sealed class LocalStore
         Time = time;
         Blobs = new BlobStore(layout);
         Refs = new RefStore(layout, lockTimeout);
+        LayerSizes = new LayerSizes(layout, Blobs);
     }
 
     public StoreLayout Layout { get; }
@@ -20,6 +21,9 @@ public sealed class LocalStore
     public BlobStore Blobs { get; }
 
     public RefStore Refs { get; }
+
+    /// <summary>Each layer's unpacked size, the SIZE docker shows.</summary>
+    public LayerSizes LayerSizes { get; }
 
     public TimeSpan LockTimeout { get; }
 

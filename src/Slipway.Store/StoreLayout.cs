@@ -14,6 +14,7 @@ namespace Slipway.Store;
 ///   cache/         build cache records; steps/ (what each step was last built from), fingerprints/ (what
 ///                  COPY --from read from stages), context/ (content digests of context files)
 ///   cache-mounts/  RUN --mount=type=cache directories, one per hashed id
+///   layer-sizes/   &lt;diffID hex&gt;: a layer's unpacked size, as docker shows it
 ///   runtime/       &lt;runtime&gt;/ the OCI runtime's state (its --root); pasta/ pid files of RUN networks
 ///   tmp/           scratch of running steps (&lt;id&gt;/ with &lt;id&gt;.lock held), ADD downloads
 ///   config.json    the store's settings
@@ -114,6 +115,12 @@ public sealed class StoreLayout
     /// written before the tree is renamed into place, so a tree without it predates verification.</summary>
     public const string SnapshotVerifiedFile = "verified";
 
+    /// <summary>Each layer's unpacked size, one file per diffID (<see cref="LayerSizes"/>).</summary>
+    public string LayerSizes => Path.Join(Root, "layer-sizes");
+
+    /// <summary>The record of one layer's unpacked size. A <see cref="Oci.Digest"/>'s hex never holds a separator.</summary>
+    public string LayerSizeFile(Oci.Digest diffId) => Path.Join(LayerSizes, diffId.Hex);
+
     /// <summary>The folder of one digest algorithm. The algorithm comes from a validated <see cref="Oci.Digest"/>.</summary>
     public string BlobFolder(string algorithm) => Path.Join(Blobs, algorithm);
 
@@ -126,7 +133,7 @@ public sealed class StoreLayout
     private IEnumerable<(string Path, bool Directory)> Entries() =>
     [
         (Blobs, true), (BlobFolder("sha256"), true), (Ingest, true), (Leases, true), (Snapshots, true),
-        (CacheRecords, true), (CacheMounts, true), (Runtimes, true), (Tmp, true), (RefsFile, false), (LockFile, false),
+        (CacheRecords, true), (CacheMounts, true), (LayerSizes, true), (Runtimes, true), (Tmp, true), (RefsFile, false), (LockFile, false),
         (ConfigFile, false),
     ];
 

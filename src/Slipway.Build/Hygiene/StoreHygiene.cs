@@ -247,7 +247,7 @@ public sealed class StoreHygiene(LocalStore store)
 
     /// <summary>Moves the snapshots whose diffID no stored config (image or cache record) lists and no live lease
     /// holds out of the way (renamed to a trash name beside them: no build can find them any more) and returns their
-    /// new paths. Call with the store lock held; it walks no tree.</summary>
+    /// new paths, and removes their size records. Call with the store lock held; it walks no tree.</summary>
     private List<string> TrashSnapshots(IReadOnlySet<Digest> live)
     {
         if (!Directory.Exists(store.Layout.Snapshots))
@@ -257,6 +257,8 @@ public sealed class StoreHygiene(LocalStore store)
 
         var used = DiffIdsIn(store.Blobs.List());
         used.UnionWith(live.Select(d => d.Hex));
+        // The sizes recorded for layers that are gone go with them (a layer that comes back is counted again).
+        store.LayerSizes.RemoveAllBut(used);
         return [.. Directory.EnumerateFileSystemEntries(store.Layout.Snapshots)
             .Where(dir => !Path.GetFileName(dir).StartsWith(Trash.Prefix, StringComparison.Ordinal) && !used.Contains(Path.GetFileName(dir)))
             .Select(Trash.Move)];

@@ -1,6 +1,4 @@
 using System.CommandLine;
-using Slipway.Build.Engine;
-using Slipway.Build.Hygiene;
 using Slipway.Cli.Output;
 using Slipway.Images;
 using Slipway.Oci;
@@ -8,7 +6,7 @@ using Slipway.Store.Images;
 
 namespace Slipway.Cli.Commands;
 
-/// <summary><c>save</c>, <c>load</c>, <c>import</c> and <c>prune</c>.</summary>
+/// <summary><c>save</c>, <c>load</c> and <c>import</c>.</summary>
 internal static class ArchiveCommands
 {
     public static Command Save(GlobalOptions globals, ICliEnvironment env)
@@ -114,72 +112,6 @@ internal static class ArchiveCommands
             }
 
             ctx.Env.Out.WriteLine(image.Id.Value);
-            return 0;
-        }, ct));
-        return command;
-    }
-
-    public static Command Prune(GlobalOptions globals, ICliEnvironment env)
-    {
-        var force = new Option<bool>("--force", "-f") { Description = "Do not prompt for confirmation" };
-        var all = new Option<bool>("--all", "-a") { Description = "Remove all unused build cache (records and cache mounts), not just dangling data" };
-        var buildCache = new Option<bool>("--build-cache") { Description = "Same as --all", Hidden = true };
-        var keepStorage = new Option<string?>("--keep-storage")
-        {
-            Description = "Remove build cache, least recently used first, until it takes at most this much (e.g. 10GB, 512MB, 1.5GiB)",
-            HelpName = "SIZE",
-        };
-        var filters = new Option<string[]>("--filter") { Description = "Provide filter values (until=24h: only cache last used before then)", HelpName = "until=DURATION|TIMESTAMP" };
-        var command = new Command("prune", "Remove what no image needs: blobs, unpacked snapshots, partial downloads, and build cache with --all, --keep-storage or --filter until=")
-        {
-            force, all, buildCache, keepStorage, filters,
-        };
-        command.SetAction((parse, ct) => CommandContext.RunAsync(globals, env, parse, async (ctx, token) =>
-        {
-            long? keep = null;
-            if (parse.GetValue(keepStorage) is { } size)
-            {
-                if (!Store.ByteSize.TryParse(size, out var bytes, out var sizeError))
-                {
-                    return ErrorRenderer.Fail(ctx.Env.Error, $"--keep-storage: {sizeError}");
-                }
-
-                keep = bytes;
-            }
-
-            DateTimeOffset? until = null;
-            foreach (var filter in parse.GetValue(filters) ?? [])
-            {
-                if (!PruneFilter.TryParse(filter, ctx.Env.Time.GetUtcNow(), out var cutoff, out var filterError))
-                {
-                    return ErrorRenderer.Fail(ctx.Env.Error, filterError!);
-                }
-
-                until = until is { } earlier && earlier < cutoff ? earlier : cutoff;
-            }
-
-            var options = new PruneOptions { All = parse.GetValue(all) || parse.GetValue(buildCache), KeepStorage = keep, Until = until };
-            var runtimes = Runtime.RuntimeDetector.Detect(ctx.Env.GetVariable("PATH"), Runtime.CgroupLayout.Unknown)
-                .Where(r => r.Path is not null)
-                .Select(r => Composition.Runtime(ctx.Store.Layout, r.Path!))
-                .ToList();
-            var result = await new StoreHygiene(ctx.Store) { Runtimes = runtimes, Network = Runtime.Network.NetworkTools.Find(ctx.Env.GetVariable("PATH")) }.PruneAsync(options, token).ConfigureAwait(false);
-            if (result.AbandonedWorkspaces > 0)
-            {
-                ctx.Env.Out.WriteLine($"Reclaimed {result.AbandonedWorkspaces} workspaces of interrupted builds (their mounts and containers)");
-            }
-
-            foreach (var digest in result.Blobs.RemovedBlobs)
-            {
-                ctx.Env.Out.WriteLine($"deleted: {digest}");
-            }
-
-            if (result.CacheRecords > 0 || result.Snapshots > 0 || result.CacheMounts > 0)
-            {
-                ctx.Env.Out.WriteLine($"Removed {result.CacheRecords} build cache records, {result.CacheMounts} cache mounts and {result.Snapshots} snapshots");
-            }
-
-            ctx.Env.Out.WriteLine($"Total reclaimed space: {Units.HumanSize(result.ReclaimedBytes)}");
             return 0;
         }, ct));
         return command;

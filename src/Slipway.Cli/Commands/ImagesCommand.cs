@@ -1,71 +1,16 @@
 using System.CommandLine;
-using System.Text;
-using System.Text.Json;
+using System.Globalization;
 using Slipway.Cli.Output;
 using Slipway.Store.Images;
 
 namespace Slipway.Cli.Commands;
 
-/// <summary><c>slipway images</c>: REPOSITORY, TAG, IMAGE ID, CREATED, SIZE as <c>docker images</c> shows them.</summary>
+/// <summary><c>slipway images</c>: REPOSITORY, TAG, IMAGE ID, CREATED, SIZE as <c>docker images</c> shows them, newest
+/// first, SIZE the unpacked size docker shows (the compressed size is <c>{{.CompressedSize}}</c>), with docker's
+/// <c>--filter</c>s and <c>--format</c> templates.</summary>
 internal static class ImagesCommand
 {
-    public static Command Create(GlobalOptions globals, ICliEnvironment env)
-    {
-        var quiet = new Option<bool>("--quiet", "-q") { Description = "Only show image IDs" };
-        var noTrunc = new Option<bool>("--no-trunc") { Description = "Don't truncate output" };
-        var format = new Option<string?>("--format") { Description = "Format output: table, json, or a Go template such as '{{.Size}}'" };
-        var repository = new Argument<string?>("REPOSITORY[:TAG]") { Arity = ArgumentArity.ZeroOrOne };
-        var command = new Command("images", "List images") { quiet, noTrunc, format, repository };
-        command.SetAction((parse, ct) => CommandContext.RunAsync(globals, env, parse, async (ctx, token) =>
-        {
-            var now = ctx.Env.Time.GetUtcNow();
-            var filter = parse.GetValue(repository);
-            var rows = (await ctx.Images.ListAsync(token).ConfigureAwait(false))
-                .Select(i => Row.From(i, now, parse.GetValue(noTrunc)))
-                .Where(r => filter is null || Matches(r, filter))
-                .ToList();
-            var output = ctx.Env.Out;
-            if (parse.GetValue(quiet))
-            {
-                foreach (var id in rows.Select(r => r.Fields["ID"]).Distinct())
-                {
-                    output.WriteLine(id);
-                }
-
-                return 0;
-            }
-
-            var template = parse.GetValue(format);
-            if (template == "json")
-            {
-                foreach (var row in rows)
-                {
-                    output.WriteLine(row.Json());
-                }
-            }
-            else if (template is null or "table")
-            {
-                Table.Write(output, ["REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE"],
-                    rows.Select(r => (IReadOnlyList<string>)[r.Fields["Repository"], r.Fields["Tag"], r.Fields["ID"], r.Fields["CreatedSince"], r.Fields["Size"]]));
-            }
-            else
-            {
-                var table = GoTemplate.IsTable(template, out var body);
-                if (table)
-                {
-                    output.WriteLine(GoTemplate.Header(body, Headers));
-                }
-
-                foreach (var row in rows)
-                {
-                    output.WriteLine(GoTemplate.Render(body, row.Fields, f => f is null ? row.Json() : GoTemplate.Quote(row.Fields.GetValueOrDefault(f, ""))));
-                }
-            }
-
-            return 0;
-        }, ct));
-        return command;
-    }
+    public const string DefaultTable = "{{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}";
 
     private static readonly Dictionary<string, string> Headers = new(StringComparer.Ordinal)
     {
@@ -75,53 +20,96 @@ internal static class ImagesCommand
         ["CreatedSince"] = "CREATED",
         ["CreatedAt"] = "CREATED AT",
         ["Size"] = "SIZE",
+        ["CompressedSize"] = "COMPRESSED SIZE",
         ["Digest"] = "DIGEST",
+        ["Containers"] = "CONTAINERS",
+        ["SharedSize"] = "SHARED SIZE",
+        ["UniqueSize"] = "UNIQUE SIZE",
+        ["VirtualSize"] = "SIZE",
     };
 
-    private static bool Matches(Row row, string filter)
+    public static Command Create(GlobalOptions globals, ICliEnvironment env)
     {
-        var colon = filter.LastIndexOf(':');
-        var (repo, tag) = colon > 0 && !filter[colon..].Contains('/', StringComparison.Ordinal) ? (filter[..colon], filter[(colon + 1)..]) : (filter, null);
-        return row.Fields["Repository"] == repo && (tag is null || row.Fields["Tag"] == tag);
-    }
-
-    private sealed record Row(IReadOnlyDictionary<string, string> Fields)
-    {
-        public static Row From(NamedImage named, DateTimeOffset now, bool noTrunc)
+        var all = new Option<bool>("--all", "-a") { Description = "Show all images (default hides intermediate images)" };
+        var quiet = new Option<bool>("--quiet", "-q") { Description = "Only show image IDs" };
+        var noTrunc = new Option<bool>("--no-trunc") { Description = "Don't truncate output" };
+        var filters = new Option<string[]>("--filter", "-f")
         {
-            var reference = named.Reference;
-            var created = named.Image.Config.Created;
-            return new Row(new Dictionary<string, string>(StringComparer.Ordinal)
-            {
-                ["Repository"] = reference?.FamiliarName ?? "<none>",
-                ["Tag"] = reference?.Tag ?? "<none>",
-                ["Digest"] = reference?.Digest?.Value ?? named.Image.ManifestDescriptor.Digest.Value,
-                ["ID"] = noTrunc ? named.Image.Id.Value : named.Image.Id.ShortHex,
-                ["CreatedSince"] = Units.Ago(created, now),
-                ["CreatedAt"] = created?.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss '+0000 UTC'", System.Globalization.CultureInfo.InvariantCulture) ?? "",
-                ["Size"] = Units.HumanSize(named.Image.Size),
-                ["Containers"] = "N/A",
-                ["SharedSize"] = "N/A",
-                ["UniqueSize"] = "N/A",
-                ["VirtualSize"] = Units.HumanSize(named.Image.Size),
-            });
-        }
-
-        public string Json()
+            Description = "Filter output based on conditions provided (dangling=, label=, before=, since=, reference=, until=)",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var format = new Option<string?>("--format")
         {
-            using var buffer = new MemoryStream();
-            using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+            Description = "Format output using a custom template: 'table', 'table TEMPLATE', 'json' or a Go template such as '{{.Size}}'",
+        };
+        var repository = new Argument<string?>("REPOSITORY[:TAG]") { Arity = ArgumentArity.ZeroOrOne };
+        var command = new Command("images", "List images") { all, quiet, noTrunc, filters, format, repository };
+        command.SetAction((parse, ct) => CommandContext.RunAsync(globals, env, parse, async (ctx, token) =>
+        {
+            var now = ctx.Env.Time.GetUtcNow();
+            var given = (parse.GetValue(filters) ?? []).ToList();
+            if (parse.GetValue(repository) is { } name)
             {
-                writer.WriteStartObject();
-                foreach (var (key, value) in Fields.OrderBy(f => f.Key, StringComparer.Ordinal))
-                {
-                    writer.WriteString(key, value);
-                }
-
-                writer.WriteEndObject();
+                given.Add("reference=" + name); // docker turns the argument into a reference filter
             }
 
-            return Encoding.UTF8.GetString(buffer.ToArray());
-        }
+            var filter = await ImageFilter.ParseAsync(given, now,
+                async n => (await ctx.Images.FindAsync(n, token).ConfigureAwait(false)).Image).ConfigureAwait(false);
+            var named = (await ctx.Images.ListAsync(token).ConfigureAwait(false))
+                .Where(n => filter.MatchesImage(n) && filter.MatchesName(n))
+                .OrderByDescending(n => n.Image.Config.Created ?? DateTimeOffset.MinValue)
+                .ThenBy(n => n.Name, StringComparer.Ordinal)
+                .ToList();
+            if (parse.GetValue(quiet))
+            {
+                foreach (var id in named.Select(n => parse.GetValue(noTrunc) ? n.Image.Id.Value : n.Image.Id.ShortHex).Distinct())
+                {
+                    ctx.Env.Out.WriteLine(id);
+                }
+
+                return 0;
+            }
+
+            var sizes = new Dictionary<Oci.Digest, long>();
+            var rows = new List<IReadOnlyDictionary<string, string>>();
+            foreach (var n in named)
+            {
+                var key = n.Image.ManifestDescriptor.Digest;
+                if (!sizes.TryGetValue(key, out var size))
+                {
+                    sizes[key] = size = await ctx.Images.UnpackedSizeAsync(n.Image, token).ConfigureAwait(false);
+                }
+
+                rows.Add(Row(n, size, now, parse.GetValue(noTrunc)));
+            }
+
+            new Formatter("*formatter.imageContext", Headers, DefaultTable).Write(ctx.Env.Out, parse.GetValue(format), rows);
+            return 0;
+        }, ct));
+        return command;
+    }
+
+    /// <summary>A row's fields, all strings, as docker's imageContext gives them (and <c>CompressedSize</c>, which
+    /// docker has not).</summary>
+    internal static Dictionary<string, string> Row(NamedImage named, long size, DateTimeOffset now, bool noTrunc)
+    {
+        var reference = named.Reference;
+        var created = named.Image.Config.Created;
+        var id = noTrunc ? named.Image.Id.Value : named.Image.Id.ShortHex;
+        return new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["Repository"] = reference?.FamiliarName ?? "<none>",
+            ["Tag"] = reference?.Tag ?? "<none>",
+            ["Digest"] = reference?.Digest?.Value ?? named.Image.ManifestDescriptor.Digest.Value,
+            ["ID"] = id,
+            ["CreatedSince"] = Units.Ago(created, now),
+            ["CreatedAt"] = created?.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss '+0000 UTC'", CultureInfo.InvariantCulture) ?? "",
+            ["Size"] = Units.HumanSize(size),
+            ["CompressedSize"] = Units.HumanSize(named.Image.CompressedSize),
+            ["Containers"] = "N/A",
+            ["SharedSize"] = "N/A",
+            ["UniqueSize"] = "N/A",
+            ["VirtualSize"] = Units.HumanSize(size),
+        };
     }
 }

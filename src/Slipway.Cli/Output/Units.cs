@@ -8,6 +8,9 @@ internal static class Units
     /// <summary><c>HumanSizeWithPrecision(size, 3)</c>: 5.6kB, 12.3MB, 838MB.</summary>
     public static string HumanSize(double size) => Store.ByteSize.Format(size);
 
+    /// <summary><c>units.HumanSize</c>, four significant digits: what docker's prune commands print as the total.</summary>
+    public static string HumanSizePrecise(double size) => Store.ByteSize.Format(size, 4);
+
     /// <summary><c>HumanDuration</c>: "Less than a second", "About a minute", "3 weeks" …</summary>
     public static string HumanDuration(TimeSpan d)
     {

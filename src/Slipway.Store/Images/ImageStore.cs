@@ -40,6 +40,24 @@ public sealed class ImageStore(LocalStore store)
         }
     }
 
+    /// <summary>Each layer's unpacked size, bottom-most first (<see cref="LayerSizes"/>: counted once from the blob when
+    /// not recorded yet); a layer whose blob the store lacks counts its compressed size.</summary>
+    public async Task<IReadOnlyList<long>> LayerSizesAsync(StoredImage image, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        var sizes = new List<long>();
+        foreach (var layer in image.Layers)
+        {
+            sizes.Add(await Store.LayerSizes.GetAsync(layer, cancellationToken).ConfigureAwait(false) ?? layer.Blob.Size);
+        }
+
+        return sizes;
+    }
+
+    /// <summary>Docker's SIZE of an image: the sum of its layers' unpacked sizes.</summary>
+    public async Task<long> UnpackedSizeAsync(StoredImage image, CancellationToken cancellationToken = default) =>
+        (await LayerSizesAsync(image, cancellationToken).ConfigureAwait(false)).Sum();
+
     /// <summary>Every name with its image, sorted by name; names whose blobs are missing are skipped.</summary>
     public async Task<IReadOnlyList<NamedImage>> ListAsync(CancellationToken cancellationToken = default)
     {
@@ -154,7 +172,16 @@ public sealed class ImageStore(LocalStore store)
             toRemove = names;
         }
 
-        foreach (var n in toRemove)
+        lines.AddRange(await RemoveNamesAsync(image, toRemove, cancellationToken).ConfigureAwait(false));
+        return lines;
+    }
+
+    /// <summary>Removes <paramref name="names"/> of <paramref name="image"/>, and when no name is left the image and
+    /// what is attached to it; returns the lines docker prints (<c>Untagged: …</c>, <c>Deleted: …</c>).</summary>
+    private async Task<List<string>> RemoveNamesAsync(StoredImage image, IEnumerable<string> names, CancellationToken cancellationToken)
+    {
+        var lines = new List<string>();
+        foreach (var n in names)
         {
             await Store.Refs.DeleteAsync(n, cancellationToken).ConfigureAwait(false);
             if (!n.StartsWith(NamedImage.DanglingPrefix, StringComparison.Ordinal))
@@ -173,6 +200,24 @@ public sealed class ImageStore(LocalStore store)
             {
                 await Store.Refs.DeleteAsync(attached, cancellationToken).ConfigureAwait(false);
             }
+        }
+
+        return lines;
+    }
+
+    /// <summary><c>docker image prune</c>: removes the dangling images (<c>&lt;none&gt;</c>, kept only by a placeholder
+    /// name), or with <paramref name="all"/> every image, that <paramref name="selected"/> picks; returns docker's
+    /// lines (<c>untagged: …</c>, <c>deleted: sha256:…</c>). Their blobs go when the store is pruned next.</summary>
+    public async Task<IReadOnlyList<string>> PruneAsync(bool all, Func<NamedImage, bool> selected, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(selected);
+        var lines = new List<string>();
+        foreach (var group in (await ListAsync(cancellationToken).ConfigureAwait(false))
+                     .Where(n => (all || n.IsDangling) && selected(n))
+                     .GroupBy(n => n.Image.ManifestDescriptor.Digest))
+        {
+            var removed = await RemoveNamesAsync(group.First().Image, group.Select(n => n.Name), cancellationToken).ConfigureAwait(false);
+            lines.AddRange(removed.Select(l => char.ToLowerInvariant(l[0]) + l[1..]));
         }
 
         return lines;

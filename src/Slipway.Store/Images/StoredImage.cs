@@ -8,8 +8,9 @@ public sealed record StoredImage(Descriptor ManifestDescriptor, ImageManifest Ma
     /// <summary>Docker's IMAGE ID: the config digest.</summary>
     public Digest Id => Manifest.Config.Digest;
 
-    /// <summary>The bytes the image occupies in the store: config plus (compressed) layers.</summary>
-    public long Size => Manifest.Config.Size + Manifest.Layers.Sum(l => l.Size);
+    /// <summary>The bytes the image occupies in the store and on the wire: config plus compressed layers. Docker's SIZE
+    /// is the unpacked size instead (<see cref="ImageStore.UnpackedSizeAsync"/>).</summary>
+    public long CompressedSize => Manifest.Config.Size + Manifest.Layers.Sum(l => l.Size);
 
     /// <summary>The layers bottom-most first, each with its diffID from the config (the store checks on load that
     /// the two lists match).</summary>

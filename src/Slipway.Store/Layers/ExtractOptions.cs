@@ -49,7 +49,11 @@ public sealed record ExtractResult(
     int Skipped,
     long UncompressedBytes,
     long CompressedBytes,
-    IReadOnlyList<string> Warnings);
+    IReadOnlyList<string> Warnings)
+{
+    /// <summary>The layer's unpacked size (<see cref="UnpackedSize"/>): what docker shows as its SIZE.</summary>
+    public long UnpackedBytes { get; init; }
+}
 
 /// <summary>A layer that cannot be applied safely or at all; the message names the entry.</summary>
 public sealed class LayerExtractionException : SlipwayException

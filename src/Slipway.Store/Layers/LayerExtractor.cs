@@ -56,6 +56,7 @@ public static class LayerExtractor
         }
 
         using var uncompressed = new HashingReadStream(tar);
+        long unpacked = 0;
         using (tar)
         {
             using var reader = TarMetadataLimit.Reader(uncompressed);
@@ -81,6 +82,7 @@ public static class LayerExtractor
                 }
 
                 previous = entry.Name;
+                unpacked += UnpackedSize.Of(entry);
 
                 try
                 {
@@ -108,7 +110,7 @@ public static class LayerExtractor
         }
 
         run.ApplyDirectoryTimes();
-        return run.Result(compression, uncompressed.Digest(), uncompressed.BytesRead, counted.BytesRead);
+        return run.Result(compression, uncompressed.Digest(), uncompressed.BytesRead, counted.BytesRead) with { UnpackedBytes = unpacked };
     }
 
     private static void Drain(Stream stream, CancellationToken cancellationToken)

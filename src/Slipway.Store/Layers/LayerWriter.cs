@@ -17,8 +17,9 @@ public sealed record LayerWriteOptions
     public bool OverlayWhiteouts { get; init; }
 }
 
-/// <summary>The uncompressed digest (the config's diff_id) and the blob's digest and size.</summary>
-public sealed record LayerWriteResult(Digest DiffId, Digest Digest, long Size);
+/// <summary>The uncompressed digest (the config's diff_id), the blob's digest and size, and the layer's unpacked size
+/// (<see cref="Layers.UnpackedSize"/>, what docker shows as its SIZE).</summary>
+public sealed record LayerWriteResult(Digest DiffId, Digest Digest, long Size, long UnpackedSize);
 
 /// <summary>Writes a directory as an OCI layer tar: entries in path order, numeric owners only, PAX records
 /// only where ustar cannot hold a value, hardlinks found by inode, xattrs kept. Both digests are computed
@@ -45,12 +46,13 @@ public static class LayerWriter
         using var uncompressed = new HashingWriteStream(
             LayerCompressionDetector.OpenCompressor(compressed, options.Compression));
         var compressor = uncompressed.Inner;
+        WriteRun run;
         try
         {
             var tar = new TarWriter(uncompressed, TarEntryFormat.Ustar, leaveOpen: true);
             await using (tar.ConfigureAwait(false))
             {
-                var run = new WriteRun(options, tar, uncompressed);
+                run = new WriteRun(options, tar, uncompressed);
                 await run.WriteDirectoryAsync(root, string.Empty, cancellationToken).ConfigureAwait(false);
             }
         }
@@ -60,12 +62,14 @@ public static class LayerWriter
         }
 
         await compressed.FlushAsync(cancellationToken).ConfigureAwait(false);
-        return new LayerWriteResult(uncompressed.Digest(), compressed.Digest(), compressed.BytesWritten);
+        return new LayerWriteResult(uncompressed.Digest(), compressed.Digest(), compressed.BytesWritten, run.UnpackedSize);
     }
 
     private sealed class WriteRun(LayerWriteOptions options, TarWriter tar, Stream raw)
     {
         private readonly Dictionary<(uint, uint, ulong), string> _firstNameOfInode = [];
+
+        public long UnpackedSize { get; private set; }
 
         public async Task WriteDirectoryAsync(string hostDir, string prefix, CancellationToken cancellationToken)
         {
@@ -195,6 +199,7 @@ public static class LayerWriter
         private async Task WriteAsync(
             TarEntry entry, SortedDictionary<string, byte[]>? records, CancellationToken cancellationToken)
         {
+            UnpackedSize += Layers.UnpackedSize.Of(entry); // before a long link target is cut for ustar
             records ??= new SortedDictionary<string, byte[]>(StringComparer.Ordinal);
             if (!PaxHeader.IsUstarSafe(entry.Name, 100))
             {

@@ -26,6 +26,7 @@ internal static class LayerCommit
             await writer.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
 
+        store.LayerSizes.Record(written.DiffId, written.UnpackedSize);
         var mediaType = options.Compression switch
         {
             LayerCompression.Zstd => MediaTypes.OciLayerZstd,

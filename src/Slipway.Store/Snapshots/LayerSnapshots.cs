@@ -82,6 +82,9 @@ public sealed class LayerSnapshots(LocalStore store)
                 $"layer {layer.Blob.Digest} does not match its diffID: the image config claims {layer.DiffId}, " +
                 $"its content is {result.DiffId}; nothing was unpacked");
         }
+
+        // Read anyway: remembered so that listing the image never reads the layer again.
+        store.LayerSizes.Record(layer.DiffId, result.UnpackedBytes);
     }
 
     /// <summary>Why a layer could not be read: a damaged stream is most often a damaged blob, which says so (the

@@ -28,6 +28,7 @@ public sealed partial class ErrorCodesTests
         ["Slipway.Build.Engine.RunFailedException"] = "build.run-failed",
         ["Slipway.Store.Images.ImageException"] = "image.failed",
         ["Slipway.Images.EngineException"] = "engine.failed",
+        ["Slipway.Cli.Templates.TemplateException"] = "template.invalid",
     };
 
     /// <summary>Every concrete error type in the assemblies the CLI is made of.</summary>

@@ -96,3 +96,6 @@ public sealed class NodeStore() : BuildStore("node");
 
 /// <summary>golang alone, for the cache tests on go-web.</summary>
 public sealed class GolangStore() : BuildStore("golang");
+
+/// <summary>gcc alone: a base of many small files, for comparing image sizes with a docker engine's.</summary>
+public sealed class GccStore() : BuildStore("gcc");

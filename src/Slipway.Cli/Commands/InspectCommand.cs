@@ -1,0 +1,158 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Slipway.Cli.Output;
+using Slipway.Cli.Templates;
+using Slipway.Oci;
+using Slipway.Store.Images;
+
+namespace Slipway.Cli.Commands;
+
+/// <summary><c>slipway inspect</c> as <c>docker image inspect</c>: the images as a JSON array, or <c>-f/--format</c>
+/// run over each image's document as a Go template, one line per image. A template that does not parse exits 64
+/// (docker's status); one that fails on an image exits 1.</summary>
+internal static class InspectCommand
+{
+    /// <summary>The fields of docker's image inspect struct and its image config that a document may leave out or
+    /// hold null: a template sees their zero values, as docker's (<c>{{.Config.Entrypoint}}</c> prints <c>[]</c>,
+    /// <c>{{.Config.User}}</c> nothing) instead of failing on a missing key.</summary>
+    private static readonly Dictionary<string, NilKind> TypedFields = new(StringComparer.Ordinal)
+    {
+        ["RepoTags"] = NilKind.List,
+        ["RepoDigests"] = NilKind.List,
+        ["Cmd"] = NilKind.List,
+        ["Entrypoint"] = NilKind.List,
+        ["Env"] = NilKind.List,
+        ["OnBuild"] = NilKind.List,
+        ["Shell"] = NilKind.List,
+        ["Layers"] = NilKind.List,
+        ["Labels"] = NilKind.Map,
+        ["Volumes"] = NilKind.Map,
+        ["ExposedPorts"] = NilKind.Map,
+        ["User"] = NilKind.String,
+        ["WorkingDir"] = NilKind.String,
+        ["StopSignal"] = NilKind.String,
+        ["Variant"] = NilKind.String,
+        ["OsVersion"] = NilKind.String,
+        ["ArgsEscaped"] = NilKind.Bool,
+    };
+
+    public static Command Create(GlobalOptions globals, ICliEnvironment env)
+    {
+        var images = new Argument<string[]>("IMAGE") { Arity = ArgumentArity.OneOrMore };
+        var format = new Option<string?>("--format", "-f") { Description = "Format output using a custom template: 'json' or a Go template such as '{{json .Config}}'" };
+        var command = new Command("inspect", "Display detailed information on one or more images") { images, format };
+        command.SetAction((parse, ct) => CommandContext.RunAsync(globals, env, parse, async (ctx, token) =>
+        {
+            var text = parse.GetValue(format);
+            GoTemplate? template = null;
+            if (!string.IsNullOrEmpty(text) && text != "json")
+            {
+                try
+                {
+                    template = GoTemplate.Parse(text);
+                }
+                catch (TemplateException ex)
+                {
+                    return ErrorRenderer.Render(ctx.Env.Error, ex, ctx.Debug, exitCode: 64);
+                }
+            }
+
+            var documents = new List<JsonElement>();
+            foreach (var name in parse.GetValue(images)!)
+            {
+                var (_, image) = await ctx.Images.FindAsync(name, token).ConfigureAwait(false);
+                var names = (await ctx.Images.ListAsync(token).ConfigureAwait(false))
+                    .Where(n => n.Image.ManifestDescriptor.Digest == image.ManifestDescriptor.Digest)
+                    .Where(n => n.Reference is not null)
+                    .Select(n => n.Reference!)
+                    .ToList();
+                var configBytes = await ctx.Store.Blobs.ReadAllBytesAsync(image.Id, token).ConfigureAwait(false);
+                var size = await ctx.Images.UnpackedSizeAsync(image, token).ConfigureAwait(false);
+                documents.Add(InspectDocument(image, names, configBytes, size));
+            }
+
+            if (template is null)
+            {
+                ctx.Env.Out.WriteLine(JsonSerializer.Serialize(documents, CliJsonContext.Default.ListJsonElement));
+                return 0;
+            }
+
+            var options = new TemplateOptions { MissingKeyError = true, TypedFields = TypedFields };
+            foreach (var doc in documents)
+            {
+                ctx.Env.Out.WriteLine(template.Execute(doc, options));
+            }
+
+            return 0;
+        }, ct));
+        return command;
+    }
+
+    internal static JsonElement InspectDocument(StoredImage image, IReadOnlyList<ImageReference> names, byte[] configBytes, long size)
+    {
+        using var config = JsonDocument.Parse(configBytes);
+        var root = config.RootElement;
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = false }))
+        {
+            w.WriteStartObject();
+            w.WriteString("Id", image.Id.Value);
+            w.WriteStartArray("RepoTags");
+            foreach (var n in names.Where(n => n.Tag is not null))
+            {
+                w.WriteStringValue(n.FamiliarName + ":" + n.Tag);
+            }
+
+            w.WriteEndArray();
+            w.WriteStartArray("RepoDigests");
+            foreach (var n in names.Select(n => n.FamiliarName).Distinct())
+            {
+                w.WriteStringValue(n + "@" + image.ManifestDescriptor.Digest.Value);
+            }
+
+            w.WriteEndArray();
+            w.WriteString("Parent", "");
+            w.WriteString("Comment", image.Config.History is { Count: > 0 } h ? h[^1].Comment ?? "" : "");
+            w.WriteString("Created", image.Config.Created?.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture) ?? "");
+            w.WriteString("DockerVersion", "");
+            w.WriteString("Author", image.Config.Author ?? "");
+            w.WritePropertyName("Config");
+            if (root.TryGetProperty("config", out var containerConfig))
+            {
+                containerConfig.WriteTo(w);
+            }
+            else
+            {
+                w.WriteNullValue();
+            }
+
+            w.WriteString("Architecture", image.Config.Architecture);
+            if (image.Config.Variant is not null)
+            {
+                w.WriteString("Variant", image.Config.Variant);
+            }
+
+            w.WriteString("Os", image.Config.Os);
+            w.WriteNumber("Size", size);
+            w.WriteStartObject("RootFS");
+            w.WriteString("Type", "layers");
+            w.WriteStartArray("Layers");
+            foreach (var diffId in image.Config.RootFs.DiffIds)
+            {
+                w.WriteStringValue(diffId.Value);
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+            w.WriteStartObject("Descriptor");
+            w.WriteString("mediaType", image.ManifestDescriptor.MediaType);
+            w.WriteString("digest", image.ManifestDescriptor.Digest.Value);
+            w.WriteNumber("size", image.ManifestDescriptor.Size);
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+
+        return JsonDocument.Parse(buffer.ToArray()).RootElement.Clone();
+    }
+}
