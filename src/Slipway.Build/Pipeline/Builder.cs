@@ -238,6 +238,12 @@ public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildPr
         }
     }
 
+    /// <summary>When the image was made: its newest history entry (its last step, from the cache records when the
+    /// steps were cached), as BuildKit dates an image without SOURCE_DATE_EPOCH, so a fully cached rebuild has the
+    /// same config and the same ID; the base image's own date when the build added no history.</summary>
+    internal static DateTimeOffset? LastStepTime(ImageConfig config) =>
+        config.History?.Where(h => h.Created is not null).Select(h => h.Created).Max() ?? config.Created;
+
     private async Task<StoredImage> ExportAsync(StepState state, BuildOptions options, Lease lease, CacheImports? imports, string? inlineCache,
         CancellationToken cancellationToken)
     {
@@ -250,7 +256,7 @@ public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildPr
             }
         }
 
-        var config = state.Config with { Created = options.SourceDateEpoch ?? store.Time.GetUtcNow() };
+        var config = state.Config with { Created = options.SourceDateEpoch ?? LastStepTime(state.Config) };
         var configDescriptor = await store.Blobs.WriteAsync(MediaTypes.OciConfig, OciJson.Serialize(config), lease, cancellationToken).ConfigureAwait(false);
         var manifest = new ImageManifest
         {
