@@ -229,12 +229,23 @@ public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildPr
 
         try
         {
-            return await new ImagePuller(images, clients).PullAsync(reference, platform, null, cancellationToken).ConfigureAwait(false);
+            // Shown as BuildKit shows a base's download, blob by blob with its bytes, instead of inside whichever
+            // step happens to wait for it.
+            var image = await new ImagePuller(images, clients).PullAsync(reference, platform, p => progress.OnPull(reference, p), cancellationToken)
+                .ConfigureAwait(false);
+            progress.OnPulled(reference, null);
+            return image;
         }
         catch (Exception ex) when (ex is HttpRequestException or Registry.RegistryException or ImageException)
         {
             // A registry that cannot be reached is a build error like any other, not a crash of the builder.
+            progress.OnPulled(reference, ErrorText.Describe(ex));
             throw new BuildException($"failed to resolve source metadata for {reference}: {ErrorText.Describe(ex)}", ex);
+        }
+        catch (Exception ex)
+        {
+            progress.OnPulled(reference, ErrorText.Describe(ex));
+            throw;
         }
     }
 
