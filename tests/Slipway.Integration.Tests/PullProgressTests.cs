@@ -49,7 +49,7 @@ public sealed class PullProgressTests
         var build = await runner.OkAsync("build", "--progress", "plain", context.Path);
 
         var lines = build.Error.Split('\n');
-        Assert.Equal($"#1 [internal] pull {registry.Host}/test/base:1", lines[0]);
+        Assert.Equal($"#1 [internal] pull {registry.Host}/test/base:1", lines.First(l => l.StartsWith('#')));
         Assert.Contains(lines, l => l.StartsWith($"#1 {layer.Digest} ", StringComparison.Ordinal) && l.EndsWith(" done", StringComparison.Ordinal)
             && l.Contains($" / {Slipway.Cli.Output.Units.ProgressBytes(layer.Compressed.Length)}", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("#1 DONE ", StringComparison.Ordinal));

@@ -41,7 +41,7 @@ internal static class TransportFailure
     }
 
     /// <summary>Why a TLS handshake failed: the certificate verdict when there was one; a server that answered in
-    /// plain HTTP (OpenSSL's "wrong version number", the first bytes were not a TLS record); else the handshake.</summary>
+    /// plain HTTP (its first bytes were not a TLS record); else the handshake.</summary>
     private static string Tls(Uri uri, Exception exception, CertificateVerdicts? certificates)
     {
         if (certificates?.Take(uri.IdnHost) is { } verdict)
@@ -51,8 +51,11 @@ internal static class TransportFailure
 
         for (var e = exception; e is not null; e = e.InnerException)
         {
-            // OpenSSL's own reason (not .NET's text): what it says when the first record is not TLS at all.
-            if (e is not AuthenticationException && e.Message.Contains("wrong version number", StringComparison.OrdinalIgnoreCase))
+            // SslStream refuses the server's first bytes itself (an AuthenticationException of its own, with no
+            // cause beneath it) when they are not a TLS record, and OpenSSL says "wrong version number": what a
+            // plain-HTTP server answers to a ClientHello is its 400 page, so this is Go's "HTTP response" case.
+            if ((e is AuthenticationException && e.InnerException is null)
+                || (e is not AuthenticationException && e.Message.Contains("wrong version number", StringComparison.OrdinalIgnoreCase)))
             {
                 return "http: server gave HTTP response to HTTPS client";
             }
