@@ -34,9 +34,18 @@ internal sealed class CommandContext(GlobalOptions globals, ICliEnvironment env,
     public RegistryClients Clients => _clients ??= new RegistryClients(new RegistryClientOptions
     {
         TimeProvider = Env.Time,
-        Credentials = new DockerConfigCredentials(DockerConfigPath(), (Env.GetVariable("PATH") ?? "/usr/bin:/bin").Split(':')),
+        Credentials = DockerCredentials,
         InsecureRegistries = InsecureRegistries,
     });
+
+    /// <summary>The user's registry credentials, as the docker CLI keeps them.</summary>
+    public DockerConfigCredentials DockerCredentials => new(DockerConfigPath(), HelperDirectories);
+
+    /// <summary>Where <c>login</c> keeps credentials and <c>logout</c> removes them: docker's config.json and helpers.</summary>
+    public DockerConfigLogins Logins => new(DockerConfigPath(), HelperDirectories);
+
+    /// <summary>Where <c>docker-credential-*</c> helpers are looked for: PATH, as the docker CLI looks.</summary>
+    private string[] HelperDirectories => (Env.GetVariable("PATH") ?? "/usr/bin:/bin").Split(':');
 
     private string DockerConfigPath()
     {

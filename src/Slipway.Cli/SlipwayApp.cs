@@ -29,6 +29,8 @@ internal static class SlipwayApp
         root.Subcommands.Add(InfoCommand.Create(globals, env));
         root.Subcommands.Add(TransferCommands.Pull(globals, env));
         root.Subcommands.Add(TransferCommands.Push(globals, env));
+        root.Subcommands.Add(LoginCommands.Login(globals, env));
+        root.Subcommands.Add(LoginCommands.Logout(globals, env));
         root.Subcommands.Add(ImagesCommand.Create(globals, env));
         root.Subcommands.Add(ImageCommands.Tag(globals, env));
         root.Subcommands.Add(ImageCommands.Remove(globals, env));

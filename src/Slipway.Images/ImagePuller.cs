@@ -4,8 +4,27 @@ using Slipway.Store.Images;
 
 namespace Slipway.Images;
 
-/// <summary>What a pull reports as it goes.</summary>
-public sealed record PullProgress(string What, Digest Digest, string Status);
+/// <summary>What a pull (or a push) reports as it goes: for each blob (<paramref name="What"/>: config, layer) a status
+/// in docker's words (<see cref="PullStatus"/>), and while it downloads how many of its bytes have come.</summary>
+public sealed record PullProgress(string What, Digest Digest, string Status)
+{
+    /// <summary>Bytes of the blob written so far (while <see cref="PullStatus.Downloading"/>, and when done).</summary>
+    public long Current { get; init; }
+
+    /// <summary>The blob's size, as its descriptor says.</summary>
+    public long Total { get; init; }
+}
+
+/// <summary>The statuses a pull reports, as <c>docker pull</c> prints them, in the order a blob goes through them.</summary>
+public static class PullStatus
+{
+    public const string AlreadyExists = "Already exists";
+    public const string Waiting = "Pulling fs layer";
+    public const string Downloading = "Downloading";
+    public const string Verifying = "Verifying Checksum";
+    public const string Downloaded = "Download complete";
+    public const string Complete = "Pull complete";
+}
 
 /// <summary>Pulls an image into the store: manifest (the platform's, from an index), config and layers in
 /// parallel, every blob verified before it becomes visible, then the name. Nothing is named until every blob
@@ -31,7 +50,7 @@ public sealed class ImagePuller(ImageStore images, RegistryClients clients)
         }
         catch (RegistryException ex)
         {
-            throw new ImageException($"pull access denied or manifest unknown for {reference.FamiliarString}: {ErrorText.Describe(ex)}", ex);
+            throw new ImageException(Failure(reference, ex), ex);
         }
 
         var manifestResponse = top;
@@ -53,6 +72,12 @@ public sealed class ImagePuller(ImageStore images, RegistryClients clients)
         var manifest = OciJson.ParseManifest(manifestResponse.Content.Span, manifestResponse.MediaType);
         ImageStore.EnsureConfigSize(manifest.Config.Digest, manifest.Config.Size);
         lease.Add([manifest.Config.Digest, .. manifest.Layers.Select(l => l.Digest)]);
+        foreach (var layer in manifest.Layers.DistinctBy(l => l.Digest).Where(l => blobs.GetSize(l.Digest) != l.Size))
+        {
+            // Every layer to fetch is named before the first byte comes, as docker lists them.
+            progress(new PullProgress("layer", layer.Digest, PullStatus.Waiting) { Total = layer.Size });
+        }
+
         using (var slots = new SemaphoreSlim(MaxParallelDownloads))
         {
             var downloads = manifest.Layers.Prepend(manifest.Config)
@@ -77,6 +102,19 @@ public sealed class ImagePuller(ImageStore images, RegistryClients clients)
         return new StoredImage(descriptor, manifest, config);
     }
 
+    /// <summary>Why the image could not be had, in docker's words: the registry said not found (404), or refused
+    /// (401, 403: docker cannot tell a private repository from a missing one, nor can we), or it was never reached
+    /// (the transport's own words: no such host, connection refused, a TLS failure).</summary>
+    internal static string Failure(ImageReference reference, RegistryException error) => error.StatusCode switch
+    {
+        System.Net.HttpStatusCode.NotFound =>
+            $"manifest for {reference.FamiliarString} not found: {(error.Errors.Count > 0 ? string.Join("; ", error.Errors.Select(e => e.Text)) : "manifest unknown")}",
+        System.Net.HttpStatusCode.Unauthorized or System.Net.HttpStatusCode.Forbidden =>
+            $"pull access denied for {reference.FamiliarName}, repository does not exist or may require authorization: "
+            + (error.Errors.Count > 0 ? "server message: " + string.Join("; ", error.Errors.Select(e => e.Text)) : ErrorText.Describe(error)),
+        _ => ErrorText.Describe(error),
+    };
+
     private async Task DownloadAsync(RegistryClient client, string repository, Descriptor blob, SemaphoreSlim slots,
         Action<PullProgress> progress, CancellationToken cancellationToken)
     {
@@ -90,15 +128,20 @@ public sealed class ImagePuller(ImageStore images, RegistryClients clients)
             if (images.Store.Blobs.GetSize(blob.Digest) == blob.Size &&
                 await images.Store.Blobs.ComputeDigestAsync(blob.Digest, cancellationToken).ConfigureAwait(false) == blob.Digest)
             {
-                progress(new PullProgress(what, blob.Digest, "Already exists"));
+                progress(new PullProgress(what, blob.Digest, PullStatus.AlreadyExists) { Current = blob.Size, Total = blob.Size });
                 return;
             }
 
-            progress(new PullProgress(what, blob.Digest, "Pulling"));
+            PullProgress At(string status, long current) => new(what, blob.Digest, status) { Current = current, Total = blob.Size };
+            progress(At(PullStatus.Downloading, 0));
             await using var writer = images.Store.Blobs.OpenWriter(blob.Size, blob.Digest);
-            await client.GetBlobAsync(repository, blob.Digest, writer, blob.Size, cancellationToken).ConfigureAwait(false);
+            // A report per percent (at least 64 KiB apart) is as fine as any progress view shows.
+            await using var counting = new CountingStream(writer, Math.Max(blob.Size / 100, 64 << 10), written => progress(At(PullStatus.Downloading, written)));
+            await client.GetBlobAsync(repository, blob.Digest, counting, blob.Size, cancellationToken).ConfigureAwait(false);
+            progress(At(PullStatus.Verifying, blob.Size));
             await writer.CommitAsync(cancellationToken).ConfigureAwait(false);
-            progress(new PullProgress(what, blob.Digest, "Pull complete"));
+            progress(At(PullStatus.Downloaded, blob.Size));
+            progress(At(PullStatus.Complete, blob.Size));
         }
         finally
         {

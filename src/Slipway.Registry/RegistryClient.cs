@@ -14,6 +14,7 @@ public sealed partial class RegistryClient : IDisposable
     private readonly HttpClient _http;
     private readonly HttpMessageInvoker _realm;
     private readonly RegistryClientOptions _options;
+    private readonly CertificateVerdicts? _certificates;
 
     /// <summary>A client of <paramref name="endpoint"/>. <paramref name="transport"/> is the innermost handler; null
     /// for a SocketsHttpHandler that never follows redirects itself. Tests pass a fake.</summary>
@@ -23,12 +24,18 @@ public sealed partial class RegistryClient : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         Endpoint = endpoint;
         _options = options;
-        transport ??= new SocketsHttpHandler
+        if (transport is null)
         {
-            AllowAutoRedirect = false,
-            AutomaticDecompression = DecompressionMethods.None,
-            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-        };
+            _certificates = new CertificateVerdicts();
+            transport = new SocketsHttpHandler
+            {
+                AllowAutoRedirect = false,
+                AutomaticDecompression = DecompressionMethods.None,
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+                SslOptions = { RemoteCertificateValidationCallback = _certificates.Validate },
+            };
+        }
+
         var retry = new RetryHandler(_options.MaxAttempts, _options.RetryBaseDelay, _options.TimeProvider)
         {
             InnerHandler = new IdleTimeoutHandler(_options.IdleTimeout, _options.TimeProvider) { InnerHandler = transport },
@@ -165,8 +172,9 @@ public sealed partial class RegistryClient : IDisposable
     }
 
     /// <summary>Sends through the handler chain. A transport failure that outlived the retries becomes a
-    /// <see cref="RegistryException"/> naming the registry and the request, so callers and the CLI see one kind of
-    /// error for "the registry is gone" and "the registry said no".</summary>
+    /// <see cref="RegistryException"/> naming the request and the cause as Go's HTTP client does (docker's words:
+    /// <c>Get "URL": dial tcp HOST:PORT: connect: connection refused</c>), so callers and the CLI see one kind of
+    /// error for "the registry is gone" and "the registry said no", and a user sees which of them happened.</summary>
     private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken,
         HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)
     {
@@ -176,8 +184,7 @@ public sealed partial class RegistryClient : IDisposable
         }
         catch (Exception e) when (RetryHandler.IsTransportFailure(e) && !cancellationToken.IsCancellationRequested)
         {
-            throw new RegistryException(
-                $"{Endpoint.Host}: {request.Method} {request.RequestUri?.AbsolutePath} failed: {Describe(e)}", e);
+            throw new RegistryException(TransportFailure.Describe(request, e, _certificates), e);
         }
     }
 

@@ -33,4 +33,15 @@ public sealed class ContentVerificationException(string message) : RegistryExcep
 }
 
 /// <summary>One entry of a distribution error body: <c>{"errors":[{"code":…,"message":…}]}</c>.</summary>
-public sealed record RegistryError(string Code, string? Message);
+public sealed record RegistryError(string Code, string? Message)
+{
+    /// <summary>As docker prints it: the code in words, then the message (<c>manifest unknown: manifest unknown</c>).</summary>
+    public string Text
+    {
+        get
+        {
+            var code = Code.ToLowerInvariant().Replace('_', ' ');
+            return string.IsNullOrEmpty(Message) ? code : code.Length == 0 ? Message : $"{code}: {Message}";
+        }
+    }
+}

@@ -31,11 +31,17 @@ internal sealed class SlipwayRunner : IDisposable
         File.WriteAllText(Path.Join(dir, "config.json"), "{\"auths\":{\"" + host + "\":{\"auth\":\"" + auth + "\"}}}");
     }
 
-    public async Task<Result> RunAsync(params string[] args)
+    /// <summary>A directory put before PATH (for a <c>docker-credential-*</c> helper a test provides).</summary>
+    public string? PathPrefix { get; set; }
+
+    public Task<Result> RunAsync(params string[] args) => RunWithInputAsync("", args);
+
+    /// <summary>Runs a command with <paramref name="input"/> as its standard input text.</summary>
+    public async Task<Result> RunWithInputAsync(string input, params string[] args)
     {
-        var env = new FakeEnvironment { IsRoot = true };
+        var env = new FakeEnvironment { IsRoot = true, In = new StringReader(input) };
         env.Variables["HOME"] = Home;
-        env.Variables["PATH"] = Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin";
+        env.Variables["PATH"] = (PathPrefix is null ? "" : PathPrefix + ":") + (Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin");
         foreach (var (name, value) in Variables)
         {
             env.Variables[name] = value;

@@ -93,7 +93,8 @@ public sealed record BuildOptions
     internal PatternMatcher? Ignore { get; init; }
 }
 
-/// <summary>What the build reports while it works: step state changes and the output of RUN steps.</summary>
+/// <summary>What the build reports while it works: step state changes, the output of RUN steps, and the pulls of
+/// base images the store lacks, blob by blob with their bytes.</summary>
 public interface IBuildProgress
 {
     void OnEvent(Slipway.Solver.SolveEvent solveEvent);
@@ -101,6 +102,17 @@ public interface IBuildProgress
     void OnOutput(StepVertex vertex, string line);
 
     void OnWarning(string message);
+
+    /// <summary>How the pull of <paramref name="image"/> goes: each blob's status and bytes, until
+    /// <see cref="OnPulled"/>. Nothing is pulled for an image the store holds.</summary>
+    void OnPull(Slipway.Oci.ImageReference image, Slipway.Images.PullProgress progress)
+    {
+    }
+
+    /// <summary>The pull of <paramref name="image"/> ended: done, or failed because of <paramref name="failure"/>.</summary>
+    void OnPulled(Slipway.Oci.ImageReference image, string? failure)
+    {
+    }
 }
 
 /// <summary>What a finished build produced.</summary>

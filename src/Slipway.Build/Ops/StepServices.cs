@@ -20,9 +20,11 @@ public sealed class StepServices(BuildOptions options, StageGraph graph, char es
 
     public IBuildProgress Progress => progress;
 
-    /// <summary>When the steps of this build were made, as their history entries say: SOURCE_DATE_EPOCH, else
-    /// the build's start.</summary>
-    public DateTimeOffset Created { get; } = options.SourceDateEpoch ?? time.GetUtcNow();
+    /// <summary>When a step made now is made, as its history entry says: SOURCE_DATE_EPOCH, else the clock when the
+    /// step asks (as BuildKit dates a layer by when its step made it). A cached step keeps the time of the build that
+    /// made it, in its record's config, so the image config, dated by its last step, is the same on every fully
+    /// cached rebuild.</summary>
+    public DateTimeOffset Created => options.SourceDateEpoch ?? time.GetUtcNow();
 
     /// <summary>An expansion of the words of a step on <paramref name="state"/>; <paramref name="track"/> for a
     /// cache map, which keys the variables referenced.</summary>

@@ -232,14 +232,31 @@ public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildPr
 
         try
         {
-            return await new ImagePuller(images, clients).PullAsync(reference, platform, null, cancellationToken).ConfigureAwait(false);
+            // Shown as BuildKit shows a base's download, blob by blob with its bytes, instead of inside whichever
+            // step happens to wait for it.
+            var image = await new ImagePuller(images, clients).PullAsync(reference, platform, p => progress.OnPull(reference, p), cancellationToken)
+                .ConfigureAwait(false);
+            progress.OnPulled(reference, null);
+            return image;
         }
         catch (Exception ex) when (ex is HttpRequestException or Registry.RegistryException or ImageException)
         {
             // A registry that cannot be reached is a build error like any other, not a crash of the builder.
+            progress.OnPulled(reference, ErrorText.Describe(ex));
             throw new BuildException($"failed to resolve source metadata for {reference}: {ErrorText.Describe(ex)}", ex);
         }
+        catch (Exception ex)
+        {
+            progress.OnPulled(reference, ErrorText.Describe(ex));
+            throw;
+        }
     }
+
+    /// <summary>When the image was made: its newest history entry (its last step, from the cache records when the
+    /// steps were cached), as BuildKit dates an image without SOURCE_DATE_EPOCH, so a fully cached rebuild has the
+    /// same config and the same ID; the base image's own date when the build added no history.</summary>
+    internal static DateTimeOffset? LastStepTime(ImageConfig config) =>
+        config.History?.Where(h => h.Created is not null).Select(h => h.Created).Max() ?? config.Created;
 
     private async Task<StoredImage> ExportAsync(StepState state, BuildOptions options, Lease lease, CacheImports? imports, string? inlineCache,
         CancellationToken cancellationToken)
@@ -253,7 +270,7 @@ public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildPr
             }
         }
 
-        var config = WithLabels(state.Config, options.Labels) with { Created = options.SourceDateEpoch ?? store.Time.GetUtcNow() };
+        var config = WithLabels(state.Config, options.Labels) with { Created = options.SourceDateEpoch ?? LastStepTime(state.Config) };
         var configDescriptor = await store.Blobs.WriteAsync(MediaTypes.OciConfig, OciJson.Serialize(config), lease, cancellationToken).ConfigureAwait(false);
         var manifest = new ImageManifest
         {

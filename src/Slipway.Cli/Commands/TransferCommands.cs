@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Slipway.Cli.Output;
 using Slipway.Images;
 using Slipway.Oci;
 using Slipway.Store.Images;
@@ -8,7 +9,7 @@ namespace Slipway.Cli.Commands;
 /// <summary><c>pull</c> and <c>push</c>, printing what <c>docker pull</c>/<c>docker push</c> print.</summary>
 internal static class TransferCommands
 {
-    private static Option<string[]> InsecureOption() => new("--insecure-registry")
+    internal static Option<string[]> InsecureOption() => new("--insecure-registry")
     {
         Description = "Allow plain HTTP to this registry (host[:port] or CIDR); loopback is always allowed",
         AllowMultipleArgumentsPerToken = false,
@@ -29,15 +30,30 @@ internal static class TransferCommands
             ctx.InsecureRegistries = parse.GetValue(insecure) ?? [];
             if (!q)
             {
-                ctx.Env.Out.WriteLine($"{reference.Tag ?? reference.Digest?.Value}: Pulling from {reference.FamiliarName}");
+                ctx.Env.Out.WriteLine($"{reference.Tag ?? reference.Digest?.Value}: Pulling from {reference.Path}");
             }
 
             var puller = new ImagePuller(ctx.Images, ctx.Clients);
-            var image = await puller.PullAsync(reference, wanted, LayerLines(ctx, q, p => p.Status), token).ConfigureAwait(false);
+            var lines = new PullLines(ctx.Env.Out, terminal: !ctx.Env.OutputRedirected);
+            var fetched = 0;
+            var image = await puller.PullAsync(reference, wanted, p =>
+            {
+                if (p.Status == PullStatus.Downloading)
+                {
+                    Interlocked.Exchange(ref fetched, 1);
+                }
+
+                if (!q)
+                {
+                    lines.Report(p);
+                }
+            }, token).ConfigureAwait(false);
             if (!q)
             {
                 ctx.Env.Out.WriteLine($"Digest: {image.ManifestDescriptor.Digest}");
-                ctx.Env.Out.WriteLine($"Status: Downloaded newer image for {reference.FamiliarString}");
+                ctx.Env.Out.WriteLine(fetched == 1
+                    ? $"Status: Downloaded newer image for {reference.FamiliarString}"
+                    : $"Status: Image is up to date for {reference.FamiliarString}");
             }
 
             ctx.Env.Out.WriteLine(reference.ToString());

@@ -38,6 +38,10 @@ internal sealed class CacheReport(IBuildProgress inner) : IBuildProgress
 
     public void OnWarning(string message) => inner.OnWarning(message);
 
+    public void OnPull(Slipway.Oci.ImageReference image, Slipway.Images.PullProgress progress) => inner.OnPull(image, progress);
+
+    public void OnPulled(Slipway.Oci.ImageReference image, string? failure) => inner.OnPulled(image, failure);
+
     /// <summary>One line a step, in the order the steps were reached: <c>CACHED [stage 2/5] COPY …</c> or
     /// <c>MISS   [stage 3/5] RUN … — file a.txt changed content</c>.</summary>
     public void Write(TextWriter output)

@@ -10,6 +10,7 @@ namespace Slipway.Cli.Output;
 internal sealed class RawJsonProgress(TextWriter output, TimeProvider time) : IBuildProgress
 {
     private readonly Dictionary<Vertex, DateTimeOffset> _started = [];
+    private readonly Dictionary<string, PullTransfers> _pulls = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
 
     public void OnEvent(SolveEvent solveEvent)
@@ -85,6 +86,89 @@ internal sealed class RawJsonProgress(TextWriter output, TimeProvider time) : IB
             });
         }
     }
+
+    /// <summary>A pull is a vertex of its own; each blob's download a status on it (<c>id</c> the blob's digest,
+    /// <c>current</c>/<c>total</c> bytes), as BuildKit reports a FROM's downloads.</summary>
+    public void OnPull(Slipway.Oci.ImageReference image, Slipway.Images.PullProgress progress)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        lock (_gate)
+        {
+            var now = time.GetUtcNow();
+            var pull = PullOf(image, now, out var first);
+            if (first)
+            {
+                WritePullVertex(pull, completed: null, error: null);
+            }
+
+            if (pull.Update(progress, now) is not { } transfer)
+            {
+                return;
+            }
+
+            Write(w =>
+            {
+                w.WriteStartArray("statuses");
+                w.WriteStartObject();
+                w.WriteString("id", transfer.Digest.Value);
+                w.WriteString("vertex", pull.VertexDigest.Value);
+                w.WriteNumber("total", transfer.Total);
+                w.WriteNumber("current", transfer.Current);
+                w.WriteString("timestamp", now);
+                w.WriteString("started", transfer.Started);
+                if (transfer.Done)
+                {
+                    w.WriteString("completed", now);
+                }
+
+                w.WriteEndObject();
+                w.WriteEndArray();
+            });
+        }
+    }
+
+    public void OnPulled(Slipway.Oci.ImageReference image, string? failure)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        lock (_gate)
+        {
+            var now = time.GetUtcNow();
+            WritePullVertex(PullOf(image, now, out _), now, failure);
+        }
+    }
+
+    private PullTransfers PullOf(Slipway.Oci.ImageReference image, DateTimeOffset now, out bool first)
+    {
+        first = !_pulls.TryGetValue(image.ToString(), out var pull);
+        if (pull is null)
+        {
+            pull = new PullTransfers(image, now);
+            _pulls[image.ToString()] = pull;
+        }
+
+        return pull;
+    }
+
+    private void WritePullVertex(PullTransfers pull, DateTimeOffset? completed, string? error) => Write(w =>
+    {
+        w.WriteStartArray("vertexes");
+        w.WriteStartObject();
+        w.WriteString("digest", pull.VertexDigest.Value);
+        w.WriteString("name", pull.Name);
+        w.WriteString("started", pull.Started);
+        if (completed is { } at)
+        {
+            w.WriteString("completed", at);
+        }
+
+        if (error is not null)
+        {
+            w.WriteString("error", error);
+        }
+
+        w.WriteEndObject();
+        w.WriteEndArray();
+    });
 
     public void OnWarning(string message)
     {

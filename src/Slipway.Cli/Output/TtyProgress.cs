@@ -13,7 +13,7 @@ internal sealed class TtyProgress : IBuildProgress
     private const int TailLines = 6;
 
     private readonly List<Row> _rows = [];
-    private readonly Dictionary<Vertex, Row> _byVertex = [];
+    private readonly Dictionary<object, Row> _byVertex = [];
     private readonly List<string> _warnings = [];
     private readonly Lock _gate = new();
     private readonly Stopwatch _clock = Stopwatch.StartNew();
@@ -35,6 +35,9 @@ internal sealed class TtyProgress : IBuildProgress
         public MissReason? CacheMiss { get; set; }
 
         public Queue<string> Tail { get; } = new();
+
+        /// <summary>For a base image's pull: its blobs' downloads, shown beneath it while it runs.</summary>
+        public PullTransfers? Pull { get; set; }
     }
 
     public void OnEvent(SolveEvent solveEvent)
@@ -90,11 +93,56 @@ internal sealed class TtyProgress : IBuildProgress
         Changed();
     }
 
-    private Row RowOf(Vertex vertex)
+    public void OnPull(Slipway.Oci.ImageReference image, Slipway.Images.PullProgress progress)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        lock (_gate)
+        {
+            var row = PullRow(image);
+            row.Pull!.Update(progress, row.Pull.Started + (_clock.Elapsed - row.Started));
+        }
+
+        Changed();
+    }
+
+    public void OnPulled(Slipway.Oci.ImageReference image, string? failure)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        lock (_gate)
+        {
+            var row = PullRow(image);
+            row.State = failure is null ? "DONE" : "ERROR";
+            row.Elapsed = _clock.Elapsed - row.Started;
+            if (failure is not null)
+            {
+                row.Tail.Enqueue(failure);
+            }
+        }
+
+        Changed();
+    }
+
+    private Row PullRow(Slipway.Oci.ImageReference image)
+    {
+        var key = "pull " + image;
+        if (!_byVertex.ContainsKey(key))
+        {
+            var pull = new PullTransfers(image, DateTimeOffset.UnixEpoch);
+            var row = RowOf(key, pull.Name);
+            row.State = "running";
+            row.Pull = pull;
+        }
+
+        return _byVertex[key];
+    }
+
+    private Row RowOf(Vertex vertex) => RowOf(vertex, vertex.Name);
+
+    private Row RowOf(object vertex, string name)
     {
         if (!_byVertex.TryGetValue(vertex, out var row))
         {
-            row = new Row(_rows.Count + 1, vertex.Name) { Started = _clock.Elapsed };
+            row = new Row(_rows.Count + 1, name) { Started = _clock.Elapsed };
             _rows.Add(row);
             _byVertex[vertex] = row;
         }
@@ -125,6 +173,14 @@ internal sealed class TtyProgress : IBuildProgress
                 {
                     lines.Add(new Markup($"[grey] => => cache miss: {Markup.Escape(miss.Text)}[/]"));
                 }
+                if (row.Pull is { } pull && row.Elapsed is null)
+                {
+                    foreach (var transfer in pull.Transfers)
+                    {
+                        lines.Add(new Markup($"[grey] => => {Markup.Escape(transfer.Text)}[/]"));
+                    }
+                }
+
                 foreach (var output in row.Tail)
                 {
                     lines.Add(new Markup($"[grey] => => {Markup.Escape(output)}[/]"));

@@ -11,6 +11,26 @@ internal static class Units
     /// <summary><c>units.HumanSize</c>, four significant digits: what docker's prune commands print as the total.</summary>
     public static string HumanSizePrecise(double size) => Store.ByteSize.Format(size, 4);
 
+    /// <summary>Bytes as BuildKit's progress prints them (tonistiigi/units, <c>%.2f</c>): 123B, 1.23kB, 12.58MB.</summary>
+    public static string ProgressBytes(long bytes)
+    {
+        if (bytes < 1000)
+        {
+            return bytes.ToString(CultureInfo.InvariantCulture) + "B";
+        }
+
+        string[] units = ["kB", "MB", "GB", "TB", "PB", "EB"];
+        var value = (double)bytes;
+        var unit = -1;
+        while (value >= 1000 && unit < units.Length - 1)
+        {
+            value /= 1000;
+            unit++;
+        }
+
+        return value.ToString("0.00", CultureInfo.InvariantCulture) + units[unit];
+    }
+
     /// <summary><c>HumanDuration</c>: "Less than a second", "About a minute", "3 weeks" …</summary>
     public static string HumanDuration(TimeSpan d)
     {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 
@@ -10,7 +9,7 @@ namespace Slipway.Registry.Auth;
 /// (<c>https://index.docker.io/v1/</c>) and are compared by host[:port] alone.</summary>
 public sealed class DockerConfigCredentials : ICredentialSource
 {
-    private const string DockerHubKey = "https://index.docker.io/v1/";
+    internal const string DockerHubKey = "https://index.docker.io/v1/";
     private readonly string _configPath;
     private readonly IReadOnlyList<string> _helperDirectories;
     private DockerConfigFile? _config;
@@ -66,7 +65,7 @@ public sealed class DockerConfigCredentials : ICredentialSource
         return (slash >= 0 ? s[..slash] : s).ToLowerInvariant();
     }
 
-    private static bool IsDockerHub(string host) =>
+    internal static bool IsDockerHub(string host) =>
         host is "docker.io" or "index.docker.io" or "registry-1.docker.io";
 
     private static RegistryCredential? FromEntry(string key, DockerAuthEntry entry)
@@ -134,44 +133,18 @@ public sealed class DockerConfigCredentials : ICredentialSource
     private async Task<RegistryCredential?> RunHelperAsync(string helper, string serverUrl,
         CancellationToken cancellationToken)
     {
-        // The helper name becomes part of a file name: letters, digits, '-', '_' and '.' only.
-        if (helper.Any(c => !char.IsAsciiLetterOrDigit(c) && c is not ('-' or '_' or '.')) || helper.StartsWith('.'))
-        {
-            throw new RegistryException($"docker config: invalid credential helper name \"{helper}\"");
-        }
-
-        var program = _helperDirectories
-            .Select(d => Path.Join(d, "docker-credential-" + helper))
-            .FirstOrDefault(File.Exists)
-            ?? throw new RegistryException($"credential helper docker-credential-{helper} not found");
-
-        var info = new ProcessStartInfo(program)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        info.ArgumentList.Add("get");
-        using var process = Process.Start(info)
-            ?? throw new RegistryException($"could not start docker-credential-{helper}");
-        await process.StandardInput.WriteAsync(serverUrl.AsMemory(), cancellationToken).ConfigureAwait(false);
-        process.StandardInput.Close();
-        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var error = process.StandardError.ReadToEndAsync(cancellationToken);
-        await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
-        var stdout = await output.ConfigureAwait(false);
-        var stderr = await error.ConfigureAwait(false);
-        if (process.ExitCode != 0)
+        var (exit, stdout, stderr) = await CredentialHelper.Find(helper, _helperDirectories)
+            .RunAsync("get", serverUrl, cancellationToken).ConfigureAwait(false);
+        if (exit != 0)
         {
             // Helpers say "credentials not found in native keychain" on stdout for an unknown server.
-            if ((stdout + stderr).Contains("credentials not found", StringComparison.OrdinalIgnoreCase))
+            if (CredentialHelper.IsNotFound(stdout, stderr))
             {
                 return null;
             }
 
             throw new RegistryException(
-                $"docker-credential-{helper} get failed ({process.ExitCode}): {(stderr + stdout).Trim()}");
+                $"docker-credential-{helper} get failed ({exit}): {(stderr + stdout).Trim()}");
         }
 
         CredentialHelperOutput? result;

@@ -31,7 +31,7 @@ internal sealed class RetryHandler : DelegatingHandler
             {
                 response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception e) when (IsTransportFailure(e)
+            catch (Exception e) when (IsTransportFailure(e) && !IsPermanent(e)
                 && replayable && attempt < _maxAttempts && !cancellationToken.IsCancellationRequested)
             {
                 await Task.Delay(Backoff(_baseDelay, attempt), _time, cancellationToken).ConfigureAwait(false);
@@ -54,6 +54,16 @@ internal sealed class RetryHandler : DelegatingHandler
     /// went silent (<see cref="IdleTimeoutException"/>) counts as a dropped connection.</summary>
     internal static bool IsTransportFailure(Exception e) =>
         e is HttpRequestException or IOException or SocketException or IdleTimeoutException;
+
+    /// <summary>A failure that no retry mends: a name the resolver says does not exist, a TLS handshake the
+    /// server's certificate (or its plain-HTTP answer) failed. A temporary resolver failure is retried.</summary>
+    private static bool IsPermanent(Exception e) => e is HttpRequestException
+    {
+        HttpRequestError: HttpRequestError.SecureConnectionError
+    } or HttpRequestException
+    {
+        HttpRequestError: HttpRequestError.NameResolutionError, InnerException: SocketException { SocketErrorCode: SocketError.HostNotFound },
+    };
 
     internal static bool IsTransient(HttpStatusCode status) =>
         status == HttpStatusCode.TooManyRequests || ((int)status >= 500 && status != HttpStatusCode.NotImplemented);

@@ -17,12 +17,13 @@ namespace Slipway.Build.Tests.Pipeline;
 public sealed class BuilderOverFakesTests : IDisposable
 {
     private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("slipway-fakes-");
+    private readonly Clock _clock = new() { Now = TimeProvider.System.GetUtcNow() };
     private readonly LocalStore _store;
     private readonly string _context;
 
     public BuilderOverFakesTests()
     {
-        _store = LocalStore.Open(Path.Join(_dir.FullName, "store"), TimeProvider.System);
+        _store = LocalStore.Open(Path.Join(_dir.FullName, "store"), _clock);
         _context = Directory.CreateDirectory(Path.Join(_dir.FullName, "context")).FullName;
         File.WriteAllText(Path.Join(_context, "hello.txt"), "hello");
     }
@@ -30,6 +31,14 @@ public sealed class BuilderOverFakesTests : IDisposable
     public void Dispose() => _dir.Delete(true);
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    /// <summary>The store's clock, which a test moves on between builds.</summary>
+    private sealed class Clock : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; }
+
+        public override DateTimeOffset GetUtcNow() => Now;
+    }
 
     private sealed class Progress : IBuildProgress
     {
@@ -193,5 +202,40 @@ public sealed class BuilderOverFakesTests : IDisposable
         await BuildAsync(Dockerfile, runtime, with: o => o with { AddHosts = [new HostEntry("db", System.Net.IPAddress.Loopback)] });
 
         Assert.Equal(3, runtime.Runs.Count);
+    }
+
+    [Fact]
+    public async Task A_fully_cached_rebuild_later_gives_the_same_manifest_and_config_so_the_same_image_id()
+    {
+        var runtime = Make();
+        var built = _clock.Now;
+        var first = await BuildAsync(Dockerfile, runtime);
+        _clock.Now = built.AddHours(3);
+
+        var second = await BuildAsync(Dockerfile, runtime);
+
+        Assert.Single(runtime.Runs);
+        Assert.Equal(first.ManifestDescriptor.Digest, second.ManifestDescriptor.Digest);
+        Assert.Equal(first.Manifest.Config.Digest, second.Manifest.Config.Digest);
+        Assert.Equal(first.Id, second.Id);
+        // Dated by its last step, as BuildKit dates an image: when that step was built, not when it was last cached.
+        Assert.Equal(built, second.Config.Created);
+        Assert.All(second.Config.History!, h => Assert.Equal(built, h.Created));
+    }
+
+    [Fact]
+    public async Task A_rebuild_after_a_change_gets_a_new_image_id_dated_by_the_steps_that_ran_again()
+    {
+        var runtime = Make();
+        var built = _clock.Now;
+        var first = await BuildAsync(Dockerfile, runtime);
+        _clock.Now = built.AddHours(3);
+        File.WriteAllText(Path.Join(_context, "hello.txt"), "hello again");
+
+        var second = await BuildAsync(Dockerfile, runtime);
+
+        Assert.Equal(2, runtime.Runs.Count);
+        Assert.NotEqual(first.Id, second.Id);
+        Assert.Equal(built.AddHours(3), second.Config.Created);
     }
 }

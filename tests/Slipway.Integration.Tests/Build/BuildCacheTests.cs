@@ -38,6 +38,27 @@ public sealed class BuildCacheTests(GolangStore store) : IClassFixture<GolangSto
     }
 
     [Fact]
+    public async Task A_fully_cached_rebuild_prints_the_same_image_id_and_a_change_a_new_one()
+    {
+        store.Require();
+        var context = Directory.CreateDirectory(Path.Join(_temp.Path, "ids")).FullName;
+        await File.WriteAllTextAsync(Path.Join(context, "Dockerfile"), "FROM golang:1.19\nRUN echo built > /built\nCOPY a.txt /a.txt\nCMD [\"cat\", \"/a.txt\"]\n",
+            TestContext.Current.CancellationToken);
+        await File.WriteAllTextAsync(Path.Join(context, "a.txt"), "one", TestContext.Current.CancellationToken);
+
+        var first = (await Runner.OkAsync("build", "-q", context)).Output;
+        var second = (await Runner.OkAsync("build", "-q", context)).Output;
+        var third = (await Runner.OkAsync("build", "-q", context)).Output;
+        await File.WriteAllTextAsync(Path.Join(context, "a.txt"), "two", TestContext.Current.CancellationToken);
+        var changed = (await Runner.OkAsync("build", "-q", context)).Output;
+
+        Assert.StartsWith("sha256:", first, StringComparison.Ordinal);
+        Assert.Equal(first, second);
+        Assert.Equal(first, third);
+        Assert.NotEqual(first, changed);
+    }
+
+    [Fact]
     public async Task A_rebuild_of_an_unchanged_context_reads_no_file_contents()
     {
         store.Require();

@@ -58,7 +58,7 @@ public sealed class IdleTimeoutTests
         var error = await Assert.ThrowsAsync<RegistryException>(() =>
             client.GetBlobAsync("team/app", ContentDigest, new MemoryStream(), Content.Length, Cancel));
 
-        Assert.Equal($"registry.example: GET /v2/team/app/blobs/{ContentDigest} failed: the registry sent nothing for 0.2 s",
+        Assert.Equal($"Get \"https://registry.example/v2/team/app/blobs/{ContentDigest}\": the registry sent nothing for 0.2 s",
             error.Message);
         Assert.Equal(2, transport.Sent.Count);
     }

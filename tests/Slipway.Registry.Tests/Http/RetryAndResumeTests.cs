@@ -94,7 +94,7 @@ public sealed class RetryAndResumeTests
         var error = await Assert.ThrowsAsync<RegistryException>(() => client.PingAsync(Cancel));
 
         // .NET's "An error occurred while sending the request." says nothing; the cause is what a user needs.
-        Assert.Equal("registry.example: GET /v2/ failed: Connection refused", error.Message);
+        Assert.Equal("Get \"https://registry.example/v2/\": Connection refused", error.Message);
         Assert.Equal(2, transport.Sent.Count);
     }
 
