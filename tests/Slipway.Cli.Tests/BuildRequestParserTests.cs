@@ -221,4 +221,19 @@ public sealed class BuildRequestParserTests : IDisposable
         Assert.Equal(new Dictionary<string, string> { ["b"] = "2" }, annotations.For(Slipway.Oci.AnnotationLevel.ManifestDescriptor, amd64));
         Assert.Equal(new Dictionary<string, string> { ["d"] = "4" }, annotations.For(Slipway.Oci.AnnotationLevel.IndexDescriptor, null));
     }
+
+    [Fact]
+    public void SOURCE_DATE_EPOCH_from_the_environment_is_a_build_arg_unless_one_is_given_as_buildx_passes_it()
+    {
+        var env = new FakeEnvironment();
+        env.Variables["SOURCE_DATE_EPOCH"] = "1700000000";
+        List<string> errors = [];
+
+        var fromEnv = Commands.BuildRequestParser.Source(env, Context, null, null, [], errors);
+        var given = Commands.BuildRequestParser.Source(env, Context, null, null, ["SOURCE_DATE_EPOCH=5"], errors);
+
+        Assert.Empty(errors);
+        Assert.Equal("1700000000", fromEnv.BuildArgs["SOURCE_DATE_EPOCH"]);
+        Assert.Equal("5", given.BuildArgs["SOURCE_DATE_EPOCH"]);
+    }
 }

@@ -29,6 +29,17 @@ public sealed class CheckCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task A_syntax_directive_for_another_frontend_is_named_once_on_stderr()
+    {
+        Write("Dockerfile", "# syntax=example.com/frontends/custom:1\nFROM alpine:3.20\nUSER nobody\n");
+        var env = new FakeEnvironment();
+        Assert.Equal(0, await SlipwayApp.RunAsync(["check", _dir], env));
+        Assert.Equal("WARNING: Dockerfile:1: # syntax=example.com/frontends/custom:1 names the frontend \"example.com/frontends/custom:1\"; it is not fetched: the built-in Dockerfile frontend is used\n",
+            env.Error.ToString());
+        Assert.Equal("Check complete, no warnings found.\n", env.Out.ToString());
+    }
+
+    [Fact]
     public async Task A_finding_prints_rule_url_message_line_and_caret_and_exits_1()
     {
         Write("Dockerfile", "FROM alpine:3.20 as base\nUSER nobody\n");

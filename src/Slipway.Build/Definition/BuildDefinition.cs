@@ -3,6 +3,7 @@ using Slipway.Dockerfile;
 using Slipway.Dockerfile.Diagnostics;
 using Slipway.Dockerfile.Instructions;
 using Slipway.Dockerfile.Lint;
+using Slipway.Dockerfile.Syntax;
 using Slipway.Oci;
 
 namespace Slipway.Build.Definition;
@@ -19,7 +20,11 @@ public sealed class BuildDefinition
         Graph = graph;
         Ignore = ignore;
         Checks = checks;
+        SourceDateEpoch = graph.Graph is { } stages ? Dockerfile.Instructions.SourceDateEpoch.Resolve(stages, source.BuildArgs, out _epochError) : null;
+        FrontendWarning = FrontendDirective.Check(document.Syntax, source.BuildArgs);
     }
+
+    private readonly string? _epochError;
 
     public DefinitionSource Source { get; }
 
@@ -36,6 +41,13 @@ public sealed class BuildDefinition
 
     public IReadOnlyList<string> SourceLines => Document.Syntax.SourceLines;
 
+    /// <summary>The build's SOURCE_DATE_EPOCH, from its build argument or a global ARG, as BuildKit's frontend reads
+    /// it; null when none is set.</summary>
+    public DateTimeOffset? SourceDateEpoch { get; }
+
+    /// <summary>The warning for a <c># syntax=</c> (or BUILDKIT_SYNTAX) naming a frontend other than the built-in one.</summary>
+    public ParseWarning? FrontendWarning { get; }
+
     /// <summary>Why the Dockerfile cannot be built as written, as the build words it: the syntax error alone, else
     /// the stage graph's errors (all its diagnostics when none is an error); null when it can be built.</summary>
     public string? BuildError
@@ -50,7 +62,7 @@ public sealed class BuildDefinition
             var errors = Graph.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
             return Graph.Graph is null || errors.Count > 0
                 ? DiagnosticFormatter.FormatAll(errors.Count > 0 ? errors : Graph.Diagnostics, SourceLines)
-                : null;
+                : _epochError;
         }
     }
 

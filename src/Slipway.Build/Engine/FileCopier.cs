@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Slipway.Build.Context;
+using Slipway.Dockerfile.Instructions;
 using Slipway.Oci;
 using Slipway.Store.Layers;
 
@@ -148,10 +149,11 @@ public sealed class CopySource(string root, PatternMatcher? ignore, ContentIndex
 
 /// <summary>COPY's file semantics (Docker's): a directory's contents go into the destination, a file goes to the
 /// destination or into it when it ends in <c>/</c> or is a directory; owners from <c>--chown</c> (root by
-/// default), modes kept unless <c>--chmod</c>, modification times kept, symlinks copied as links. Writes are
+/// default), modes kept unless <c>--chmod</c> (octal: that mode; symbolic: applied to each source entry's mode),
+/// modification times kept, symlinks copied as links. Writes are
 /// resolved inside the destination root, so a destination that is a symlink to <c>/etc</c> lands in the
 /// root's own <c>/etc</c>.</summary>
-public sealed class FileCopier(string destinationRoot, uint uid, uint gid, uint? chmod, PatternMatcher? exclude = null)
+public sealed class FileCopier(string destinationRoot, uint uid, uint gid, ChmodSpec? chmod, PatternMatcher? exclude = null)
 {
     private readonly RootResolver _dest = new(destinationRoot);
 
@@ -310,7 +312,7 @@ public sealed class FileCopier(string destinationRoot, uint uid, uint gid, uint?
 
     private void Finish(string path, FileStat source)
     {
-        var mode = chmod ?? (source.Mode & 0xFFF);
+        var mode = chmod?.Apply(source.Mode & 0xFFF, source.IsDirectory) ?? (source.Mode & 0xFFF);
         File.SetUnixFileMode(path, (UnixFileMode)(mode & 0x1FF));
         LayerNative.LChown(path, (int)uid, (int)gid);
         if ((mode & 0xE00) != 0)

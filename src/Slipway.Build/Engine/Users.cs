@@ -25,7 +25,9 @@ public static class Users
         if (uint.TryParse(userPart, NumberStyles.None, CultureInfo.InvariantCulture, out var numeric))
         {
             uid = numeric;
-            var row = passwd.FirstOrDefault(r => r.Length > 3 && r[2] == userPart);
+            // USER 1000 runs with the group passwd gives uid 1000; --chown=1000 is 1000:1000 whatever passwd says
+            // (BuildKit's readUser: a numeric user is its own group).
+            var row = forChown ? null : passwd.FirstOrDefault(r => r.Length > 3 && r[2] == userPart);
             if (row is not null && uint.TryParse(row[3], CultureInfo.InvariantCulture, out var g))
             {
                 primaryGid = g;
@@ -42,7 +44,7 @@ public static class Users
         uint gid;
         if (groupPart is null)
         {
-            // --chown=user without a group takes the user's uid as gid when it is numeric, as BuildKit does.
+            // --chown=name takes the user's primary group from the image's passwd; --chown=1000 takes 1000.
             gid = forChown && primaryGid is null ? uid : primaryGid ?? 0;
         }
         else if (uint.TryParse(groupPart, NumberStyles.None, CultureInfo.InvariantCulture, out var numericGroup))

@@ -142,7 +142,7 @@ public sealed class CopyOp(StepVertex step, Instruction instruction, StepService
             using var mounted = await layers.PrepareAsync(state.Layers, workspace, cancellationToken).ConfigureAwait(false);
             {
                 var owner = copyOptions.Chown is null ? new Users.Identity(0, 0, []) : Users.Resolve(expand.Word(copyOptions.Chown), mounted.Path, forChown: true);
-                var copier = new FileCopier(mounted.Path, owner.Uid, owner.Gid, ParseMode(copyOptions.Chmod), exclude);
+                var copier = new FileCopier(mounted.Path, owner.Uid, owner.Gid, ParseMode(copyOptions.Chmod is null ? null : expand.Word(copyOptions.Chmod)), exclude);
                 foreach (var rel in rels.SelectMany(r => r))
                 {
                     // ADD unpacks a local tar archive into the destination instead of copying it.
@@ -224,21 +224,9 @@ public sealed class CopyOp(StepVertex step, Instruction instruction, StepService
         return dir;
     }
 
-    private static uint? ParseMode(string? chmod)
-    {
-        if (chmod is null)
-        {
-            return null;
-        }
-
-        try
-        {
-            var mode = Convert.ToUInt32(chmod, 8);
-            return mode <= 0xFFF ? mode : throw new BuildException($"invalid chmod parameter: {chmod}");
-        }
-        catch (FormatException)
-        {
-            throw new BuildException($"invalid chmod parameter: {chmod} (only octal modes are supported yet)");
-        }
-    }
+    /// <summary>--chmod after expansion, read as BuildKit reads it (octal, or symbolic as chmod(1) writes it); an
+    /// empty value sets nothing, a bad one is BuildKit's error at this instruction.</summary>
+    private ChmodSpec? ParseMode(string? chmod) =>
+        string.IsNullOrEmpty(chmod) ? null
+            : ChmodSpec.Parse(chmod, out var error) ?? throw Services.Error(Instruction, error!);
 }

@@ -14,18 +14,24 @@ public sealed class Expansion(ShellLex lex, StepState state, bool track)
     /// <summary>The variables referenced so far, set or not (empty unless tracking).</summary>
     public IReadOnlySet<string> Used => _used;
 
-    public string Word(string word)
+    public string Word(string word) => Process(word).Word;
+
+    /// <summary>The word expanded and split on unquoted whitespace (BuildKit's ProcessWords, what EXPOSE uses): a
+    /// variable holding spaces gives several words, an unquoted empty one none.</summary>
+    public IReadOnlyList<string> Words(string word) => Process(word).Words;
+
+    private ExpansionResult Process(string word)
     {
         try
         {
-            var result = lex.ProcessWord(word, state.Lookup);
+            var result = lex.ProcessWords(word, state.Lookup);
             if (track)
             {
                 _used.UnionWith(result.Matched);
                 _used.UnionWith(result.Unmatched);
             }
 
-            return result.Word;
+            return result;
         }
         catch (ExpansionException ex)
         {

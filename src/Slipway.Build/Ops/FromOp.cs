@@ -1,4 +1,6 @@
+using System.Globalization;
 using Slipway.Build.Engine;
+using Slipway.Dockerfile.Lint.Rules;
 using Slipway.Oci;
 using Slipway.Solver;
 
@@ -17,9 +19,17 @@ public sealed class FromOp(StepVertex step, StepServices services) : StepOp(step
         ArgumentNullException.ThrowIfNull(facts);
         var stage = Step.Stage;
         facts.Add("instruction", "FROM " + stage.BaseName);
-        facts.Add("base", stage.BaseStage is not null ? "stage"
-            : IsScratch ? "scratch"
-            : (await Services.Images.BaseAsync(stage, cancellationToken).ConfigureAwait(false)).ManifestDescriptor.Digest.Value);
+        if (stage.BaseStage is not null || IsScratch)
+        {
+            facts.Add("base", IsScratch ? "scratch" : "stage");
+        }
+        else
+        {
+            var image = await Services.Images.BaseAsync(stage, cancellationToken).ConfigureAwait(false);
+            facts.Add("base", image.ManifestDescriptor.Digest.Value);
+            WarnOnOtherPlatform(image.Config);
+        }
+
         if (stage.BaseStage is not null)
         {
             facts.Add("stage:" + stage.BaseName, LayersDigest(inputs[0]));
@@ -45,7 +55,8 @@ public sealed class FromOp(StepVertex step, StepServices services) : StepOp(step
                     Os = Options.Platform.Os,
                     Variant = Options.Platform.Variant,
                     RootFs = new RootFs { DiffIds = [] },
-                    Config = new ContainerConfig { Env = [StepState.DefaultPath] },
+                    // BuildKit's empty image: WorkingDir "/" and the default PATH.
+                    Config = new ContainerConfig { Env = [StepState.DefaultPath], WorkingDir = "/" },
                     History = [],
                 },
                 Args = new Dictionary<string, string?>(),
@@ -66,6 +77,24 @@ public sealed class FromOp(StepVertex step, StepServices services) : StepOp(step
             Config = image.Config with { Config = container, History = image.Config.History ?? [] },
             Args = new Dictionary<string, string?>(),
         };
+    }
+
+    /// <summary>BuildKit's InvalidBaseImagePlatform, checked when the base is resolved (each build, cached or not): the
+    /// stage's own <c>--platform</c>, else the build's, against what the base's config says it is.</summary>
+    private void WarnOnOtherPlatform(ImageConfig config)
+    {
+        var rule = InvalidBaseImagePlatform.Rule;
+        if (!Services.Checks.Runs(rule) || string.IsNullOrEmpty(config.Os) || string.IsNullOrEmpty(config.Architecture))
+        {
+            return;
+        }
+
+        var expected = Step.Stage.Platform is { } written && Platform.TryParse(written, out var p, out _) ? p : Options.Platform;
+        var actual = new Platform { Os = config.Os, Architecture = config.Architecture, Variant = config.Variant };
+        if (InvalidBaseImagePlatform.Message(Step.Stage.BaseName, expected, actual) is { } message)
+        {
+            Services.Progress.OnWarning(string.Create(CultureInfo.InvariantCulture, $"{rule.Id}: {message} (line {Step.Stage.From.Span.StartLine})"));
+        }
     }
 
     /// <summary>A stage starts with no ARGs in scope and no CMD set, whatever the record says.</summary>

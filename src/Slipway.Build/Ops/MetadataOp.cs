@@ -1,4 +1,3 @@
-using System.Globalization;
 using Slipway.Build.Engine;
 using Slipway.Dockerfile.Instructions;
 using Slipway.Oci;
@@ -16,7 +15,7 @@ public sealed class MetadataOp(StepVertex step, Instruction instruction, StepSer
     {
         EnvInstruction env => "ENV " + string.Join(' ', env.Variables.Select(v => $"{expand.Word(v.Key)}={expand.Word(v.Value)}")),
         LabelInstruction label => "LABEL " + string.Join(' ', label.Labels.Select(v => $"{expand.Word(v.Key)}={expand.Word(v.Value)}")),
-        ExposeInstruction expose => "EXPOSE " + string.Join(' ', expose.Ports.Select(expand.Word)),
+        ExposeInstruction expose => "EXPOSE " + string.Join(' ', expose.Ports.SelectMany(expand.Words)),
         UserInstruction user => "USER " + expand.Word(user.User),
         StopSignalInstruction signal => "STOPSIGNAL " + expand.Word(signal.Signal),
         VolumeInstruction volume => "VOLUME " + string.Join(' ', volume.Volumes.Select(expand.Word)),
@@ -56,13 +55,13 @@ public sealed class MetadataOp(StepVertex step, Instruction instruction, StepSer
             }, createdBy, created),
             ExposeInstruction expose => state.WithContainer(c => c with
             {
-                ExposedPorts = [.. (c.ExposedPorts ?? []).Concat(expose.Ports.SelectMany(p => Ports(expand.Word(p)))).Distinct().Order(StringComparer.Ordinal)],
+                ExposedPorts = [.. (c.ExposedPorts ?? []).Concat(Ports(expose, expand)).Distinct().Order(StringComparer.Ordinal)],
             }, createdBy, created),
             UserInstruction user => state.WithContainer(c => c with { User = expand.Word(user.User) }, createdBy, created),
-            StopSignalInstruction signal => state.WithContainer(c => c with { StopSignal = expand.Word(signal.Signal) }, createdBy, created),
+            StopSignalInstruction signal => state.WithContainer(c => c with { StopSignal = Signal(signal, expand) }, createdBy, created),
             VolumeInstruction volume => state.WithContainer(c => c with
             {
-                Volumes = [.. (c.Volumes ?? []).Concat(volume.Volumes.Select(expand.Word)).Distinct()],
+                Volumes = [.. (c.Volumes ?? []).Concat(Volumes(volume, expand)).Distinct()],
             }, createdBy, created),
             CmdInstruction cmd => state.WithContainer(c => c with { Cmd = ShellCommands.Args(cmd.Command, state), ArgsEscaped = null }, createdBy, created) with { CmdSet = true },
             EntrypointInstruction entrypoint => state.WithContainer(c => c with
@@ -116,18 +115,22 @@ public sealed class MetadataOp(StepVertex step, Instruction instruction, StepSer
 
     private static TimeSpan? NonZero(TimeSpan value) => value == TimeSpan.Zero ? null : value;
 
-    /// <summary><c>80</c> → <c>80/tcp</c>; <c>8000-8002/udp</c> → each port of the range.</summary>
-    private static IEnumerable<string> Ports(string spec)
-    {
-        var slash = spec.IndexOf('/', StringComparison.Ordinal);
-        var (ports, protocol) = slash < 0 ? (spec, "tcp") : (spec[..slash], spec[(slash + 1)..].ToLowerInvariant());
-        var dash = ports.IndexOf('-', StringComparison.Ordinal);
-        if (dash > 0 && int.TryParse(ports[..dash], CultureInfo.InvariantCulture, out var low)
-            && int.TryParse(ports[(dash + 1)..], CultureInfo.InvariantCulture, out var high) && high >= low && high - low < 65536)
-        {
-            return Enumerable.Range(low, high - low + 1).Select(p => $"{p}/{protocol}");
-        }
+    /// <summary>EXPOSE's words after expansion and word splitting (<c>ARG PORTS="80 443"</c> gives two), each read
+    /// as BuildKit reads a port spec; a bad one fails the build at this instruction with BuildKit's message.</summary>
+    private IReadOnlyList<string> Ports(ExposeInstruction expose, Expansion expand) =>
+        ExposedPorts.Parse(expose.Ports.SelectMany(expand.Words), out var error) ?? throw Services.Error(expose, error!);
 
-        return [$"{ports}/{protocol}"];
+    /// <summary>STOPSIGNAL after expansion, checked as BuildKit checks it and kept as written.</summary>
+    private string Signal(StopSignalInstruction signal, Expansion expand)
+    {
+        var value = expand.Word(signal.Signal);
+        return StopSignals.Check(value) is { } error ? throw Services.Error(signal, error) : value;
+    }
+
+    /// <summary>VOLUME after expansion; a path that expands to nothing is BuildKit's error.</summary>
+    private List<string> Volumes(VolumeInstruction volume, Expansion expand)
+    {
+        var paths = volume.Volumes.Select(expand.Word).ToList();
+        return paths.Contains("") ? throw Services.Error(volume, "VOLUME specified can not be an empty string") : paths;
     }
 }

@@ -44,6 +44,12 @@ public sealed class RunOp(StepVertex step, RunInstruction run, StepServices serv
         facts.AddFlag("--ulimit", string.Join(',', Options.Limits.Ulimits));
         facts.AddFlag("--shm-size", Options.Limits.ShmSize > 0 ? Options.Limits.ShmSize.ToString(System.Globalization.CultureInfo.InvariantCulture) : null);
         facts.AddFlag("--cgroup-parent", Options.Limits.CgroupParent);
+        if (ShellCommands.Script(Instruction.Command) is { } script)
+        {
+            // The argv names only the script's path: its body is what the step runs.
+            facts.Add("script:" + script.Name, script.ChompedContent);
+        }
+
         foreach (var env in ArgEnv(state))
         {
             var eq = env.IndexOf('=', StringComparison.Ordinal);
@@ -132,6 +138,7 @@ public sealed class RunOp(StepVertex step, RunInstruction run, StepServices serv
                     new MountSpec { Destination = "/etc/resolv.conf", Type = "bind", Source = resolvConf, Options = ["rbind", "ro"] },
                     new MountSpec { Destination = "/etc/hosts", Type = "bind", Source = Path.Join(workspace.Bundle, "hosts"), Options = ["rbind", "ro"] },
                     .. prepared.Mounts,
+                    .. ScriptMount(workspace),
                 ],
             };
             exit = await containers.RunAsync(spec, line =>
@@ -155,6 +162,21 @@ public sealed class RunOp(StepVertex step, RunInstruction run, StepServices serv
 
         var layer = await layers.CommitAsync(mounted, cancellationToken).ConfigureAwait(false);
         return state.WithLayer(layer, $"RUN {string.Join(' ', args)} # buildkit", Services.Created);
+    }
+
+    /// <summary>A <c>#!</c> heredoc as BuildKit runs it: a file of mode 0755 in a read-only /dev/pipes.</summary>
+    private List<MountSpec> ScriptMount(Workspace workspace)
+    {
+        if (ShellCommands.Script(Instruction.Command) is not { } script)
+        {
+            return [];
+        }
+
+        var dir = Directory.CreateDirectory(Path.Join(workspace.Bundle, "pipes")).FullName;
+        var file = Path.Join(dir, script.Name);
+        File.WriteAllText(file, script.ChompedContent);
+        File.SetUnixFileMode(file, (UnixFileMode)0x1ED); // 0755
+        return [new MountSpec { Destination = ShellCommands.ScriptsDir, Type = "bind", Source = dir, Options = ["rbind", "ro"] }];
     }
 
     /// <summary>ARGs become environment variables of RUN steps only, and only where ENV does not set the name.</summary>

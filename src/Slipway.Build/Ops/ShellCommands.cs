@@ -18,8 +18,36 @@ public static class ShellCommands
         }
 
         var shell = state.Container.Shell is { Count: > 0 } s ? s : ["/bin/sh", "-c"];
+        if (Script(command) is { } script)
+        {
+            return [.. shell, ScriptsDir + "/" + script.Name];
+        }
+
         return [.. shell, WithHeredocs(string.Join(' ', command.Args), command.Files)];
     }
+
+    /// <summary>Where a <c>#!</c> heredoc is mounted (read-only) for its RUN, as BuildKit does.</summary>
+    public const string ScriptsDir = "/dev/pipes";
+
+    /// <summary>The heredoc a RUN executes as a file: the command is only that heredoc and its body (after
+    /// <c>&lt;&lt;-</c>) starts with <c>#!</c>, so the kernel runs it with the interpreter it names (BuildKit writes it
+    /// as /dev/pipes/NAME, mode 0755, and runs that path through the shell). Null otherwise.</summary>
+    public static Heredoc? Script(ShellCommand command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        if (!command.PrependShell || command.Files.Count == 0 || !IsOnlyHeredoc(string.Join(' ', command.Args))
+            || !command.Files[0].ChompedContent.StartsWith("#!", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var name = command.Files[0].Name;
+        return name.Length == 0 || name.Contains('/', StringComparison.Ordinal) || name is "." or ".."
+            ? throw new BuildException($"RUN <<{name}: a #! heredoc needs a name that can be a file name")
+            : command.Files[0];
+    }
+
+    private static bool IsOnlyHeredoc(string script) => HeredocWords.ParseOpener(script.Trim(), out _) is not null;
 
     /// <summary>The shell script of a RUN with heredocs, as BuildKit makes it: a command that is only one heredoc
     /// runs the heredoc as the script; otherwise the bodies follow the command line so the shell feeds them in.</summary>
@@ -30,12 +58,10 @@ public static class ShellCommands
             return script;
         }
 
-        if (files.Count == 1 && HeredocWords.ParseOpener(script.Trim(), out _) is not null)
+        if (IsOnlyHeredoc(script))
         {
-            var body = files[0].ChompedContent;
-            return body.StartsWith("#!", StringComparison.Ordinal)
-                ? throw new BuildException($"RUN <<{files[0].Name}: a heredoc script with a #! interpreter line is not supported yet")
-                : body;
+            // A "fake" heredoc: the body is the script (BuildKit does not expand it either).
+            return files[0].ChompedContent;
         }
 
         var text = new StringBuilder(script);

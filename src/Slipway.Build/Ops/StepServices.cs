@@ -1,7 +1,9 @@
 using System.Globalization;
 using Slipway.Build.Engine;
+using Slipway.Dockerfile.Diagnostics;
 using Slipway.Dockerfile.Expansion;
 using Slipway.Dockerfile.Instructions;
+using Slipway.Dockerfile.Lint;
 
 namespace Slipway.Build.Ops;
 
@@ -19,6 +21,20 @@ public sealed class StepServices(BuildOptions options, StageGraph graph, char es
     public ImageSource Images => images;
 
     public IBuildProgress Progress => progress;
+
+    /// <summary>The Dockerfile's lines, for errors that point at an instruction.</summary>
+    public IReadOnlyList<string> SourceLines { get; init; } = [];
+
+    /// <summary>The build checks in force (<c># check=</c>), for the checks that run during the build.</summary>
+    public CheckConfig Checks { get; init; } = CheckConfig.Default;
+
+    /// <summary>A mistake BuildKit finds while it converts an instruction (an EXPOSE port, a STOPSIGNAL, a --chmod):
+    /// the message at the instruction's line, with the line and a caret, as a parse error is shown.</summary>
+    public DockerfileException Error(Instruction instruction, string message)
+    {
+        ArgumentNullException.ThrowIfNull(instruction);
+        return new DockerfileException(DiagnosticFormatter.Format(Diagnostic.Error(DiagnosticIds.Arguments, message, instruction.Span), SourceLines));
+    }
 
     /// <summary>When a step made now is made, as its history entry says: SOURCE_DATE_EPOCH, else the clock when the
     /// step asks (as BuildKit dates a layer by when its step made it). A cached step keeps the time of the build that

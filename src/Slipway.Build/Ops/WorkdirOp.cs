@@ -7,7 +7,9 @@ using Slipway.Store.Layers;
 namespace Slipway.Build.Ops;
 
 /// <summary>WORKDIR: sets the working directory and, as BuildKit does, creates it (owned by the stage's USER) when
-/// the stage lacks it; a layer only when something was created.</summary>
+/// the stage lacks it; a layer only when something was created. The config keeps an absolute path as written
+/// (<c>/a/</c> stays <c>/a/</c>), as BuildKit's NormalizeWorkdir does on Linux; a relative one is joined to the
+/// current directory and cleaned.</summary>
 public sealed class WorkdirOp(StepVertex step, WorkdirInstruction workdir, StepServices services, StepLayers layers)
     : InstructionOp<WorkdirInstruction>(step, workdir, services)
 {
@@ -21,13 +23,7 @@ public sealed class WorkdirOp(StepVertex step, WorkdirInstruction workdir, StepS
     {
         ArgumentNullException.ThrowIfNull(inputs);
         var state = inputs[0];
-        var path = Services.Expand(state).Word(Instruction.Path);
-        if (!path.StartsWith('/'))
-        {
-            path = (string.IsNullOrEmpty(state.Container.WorkingDir) ? "/" : state.Container.WorkingDir).TrimEnd('/') + "/" + path;
-        }
-
-        path = GoPath.Clean(path);
+        var path = Resolve(state.Container.WorkingDir, Services.Expand(state).Word(Instruction.Path));
         var next = state with { Config = state.Config with { Config = state.Container with { WorkingDir = path } } };
         using var workspace = layers.CreateWorkspace();
         // Held until the end: the snapshot outlives its commit.
@@ -55,5 +51,16 @@ public sealed class WorkdirOp(StepVertex step, WorkdirInstruction workdir, StepS
 
         var layer = await layers.CommitAsync(mounted, cancellationToken).ConfigureAwait(false);
         return next.WithLayer(layer, $"WORKDIR {path}", Services.Created);
+    }
+
+    /// <summary>BuildKit's system.NormalizePath(current, path, "linux", keepSlash: false): empty keeps the current
+    /// directory, absolute is kept as written, relative is path.Join(current, path).</summary>
+    public static string Resolve(string? current, string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var parent = string.IsNullOrEmpty(current) ? "/" : current.StartsWith('/') ? current : GoPath.Clean("/" + current);
+        return path.Length == 0 ? parent
+            : path.StartsWith('/') ? path
+            : GoPath.Clean(parent + "/" + path);
     }
 }

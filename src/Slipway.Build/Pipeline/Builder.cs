@@ -41,6 +41,8 @@ public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildPr
 
         var graph = definition.Graph.Graph!;
         var syntax = definition.Document.Syntax;
+        // The frontend's SOURCE_DATE_EPOCH (a build arg or a global ARG) is the build's.
+        options = options with { SourceDateEpoch = definition.SourceDateEpoch ?? options.SourceDateEpoch };
 
         // Before any pull or RUN: a Dockerfile alone never gets the host's network or an unconfined RUN.
         if (EntitlementCheck.Check(graph.Required, options.Granted) is { Count: > 0 } denied)
@@ -73,7 +75,11 @@ public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildPr
         var local = new LocalCacheIndex(store, buildLease);
         var contexts = new ContextImages(images, Resolve, options.Platform, buildLease);
         var imageSource = new ImageSource(Resolve, options.Source.NamedContexts, contexts.LoadAsync);
-        var services = new StepServices(options, graph, syntax.EscapeToken, imageSource, progress, store.Time);
+        var services = new StepServices(options, graph, syntax.EscapeToken, imageSource, progress, store.Time)
+        {
+            SourceLines = syntax.SourceLines,
+            Checks = definition.Checks?.Config ?? Dockerfile.Lint.CheckConfig.Default,
+        };
         var snapshotter = Snapshotter ?? Composition.Snapshotter(store, imports);
         var runtime = Runtime ?? Composition.Runtime(store.Layout, options.RuntimePath);
         using var ops = new StepOps(store, services, snapshotter, runtime, local, imports, buildLease);
@@ -206,12 +212,18 @@ public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildPr
         return result;
     }
 
+    /// <summary>Build args the frontend itself reads: never "not consumed".</summary>
+    private static readonly HashSet<string> FrontendArgs = new(StringComparer.Ordinal)
+    {
+        SourceDateEpoch.Name, Dockerfile.Syntax.FrontendDirective.BuildArgName, Dockerfile.Lint.CheckConfig.BuildArgName,
+    };
+
     private void WarnUnusedBuildArgs(BuildOptions options, StageGraph graph)
     {
         var declared = graph.GlobalArgs.Select(a => a.Definition.Name)
             .Concat(graph.Required.SelectMany(s => s.Instructions.OfType<ArgInstruction>()).SelectMany(a => a.Args).Select(a => a.Name))
             .ToHashSet(StringComparer.Ordinal);
-        foreach (var name in options.BuildArgs.Keys.Where(k => !declared.Contains(k) && !graph.MetaScope.ContainsKey(k)).Order(StringComparer.Ordinal))
+        foreach (var name in options.BuildArgs.Keys.Where(k => !declared.Contains(k) && !graph.MetaScope.ContainsKey(k) && !FrontendArgs.Contains(k)).Order(StringComparer.Ordinal))
         {
             progress.OnWarning($"build argument {name} was given but not consumed by any stage the target needs");
         }

@@ -66,6 +66,12 @@ internal sealed class BuildRequestParser(ParseResult parse, BuildCommandOptions 
             }
         }
 
+        // buildx passes SOURCE_DATE_EPOCH from the environment as a build arg unless one is given; the frontend reads it.
+        if (!args.ContainsKey("SOURCE_DATE_EPOCH") && env.GetVariable("SOURCE_DATE_EPOCH") is { } epoch)
+        {
+            args["SOURCE_DATE_EPOCH"] = epoch;
+        }
+
         return args;
     }
 

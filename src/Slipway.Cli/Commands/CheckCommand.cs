@@ -44,6 +44,7 @@ internal static class CheckCommand
     /// <summary>What <c>check</c> and <c>build --check</c> print and return.</summary>
     internal static int Print(ICliEnvironment env, BuildDefinition definition, bool json)
     {
+        WarnFrontend(env, definition);
         if (definition.Checks is not { } report)
         {
             env.Error.Write(DiagnosticFormatter.FormatAll(definition.Document.Diagnostics, definition.SourceLines));
@@ -68,10 +69,26 @@ internal static class CheckCommand
         return report.Findings.Count > 0 || report.Failed ? 1 : 0;
     }
 
+    /// <summary>A <c># syntax=</c> naming another frontend: said once, with its line, before anything else.</summary>
+    private static void WarnFrontend(ICliEnvironment env, BuildDefinition definition)
+    {
+        if (definition.FrontendWarning is { } warning)
+        {
+            env.Error.WriteLine(warning.Line > 0
+                ? $"WARNING: {definition.Source.DockerfileName}:{warning.Line}: {warning.Message}"
+                : $"WARNING: {warning.Message}");
+        }
+    }
+
     /// <summary>Before a build: print what fired as warnings (buildx's "N warnings found"), and say whether the build
     /// may go on (<c># check=error=true</c> stops it). <paramref name="quiet"/> keeps the warnings, not the failure, quiet.</summary>
     internal static bool WarnBeforeBuild(ICliEnvironment env, BuildDefinition definition, bool quiet)
     {
+        if (!quiet)
+        {
+            WarnFrontend(env, definition);
+        }
+
         if (definition.Checks is not { } report)
         {
             // The build reports parse errors itself, with its own context.

@@ -60,8 +60,11 @@ public static partial class InstructionParser
         {
             if (!int.TryParse(r, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out retries))
             {
+                // Go's ParseInt(r, 10, 32): digits that do not fit 32 bits are out of range, anything else bad syntax.
+                var digits = r.TrimStart('+', '-');
+                var reason = r.Length - digits.Length <= 1 && digits.Length > 0 && digits.All(char.IsAsciiDigit) ? "value out of range" : "invalid syntax";
                 return c.Fail<HealthcheckInstruction>(DiagnosticIds.BadFlagValue,
-                    $"strconv.ParseInt: parsing {GoQuote.Quote(r)}: invalid syntax", "retries");
+                    $"strconv.ParseInt: parsing {GoQuote.Quote(r)}: {reason}", "retries");
             }
 
             if (retries < 0)

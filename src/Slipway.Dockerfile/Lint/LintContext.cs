@@ -139,7 +139,8 @@ public sealed class LintContext
         return int.TryParse(reference, NumberStyles.None, CultureInfo.InvariantCulture, out var index) && index < current ? index : null;
     }
 
-    private HashSet<int> Closure(int start)
+    /// <summary>The stage at <paramref name="start"/> and every stage it needs, transitively.</summary>
+    public IReadOnlySet<int> Closure(int start)
     {
         var seen = new HashSet<int>();
         var stack = new Stack<int>([start]);

@@ -20,5 +20,12 @@ public sealed record LintFacts
     /// <summary>The stage being built (<c>--target</c>); null: the last one.</summary>
     public string? Target { get; init; }
 
+    /// <summary>The platform the build targets (<c>--platform</c>); null: unknown.</summary>
+    public Oci.Platform? TargetPlatform { get; init; }
+
+    /// <summary>The platform each base image (by its FROM text) resolved to; empty: unknown. The build knows them once
+    /// it has pulled the bases, which is when it runs InvalidBaseImagePlatform itself.</summary>
+    public IReadOnlyDictionary<string, Oci.Platform> BasePlatforms { get; init; } = new Dictionary<string, Oci.Platform>(StringComparer.Ordinal);
+
     public static LintFacts None { get; } = new();
 }

@@ -3,8 +3,8 @@ using System.Text.Json;
 
 namespace Slipway.Dockerfile.Syntax;
 
-/// <summary>The exec form: a JSON array of strings. Like Go's json.Decoder, only the first JSON value is read
-/// and anything after it is ignored.</summary>
+/// <summary>The exec form: a JSON array of strings. Like Go's json.Unmarshal (what BuildKit's parseJSON uses), the
+/// whole rest of the line must be that one array: <c>["a"] x</c> is not JSON, so it is the shell form.</summary>
 internal static class JsonArray
 {
     public const string NotStringArray = "when using JSON array syntax, arrays must be comprised of strings only";
@@ -25,7 +25,8 @@ internal static class JsonArray
             return Outcome.NotJson;
         }
 
-        var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(rest), new JsonReaderOptions
+        var bytes = Encoding.UTF8.GetBytes(rest);
+        var reader = new Utf8JsonReader(bytes, new JsonReaderOptions
         {
             AllowMultipleValues = true,
             CommentHandling = JsonCommentHandling.Disallow,
@@ -44,6 +45,11 @@ internal static class JsonArray
                 switch (reader.TokenType)
                 {
                     case JsonTokenType.EndArray when reader.CurrentDepth == 0:
+                        if (bytes.AsSpan((int)reader.BytesConsumed).TrimStart(" \t\r\n"u8).Length > 0)
+                        {
+                            return Outcome.NotJson;
+                        }
+
                         return onlyStrings ? Outcome.Strings : Outcome.NotStringArray;
                     case JsonTokenType.String when reader.CurrentDepth == 1:
                         values.Add(reader.GetString() ?? "");

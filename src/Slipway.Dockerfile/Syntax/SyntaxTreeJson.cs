@@ -35,7 +35,7 @@ public static class SyntaxTreeJson
         node.Flags,
         node.Args,
         node.IsJson,
-        [.. node.Heredocs.Select(h => new JsonHeredoc(h.Name, h.Content, h.Expand, h.Chomp))],
+        [.. node.Heredocs.Select(h => new JsonHeredoc(h.Name, h.Content, h.Expand, h.Chomp, h.FileDescriptor))],
         node.Subcommand is null ? null : ToJson(node.Subcommand with { Span = node.Span }),
         node.Original,
         node.StartLine,
@@ -51,7 +51,7 @@ internal sealed record JsonTree(
 
 internal sealed record JsonWarning(string Short, int Line);
 
-internal sealed record JsonHeredoc(string Name, string Content, bool Expand, bool Chomp);
+internal sealed record JsonHeredoc(string Name, string Content, bool Expand, bool Chomp, int FileDescriptor);
 
 internal sealed record JsonNode(
     string Name,

@@ -84,4 +84,18 @@ public sealed class BuildDefinitionTests : IDisposable
         Assert.Equal("Dockerfile", definition.Source.DockerfileName);
         Assert.Null(definition.Ignore.File);
     }
+
+    [Fact]
+    public void SOURCE_DATE_EPOCH_comes_from_the_build_arg_or_a_global_ARG_and_a_bad_one_is_the_build_error()
+    {
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1_600_000_000), Create("ARG SOURCE_DATE_EPOCH=1600000000\nFROM scratch\n").SourceDateEpoch);
+        var source = new DefinitionSource
+        {
+            ContextDir = _dir.FullName,
+            BuildArgs = new Dictionary<string, string> { ["SOURCE_DATE_EPOCH"] = "soon" },
+        };
+        var bad = BuildDefinition.Create("FROM scratch\n", source);
+        Assert.Null(bad.SourceDateEpoch);
+        Assert.Equal("invalid SOURCE_DATE_EPOCH: soon", bad.BuildError);
+    }
 }

@@ -30,7 +30,8 @@ public sealed class FileCopierTests : IDisposable
 
     private CopySource From(params string[] ignore) => new(Source, ignore.Length == 0 ? null : PatternMatcher.Create(ignore, out _));
 
-    private FileCopier Copier(uint? chmod = null, PatternMatcher? exclude = null) => new(Dest, Me, Me, chmod, exclude);
+    private FileCopier Copier(string? chmod = null, PatternMatcher? exclude = null) =>
+        new(Dest, Me, Me, chmod is null ? null : Dockerfile.Instructions.ChmodSpec.Parse(chmod, out _), exclude);
 
     private string InDest(string rel) => Path.Join(Dest, rel);
 
@@ -80,7 +81,7 @@ public sealed class FileCopierTests : IDisposable
         LayerNative.SetTimes(script, then, then);
 
         Copier().Copy(From(), "run.sh", "/kept.sh", destinationIsDir: false);
-        Copier(chmod: 0x180).Copy(From(), "run.sh", "/chmod.sh", destinationIsDir: false);
+        Copier(chmod: "600").Copy(From(), "run.sh", "/chmod.sh", destinationIsDir: false);
 
         Assert.Equal((UnixFileMode)0x1ED, File.GetUnixFileMode(InDest("kept.sh")));
         Assert.Equal(then, LayerNative.LStat(InDest("kept.sh"))!.Value.ModificationTime);

@@ -84,4 +84,13 @@ public sealed class UsersTests : IDisposable
         File.WriteAllText(Etc("passwd"), "app:x:1000:1001::/:/bin/sh\n");
         Assert.Equal(new Users.Identity(1000, 1001, []), Users.Resolve("1000", _root.FullName));
     }
+
+    [Fact]
+    public void Chown_to_a_name_takes_its_primary_group_and_chown_to_a_number_is_its_own_group()
+    {
+        File.WriteAllText(Etc("passwd"), "app:x:1000:1001::/:/bin/sh\n");
+        Assert.Equal(new Users.Identity(1000, 1001, []), Users.Resolve("app", _root.FullName, forChown: true));
+        Assert.Equal(new Users.Identity(1000, 1000, []), Users.Resolve("1000", _root.FullName, forChown: true));
+        Assert.Equal(new Users.Identity(1000, 50, []), Users.Resolve("1000:50", _root.FullName, forChown: true));
+    }
 }

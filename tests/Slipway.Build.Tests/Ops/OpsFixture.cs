@@ -20,7 +20,8 @@ internal sealed class OpsFixture : IDisposable
     private readonly StepOps _ops;
     private readonly Dictionary<string, Vertex> _steps;
 
-    public OpsFixture(string dockerfile, IReadOnlyDictionary<string, string>? buildArgs = null, FakeContainerRuntime? runtime = null)
+    public OpsFixture(string dockerfile, IReadOnlyDictionary<string, string>? buildArgs = null, FakeContainerRuntime? runtime = null,
+        Func<ImageReference, CancellationToken, Task<Slipway.Store.Images.StoredImage>>? images = null, IBuildProgress? progress = null)
     {
         var syntax = DockerfileParser.Parse(dockerfile, "Dockerfile");
         var graph = StageGraph.Build(InstructionParser.Parse(syntax), new StageGraphOptions
@@ -41,7 +42,11 @@ internal sealed class OpsFixture : IDisposable
             SourceDateEpoch = Created,
         };
         var store = Store = LocalStore.Open(Path.Join(_dir.FullName, "store"), TimeProvider.System);
-        var services = new StepServices(options, graph, syntax.EscapeToken, new ImageSource((r, _) => throw new BuildException($"no image {r}")), new NoProgress(), store.Time);
+        var services = new StepServices(options, graph, syntax.EscapeToken,
+            new ImageSource(images ?? ((r, _) => throw new BuildException($"no image {r}"))), progress ?? new NoProgress(), store.Time)
+        {
+            SourceLines = syntax.SourceLines,
+        };
         _ops = new StepOps(store, services, new CopyingSnapshotter(store), runtime ?? new FakeContainerRuntime(), new LocalCacheIndex(store), null, null);
         _steps = [];
         for (Vertex? vertex = BuildPlanner.Plan(graph, noCache: false); vertex is not null; vertex = vertex.Inputs.Count > 0 ? vertex.Inputs[0] : null)

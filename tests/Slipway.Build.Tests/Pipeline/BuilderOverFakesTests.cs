@@ -115,6 +115,17 @@ public sealed class BuilderOverFakesTests : IDisposable
     }
 
     [Fact]
+    public async Task A_global_ARG_SOURCE_DATE_EPOCH_dates_the_image_and_its_history_as_BuildKit_does()
+    {
+        var image = await BuildAsync("ARG SOURCE_DATE_EPOCH=1700000000\nFROM scratch\nCOPY hello.txt /hello.txt\n", Make());
+
+        var epoch = DateTimeOffset.FromUnixTimeSeconds(1_700_000_000);
+        Assert.Equal(epoch, image.Config.Created);
+        Assert.All(image.Config.History!, h => Assert.Equal(epoch, h.Created));
+        Assert.Equal("/", image.Config.Config!.WorkingDir);
+    }
+
+    [Fact]
     public async Task A_second_build_of_the_same_steps_comes_from_the_cache_without_running_anything()
     {
         var runtime = Make();

@@ -4,7 +4,7 @@ using Slipway.Dockerfile.Lint;
 namespace Slipway.Dockerfile.Tests.Lint;
 
 /// <summary>One docs/rules/ID.md page: its Bad and Good Dockerfiles and the context facts each assumes
-/// (an HTML comment <c>&lt;!-- facts: dockerignore=false context=a,b ignored=x build-arg=K=V --&gt;</c> above the block).</summary>
+/// (an HTML comment <c>&lt;!-- facts: dockerignore=false context=a,b ignored=x build-arg=K=V platform=P base-platform=IMAGE=P --&gt;</c> above the block).</summary>
 internal sealed partial record RulePage(string Id, string Title, string Bad, LintFacts BadFacts, string Good, LintFacts GoodFacts)
 {
     public static string Directory => Path.Join(Slipway.Testing.Conformance.RepositoryRoot(), "docs", "rules");
@@ -37,6 +37,8 @@ internal sealed partial record RulePage(string Id, string Title, string Bad, Lin
         var top = new HashSet<string>(StringComparer.Ordinal);
         var ignored = new HashSet<string>(StringComparer.Ordinal);
         var args = new Dictionary<string, string>(StringComparer.Ordinal);
+        var bases = new Dictionary<string, Slipway.Oci.Platform>(StringComparer.Ordinal);
+        Slipway.Oci.Platform? platform = null;
         foreach (var field in spec.Split(' ', StringSplitOptions.RemoveEmptyEntries))
         {
             var eq = field.IndexOf('=', StringComparison.Ordinal);
@@ -50,11 +52,19 @@ internal sealed partial record RulePage(string Id, string Title, string Bad, Lin
                     var kv = value.IndexOf('=', StringComparison.Ordinal);
                     args[value[..kv]] = value[(kv + 1)..];
                     break;
+                case "platform": platform = Slipway.Oci.Platform.Parse(value); break;
+                case "base-platform":
+                    var at = value.LastIndexOf('=');
+                    bases[value[..at]] = Slipway.Oci.Platform.Parse(value[(at + 1)..]);
+                    break;
                 default: throw new InvalidDataException($"unknown fact {key}");
             }
         }
 
-        return new LintFacts { HasDockerignore = hasIgnore, ContextTopLevel = top, IsIgnored = ignored.Contains, BuildArgs = args };
+        return new LintFacts
+        {
+            HasDockerignore = hasIgnore, ContextTopLevel = top, IsIgnored = ignored.Contains, BuildArgs = args, TargetPlatform = platform, BasePlatforms = bases,
+        };
     }
 
     [GeneratedRegex(@"\G\s*(?:<!-- facts: (?<facts>[^>]*?) -->\s*)?```dockerfile\n(?<body>.*?)```", RegexOptions.Singleline)]

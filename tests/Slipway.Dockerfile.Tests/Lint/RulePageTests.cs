@@ -49,7 +49,7 @@ public sealed class RulePageTests
             "ReservedStageName", "JSONArgsRecommended", "MaintainerDeprecated", "UndefinedArgInFrom", "WorkdirRelativePath",
             "UndefinedVar", "MultipleInstructionsDisallowed", "LegacyKeyValueFormat", "InvalidDefaultArgInFrom",
             "FromPlatformFlagConstDisallowed", "CopyIgnoredFile", "RedundantTargetPlatform", "SecretsUsedInArgOrEnv",
-            "InvalidDefinitionDescription", "ExposeProtoCasing", "ExposeInvalidFormat",
+            "InvalidDefinitionDescription", "ExposeProtoCasing", "ExposeInvalidFormat", "InvalidBaseImagePlatform",
         ];
         Assert.Equal(buildKit.Order(StringComparer.Ordinal), Linter.Rules.Where(r => r.FromBuildKit).Select(r => r.Id).Order(StringComparer.Ordinal));
         Assert.Equal("https://docs.docker.com/go/dockerfile/rule/json-args-recommended/", Linter.Find("JSONArgsRecommended")!.Url);

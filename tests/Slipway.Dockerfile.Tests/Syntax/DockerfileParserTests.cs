@@ -56,11 +56,14 @@ public class DockerfileParserTests
     }
 
     [Fact]
-    public void Exec_form_reads_the_first_json_value_and_ignores_what_follows()
+    public void Exec_form_is_a_line_that_is_one_json_array_so_trailing_text_makes_it_the_shell_form()
     {
+        // BuildKit reads the line with json.Unmarshal (since moby/buildkit 80518e257; json.Decoder before ignored
+        // what followed the array).
         var node = Parse("CMD [\"a\", \"b\"] trailing\n").Children[0];
-        Assert.True(node.IsJson);
-        Assert.Equal(["a", "b"], node.Args);
+        Assert.False(node.IsJson);
+        Assert.Equal(["[\"a\", \"b\"] trailing"], node.Args);
+        Assert.True(Parse("CMD [\"a\", \"b\"]  \t\n").Children[0].IsJson);
     }
 
     [Fact]

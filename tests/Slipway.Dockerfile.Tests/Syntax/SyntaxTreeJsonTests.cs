@@ -29,4 +29,15 @@ public class SyntaxTreeJsonTests
         Assert.True(result.Succeeded);
         Assert.Contains("\"subcommand\"", SyntaxTreeJson.Serialize(result), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_heredocs_file_descriptor_is_kept()
+    {
+        var result = DockerfileParser.Parse("FROM alpine\nRUN 3<<EOF cat /dev/fd/3\nfd three\nEOF\n");
+        using var doc = JsonDocument.Parse(SyntaxTreeJson.Serialize(result));
+        var heredoc = doc.RootElement.GetProperty("children")[1].GetProperty("heredocs")[0];
+        Assert.Equal(["name", "content", "expand", "chomp", "fileDescriptor"], heredoc.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(3, heredoc.GetProperty("fileDescriptor").GetInt32());
+        Assert.Equal("fd three\n", heredoc.GetProperty("content").GetString());
+    }
 }

@@ -26,6 +26,7 @@ internal static class RuleSet
         InvalidDefinitionDescription.Rule,
         ExposeProtoCasing.Rule,
         ExposeInvalidFormat.Rule,
+        InvalidBaseImagePlatform.Rule,
         FinalStageRunsAsRoot.Rule,
         FinalStageIsToolchain.Rule,
         CopyContextBeforeDependencyInstall.Rule,

@@ -6,9 +6,9 @@ namespace Slipway.Dockerfile.Lint.Rules;
 /// compilers. Language runtimes (node, python, ruby, a JRE) are not here: shipping one is how those apps run.</summary>
 internal static partial class Toolchains
 {
-    /// <summary>Image repositories (familiar path) that are build toolchains, with the tags that make them one
-    /// (null: every tag).</summary>
-    public static readonly IReadOnlyList<(string Repository, Regex? Tag)> Images =
+    /// <summary>Image repository paths (without a registry; docker.io's without <c>library/</c>) that are build
+    /// toolchains, with the tags that make them one (null: every tag). Any registry serving the path matches.</summary>
+    public static readonly IReadOnlyList<(string Path, Regex? Tag)> Images =
     [
         ("golang", null),
         ("gcc", null),
@@ -21,7 +21,7 @@ internal static partial class Toolchains
         ("amazoncorretto", null),
         ("swift", null),
         ("haskell", null),
-        ("mcr.microsoft.com/dotnet/sdk", null),
+        ("dotnet/sdk", null),
         ("tinygo/tinygo", null),
         ("silkeh/clang", null),
     ];
@@ -33,6 +33,14 @@ internal static partial class Toolchains
         "default-jdk", "openjdk-17-jdk", "openjdk-21-jdk", "openjdk-11-jdk", "openjdk8", "openjdk11", "openjdk17",
         "openjdk21", "maven", "gradle", "dotnet-sdk-8.0", "dotnet-sdk-9.0", "gcc-c++", "musl-dev", "libc6-dev",
     };
+
+    /// <summary>A path a compiler lives at in a toolchain image: the Go, Rust and JDK trees, or a compiler binary in a
+    /// bin directory (gcc's cc1 under /usr/lib/gcc or /usr/libexec/gcc).</summary>
+    public static bool IsCompilerPath(string path) => CompilerPath().IsMatch(path.TrimEnd('/'));
+
+    [GeneratedRegex(@"\A/usr/local/(?:go|cargo|rustup)(?:/|\z)|\A/usr/lib/jvm/[^/]*jdk|/bin/(?:go|gcc|g\+\+|cc|c\+\+|clang|clang\+\+|javac|rustc|cargo)\z|/gcc/.*/cc1(?:plus)?\z",
+        RegexOptions.CultureInvariant)]
+    private static partial Regex CompilerPath();
 
     [GeneratedRegex("jdk", RegexOptions.CultureInvariant)]
     private static partial Regex JdkTag();
