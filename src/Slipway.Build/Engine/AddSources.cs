@@ -9,8 +9,10 @@ using Slipway.Store.Layers;
 namespace Slipway.Build.Engine;
 
 /// <summary>What ADD does beyond COPY: local tar archives (plain, gzip, bzip2, xz, zstd) are unpacked into the
-/// destination, safely; URLs are downloaded (and checked against <c>--checksum</c>), never unpacked.</summary>
-public sealed partial class AddSources(string scratchDir) : IDisposable
+/// destination, safely; URLs are downloaded (and checked against <c>--checksum</c>), with the
+/// <c>HTTP_AUTH_HEADER_&lt;host&gt;</c> or <c>HTTP_AUTH_TOKEN_&lt;host&gt;</c> secret of their host as the
+/// Authorization header, as BuildKit's http source sends them. Secret values go only into the request.</summary>
+public sealed partial class AddSources(string scratchDir, IReadOnlyDictionary<string, byte[]>? secrets = null) : IDisposable
 {
     private static readonly byte[] Bzip2Magic = "BZh"u8.ToArray();
     private static readonly byte[] XzMagic = [0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00];
@@ -58,6 +60,32 @@ public sealed partial class AddSources(string scratchDir) : IDisposable
         return (bare, new AuthenticationHeaderValue("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{user}:{password}"))));
     }
 
+    /// <summary>The Authorization value the build's secrets give for <paramref name="uri"/>'s host (without its
+    /// port): <c>HTTP_AUTH_HEADER_&lt;host&gt;</c> as it is, <c>HTTP_AUTH_TOKEN_&lt;host&gt;</c> as a Bearer token,
+    /// the token when both are given (BuildKit sets them in that order); null when neither is.</summary>
+    internal string? SecretAuthorization(Uri uri)
+    {
+        ArgumentNullException.ThrowIfNull(uri);
+        if (secrets is null)
+        {
+            return null;
+        }
+
+        var host = uri.Host.Trim('[', ']');
+        string? value = null;
+        if (secrets.TryGetValue("HTTP_AUTH_HEADER_" + host, out var header))
+        {
+            value = System.Text.Encoding.UTF8.GetString(header);
+        }
+
+        if (secrets.TryGetValue("HTTP_AUTH_TOKEN_" + host, out var token))
+        {
+            value = "Bearer " + System.Text.Encoding.UTF8.GetString(token);
+        }
+
+        return value;
+    }
+
     /// <summary>Downloads a URL once per build (into scratch space), verifying <paramref name="checksum"/> when given.</summary>
     public Task<(string Path, Digest Digest)> DownloadAsync(string url, string? checksum, CancellationToken cancellationToken) =>
         _downloads.GetOrAdd(url, u => new Lazy<Task<(string, Digest)>>(() => FetchAsync(u, checksum, cancellationToken))).Value;
@@ -70,6 +98,12 @@ public sealed partial class AddSources(string scratchDir) : IDisposable
         var (uri, authorization) = SplitCredentials(url);
         using var request = new HttpRequestMessage(HttpMethod.Get, uri);
         request.Headers.Authorization = authorization;
+        if (SecretAuthorization(uri) is { } fromSecret)
+        {
+            request.Headers.Authorization = null;
+            request.Headers.TryAddWithoutValidation("Authorization", fromSecret);
+        }
+
         HttpResponseMessage response;
         try
         {

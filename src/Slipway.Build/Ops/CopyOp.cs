@@ -2,6 +2,7 @@ using System.Globalization;
 using Slipway.Build.Context;
 using Slipway.Build.Definition;
 using Slipway.Build.Engine;
+using Slipway.Build.Git;
 using Slipway.Dockerfile.Expansion;
 using Slipway.Dockerfile.Instructions;
 using Slipway.Solver;
@@ -11,11 +12,13 @@ using Slipway.Store.Snapshots;
 namespace Slipway.Build.Ops;
 
 /// <summary>COPY and ADD: files from the context, a stage (<c>--from=&lt;stage&gt;</c>, input 1), an image, heredocs,
-/// and for ADD URLs and local archives (unpacked). Keyed by every flag after expansion and by what it reads: each
-/// context entry's fingerprint, a downloaded URL's digest, an image's digest, or the fingerprints of the files it
-/// takes from a stage, not the stage's key (<see cref="InputKeying.ByContent"/>, docs/decisions/0003).</summary>
+/// and for ADD git repositories, URLs and archives (local ones unpacked unless <c>--unpack=false</c>, downloaded
+/// ones only with <c>--unpack=true</c>, as in BuildKit). Keyed by every flag after expansion and by what it reads:
+/// each context entry's fingerprint, a downloaded URL's digest, the commit a git ref resolves to, an image's digest,
+/// or the fingerprints of the files it takes from a stage, not the stage's key (<see cref="InputKeying.ByContent"/>,
+/// docs/decisions/0003).</summary>
 public sealed class CopyOp(StepVertex step, Instruction instruction, StepServices services, StepLayers layers, ContextFiles context,
-    AddSources downloads, StageFiles stageFiles) : InstructionOp<Instruction>(step, instruction, services)
+    AddSources downloads, GitSources repositories, StageFiles stageFiles) : InstructionOp<Instruction>(step, instruction, services)
 {
     private AddInstruction? Add => Instruction as AddInstruction;
 
@@ -24,6 +27,11 @@ public sealed class CopyOp(StepVertex step, Instruction instruction, StepService
     private CopyOptions CopyOptions => Instruction is CopyInstruction copy ? copy.Options : Add!.Options;
 
     private string? From => (Instruction as CopyInstruction)?.From;
+
+    private CopySourceKinds Kinds(Expansion expand) =>
+        CopySourceKinds.Of([.. Sources.SourcePaths.Select(expand.Word)], Add, Checksum(expand));
+
+    private string? Checksum(Expansion expand) => Add?.Checksum is { } checksum ? expand.Word(checksum) : null;
 
     protected override IReadOnlyList<InputKeying> Keying => From is null ? [] : [InputKeying.ByKey, InputKeying.ByContent];
 
@@ -48,9 +56,10 @@ public sealed class CopyOp(StepVertex step, Instruction instruction, StepService
         facts.AddFlag("--link", options.Link ? "true" : null);
         facts.AddFlag("--parents", options.Parents ? "true" : null);
         facts.AddFlag("--exclude", string.Join(' ', options.Excludes.Select(expand.Word)));
+        var kinds = Kinds(expand);
         if (Add is { } add)
         {
-            facts.AddFlag("--checksum", add.Checksum is null ? null : expand.Word(add.Checksum));
+            facts.AddFlag("--checksum", Checksum(expand));
             facts.AddFlag("--keep-git-dir", add.KeepGitDir?.ToString(CultureInfo.InvariantCulture));
             facts.AddFlag("--unpack", add.Unpack?.ToString(CultureInfo.InvariantCulture));
         }
@@ -82,16 +91,19 @@ public sealed class CopyOp(StepVertex step, Instruction instruction, StepService
         }
 
         var source = context.Source();
-        var expanded = Sources.SourcePaths.Select(expand.Word).ToList();
-        if (Add is { } withUrls)
+        foreach (var url in kinds.Urls)
         {
-            foreach (var url in expanded.Where(AddSources.IsUrl))
-            {
-                facts.Add("url:" + AddSources.Redact(url), (await downloads.DownloadAsync(url, withUrls.Checksum, cancellationToken).ConfigureAwait(false)).Digest.Value);
-            }
+            facts.Add("url:" + AddSources.Redact(url), (await downloads.DownloadAsync(url, Checksum(expand), cancellationToken).ConfigureAwait(false)).Digest.Value);
         }
 
-        var rels = expanded.Where(p => !AddSources.IsUrl(p) || Add is null).SelectMany(source.Expand).ToList();
+        // The commit the remote's ref names now (ls-remote, no fetch): an unchanged remote is a cache hit.
+        foreach (var repository in kinds.Git)
+        {
+            var revision = await repositories.ResolveAsync(repository, cancellationToken).ConfigureAwait(false);
+            facts.Add("git:" + AddSources.Redact(repository.Remote), revision.CacheKey(repository));
+        }
+
+        var rels = kinds.Paths.SelectMany(source.Expand).ToList();
         FileCopier.Fingerprint(source, rels, facts);
     }
 
@@ -129,13 +141,12 @@ public sealed class CopyOp(StepVertex step, Instruction instruction, StepService
         try
         {
             var heredocs = new CopySource(WriteHeredocs(sources, state, sourceSpace), null);
-            var expanded = sources.SourcePaths.Select(expand.Word).ToList();
-            var urls = Add is null ? [] : expanded.Where(AddSources.IsUrl).ToList();
-            var rels = expanded.Where(p => !urls.Contains(p)).Select(source.Expand).ToList();
+            var kinds = Kinds(expand);
+            var rels = kinds.Paths.Select(source.Expand).ToList();
             var dest = expand.Word(sources.Dest);
             var workingDir = string.IsNullOrEmpty(state.Container.WorkingDir) ? "/" : state.Container.WorkingDir;
             var absolute = dest.StartsWith('/') ? dest : workingDir.TrimEnd('/') + "/" + dest;
-            var many = rels.Sum(r => r.Count) + urls.Count + sources.SourceContents.Count > 1;
+            var many = rels.Sum(r => r.Count) + kinds.Urls.Count + kinds.Git.Count + sources.SourceContents.Count > 1;
             var destIsDir = dest.EndsWith('/') || dest == "." || many;
             using var workspace = layers.CreateWorkspace();
             // Held until the end: the snapshot outlives its commit.
@@ -145,8 +156,8 @@ public sealed class CopyOp(StepVertex step, Instruction instruction, StepService
                 var copier = new FileCopier(mounted.Path, owner.Uid, owner.Gid, ParseMode(copyOptions.Chmod is null ? null : expand.Word(copyOptions.Chmod)), exclude);
                 foreach (var rel in rels.SelectMany(r => r))
                 {
-                    // ADD unpacks a local tar archive into the destination instead of copying it.
-                    if (Add is not null && from is null && AddSources.OpenArchive(source.HostPath(rel, followFinal: true)) is { } archive)
+                    // ADD unpacks a local tar archive into the destination instead of copying it, unless --unpack=false.
+                    if (Add is { Unpack: not false } && from is null && AddSources.OpenArchive(source.HostPath(rel, followFinal: true)) is { } archive)
                     {
                         await AddSources.ExtractAsync(archive, EnsureDirectoryIn(mounted.Path, absolute), cancellationToken).ConfigureAwait(false);
                         continue;
@@ -168,13 +179,27 @@ public sealed class CopyOp(StepVertex step, Instruction instruction, StepService
                     copier.Copy(source, rel, absolute, destIsDir);
                 }
 
-                foreach (var url in urls)
+                foreach (var url in kinds.Urls)
                 {
-                    var (file, _) = await downloads.DownloadAsync(url, Add!.Checksum, cancellationToken).ConfigureAwait(false);
+                    var (file, _) = await downloads.DownloadAsync(url, Checksum(expand), cancellationToken).ConfigureAwait(false);
+                    // A downloaded archive is unpacked only when asked (--unpack=true).
+                    if (Add is { Unpack: true } && AddSources.OpenArchive(file) is { } archive)
+                    {
+                        await AddSources.ExtractAsync(archive, EnsureDirectoryIn(mounted.Path, absolute), cancellationToken).ConfigureAwait(false);
+                        continue;
+                    }
+
                     var name = Path.GetFileName(new Uri(url).AbsolutePath);
                     var downloaded = new CopySource(Path.GetDirectoryName(file)!, null);
                     var target = destIsDir ? absolute.TrimEnd('/') + "/" + (name.Length > 0 ? name : "index.html") : absolute;
                     copier.Copy(downloaded, Path.GetFileName(file), target, destinationIsDir: false);
+                }
+
+                // A repository's files (its subdir's, when it names one) go into the destination, a directory.
+                foreach (var repository in kinds.Git)
+                {
+                    var checkout = await repositories.CheckoutAsync(repository, cancellationToken).ConfigureAwait(false);
+                    copier.Copy(new CopySource(checkout, null), "", absolute, destinationIsDir: true);
                 }
 
                 foreach (var heredoc in sources.SourceContents)

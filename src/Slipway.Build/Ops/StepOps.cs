@@ -10,13 +10,14 @@ namespace Slipway.Build.Ops;
 
 /// <summary>The ops of one build: one per kind of instruction, made for each vertex the solver reaches, over the
 /// services the build shares (made here once). Disposing it saves the context's digests and removes what ADD
-/// downloaded.</summary>
+/// downloaded and checked out.</summary>
 public sealed class StepOps : IDisposable
 {
     private readonly StepServices _services;
     private readonly StepLayers _layers;
     private readonly ContextFiles _context;
     private readonly AddSources _downloads;
+    private readonly Git.GitSources _repositories;
     private readonly string _downloadDir;
     private readonly CacheMountDirs _cacheMounts;
     private readonly StageFiles _stageFiles;
@@ -42,7 +43,8 @@ public sealed class StepOps : IDisposable
         _layers = new StepLayers(store.Layout, snapshotter, options.Compression, options.SourceDateEpoch, lease);
         _context = new ContextFiles(store.Layout, options);
         _downloadDir = store.Layout.NewTmpPath("add-");
-        _downloads = new AddSources(_downloadDir);
+        _downloads = new AddSources(_downloadDir, options.Secrets);
+        _repositories = new Git.GitSources(_downloadDir, options.Secrets, options.SshSockets.GetValueOrDefault("default"));
         _cacheMounts = new CacheMountDirs(store.Layout, services.Graph, lease, imports, store.Time);
         _stageFiles = new StageFiles(local, imports, _layers, services.Progress.OnWarning);
         _runMounts = new RunMounts(services, snapshotter, _cacheMounts, _context);
@@ -70,7 +72,7 @@ public sealed class StepOps : IDisposable
             null => new FromOp(step, _services),
             ArgInstruction arg => new ArgOp(step, arg, _services),
             RunInstruction run => new RunOp(step, run, _services, _layers, _runMounts, _containers, _context),
-            CopyInstruction or AddInstruction => new CopyOp(step, step.Instruction, _services, _layers, _context, _downloads, _stageFiles),
+            CopyInstruction or AddInstruction => new CopyOp(step, step.Instruction, _services, _layers, _context, _downloads, _repositories, _stageFiles),
             WorkdirInstruction workdir => new WorkdirOp(step, workdir, _services, _layers),
             var other => new MetadataOp(step, other, _services),
         };

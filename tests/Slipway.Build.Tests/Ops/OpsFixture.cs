@@ -21,7 +21,8 @@ internal sealed class OpsFixture : IDisposable
     private readonly Dictionary<string, Vertex> _steps;
 
     public OpsFixture(string dockerfile, IReadOnlyDictionary<string, string>? buildArgs = null, FakeContainerRuntime? runtime = null,
-        Func<ImageReference, CancellationToken, Task<Slipway.Store.Images.StoredImage>>? images = null, IBuildProgress? progress = null)
+        Func<ImageReference, CancellationToken, Task<Slipway.Store.Images.StoredImage>>? images = null, IBuildProgress? progress = null,
+        IReadOnlyDictionary<string, byte[]>? secrets = null)
     {
         var syntax = DockerfileParser.Parse(dockerfile, "Dockerfile");
         var graph = StageGraph.Build(InstructionParser.Parse(syntax), new StageGraphOptions
@@ -40,6 +41,7 @@ internal sealed class OpsFixture : IDisposable
             },
             RuntimePath = "/bin/true",
             SourceDateEpoch = Created,
+            Secrets = secrets ?? new Dictionary<string, byte[]>(),
         };
         var store = Store = LocalStore.Open(Path.Join(_dir.FullName, "store"), TimeProvider.System);
         var services = new StepServices(options, graph, syntax.EscapeToken,
@@ -74,6 +76,15 @@ internal sealed class OpsFixture : IDisposable
 
     private static async Task<StepState> ExecAsync(IOp<StepState> op, StepState input) =>
         await op.ExecAsync([input], await op.CacheMapAsync([input], Token), Token);
+
+    /// <summary>What <paramref name="state"/>'s layers hold, applied in order: <c>dir/</c> or <c>file=content</c>.</summary>
+    public async Task<List<string>> TreeAsync(StepState state)
+    {
+        using var view = await new CopyingSnapshotter(Store).ViewAsync(Store.Layout.NewTmpPath(), state.Layers, Token);
+        return [.. Directory.EnumerateFileSystemEntries(view.Path, "*", new EnumerationOptions { RecurseSubdirectories = true })
+            .Select(p => Path.GetRelativePath(view.Path, p) + (Directory.Exists(p) ? "/" : "=" + File.ReadAllText(p)))
+            .Order(StringComparer.Ordinal)];
+    }
 
     public static StepState State(IReadOnlyDictionary<string, string?>? args = null, params string[] env) => new()
     {
