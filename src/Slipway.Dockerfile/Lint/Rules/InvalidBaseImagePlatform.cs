@@ -7,14 +7,8 @@ namespace Slipway.Dockerfile.Lint.Rules;
 /// from its FROM step; a check run is told the platforms through <see cref="LintFacts.BasePlatforms"/>.</summary>
 public static class InvalidBaseImagePlatform
 {
-    public static LintRule Rule { get; } = new()
-    {
-        Id = nameof(InvalidBaseImagePlatform),
-        Description = "Base image platform does not match expected target platform",
-        Url = LintRule.BuildKitUrl(nameof(InvalidBaseImagePlatform)),
-        FromBuildKit = true,
-        Check = Check,
-    };
+    public static LintRule Rule { get; } =
+        LintRule.BuildKit(nameof(InvalidBaseImagePlatform), "Base image platform does not match expected target platform", Check);
 
     /// <summary>BuildKit's message when <paramref name="actual"/> differs from <paramref name="expected"/> in OS or
     /// architecture (a variant alone does not count), else null.</summary>
