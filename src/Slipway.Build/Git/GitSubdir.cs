@@ -14,28 +14,7 @@ public static class GitSubdir
     public static List<string> Components(string subdir)
     {
         ArgumentNullException.ThrowIfNull(subdir);
-        var parts = new List<string>();
-        foreach (var part in subdir.Split('/'))
-        {
-            if (part is "" or ".")
-            {
-                continue;
-            }
-
-            if (part == "..")
-            {
-                if (parts.Count > 0)
-                {
-                    parts.RemoveAt(parts.Count - 1);
-                }
-
-                continue;
-            }
-
-            parts.Add(part);
-        }
-
-        return parts;
+        return RootResolver.Clean(subdir);
     }
 
     /// <summary>Whether a <c>..</c> of <paramref name="subdir"/> leads above the directory it starts in.</summary>
