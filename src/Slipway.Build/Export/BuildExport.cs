@@ -47,6 +47,14 @@ public sealed class BuildExport(LocalStore store, IExportProgress progress, stri
             pushed = await exporter.ExportAsync(source, cancellationToken).ConfigureAwait(false) ?? pushed;
         }
 
+        // The build names an unnamed result <none> so that its blobs outlive the build until the outputs have it; an
+        // image that went only to the outputs asked for (files, a registry, another engine) does not stay in the store, as buildx leaves
+        // nothing in docker's images for `-o type=local` (the cache keeps its own blobs).
+        if (tags.Count == 0 && exporters.Count > 0 && !exporters.Any(e => e is StoreExporter))
+        {
+            await new ImageStore(store).ForgetDanglingAsync(image.ManifestDescriptor, cancellationToken).ConfigureAwait(false);
+        }
+
         if (sbom is not null && !exporters.Any(e => e.CarriesSbom))
         {
             await SbomGenerator.StoreAsync(store, image.ManifestDescriptor.Digest, sbom, cancellationToken).ConfigureAwait(false);

@@ -135,6 +135,14 @@ public sealed class ImageStore(LocalStore store)
         return Store.Refs.SetAsync(NamedImage.DanglingPrefix + manifest.Digest.Value, manifest, cancellationToken);
     }
 
+    /// <summary>Drops the <c>&lt;none&gt;</c> name <see cref="KeepDanglingAsync"/> gave an image (a no-op when it has
+    /// none); the image goes with the next prune unless something else names it.</summary>
+    public Task ForgetDanglingAsync(Descriptor manifest, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        return Store.Refs.DeleteAsync(NamedImage.DanglingPrefix + manifest.Digest.Value, cancellationToken);
+    }
+
     /// <summary>Removes a name (or, given an id, every name of that image unless several name it and
     /// <paramref name="force"/> is off, as <c>docker rmi</c> refuses). Returns the lines Docker prints.</summary>
     public async Task<IReadOnlyList<string>> RemoveAsync(string nameOrId, bool force, CancellationToken cancellationToken = default)

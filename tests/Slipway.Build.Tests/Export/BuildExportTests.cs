@@ -119,4 +119,21 @@ public sealed class BuildExportTests : IDisposable
         Assert.False(metadata.RootElement.TryGetProperty("image.name", out _));
         Assert.False(File.Exists(Sub("iid")));
     }
+
+    [Fact]
+    public async Task An_untagged_image_that_went_only_to_other_outputs_leaves_no_none_image_but_the_default_output_keeps_it()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var store = LocalStore.Open(Sub("root"), TimeProvider.System);
+        var images = new ImageStore(store);
+        var image = await ImageAsync(store);
+        var dangling = NamedImage.DanglingPrefix + image.ManifestDescriptor.Digest.Value;
+        await images.KeepDanglingAsync(image.ManifestDescriptor, ct);
+
+        await new BuildExport(store, new Lines(), "test").RunAsync(image, [], [], new ExportAttachments(), null, ct);
+        Assert.NotNull(store.Refs.Resolve(dangling));
+
+        await new BuildExport(store, new Lines(), "test").RunAsync(image, [], [new Recorder("local", [])], new ExportAttachments(), null, ct);
+        Assert.Null(store.Refs.Resolve(dangling));
+    }
 }
