@@ -38,9 +38,10 @@ public sealed class LoadIntoDockerTests(BusyboxStore store) : IClassFixture<Busy
             var ran = await docker.RunAsync(ct, "run", "--rm", "--network", "none", "slipway-loaded:1");
             Assert.Equal("hello from a slipway build, loaded", ran.Trim());
 
-            // No name: loaded untagged, found by its id.
+            // No name: loaded untagged, found by its id. A label makes it another image: a fully cached rebuild keeps its
+            // id, and docker would show the first build's tag on it.
             var iid = Path.Join(_dir.FullName, "iid");
-            await runner.OkAsync("build", "--progress", "plain", "-o", "type=docker", "--iidfile", iid, context);
+            await runner.OkAsync("build", "--progress", "plain", "-o", "type=docker", "--label", "load=untagged", "--iidfile", iid, context);
             var id = File.ReadAllText(iid);
             var inspected = await docker.RunAsync(ct, "image", "inspect", "--format", "{{.Id}} {{len .RepoTags}}", id);
             Assert.Equal($"{id} 0", inspected.Trim());
