@@ -1,5 +1,4 @@
-using System.Text;
-using System.Text.RegularExpressions;
+using Slipway.Build.Context;
 using Slipway.Build.Hygiene;
 using Slipway.Store.Images;
 
@@ -185,84 +184,10 @@ internal sealed class ImageFilter
         return _references.Any(pattern => targets.Any(target => PathMatch(pattern, target)));
     }
 
-    /// <summary>Go's <c>path.Match</c>: <c>*</c> any run of characters but <c>/</c>, <c>?</c> one such character,
-    /// <c>[a-z]</c> and <c>[^a-z]</c> classes, <c>\</c> quoting the next character.</summary>
-    public static bool PathMatch(string pattern, string name)
-    {
-        var regex = new StringBuilder("^");
-        for (var i = 0; i < pattern.Length; i++)
-        {
-            var c = pattern[i];
-            switch (c)
-            {
-                case '*':
-                    regex.Append("[^/]*");
-                    break;
-                case '?':
-                    regex.Append("[^/]");
-                    break;
-                case '\\':
-                    if (++i >= pattern.Length)
-                    {
-                        throw BadPattern();
-                    }
+    /// <summary>Go's <c>path.Match</c> (which is <see cref="GoPath.Match"/> on Unix); a malformed pattern is Go's
+    /// ErrBadPattern.</summary>
+    public static bool PathMatch(string pattern, string name) =>
+        GoPath.Match(pattern, name, out var bad) || (bad ? throw BadPattern() : false);
 
-                    regex.Append(Regex.Escape(pattern[i].ToString()));
-                    break;
-                case '[':
-                    var j = i + 1;
-                    var negated = j < pattern.Length && pattern[j] == '^';
-                    j += negated ? 1 : 0;
-                    var members = new StringBuilder();
-                    while (true)
-                    {
-                        if (j >= pattern.Length || (pattern[j] == ']' && members.Length == 0))
-                        {
-                            throw BadPattern();
-                        }
-
-                        var m = pattern[j];
-                        if (m == ']')
-                        {
-                            break;
-                        }
-
-                        if (m == '\\')
-                        {
-                            if (++j >= pattern.Length)
-                            {
-                                throw BadPattern();
-                            }
-
-                            m = pattern[j];
-                            members.Append(char.IsLetterOrDigit(m) ? m.ToString() : "\\" + m);
-                        }
-                        else
-                        {
-                            members.Append(m is '[' or '^' ? "\\" + m : m.ToString());
-                        }
-
-                        j++;
-                    }
-
-                    regex.Append(negated ? "[^" : "[").Append(members).Append(']');
-                    i = j;
-                    break;
-                default:
-                    regex.Append(Regex.Escape(c.ToString()));
-                    break;
-            }
-        }
-
-        try
-        {
-            return Regex.IsMatch(name, regex.Append('$').ToString(), RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
-        }
-        catch (ArgumentException)
-        {
-            throw BadPattern();
-        }
-    }
-
-    private static ImageException BadPattern() => new("syntax error in pattern");
+    private static ImageException BadPattern() => new(GoPath.BadPatternMessage);
 }

@@ -80,22 +80,22 @@ internal static class TransferCommands
             }
 
             var pusher = new ImagePusher(ctx.Images, ctx.Clients);
-            var digest = await pusher.PushAsync(image, reference, LayerLines(ctx, q, p => Status(p.Status)), token).ConfigureAwait(false);
+            var digest = await pusher.PushAsync(image, reference, LayerLines(ctx, q), token).ConfigureAwait(false);
             ctx.Env.Out.WriteLine(q ? reference.ToString() : $"{reference.Tag ?? "latest"}: digest: {digest} size: {image.ManifestDescriptor.Size}");
             return 0;
         }, ct));
         return command;
     }
 
-    /// <summary>docker's line per layer event, <c>SHORTID: STATUS</c>, unless quiet. Layers move in parallel, so their
+    /// <summary>docker's push line per layer event, <c>SHORTID: STATUS</c>, unless quiet. Layers move in parallel, so their
     /// lines are written one at a time.</summary>
-    private static Action<PullProgress> LayerLines(CommandContext ctx, bool quiet, Func<PullProgress, string> status) => p =>
+    private static Action<PullProgress> LayerLines(CommandContext ctx, bool quiet) => p =>
     {
         if (!quiet && p.What == "layer")
         {
             lock (ctx.Env.Out)
             {
-                ctx.Env.Out.WriteLine($"{p.Digest.ShortHex}: {status(p)}");
+                ctx.Env.Out.WriteLine($"{p.Digest.ShortHex}: {Status(p.Status)}");
             }
         }
     };

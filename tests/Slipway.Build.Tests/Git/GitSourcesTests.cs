@@ -54,25 +54,7 @@ public sealed class GitSourcesTests : IAsyncLifetime
 
     private GitRef Source(string suffix = "") => GitRef.Parse(Remote + suffix)!;
 
-    /// <summary>Every entry under <paramref name="dir"/>, relative, without going through symlinks.</summary>
-    private static List<string> Files(string dir)
-    {
-        var found = new List<string>();
-        void Walk(string at)
-        {
-            foreach (var entry in Directory.EnumerateFileSystemEntries(at))
-            {
-                found.Add(Path.GetRelativePath(dir, entry));
-                if (new FileInfo(entry).LinkTarget is null && Directory.Exists(entry))
-                {
-                    Walk(entry);
-                }
-            }
-        }
-
-        Walk(dir);
-        return [.. found.Order(StringComparer.Ordinal)];
-    }
+    private static List<string> Files(string dir) => FileTree.Entries(dir);
 
     [Fact]
     public async Task Without_a_ref_the_default_branch_is_resolved_by_ls_remote_and_checked_out_without_git_dir()

@@ -50,25 +50,7 @@ public sealed class AddGitTests : IAsyncLifetime
         return context;
     }
 
-    /// <summary>Every entry under <paramref name="dir"/>, relative, without going through symlinks.</summary>
-    private static List<string> Files(string dir)
-    {
-        var found = new List<string>();
-        void Walk(string at)
-        {
-            foreach (var entry in Directory.EnumerateFileSystemEntries(at))
-            {
-                found.Add(Path.GetRelativePath(dir, entry));
-                if (new FileInfo(entry).LinkTarget is null && Directory.Exists(entry))
-                {
-                    Walk(entry);
-                }
-            }
-        }
-
-        Walk(dir);
-        return [.. found.Order(StringComparer.Ordinal)];
-    }
+    private static List<string> Files(string dir) => FileTree.Entries(dir);
 
     /// <summary>How the step whose name ends with <paramref name="instruction"/> ended.</summary>
     private static string Step(Dictionary<string, string> steps, string instruction) =>

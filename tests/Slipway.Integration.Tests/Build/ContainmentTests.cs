@@ -12,17 +12,7 @@ public sealed class ContainmentTests(BusyboxStore store) : IClassFixture<Busybox
 
     public void Dispose() => _temp.Dispose();
 
-    private string Context(string dockerfile, params (string Name, string Text)[] files)
-    {
-        var dir = Directory.CreateDirectory(Path.Join(_temp.Path, "ctx-" + Guid.NewGuid().ToString("N")[..8])).FullName;
-        File.WriteAllText(Path.Join(dir, "Dockerfile"), dockerfile);
-        foreach (var (name, text) in files)
-        {
-            File.WriteAllText(Path.Join(dir, name), text);
-        }
-
-        return dir;
-    }
+    private string Context(string dockerfile, params (string Name, string Text)[] files) => _temp.Context(dockerfile, files);
 
     [Fact]
     public async Task A_workdir_and_a_copy_through_a_symlink_to_etc_land_in_the_images_etc()

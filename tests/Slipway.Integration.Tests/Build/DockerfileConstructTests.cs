@@ -12,17 +12,7 @@ public sealed class DockerfileConstructTests(BusyboxStore store) : IClassFixture
 
     public void Dispose() => _temp.Dispose();
 
-    private string Context(string dockerfile, params (string Name, string Text)[] files)
-    {
-        var dir = Directory.CreateDirectory(Path.Join(_temp.Path, "ctx-" + Guid.NewGuid().ToString("N")[..8])).FullName;
-        File.WriteAllText(Path.Join(dir, "Dockerfile"), dockerfile);
-        foreach (var (name, text) in files)
-        {
-            File.WriteAllText(Path.Join(dir, name), text);
-        }
-
-        return dir;
-    }
+    private string Context(string dockerfile, params (string Name, string Text)[] files) => _temp.Context(dockerfile, files);
 
     [Fact]
     public async Task A_shebang_heredoc_runs_with_its_interpreter_and_a_file_descriptor_heredoc_reaches_the_shell()

@@ -11,17 +11,7 @@ public sealed class StepSemanticsTests(BusyboxStore store) : IClassFixture<Busyb
 
     public void Dispose() => _temp.Dispose();
 
-    private string Context(string dockerfile, params (string Name, string Text)[] files)
-    {
-        var dir = Directory.CreateDirectory(Path.Join(_temp.Path, "ctx-" + Guid.NewGuid().ToString("N")[..8])).FullName;
-        File.WriteAllText(Path.Join(dir, "Dockerfile"), dockerfile);
-        foreach (var (name, text) in files)
-        {
-            File.WriteAllText(Path.Join(dir, name), text);
-        }
-
-        return dir;
-    }
+    private string Context(string dockerfile, params (string Name, string Text)[] files) => _temp.Context(dockerfile, files);
 
     [Fact]
     public async Task Two_steps_that_make_the_same_layer_share_its_snapshot_and_later_steps_still_mount()

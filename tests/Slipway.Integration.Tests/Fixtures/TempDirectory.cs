@@ -7,6 +7,19 @@ internal sealed class TempDirectory : IDisposable
 
     public string Path { get; }
 
+    /// <summary>A new build context under this directory: the Dockerfile and the files given.</summary>
+    public string Context(string dockerfile, params (string Name, string Text)[] files)
+    {
+        var dir = Directory.CreateDirectory(System.IO.Path.Join(Path, "ctx-" + Guid.NewGuid().ToString("N")[..8])).FullName;
+        File.WriteAllText(System.IO.Path.Join(dir, "Dockerfile"), dockerfile);
+        foreach (var (name, text) in files)
+        {
+            File.WriteAllText(System.IO.Path.Join(dir, name), text);
+        }
+
+        return dir;
+    }
+
     public void Dispose()
     {
         try
