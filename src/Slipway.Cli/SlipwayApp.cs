@@ -57,7 +57,7 @@ internal static class SlipwayApp
     public static async Task<int> RunAsync(string[] args, ICliEnvironment env)
     {
         var root = Create(env);
-        var parse = root.Parse(args);
+        var parse = root.Parse(TrailingArguments.Separate(root, args));
         if (UnknownFlags.Find(parse) is { } unknown)
         {
             // As docker's flag parser answers: the flag named, not the word after it that it made look misplaced.
