@@ -46,7 +46,13 @@ internal static class SlipwayApp
         root.Subcommands.Add(DockerfileCommand.Create(env));
         root.Subcommands.Add(BuildCommand.Create(globals, env));
         root.Subcommands.Add(CheckCommand.Create(env));
-        root.Subcommands.Add(RunCommand.Create(globals, env));
+        foreach (var command in ContainerCommands.TopLevel(globals, env))
+        {
+            root.Subcommands.Add(command);
+        }
+
+        // The container group: ps, logs and exec join through the list (docker's `container ls|ps|list`, …).
+        root.Subcommands.Add(ContainerCommands.Group(globals, env, []));
         root.Subcommands.Add(SbomCommand.Create(globals, env));
         return root;
     }
