@@ -89,8 +89,8 @@ public static class PortSpec
     public static IReadOnlyList<PortMapping> PublishAll(IEnumerable<string> exposedPorts)
     {
         ArgumentNullException.ThrowIfNull(exposedPorts);
-        var result = new List<PortMapping>();
-        foreach (var exposed in exposedPorts.Order(StringComparer.Ordinal))
+        var ports = new List<(int Port, string Protocol)>();
+        foreach (var exposed in exposedPorts)
         {
             var (protocol, port) = SplitProtoPort(exposed);
             protocol = protocol.ToLowerInvariant();
@@ -107,11 +107,12 @@ public static class PortSpec
 
             for (var p = start; p <= end; p++)
             {
-                result.Add(new PortMapping("", FreePort("", protocol, 0, 0), p, protocol));
+                ports.Add((p, protocol));
             }
         }
 
-        return result;
+        return [.. ports.Distinct().OrderBy(p => p.Port).ThenBy(p => p.Protocol, StringComparer.Ordinal)
+            .Select(p => new PortMapping("", FreePort("", p.Protocol, 0, 0), p.Port, p.Protocol))];
     }
 
     /// <summary>docker/cli's <c>convertToStandardNotation</c>: <c>published=8080,target=80,protocol=udp</c>.</summary>
