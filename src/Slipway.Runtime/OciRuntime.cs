@@ -146,6 +146,18 @@ public sealed class OciRuntime : IContainerRuntime
                 .Where(id => id.StartsWith(prefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal)];
     }
 
+    public Task<int> ExecAsync(string containerId, StepProcess process, Action<OutputLine> output, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("exec is not written yet");
+
+    public Task<int> ExecInteractiveAsync(string containerId, StepProcess process, bool tty, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("exec is not written yet");
+
+    public Task<bool> KillAsync(string containerId, int signal, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("kill is not written yet");
+
+    public Task<RuntimeContainerState?> StateAsync(string containerId, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("state is not written yet");
+
     /// <summary>The runtime's state of one container: runc and crun both keep a directory per container id.</summary>
     private string StatePath(string containerId) =>
         containerId.Contains('/', StringComparison.Ordinal) || containerId is "." or ".."

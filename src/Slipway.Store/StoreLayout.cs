@@ -17,6 +17,7 @@ namespace Slipway.Store;
 ///   layer-sizes/   &lt;diffID hex&gt;: a layer's unpacked size, as docker shows it
 ///   runtime/       &lt;runtime&gt;/ the OCI runtime's state (its --root); pasta/ pid files of RUN networks
 ///   tmp/           scratch of running steps (&lt;id&gt;/ with &lt;id&gt;.lock held), ADD downloads
+///   containers/    &lt;64-hex id&gt;/ one per container: config.json, state.json, container.log, supervisor.lock
 ///   config.json    the store's settings
 /// </code>
 /// Every path under the root is named here; nothing else joins a path onto <see cref="Root"/>.</summary>
@@ -93,6 +94,25 @@ public sealed class StoreLayout
     /// <summary>Pid files of the pasta processes serving running RUN steps.</summary>
     public string NetworkState => Path.Join(Runtimes, "pasta");
 
+    /// <summary>The containers <c>slipway run</c> made, one directory each (docs/containers.md).</summary>
+    public string Containers => Path.Join(Root, "containers");
+
+    /// <summary>One container's directory. The id is checked to be 64 lowercase hex digits, so it can never name
+    /// another path.</summary>
+    public string ContainerDir(string id)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        if (!IsContainerId(id))
+        {
+            throw new ArgumentException($"not a container id: {id}", nameof(id));
+        }
+
+        return Path.Join(Containers, id);
+    }
+
+    /// <summary>Whether <paramref name="id"/> has the shape of a container id: 64 lowercase hex digits.</summary>
+    public static bool IsContainerId(string? id) => id is { Length: 64 } && id.All(c => char.IsAsciiDigit(c) || c is >= 'a' and <= 'f');
+
     /// <summary>Scratch space of running steps and downloads; what a killed process left is reclaimed by prune.</summary>
     public string Tmp => Path.Join(Root, "tmp");
 
@@ -133,7 +153,7 @@ public sealed class StoreLayout
     private IEnumerable<(string Path, bool Directory)> Entries() =>
     [
         (Blobs, true), (BlobFolder("sha256"), true), (Ingest, true), (Leases, true), (Snapshots, true),
-        (CacheRecords, true), (CacheMounts, true), (LayerSizes, true), (Runtimes, true), (Tmp, true), (RefsFile, false), (LockFile, false),
+        (CacheRecords, true), (CacheMounts, true), (LayerSizes, true), (Runtimes, true), (Tmp, true), (Containers, true), (RefsFile, false), (LockFile, false),
         (ConfigFile, false),
     ];
 

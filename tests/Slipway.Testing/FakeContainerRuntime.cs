@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Slipway.Runtime;
+using Slipway.Runtime.Spec;
 
 namespace Slipway.Testing;
 
@@ -53,6 +54,18 @@ public sealed class FakeContainerRuntime(Func<FakeProcess, CancellationToken, Ta
 
     public IReadOnlyList<string> Containers(string prefix) =>
         [.. _containers.Keys.Where(id => id.StartsWith(prefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal)];
+
+    public Task<int> ExecAsync(string containerId, StepProcess process, Action<OutputLine> output, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("exec is not written yet");
+
+    public Task<int> ExecInteractiveAsync(string containerId, StepProcess process, bool tty, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("exec is not written yet");
+
+    public Task<bool> KillAsync(string containerId, int signal, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("kill is not written yet");
+
+    public Task<RuntimeContainerState?> StateAsync(string containerId, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("state is not written yet");
 
     /// <summary>Leaves a container behind, as a killed process would (for tests of what prune reclaims).</summary>
     public void Leave(string containerId) => _containers.TryAdd(containerId, true);

@@ -49,8 +49,14 @@ public sealed class PastaNetwork : IDisposable
     /// forks into the background after that).
     /// <paramref name="name"/> is the step's container id, so that a prune can tell a killed build's namespace by
     /// its workspace and <see cref="Reclaim"/> it.</summary>
-    public static async Task<PastaNetwork> StartAsync(NetworkTools tools, string stateDir, string name, CancellationToken cancellationToken)
+    public static Task<PastaNetwork> StartAsync(NetworkTools tools, string stateDir, string name, CancellationToken cancellationToken) =>
+        StartAsync(tools, stateDir, name, [], cancellationToken);
+
+    /// <summary><see cref="StartAsync(NetworkTools, string, string, CancellationToken)"/> with each of
+    /// <paramref name="publish"/>'s host ports forwarded into the namespace.</summary>
+    public static async Task<PastaNetwork> StartAsync(NetworkTools tools, string stateDir, string name, IReadOnlyList<PortMapping> publish, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(publish);
         ArgumentNullException.ThrowIfNull(tools);
         ArgumentException.ThrowIfNullOrEmpty(name);
         Directory.CreateDirectory(stateDir);

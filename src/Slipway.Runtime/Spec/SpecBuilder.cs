@@ -30,6 +30,10 @@ public sealed record StepProcess
 
     /// <summary><c>--shm-size</c>, <c>--ulimit</c> and <c>--cgroup-parent</c>.</summary>
     public StepLimits Limits { get; init; } = StepLimits.None;
+
+    /// <summary>OCI <c>process.terminal</c>: the process gets a pseudo-terminal. Only with the caller's stdio
+    /// (<see cref="ContainerSpec.InheritStdio"/>, <see cref="IContainerRuntime.ExecInteractiveAsync"/>).</summary>
+    public bool Terminal { get; init; }
 }
 
 /// <summary>Builds config.json the way Docker's defaults are (moby's oci/defaults.go): Docker's default
@@ -67,6 +71,7 @@ public static class SpecBuilder
             Root = new RootSpec { Path = rootfs, Readonly = false },
             Process = new ProcessSpec
             {
+                Terminal = step.Terminal,
                 Args = [.. step.Args],
                 Env = [.. step.Env],
                 Cwd = step.WorkingDir,

@@ -27,6 +27,7 @@ public sealed partial class ErrorCodesTests
         ["Slipway.Build.Engine.BuildException"] = "build.failed",
         ["Slipway.Build.Engine.RunFailedException"] = "build.run-failed",
         ["Slipway.Store.Images.ImageException"] = "image.failed",
+        ["Slipway.Build.Containers.ContainerException"] = "container.failed",
         ["Slipway.Images.EngineException"] = "engine.failed",
         ["Slipway.Cli.Templates.TemplateException"] = "template.invalid",
     };
