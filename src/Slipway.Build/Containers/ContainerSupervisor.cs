@@ -128,7 +128,7 @@ public sealed partial class ContainerSupervisor(LocalStore store, ContainerStore
     private async Task<ContainerState> RunContainerAsync(ContainerRecord record, ContainerSpec spec, CancellationToken cancellationToken)
     {
         var runtimeErrors = new List<string>();
-        using var log = new SupervisorLog(containers.LogPath(record.Id));
+        using var log = Logs.JsonFileLog.Writer(containers.LogPath(record.Id));
         var run = runtime.RunAsync(spec, line =>
         {
             if (line.Channel == OutputChannel.Stderr && RuntimeError().Match(line.Text) is { Success: true } error)
@@ -155,7 +155,7 @@ public sealed partial class ContainerSupervisor(LocalStore store, ContainerStore
             var state = await containers.UpdateStateAsync(record.Id, s => s with { Status = ContainerState.Running, Pid = started.Pid, StartedAt = now }, CancellationToken.None)
                 .ConfigureAwait(false);
             Started?.Invoke(state);
-            monitor = new ContainerHealth(containers, runtime, record, spec).RunAsync(now, health.Token);
+            monitor = new ContainerHealth(containers, runtime, record, spec, store.Time).RunAsync(now, health.Token);
         }
 
         int exit;

@@ -41,7 +41,7 @@ internal static class RunCommand
             {
                 return await RunAsync(ctx, options, parse, token).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is ContainerException or ImageException or BuildException)
+            catch (Oci.SlipwayException ex)
             {
                 return ErrorRenderer.Render(ctx.Env.Error, ex, ctx.Debug, ContainerExit.StartFailed);
             }

@@ -141,14 +141,7 @@ internal sealed class RunOptions
         var ports = new List<PortMapping>();
         foreach (var value in parse.GetValue(Publish) ?? [])
         {
-            try
-            {
-                ports.AddRange(PortSpec.Parse(value));
-            }
-            catch (Exception ex) when (ex is FormatException or ArgumentException)
-            {
-                throw new ContainerException(ex.Message, ex);
-            }
+            ports.AddRange(PortSpec.Parse(value));
         }
 
         if (parse.GetValue(PublishAll))
