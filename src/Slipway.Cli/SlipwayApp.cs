@@ -47,6 +47,9 @@ internal static class SlipwayApp
         root.Subcommands.Add(BuildCommand.Create(globals, env));
         root.Subcommands.Add(CheckCommand.Create(env));
         root.Subcommands.Add(RunCommand.Create(globals, env));
+        root.Subcommands.Add(PsCommand.Create(globals, env));
+        root.Subcommands.Add(LogsCommand.Create(globals, env));
+        root.Subcommands.Add(ContainerCommands.Group(globals, env));
         root.Subcommands.Add(SbomCommand.Create(globals, env));
         return root;
     }
