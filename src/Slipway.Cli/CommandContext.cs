@@ -28,6 +28,9 @@ internal sealed class CommandContext(GlobalOptions globals, ICliEnvironment env,
 
     public ImageStore Images => new(Store);
 
+    /// <summary>The containers <c>run</c> made (docs/containers.md).</summary>
+    public Build.Containers.ContainerStore Containers => new(Store.Layout, Env.Time);
+
     /// <summary>Set before the first use of <see cref="Clients"/>.</summary>
     public IReadOnlyList<string> InsecureRegistries { get; set; } = [];
 

@@ -46,10 +46,16 @@ internal static class SlipwayApp
         root.Subcommands.Add(DockerfileCommand.Create(env));
         root.Subcommands.Add(BuildCommand.Create(globals, env));
         root.Subcommands.Add(CheckCommand.Create(env));
-        root.Subcommands.Add(RunCommand.Create(globals, env));
+        foreach (var command in ContainerCommands.TopLevel(globals, env))
+        {
+            root.Subcommands.Add(command);
+        }
+
         root.Subcommands.Add(PsCommand.Create(globals, env));
         root.Subcommands.Add(LogsCommand.Create(globals, env));
-        root.Subcommands.Add(ContainerCommands.Group(globals, env));
+
+        // The container group: ps, logs and exec join through the list (docker's `container ls|ps|list`, …).
+        root.Subcommands.Add(ContainerCommands.Group(globals, env, [PsCommand.Create(globals, env, "ls", "ps", "list"), LogsCommand.Create(globals, env)]));
         root.Subcommands.Add(SbomCommand.Create(globals, env));
         return root;
     }
@@ -60,7 +66,7 @@ internal static class SlipwayApp
     public static async Task<int> RunAsync(string[] args, ICliEnvironment env)
     {
         var root = Create(env);
-        var parse = root.Parse(args);
+        var parse = root.Parse(TrailingArguments.Separate(root, args));
         if (UnknownFlags.Find(parse) is { } unknown)
         {
             // As docker's flag parser answers: the flag named, not the word after it that it made look misplaced.

@@ -8,7 +8,7 @@ namespace Slipway.Runtime;
 /// its binary. Each run writes config.json (<see cref="SpecBuilder"/>) into the spec's bundle directory and runs
 /// <c>&lt;runtime&gt; run</c> to completion. Which runtimes can run here at all is <see cref="RuntimeDetector"/>'s call
 /// (crun refuses the hybrid cgroup layout).</summary>
-public sealed class OciRuntime : IContainerRuntime
+public sealed partial class OciRuntime : IContainerRuntime
 {
     private readonly string _path;
     private readonly string _stateRoot;
@@ -42,26 +42,10 @@ public sealed class OciRuntime : IContainerRuntime
         config.Root.Readonly = spec.ReadonlyRootfs;
         await WriteSpecAsync(spec.BundleDir, config, cancellationToken).ConfigureAwait(false);
         Directory.CreateDirectory(_stateRoot);
-        var start = new ProcessStartInfo(_path)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in (string[])["--root", _stateRoot, "run", "--bundle", spec.BundleDir, spec.Id])
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = new Process { StartInfo = start };
-        var gate = new object();
-        process.OutputDataReceived += (_, e) => Deliver(OutputChannel.Stdout, e.Data);
-        process.ErrorDataReceived += (_, e) => Deliver(OutputChannel.Stderr, e.Data);
+        using var process = new Process { StartInfo = StartInfo(!spec.InheritStdio, "run", "--bundle", spec.BundleDir, spec.Id) };
+        using var streams = spec.InheritStdio ? null : new ProcessStreams(process, output);
         process.Start();
-        process.StandardInput.Close();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        streams?.Begin(spec.Stdin);
         try
         {
             await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
@@ -75,17 +59,38 @@ public sealed class OciRuntime : IContainerRuntime
         // Flushes the asynchronous readers.
         process.WaitForExit();
         return process.ExitCode;
+    }
 
-        void Deliver(OutputChannel channel, string? line)
+    /// <summary>The runtime's command line (<c>--root</c> first), its stdio redirected or the caller's.</summary>
+    private ProcessStartInfo StartInfo(bool redirect, params ReadOnlySpan<string> args)
+    {
+        var start = new ProcessStartInfo(_path)
         {
-            if (line is not null)
-            {
-                lock (gate)
-                {
-                    output(new OutputLine(channel, line));
-                }
-            }
+            RedirectStandardOutput = redirect,
+            RedirectStandardError = redirect,
+            RedirectStandardInput = redirect,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add("--root");
+        start.ArgumentList.Add(_stateRoot);
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
         }
+
+        return start;
+    }
+
+    /// <summary>Runs a short runtime command to its end; its exit code, stdout and stderr.</summary>
+    private async Task<(int Exit, string Stdout, string Stderr)> CommandAsync(CancellationToken cancellationToken, params string[] args)
+    {
+        using var process = Process.Start(StartInfo(true, args)) ?? throw new InvalidOperationException($"cannot start {_path}");
+        process.StandardInput.Close();
+        // Both pipes are read at once: an unread one could fill and stall the runtime.
+        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
+        await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+        return (process.ExitCode, await stdout.ConfigureAwait(false), await stderr.ConfigureAwait(false));
     }
 
     /// <summary>Kills a cancelled run's container and waits for the runtime's own process to end. The container
@@ -120,21 +125,7 @@ public sealed class OciRuntime : IContainerRuntime
             return true;
         }
 
-        var start = new ProcessStartInfo(_path) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var arg in (string[])["--root", _stateRoot, "delete", "--force", containerId])
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start);
-        if (process is not null)
-        {
-            // The output is not wanted, but unread pipes could fill and stall the runtime.
-            var drain = Task.WhenAll(process.StandardOutput.ReadToEndAsync(cancellationToken), process.StandardError.ReadToEndAsync(cancellationToken));
-            await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
-            await drain.ConfigureAwait(false);
-        }
-
+        await CommandAsync(cancellationToken, "delete", "--force", containerId).ConfigureAwait(false);
         return !Directory.Exists(state);
     }
 
@@ -145,18 +136,6 @@ public sealed class OciRuntime : IContainerRuntime
             : [.. Directory.EnumerateDirectories(_stateRoot).Select(Path.GetFileName).OfType<string>()
                 .Where(id => id.StartsWith(prefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal)];
     }
-
-    public Task<int> ExecAsync(string containerId, StepProcess process, Action<OutputLine> output, CancellationToken cancellationToken) =>
-        throw new NotSupportedException("exec is not written yet");
-
-    public Task<int> ExecInteractiveAsync(string containerId, StepProcess process, bool tty, CancellationToken cancellationToken) =>
-        throw new NotSupportedException("exec is not written yet");
-
-    public Task<bool> KillAsync(string containerId, int signal, CancellationToken cancellationToken) =>
-        throw new NotSupportedException("kill is not written yet");
-
-    public Task<RuntimeContainerState?> StateAsync(string containerId, CancellationToken cancellationToken) =>
-        throw new NotSupportedException("state is not written yet");
 
     /// <summary>The runtime's state of one container: runc and crun both keep a directory per container id.</summary>
     private string StatePath(string containerId) =>

@@ -137,4 +137,128 @@ public abstract class ContainerRuntimeContract : IDisposable
         Assert.Empty(Runtime.Containers(Prefix));
         Assert.DoesNotContain(output, l => l.Text == "finished");
     }
+
+    /// <summary>Starts a container whose script prints <c>started</c> first; returns once it has, with the run.</summary>
+    private async Task<(ContainerSpec Spec, Task<int> Run)> StartAsync(string script)
+    {
+        var spec = Spec("echo started; " + script);
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var run = Runtime.RunAsync(spec, line =>
+        {
+            if (line.Text == "started")
+            {
+                started.TrySetResult();
+            }
+        }, Token);
+        await Task.WhenAny(started.Task, run).WaitAsync(TimeSpan.FromMinutes(2), Token);
+        Assert.True(started.Task.IsCompleted, "the container did not start: " + (run.IsCompleted ? "exit " + run.Result : "no output"));
+        return (spec, run);
+    }
+
+    private async Task EndAsync(ContainerSpec spec, Task<int> run)
+    {
+        await Runtime.KillAsync(spec.Id, 9, CancellationToken.None);
+        await Runtime.DeleteAsync(spec.Id, CancellationToken.None);
+        try
+        {
+            await run.WaitAsync(TimeSpan.FromMinutes(1), CancellationToken.None);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    [Fact]
+    public async Task Stdin_is_copied_into_the_process_and_then_closed()
+    {
+        using var stdin = new MemoryStream("first line\nsecond line\n"u8.ToArray());
+
+        var (exit, output) = await RunAsync(Spec("cat; echo done") with { Stdin = stdin });
+
+        Assert.True(exit == 0, string.Join('\n', output));
+        Assert.Equal(["first line", "second line", "done"], Lines(output, OutputChannel.Stdout));
+    }
+
+    [Fact]
+    public async Task Exec_runs_a_process_in_a_running_container_with_its_own_environment_directory_and_user()
+    {
+        var (spec, run) = await StartAsync("sleep 600");
+        try
+        {
+            var output = new List<OutputLine>();
+            var exit = await Runtime.ExecAsync(spec.Id, new StepProcess
+            {
+                Args = ["/bin/sh", "-c", "echo $GREETING; pwd; id -u; id -g; echo oops >&2; exit 3"],
+                Env = ["PATH=/bin", "GREETING=from exec"],
+                WorkingDir = "/tmp",
+                Uid = 65534,
+                Gid = 65533,
+            }, output.Add, Token);
+
+            Assert.Equal(3, exit);
+            Assert.Equal(["from exec", "/tmp", "65534", "65533"], Lines(output, OutputChannel.Stdout));
+            Assert.Equal(["oops"], Lines(output, OutputChannel.Stderr));
+            Assert.Equal("running", (await Runtime.StateAsync(spec.Id, Token))?.Status);
+        }
+        finally
+        {
+            await EndAsync(spec, run);
+        }
+    }
+
+    [Fact]
+    public async Task Cancelling_an_exec_kills_that_process_and_not_the_container()
+    {
+        var (spec, run) = await StartAsync("sleep 600");
+        try
+        {
+            using var cancel = CancellationTokenSource.CreateLinkedTokenSource(Token);
+            var output = new List<OutputLine>();
+            var exec = Runtime.ExecAsync(spec.Id, new StepProcess { Args = ["/bin/sh", "-c", "echo begun; sleep 600; echo finished"], Env = ["PATH=/bin"] }, line =>
+            {
+                output.Add(line);
+                if (line.Text == "begun")
+                {
+                    cancel.Cancel();
+                }
+            }, cancel.Token);
+
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => exec);
+            Assert.DoesNotContain(output, l => l.Text == "finished");
+            Assert.Equal("running", (await Runtime.StateAsync(spec.Id, Token))?.Status);
+            Assert.False(run.IsCompleted);
+        }
+        finally
+        {
+            await EndAsync(spec, run);
+        }
+    }
+
+    [Fact]
+    public async Task A_running_container_has_a_state_with_its_pid_and_killing_it_ends_its_run_with_128_plus_the_signal()
+    {
+        var (spec, run) = await StartAsync("sleep 600");
+        try
+        {
+            var state = await Runtime.StateAsync(spec.Id, Token);
+            Assert.Equal("running", state?.Status);
+            Assert.True(state?.Pid > 0);
+
+            Assert.True(await Runtime.KillAsync(spec.Id, 9, Token));
+
+            Assert.Equal(137, await run.WaitAsync(TimeSpan.FromMinutes(1), Token));
+            Assert.Null(await Runtime.StateAsync(spec.Id, Token));
+        }
+        finally
+        {
+            await EndAsync(spec, run);
+        }
+    }
+
+    [Fact]
+    public async Task A_container_that_is_not_there_has_no_state_and_cannot_be_killed()
+    {
+        Assert.Null(await Runtime.StateAsync(Prefix + "missing", Token));
+        Assert.False(await Runtime.KillAsync(Prefix + "missing", 9, Token));
+    }
 }

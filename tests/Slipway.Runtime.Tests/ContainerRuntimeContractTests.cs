@@ -25,7 +25,7 @@ public abstract class OciRuntimeContract(string name) : ContainerRuntimeContract
     {
         var busybox = Capability.RequireTool("busybox");
         File.Copy(busybox, Path.Join(rootfs, "bin", "busybox"));
-        foreach (var applet in (string[])["sh", "id", "touch", "sleep"])
+        foreach (var applet in (string[])["sh", "id", "touch", "sleep", "cat"])
         {
             File.CreateSymbolicLink(Path.Join(rootfs, "bin", applet), "busybox");
         }

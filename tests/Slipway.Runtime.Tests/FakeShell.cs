@@ -3,7 +3,7 @@ using Slipway.Testing;
 
 namespace Slipway.Runtime.Tests;
 
-/// <summary>The few commands of <c>sh -c</c> the runtime contract's scripts use (<c>;</c>, <c>echo</c> with
+/// <summary>The few commands of <c>sh -c</c> the runtime contract's scripts use (<c>;</c>, <c>cat</c> of stdin, <c>echo</c> with
 /// <c>&gt;&amp;2</c>, <c>$NAME</c>, <c>exit</c>, <c>pwd</c>, <c>id -u</c>/<c>-g</c>, <c>touch</c>, <c>sleep</c>),
 /// carried out by a <see cref="FakeContainerRuntime"/> process.</summary>
 internal static class FakeShell
@@ -36,6 +36,17 @@ internal static class FakeShell
                     break;
                 case ["exit", var code]:
                     return int.Parse(code, CultureInfo.InvariantCulture);
+                case ["cat"]:
+                    if (process.Stdin is { } stdin)
+                    {
+                        using var reader = new StreamReader(stdin, leaveOpen: true);
+                        while (await reader.ReadLineAsync(cancellationToken) is { } line)
+                        {
+                            print(line);
+                        }
+                    }
+
+                    break;
                 case ["pwd"]:
                     print(process.Spec.Process.WorkingDir);
                     break;

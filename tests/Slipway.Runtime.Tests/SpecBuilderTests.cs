@@ -1,3 +1,4 @@
+using Slipway.Runtime.Network;
 using Slipway.Runtime.Spec;
 
 namespace Slipway.Runtime.Tests;
@@ -30,7 +31,7 @@ public class SpecBuilderTests
     [Fact]
     public void Pasta_is_told_to_map_nothing_to_the_hosts_loopback()
     {
-        var args = Network.PastaNetwork.Arguments("/run/netns/x", "/tmp/p.pid");
+        var args = PastaNetwork.Arguments("/run/netns/x", "/tmp/p.pid");
         Assert.Contains("--no-map-gw", args);
         foreach (var flag in (string[])["--tcp-ports", "--udp-ports", "--tcp-ns", "--udp-ns"])
         {
@@ -42,7 +43,7 @@ public class SpecBuilderTests
     public void The_steps_resolv_conf_names_pastas_forwarder_and_keeps_the_hosts_search_domains()
     {
         Assert.Equal("search corp.example\nnameserver 10.0.2.3\n",
-            Network.PastaNetwork.ResolvConf("nameserver 127.0.0.53\nsearch corp.example\n"));
+            PastaNetwork.ResolvConf("nameserver 127.0.0.53\nsearch corp.example\n"));
     }
 
     [Fact]

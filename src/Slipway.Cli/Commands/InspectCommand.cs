@@ -37,11 +37,27 @@ internal static class InspectCommand
         ["ArgsEscaped"] = NilKind.Bool,
     };
 
-    public static Command Create(GlobalOptions globals, ICliEnvironment env)
+    public static Command Create(GlobalOptions globals, ICliEnvironment env) =>
+        Create(globals, env, "inspect", "Return low-level information on containers or images", fixedType: null);
+
+    /// <summary><c>container inspect</c>: containers only.</summary>
+    public static Command Container(GlobalOptions globals, ICliEnvironment env) =>
+        Create(globals, env, "inspect", "Display detailed information on one or more containers", fixedType: "container");
+
+    /// <summary>As docker's <c>inspect</c>: each name is looked for among containers, then images (or only the kind
+    /// <c>--type</c> names); <c>container inspect</c> looks among containers only.</summary>
+    private static Command Create(GlobalOptions globals, ICliEnvironment env, string name, string description, string? fixedType)
     {
-        var images = new Argument<string[]>("IMAGE") { Arity = ArgumentArity.OneOrMore };
+        var images = new Argument<string[]>(fixedType == "container" ? "CONTAINER" : "NAME|ID") { Arity = ArgumentArity.OneOrMore };
         var format = new Option<string?>("--format", "-f") { Description = "Format output using a custom template: 'json' or a Go template such as '{{json .Config}}'" };
-        var command = new Command("inspect", "Display detailed information on one or more images") { images, format };
+        var type = new Option<string?>("--type") { Description = "Only inspect objects of the given type: container or image" };
+        type.AcceptOnlyFromAmong("container", "image");
+        var command = new Command(name, description) { images, format };
+        if (fixedType is null)
+        {
+            command.Options.Add(type);
+        }
+
         command.SetAction((parse, ct) => CommandContext.RunAsync(globals, env, parse, async (ctx, token) =>
         {
             var text = parse.GetValue(format);
@@ -58,10 +74,26 @@ internal static class InspectCommand
                 }
             }
 
+            var kind = fixedType ?? parse.GetValue(type);
             var documents = new List<JsonElement>();
             foreach (var name in parse.GetValue(images)!)
             {
-                var (_, image) = await ctx.Images.FindAsync(name, token).ConfigureAwait(false);
+                if (kind != "image" && await FindContainerAsync(ctx, name, kind == "container", token).ConfigureAwait(false) is { } container)
+                {
+                    documents.Add(container);
+                    continue;
+                }
+
+                StoredImage image;
+                try
+                {
+                    (_, image) = await ctx.Images.FindAsync(name, token).ConfigureAwait(false);
+                }
+                catch (ImageException) when (kind is null)
+                {
+                    throw new ImageException($"No such object: {name}");
+                }
+
                 var names = (await ctx.Images.ListAsync(token).ConfigureAwait(false))
                     .Where(n => n.Image.ManifestDescriptor.Digest == image.ManifestDescriptor.Digest)
                     .Where(n => n.Reference is not null)
@@ -87,6 +119,24 @@ internal static class InspectCommand
             return 0;
         }, ct));
         return command;
+    }
+
+    /// <summary>The container's document, or null when no container has that name (then an error when
+    /// <paramref name="required"/>).</summary>
+    private static async Task<JsonElement?> FindContainerAsync(CommandContext ctx, string name, bool required, CancellationToken token)
+    {
+        Build.Containers.StoredContainer container;
+        try
+        {
+            container = await ctx.Containers.FindAsync(name, token).ConfigureAwait(false);
+        }
+        catch (Build.Containers.ContainerException) when (!required)
+        {
+            return null;
+        }
+
+        var observed = container.State.Observed(ctx.Containers.IsSupervisorAlive(container.Id));
+        return ContainerInspect.Document(container, observed, ctx.Containers.LogPath(container.Id));
     }
 
     internal static JsonElement InspectDocument(StoredImage image, IReadOnlyList<ImageReference> names, byte[] configBytes, long size)

@@ -41,7 +41,7 @@ internal static class LogsCommand
                 parse.GetValue(until) is { Length: > 0 } u ? LogTimes.Parse("until", u, now, local) : null,
                 parse.GetValue(follow),
                 parse.GetValue(timestamps));
-            var store = new ContainerStore(ctx.Store.Layout, ctx.Env.Time);
+            var store = ctx.Containers;
             var found = await store.FindAsync(parse.GetValue(container)!, token).ConfigureAwait(false);
             var id = found.Id;
             await foreach (var entry in JsonFileLog.ReadAsync(store.LogPath(id), query, () => StillRunning(store, id), token).ConfigureAwait(false))

@@ -128,7 +128,7 @@ internal static class PruneCommands
     }
 
     /// <summary>docker's prompt: the question and <c>[y/N]</c>; only a line that is <c>y</c> goes on.</summary>
-    private static bool Confirm(ICliEnvironment env, string message)
+    internal static bool Confirm(ICliEnvironment env, string message)
     {
         env.Out.Write(message + " [y/N] ");
         env.Out.Flush();

@@ -61,7 +61,7 @@ internal static class PsCommand
         command.SetAction((parse, ct) => CommandContext.RunAsync(globals, env, parse, async (ctx, token) =>
         {
             var now = ctx.Env.Time.GetUtcNow();
-            var store = new ContainerStore(ctx.Store.Layout, ctx.Env.Time);
+            var store = ctx.Containers;
             var filter = await ContainerFilter.ParseAsync(parse.GetValue(filters) ?? [],
                 async n =>
                 {

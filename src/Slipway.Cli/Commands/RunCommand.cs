@@ -1,55 +1,192 @@
 using System.CommandLine;
+using System.Diagnostics;
+using Slipway.Build.Containers;
 using Slipway.Build.Engine;
 using Slipway.Cli.Output;
 using Slipway.Runtime;
-using Slipway.Runtime.Spec;
+using Slipway.Store.Images;
 
 namespace Slipway.Cli.Commands;
 
-/// <summary><c>slipway run IMAGE [COMMAND…]</c>: runs an image once and removes the container, as
-/// <c>docker run --rm</c> does; for trying what a build produced.</summary>
+/// <summary><c>slipway run [OPTIONS] IMAGE [COMMAND] [ARG...]</c> as <c>docker run</c>: a container from an image,
+/// recorded in the store (<c>ps -a</c> shows it until <c>rm</c>, or <c>--rm</c> removes it at its end). In the
+/// foreground the container's output is printed and its exit status is the command's; with <c>-d</c> a detached
+/// supervisor process owns it and the full id is printed once it runs.</summary>
 internal static class RunCommand
 {
-    /// <summary>docker run's status when the container could not be run at all, as opposed to the command's own.</summary>
-    private const int ContainerFailed = 125;
+    /// <summary>How long <c>run -d</c> waits for its supervisor to report the container running.</summary>
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(2);
 
     public static Command Create(GlobalOptions globals, ICliEnvironment env)
     {
-        var image = new Argument<string>("IMAGE");
-        var command = new Argument<string[]>("COMMAND") { Arity = ArgumentArity.ZeroOrMore };
-        var rm = new Option<bool>("--rm") { Description = "Accepted for docker compatibility: the container is always removed" };
-        var network = new Option<string>("--network") { Description = "host (default) or none", DefaultValueFactory = _ => "host" };
-        network.AcceptOnlyFromAmong("host", "none", "default");
-        var runtimeOption = new Option<string?>("--runtime") { Description = "OCI runtime: runc, crun or a path" };
-        var run = new Command("run", "Run a command in a new container from an image, then remove it") { image, command, rm, network, runtimeOption };
+        var options = new RunOptions();
+        var run = new Command("run", "Create and run a new container from an image");
+        foreach (var symbol in options.All)
+        {
+            switch (symbol)
+            {
+                case Argument argument:
+                    run.Arguments.Add(argument);
+                    break;
+                case Option option:
+                    run.Options.Add(option);
+                    break;
+            }
+        }
+
         run.TreatUnmatchedTokensAsErrors = false;
         run.SetAction((parse, ct) => CommandContext.RunAsync(globals, env, parse, async (ctx, token) =>
         {
-            var chosen = RuntimeDetector.Choose(RuntimeDetector.Detect(ctx.Env.GetVariable("PATH"), RuntimeDetector.DetectCgroupLayout()),
-                parse.GetValue(runtimeOption), out var error);
-            if (chosen?.Path is null)
-            {
-                return ErrorRenderer.Fail(ctx.Env.Error, error!, ContainerFailed);
-            }
-
-            var (_, stored) = await ctx.Images.FindAsync(parse.GetValue(image)!, token).ConfigureAwait(false);
-            var args = (parse.GetValue(command) ?? []).Concat(parse.UnmatchedTokens).ToList();
-            var mode = parse.GetValue(network) == "none" ? NetworkMode.None : NetworkMode.Host;
             try
             {
-                return await new ContainerRunner(ctx.Store, Composition.Snapshotter(ctx.Store), Composition.Runtime(ctx.Store.Layout, chosen.Path)).RunAsync(stored, args, mode, line =>
-                {
-                    lock (ctx.Env.Out)
-                    {
-                        ctx.Env.Out.WriteLine(line);
-                    }
-                }, token).ConfigureAwait(false);
+                return await RunAsync(ctx, options, parse, token).ConfigureAwait(false);
             }
-            catch (BuildException ex)
+            catch (Oci.SlipwayException ex)
             {
-                return ErrorRenderer.Render(ctx.Env.Error, ex, ctx.Debug, ContainerFailed);
+                return ErrorRenderer.Render(ctx.Env.Error, ex, ctx.Debug, ContainerExit.StartFailed);
             }
         }, ct));
         return run;
+    }
+
+    private static async Task<int> RunAsync(CommandContext ctx, RunOptions options, ParseResult parse, CancellationToken token)
+    {
+        var requested = parse.GetValue(options.Runtime);
+        var runtime = ContainerRuntimes.For(ctx, requested);
+        var imageName = parse.GetValue(options.Image)!;
+        StoredImage image;
+        try
+        {
+            (_, image) = await ctx.Images.FindAsync(imageName, token).ConfigureAwait(false);
+        }
+        catch (ImageException)
+        {
+            ctx.Env.Error.WriteLine($"Unable to find image '{Familiar(imageName)}' locally");
+            throw new ImageException($"No such image: {Familiar(imageName)} (slipway run does not pull: slipway pull {imageName})");
+        }
+
+        var id = ContainerStore.NewId();
+        var record = options.ToRecord(parse, id, image, requested ?? runtime.Name, ctx.Env, ctx.Env.Time.GetUtcNow());
+        await ctx.Images.KeepForContainerAsync(id, image.ManifestDescriptor, token).ConfigureAwait(false);
+        try
+        {
+            record = await ctx.Containers.CreateAsync(record, token).ConfigureAwait(false);
+        }
+        catch
+        {
+            await ctx.Images.ReleaseForContainerAsync(id, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+
+        return parse.GetValue(options.Detach)
+            ? await DetachAsync(ctx, record, token).ConfigureAwait(false)
+            : await ForegroundAsync(ctx, record, runtime, token).ConfigureAwait(false);
+    }
+
+    private static string Familiar(string name) =>
+        Oci.ImageReference.TryParse(name, out var reference, out _) ? reference.FamiliarName + ":" + (reference.Tag ?? "latest") : name;
+
+    /// <summary>The supervisor in this process: output printed as it comes, stdin passed with <c>-i</c>, the
+    /// terminal with <c>-t</c>; a signal to this process is passed on to the container (SIGTERM, then SIGKILL when
+    /// it does not end within ten seconds).</summary>
+    private static async Task<int> ForegroundAsync(CommandContext ctx, ContainerRecord record, IContainerRuntime runtime, CancellationToken token)
+    {
+        var supervisor = new ContainerSupervisor(ctx.Store, ctx.Containers, Composition.Snapshotter(ctx.Store), runtime)
+        {
+            Network = ContainerRuntimes.Network(ctx),
+            InheritStdio = record.Tty,
+            Stdin = record.OpenStdin && !record.Tty ? ctx.Env.OpenStandardInput() : null,
+            Echo = line =>
+            {
+                var writer = line.Channel == OutputChannel.Stderr ? ctx.Env.Error : ctx.Env.Out;
+                lock (ctx.Env.Out)
+                {
+                    writer.WriteLine(line.Text);
+                }
+            },
+        };
+        var control = ContainerRuntimes.Control(ctx);
+        await using var forward = token.Register(() => _ = StopOnSignalAsync(ctx, control, record.Id));
+        var state = await supervisor.RunAsync(record.Id, CancellationToken.None).ConfigureAwait(false);
+        if (state.Error.Length > 0 && state.Status == ContainerState.Created)
+        {
+            return ErrorRenderer.Fail(ctx.Env.Error, state.Error, state.ExitCode);
+        }
+
+        return state.ExitCode;
+    }
+
+    private static async Task StopOnSignalAsync(CommandContext ctx, ContainerControl control, string id)
+    {
+        try
+        {
+            var container = await ctx.Containers.FindAsync(id, CancellationToken.None).ConfigureAwait(false);
+            await control.StopAsync(container, Signals.Parse(container.Record.Config.StopSignal ?? "SIGTERM"), TimeSpan.FromSeconds(10), CancellationToken.None)
+                .ConfigureAwait(false);
+        }
+        catch (ContainerException)
+        {
+            // Gone already.
+        }
+    }
+
+    /// <summary>Starts the supervisor as a process of its own, in a new session with its stdio on /dev/null so that
+    /// neither the terminal nor this process's end touches it, and waits until it reports the container running
+    /// (the full id is printed, as docker prints it) or not started (the error, with docker's status).</summary>
+    private static async Task<int> DetachAsync(CommandContext ctx, ContainerRecord record, CancellationToken token)
+    {
+        using var supervisor = StartSupervisor(ctx, record.Id);
+        var started = ctx.Env.Time.GetTimestamp();
+        while (true)
+        {
+            StoredContainer current;
+            try
+            {
+                current = await ctx.Containers.FindAsync(record.Id, token).ConfigureAwait(false);
+            }
+            catch (ContainerException)
+            {
+                // An --rm container that already ended and removed itself.
+                break;
+            }
+
+            if (current.State.Status != ContainerState.Created || current.State.Error.Length > 0)
+            {
+                if (current.State.Status == ContainerState.Created)
+                {
+                    return ErrorRenderer.Fail(ctx.Env.Error, current.State.Error, current.State.ExitCode);
+                }
+
+                break;
+            }
+
+            if (supervisor.HasExited || ctx.Env.Time.GetElapsedTime(started) > StartTimeout)
+            {
+                return ErrorRenderer.Fail(ctx.Env.Error, $"the supervisor of container {record.ShortId} ended before the container started", ContainerExit.StartFailed);
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(50), ctx.Env.Time, token).ConfigureAwait(false);
+        }
+
+        ctx.Env.Out.WriteLine(record.Id);
+        return 0;
+    }
+
+    private static Process StartSupervisor(CommandContext ctx, string id)
+    {
+        var self = Environment.ProcessPath ?? throw new ContainerException("cannot find the slipway program to start a supervisor");
+        List<string> command = Path.GetFileNameWithoutExtension(self) == "dotnet"
+            ? [self, Path.Join(AppContext.BaseDirectory, "slipway.dll")]
+            : [self];
+        var start = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
+        // exec: the supervisor is this child itself, in a session of its own, reading and writing nothing of ours.
+        foreach (var arg in (string[])["-c", "exec /usr/bin/setsid \"$@\" </dev/null >/dev/null 2>&1", "sh", .. command, "--root", ctx.Root, ContainerCommands.SuperviseName, id])
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment["PATH"] = ctx.Env.GetVariable("PATH") ?? "/usr/sbin:/usr/bin:/sbin:/bin";
+        start.Environment["HOME"] = ctx.Env.GetVariable("HOME") ?? "/root";
+        return Process.Start(start) ?? throw new ContainerException("cannot start the container's supervisor");
     }
 }

@@ -6,8 +6,10 @@ namespace Slipway.Runtime.Network;
 
 /// <summary>The network a RUN step gets by default: a network namespace of its own, connected to the outside by
 /// pasta (Debian's passt), which turns the step's TCP/UDP/ICMP into ordinary sockets of the host. The host's
-/// loopback stays out of reach: no gateway mapping, no port forwarding either way. DNS goes to 10.0.2.3, which
-/// pasta forwards to the host's first resolver (so a resolver on the host's loopback still answers names).</summary>
+/// loopback stays out of reach: no gateway mapping, no port forwarding either way, except the ports a container
+/// publishes (<see cref="PortMapping"/>): pasta listens on those host ports itself and forwards what comes in.
+/// DNS goes to 10.0.2.3, which pasta forwards to the host's first resolver (so a resolver on the host's loopback
+/// still answers names).</summary>
 public sealed class PastaNetwork : IDisposable
 {
     public const string Address = "10.0.2.100";
@@ -30,20 +32,53 @@ public sealed class PastaNetwork : IDisposable
     public string NamespacePath => "/run/netns/" + _name;
 
     /// <summary>The pasta arguments: outbound only, nothing mapped to or forwarded from the host's loopback.</summary>
-    public static IReadOnlyList<string> Arguments(string namespacePath, string pidFile) =>
-    [
-        "--quiet", "--config-net",
-        "--address", Address, "--netmask", "24", "--gateway", Gateway,
-        // Without this pasta maps the gateway address to the host's 127.0.0.1.
-        "--no-map-gw",
-        // The defaults (auto) forward every port bound on the host into the namespace's loopback and back.
-        "--tcp-ports", "none", "--udp-ports", "none", "--tcp-ns", "none", "--udp-ns", "none",
-        "--dns-forward", Dns,
-        // pasta refuses to join a namespace as nobody; it drops its capabilities after setup.
-        "--runas", "0",
-        "--pid", pidFile,
-        "--netns", namespacePath,
-    ];
+    public static IReadOnlyList<string> Arguments(string namespacePath, string pidFile) => Arguments(namespacePath, pidFile, []);
+
+    /// <summary>The pasta arguments: outbound, and inbound only to the published ports: each host port (on its
+    /// address, or every address) forwarded to its port in the namespace, <c>-t</c>/<c>-u</c> in pasta's
+    /// <c>[address/]port[:target]</c> syntax. Nothing is mapped to the host's loopback.</summary>
+    public static IReadOnlyList<string> Arguments(string namespacePath, string pidFile, IReadOnlyList<PortMapping> publish)
+    {
+        ArgumentNullException.ThrowIfNull(publish);
+        var arguments = new List<string>
+        {
+            "--quiet", "--config-net",
+            "--address", Address, "--netmask", "24", "--gateway", Gateway,
+            // Without this pasta maps the gateway address to the host's 127.0.0.1.
+            "--no-map-gw",
+        };
+        // The defaults (auto) forward every port bound on the host into the namespace's loopback and back; "none"
+        // cannot be combined with a list, so a protocol with published ports gets only its list.
+        foreach (var (option, protocol) in (ReadOnlySpan<(string, string)>)[("--tcp-ports", "tcp"), ("--udp-ports", "udp")])
+        {
+            var ports = publish.Where(p => p.Protocol == protocol).ToList();
+            if (ports.Count == 0)
+            {
+                arguments.AddRange([option, "none"]);
+            }
+
+            foreach (var port in ports)
+            {
+                arguments.AddRange([option, ForwardSpec(port)]);
+            }
+        }
+
+        arguments.AddRange(
+        [
+            "--tcp-ns", "none", "--udp-ns", "none",
+            "--dns-forward", Dns,
+            // pasta refuses to join a namespace as nobody; it drops its capabilities after setup.
+            "--runas", "0",
+            "--pid", pidFile,
+            "--netns", namespacePath,
+        ]);
+        return arguments;
+    }
+
+    /// <summary>One published port in pasta's syntax: <c>8080:80</c>, <c>127.0.0.1/8080:80</c>.</summary>
+    internal static string ForwardSpec(PortMapping port) =>
+        (port.HostIp.Length == 0 ? "" : port.HostIp + "/")
+        + port.HostPort.ToString(CultureInfo.InvariantCulture) + ":" + port.ContainerPort.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>Creates the namespace and starts pasta on it; returns once the interface is configured (pasta
     /// forks into the background after that).
@@ -66,7 +101,7 @@ public sealed class PastaNetwork : IDisposable
         {
             // .NET ignores SIGPIPE and children inherit that; pasta (2023.03) refuses to start when SIGPIPE is
             // already ignored ("Couldn't install signal handlers"), so env resets it first.
-            await RunAsync(tools.Env, ["--default-signal=PIPE", tools.Pasta, .. Arguments(network.NamespacePath, network._pidFile)], cancellationToken)
+            await RunAsync(tools.Env, ["--default-signal=PIPE", tools.Pasta, .. Arguments(network.NamespacePath, network._pidFile, publish)], cancellationToken)
                 .ConfigureAwait(false);
         }
         catch

@@ -178,6 +178,16 @@ public sealed class SeccompArgSpec
     public string Op { get; set; } = "";
 }
 
+/// <summary>What <c>runc state</c> (and <c>crun state</c>) print; only the fields Slipway reads.</summary>
+internal sealed class RuntimeStateOutput
+{
+    [JsonPropertyName("status")]
+    public string Status { get; set; } = "";
+
+    [JsonPropertyName("pid")]
+    public int Pid { get; set; }
+}
+
 public sealed class NamespaceSpec
 {
     [JsonPropertyName("type")]
@@ -189,4 +199,6 @@ public sealed class NamespaceSpec
 
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, WriteIndented = true)]
 [JsonSerializable(typeof(RuntimeSpec))]
+[JsonSerializable(typeof(ProcessSpec))]
+[JsonSerializable(typeof(RuntimeStateOutput))]
 internal sealed partial class RuntimeSpecJsonContext : JsonSerializerContext;

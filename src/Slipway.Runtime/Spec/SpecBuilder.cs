@@ -69,23 +69,7 @@ public static class SpecBuilder
         {
             Hostname = step.Hostname,
             Root = new RootSpec { Path = rootfs, Readonly = false },
-            Process = new ProcessSpec
-            {
-                Terminal = step.Terminal,
-                Args = [.. step.Args],
-                Env = [.. step.Env],
-                Cwd = step.WorkingDir,
-                User = new UserSpec
-                {
-                    Uid = step.Uid,
-                    Gid = step.Gid,
-                    AdditionalGids = step.AdditionalGids.Count > 0 ? [.. step.AdditionalGids] : null,
-                },
-                Capabilities = new CapabilitiesSpec { Bounding = caps, Effective = [.. caps], Permitted = [.. caps] },
-                Rlimits = step.Limits.Ulimits.Count == 0 ? null
-                    : [.. step.Limits.Ulimits.Select(u => new RlimitSpec { Type = u.SpecType, Soft = unchecked((ulong)u.Soft), Hard = unchecked((ulong)u.Hard) })],
-                NoNewPrivileges = !step.Insecure,
-            },
+            Process = Process(step, caps),
             Mounts = DefaultMounts(step.Limits.ShmSize),
             Linux = new LinuxSpec
             {
@@ -103,6 +87,33 @@ public static class SpecBuilder
 
         return spec;
     }
+
+    /// <summary>The process part of the spec for <paramref name="step"/>: also what <c>runc exec --process</c> is
+    /// given, so an exec'd process has the same capabilities, limits and no-new-privileges as the container's
+    /// first one (runc takes the whole process from that file; seccomp and namespaces stay the container's).</summary>
+    public static ProcessSpec Process(StepProcess step)
+    {
+        ArgumentNullException.ThrowIfNull(step);
+        return Process(step, step.Insecure ? AllCapabilities() : [.. DefaultCapabilities]);
+    }
+
+    private static ProcessSpec Process(StepProcess step, List<string> caps) => new()
+    {
+        Terminal = step.Terminal,
+        Args = [.. step.Args],
+        Env = [.. step.Env],
+        Cwd = step.WorkingDir,
+        User = new UserSpec
+        {
+            Uid = step.Uid,
+            Gid = step.Gid,
+            AdditionalGids = step.AdditionalGids.Count > 0 ? [.. step.AdditionalGids] : null,
+        },
+        Capabilities = new CapabilitiesSpec { Bounding = caps, Effective = [.. caps], Permitted = [.. caps] },
+        Rlimits = step.Limits.Ulimits.Count == 0 ? null
+            : [.. step.Limits.Ulimits.Select(u => new RlimitSpec { Type = u.SpecType, Soft = unchecked((ulong)u.Soft), Hard = unchecked((ulong)u.Hard) })],
+        NoNewPrivileges = !step.Insecure,
+    };
 
     /// <summary>The running kernel's version (Environment.OSVersion is the kernel's on Linux).</summary>
     private static Version KernelVersion() => Environment.OSVersion.Version;

@@ -64,7 +64,8 @@ public sealed class ImageStore(LocalStore store)
         var result = new List<NamedImage>();
         foreach (var (name, descriptor) in Store.Refs.List().OrderBy(r => r.Key, StringComparer.Ordinal))
         {
-            if (!MediaTypes.IsManifest(descriptor.MediaType) || !Store.Blobs.Exists(descriptor.Digest))
+            if (!MediaTypes.IsManifest(descriptor.MediaType) || !Store.Blobs.Exists(descriptor.Digest)
+                || name.StartsWith(NamedImage.ContainerPrefix, StringComparison.Ordinal))
             {
                 continue;
             }
@@ -134,6 +135,21 @@ public sealed class ImageStore(LocalStore store)
         ArgumentNullException.ThrowIfNull(manifest);
         return Store.Refs.SetAsync(NamedImage.DanglingPrefix + manifest.Digest.Value, manifest, cancellationToken);
     }
+
+    /// <summary>Keeps the image a container was made from for the container's life, whatever happens to the image's
+    /// names (docker keeps an image a container uses).</summary>
+    public Task KeepForContainerAsync(string containerId, Descriptor manifest, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        return Store.Refs.SetAsync(NamedImage.ContainerPrefix + containerId, manifest, cancellationToken);
+    }
+
+    /// <summary>The image a container was made from, as <see cref="KeepForContainerAsync"/> kept it; null when none was.</summary>
+    public Descriptor? ContainerImage(string containerId) => Store.Refs.Resolve(NamedImage.ContainerPrefix + containerId);
+
+    /// <summary>Lets go of the image a removed container kept; it goes with the next prune unless a name keeps it.</summary>
+    public Task ReleaseForContainerAsync(string containerId, CancellationToken cancellationToken = default) =>
+        Store.Refs.DeleteAsync(NamedImage.ContainerPrefix + containerId, cancellationToken);
 
     /// <summary>Drops the <c>&lt;none&gt;</c> name <see cref="KeepDanglingAsync"/> gave an image (a no-op when it has
     /// none); the image goes with the next prune unless something else names it.</summary>

@@ -23,6 +23,10 @@ public sealed record NamedImage(string Name, StoredImage Image)
     /// <summary>The prefix of the ref that keeps an unnamed image (<c>&lt;none&gt;:&lt;none&gt;</c>) alive.</summary>
     public const string DanglingPrefix = "<none>@";
 
+    /// <summary>The prefix of the ref by which a container (<c>&lt;container&gt;@&lt;id&gt;</c>) keeps the image it
+    /// was made from, and so its blobs, while the container exists: never listed as a name.</summary>
+    public const string ContainerPrefix = "<container>@";
+
     public bool IsDangling => Name.StartsWith(DanglingPrefix, StringComparison.Ordinal);
 
     /// <summary>The name as a reference; null for a dangling image.</summary>
