@@ -51,8 +51,11 @@ internal static class SlipwayApp
             root.Subcommands.Add(command);
         }
 
+        root.Subcommands.Add(PsCommand.Create(globals, env));
+        root.Subcommands.Add(LogsCommand.Create(globals, env));
+
         // The container group: ps, logs and exec join through the list (docker's `container ls|ps|list`, …).
-        root.Subcommands.Add(ContainerCommands.Group(globals, env, []));
+        root.Subcommands.Add(ContainerCommands.Group(globals, env, [PsCommand.Create(globals, env, "ls", "ps", "list"), LogsCommand.Create(globals, env)]));
         root.Subcommands.Add(SbomCommand.Create(globals, env));
         return root;
     }

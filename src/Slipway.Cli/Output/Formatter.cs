@@ -12,7 +12,13 @@ namespace Slipway.Cli.Output;
 /// strings, as docker's row contexts marshal themselves.</summary>
 internal sealed class Formatter(string rootTypeName, IReadOnlyDictionary<string, string> headers, string defaultTable)
 {
-    public void Write(TextWriter output, string? format, IReadOnlyList<IReadOnlyDictionary<string, string>> rows)
+    public void Write(TextWriter output, string? format, IReadOnlyList<IReadOnlyDictionary<string, string>> rows) =>
+        Write(output, format, rows, null, null);
+
+    /// <summary>As above, each row also with methods that take arguments (<paramref name="rowMethods"/>, one set a
+    /// row, such as ps's <c>.Label "NAME"</c>), and the header row's answer to them (<paramref name="headerMethods"/>).</summary>
+    public void Write(TextWriter output, string? format, IReadOnlyList<IReadOnlyDictionary<string, string>> rows,
+        IReadOnlyList<IReadOnlyDictionary<string, TemplateFunction>>? rowMethods, IReadOnlyDictionary<string, TemplateFunction>? headerMethods)
     {
         ArgumentNullException.ThrowIfNull(output);
         var text = string.IsNullOrEmpty(format) || format == "table" ? "table " + defaultTable : format;
@@ -29,7 +35,7 @@ internal sealed class Formatter(string rootTypeName, IReadOnlyDictionary<string,
         text = text.Trim(' ').Replace("\\t", "\t", StringComparison.Ordinal).Replace("\\n", "\n", StringComparison.Ordinal);
         var template = GoTemplate.Parse(text);
         var options = new TemplateOptions { RootTypeName = rootTypeName };
-        var lines = rows.Select(row => template.Execute(Object(row), options)).ToList();
+        var lines = rows.Select((row, i) => template.Execute(Object(row), options with { Methods = rowMethods?[i] })).ToList();
         if (!table)
         {
             foreach (var line in lines)
@@ -40,7 +46,7 @@ internal sealed class Formatter(string rootTypeName, IReadOnlyDictionary<string,
             return;
         }
 
-        var header = template.Execute(Object(headers), options with { Functions = TemplateFunctions.Header, RootTypeName = null });
+        var header = template.Execute(Object(headers), options with { Functions = TemplateFunctions.Header, RootTypeName = null, Methods = headerMethods });
         var cells = new[] { header }.Concat(lines)
             .SelectMany(l => l.Split('\n'))
             .Select(l => (IReadOnlyList<string>)l.Split('\t'))

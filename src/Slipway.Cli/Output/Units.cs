@@ -36,7 +36,7 @@ internal static class Units
     {
         var seconds = (long)d.TotalSeconds;
         var minutes = (long)d.TotalMinutes;
-        var hours = (long)Math.Round(d.TotalHours);
+        var hours = (long)(d.TotalHours + 0.5); // Go's int(d.Hours() + 0.5), not banker's rounding
         return seconds switch
         {
             < 1 => "Less than a second",
@@ -49,7 +49,7 @@ internal static class Units
             _ when hours < 24 * 7 * 2 => $"{hours / 24} days",
             _ when hours < 24 * 30 * 2 => $"{hours / 24 / 7} weeks",
             _ when hours < 24 * 365 * 2 => $"{hours / 24 / 30} months",
-            _ => $"{hours / 24 / 365} years",
+            _ => $"{(long)d.TotalHours / 24 / 365} years",
         };
     }
 

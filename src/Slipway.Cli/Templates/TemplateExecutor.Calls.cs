@@ -66,6 +66,25 @@ internal sealed partial class TemplateExecutor
         }
     }
 
+    /// <summary>A method of the root value, its arguments checked as Go checks a method's.</summary>
+    private object? EvalMethod(object? dot, string name, TemplateFunction method, IReadOnlyList<TemplateNode>? args, object? final, bool hasFinal)
+    {
+        var argNodes = (args ?? []).Skip(1).ToList();
+        var numIn = argNodes.Count + (hasFinal ? 1 : 0);
+        if (numIn != method.Params.Count)
+        {
+            throw Error($"wrong number of args for {name}: want {method.Params.Count} got {numIn}");
+        }
+
+        var values = argNodes.Select((arg, i) => EvalArg(dot, method.Params[i], arg)).ToList();
+        if (hasFinal)
+        {
+            values.Add(Validate(final, method.Params[values.Count]));
+        }
+
+        return method.Call(values);
+    }
+
     private object? EvalArg(object? dot, Param param, TemplateNode node)
     {
         _node = node;

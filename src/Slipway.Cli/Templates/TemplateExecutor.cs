@@ -19,6 +19,10 @@ internal sealed record TemplateOptions
     public IReadOnlyDictionary<string, NilKind>? TypedFields { get; init; }
 
     public IReadOnlyDictionary<string, TemplateFunction> Functions { get; init; } = TemplateFunctions.Basic;
+
+    /// <summary>Methods of the root value, called with arguments as docker's row contexts have them
+    /// (<c>{{.Label "com.example.tier"}}</c>).</summary>
+    public IReadOnlyDictionary<string, TemplateFunction>? Methods { get; init; }
 }
 
 /// <summary>Runs a parsed template over a value as Go's text/template/exec does: fields of maps, pipelines whose value
@@ -258,6 +262,12 @@ internal sealed partial class TemplateExecutor(string text, TemplateOptions opti
     private object? EvalFieldChain(object? dot, object? receiver, TemplateNode node, IReadOnlyList<string> ident,
         IReadOnlyList<TemplateNode>? args, object? final, bool hasFinal)
     {
+        if (ident.Count == 1 && options.Methods?.TryGetValue(ident[0], out var method) == true &&
+            (ReferenceEquals(receiver, root) || Equals(receiver, root)))
+        {
+            return EvalMethod(dot, ident[0], method, args, final, hasFinal);
+        }
+
         for (var i = 0; i < ident.Count - 1; i++)
         {
             receiver = EvalField(ident[i], node, null, false, receiver);
