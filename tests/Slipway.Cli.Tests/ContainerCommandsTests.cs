@@ -163,6 +163,7 @@ public sealed class ContainerCommandsTests : IDisposable
     [InlineData(new[] { "run", "-d", "-e", "A=1", "--name", "x", "img", "ls", "-l" }, new[] { "run", "-d", "-e", "A=1", "--name", "x", "img", "--", "ls", "-l" })]
     [InlineData(new[] { "--root", "/r", "container", "run", "-it", "img" }, new[] { "--root", "/r", "container", "run", "-it", "img", "--" })]
     [InlineData(new[] { "run", "-dp", "80:80", "img", "--help" }, new[] { "run", "-dp", "80:80", "img", "--", "--help" })]
+    [InlineData(new[] { "exec", "-e", "A=1", "web", "sh", "-c", "env" }, new[] { "exec", "-e", "A=1", "web", "--", "sh", "-c", "env" })]
     [InlineData(new[] { "images", "-q" }, new[] { "images", "-q" })]
     public void Words_after_runs_image_are_separated_as_the_command(string[] args, string[] expected)
     {

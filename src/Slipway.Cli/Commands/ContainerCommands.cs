@@ -19,7 +19,8 @@ internal static class ContainerCommands
         ArgumentNullException.ThrowIfNull(more);
         var group = new Command("container", "Manage containers")
         {
-            Run(globals, env), Stop(globals, env), Kill(globals, env), Remove(globals, env), Prune(globals, env), InspectCommand.Container(globals, env),
+            Run(globals, env), ExecCommand.Create(globals, env), Stop(globals, env), Kill(globals, env), Remove(globals, env), Prune(globals, env),
+            InspectCommand.Container(globals, env),
         };
         foreach (var command in more)
         {
@@ -32,7 +33,7 @@ internal static class ContainerCommands
     /// <summary>The top-level container commands (<c>slipway run</c>, <c>slipway stop</c> …), as docker has them beside
     /// <c>docker container …</c>.</summary>
     public static IEnumerable<Command> TopLevel(GlobalOptions globals, ICliEnvironment env) =>
-        [Run(globals, env), Stop(globals, env), Kill(globals, env), Remove(globals, env), Supervise(globals, env)];
+        [Run(globals, env), ExecCommand.Create(globals, env), Stop(globals, env), Kill(globals, env), Remove(globals, env), Supervise(globals, env)];
 
     private static Command Run(GlobalOptions globals, ICliEnvironment env) => RunCommand.Create(globals, env);
 

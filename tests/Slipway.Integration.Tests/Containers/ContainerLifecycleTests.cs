@@ -169,6 +169,8 @@ public sealed class ContainerLifecycleTests(BusyboxStore store) : IClassFixture<
         Assert.Contains("(healthy)", ps, StringComparison.Ordinal);
         Assert.Contains($"0.0.0.0:{port}->80/tcp", ps, StringComparison.Ordinal);
         Assert.Contains("response:200", (await Runner.OkAsync("logs", name)).Error, StringComparison.Ordinal);
+        Assert.Equal(id[..12] + "\n", (await Runner.OkAsync("exec", name, "cat", "/etc/hostname")).Output);
+        Assert.Equal(3, (await Runner.RunAsync("exec", "-e", "X=3", name, "sh", "-c", "exit $X")).Exit);
 
         Assert.Equal(name + "\n", (await Runner.OkAsync("stop", name)).Output);
         Assert.Equal("exited 137", await InspectAsync(name, "{{.State.Status}} {{.State.ExitCode}}"));
