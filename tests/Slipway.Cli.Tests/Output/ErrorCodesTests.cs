@@ -29,6 +29,7 @@ public sealed partial class ErrorCodesTests
         ["Slipway.Store.Images.ImageException"] = "image.failed",
         ["Slipway.Images.EngineException"] = "engine.failed",
         ["Slipway.Cli.Templates.TemplateException"] = "template.invalid",
+        ["Slipway.Runtime.Network.PortSpecException"] = "port.invalid",
     };
 
     /// <summary>Every concrete error type in the assemblies the CLI is made of.</summary>
