@@ -31,7 +31,8 @@ public interface IContainerRuntime
     Task<int> ExecAsync(string containerId, StepProcess process, Action<OutputLine> output, CancellationToken cancellationToken);
 
     /// <summary><see cref="ExecAsync"/> with the calling process's stdin, stdout and stderr (<c>exec -it</c>); with
-    /// <paramref name="tty"/> the process gets a terminal of its own (OCI <c>process.terminal</c>).</summary>
+    /// <paramref name="tty"/> the process gets a terminal of its own (OCI <c>process.terminal</c>), which runc
+    /// relays to the caller's terminal: the caller must have one (runc fails with <c>open /dev/tty</c>).</summary>
     Task<int> ExecInteractiveAsync(string containerId, StepProcess process, bool tty, CancellationToken cancellationToken);
 
     /// <summary>Sends <paramref name="signal"/> (a Linux signal number) to the container's first process
@@ -75,7 +76,7 @@ public sealed record ContainerSpec
 
     /// <summary>The process uses the caller's own stdin, stdout and stderr (a foreground <c>run -it</c>): the output
     /// callback gets nothing and <see cref="Stdin"/> is unused. With <see cref="StepProcess.Terminal"/> it gets a
-    /// terminal of its own.</summary>
+    /// terminal of its own, relayed by runc to the caller's terminal (which must exist).</summary>
     public bool InheritStdio { get; init; }
 }
 

@@ -261,4 +261,21 @@ public abstract class ContainerRuntimeContract : IDisposable
         Assert.Null(await Runtime.StateAsync(Prefix + "missing", Token));
         Assert.False(await Runtime.KillAsync(Prefix + "missing", 9, Token));
     }
+
+    [Fact]
+    public async Task A_bound_host_directory_takes_writes_unless_bound_read_only()
+    {
+        var writable = Directory.CreateDirectory(Path.Join(_dir.FullName, "bind-rw")).FullName;
+        var readOnly = Directory.CreateDirectory(Path.Join(_dir.FullName, "bind-ro")).FullName;
+
+        var (exit, output) = await RunAsync(Spec("touch /data/written; touch /config/refused; echo $?") with
+        {
+            Mounts = [MountSpec.Bind(writable, "/data", readOnly: false), MountSpec.Bind(readOnly, "/config", readOnly: true)],
+        });
+
+        Assert.True(exit == 0, string.Join('\n', output));
+        Assert.True(File.Exists(Path.Join(writable, "written")));
+        Assert.False(File.Exists(Path.Join(readOnly, "refused")));
+        Assert.Equal(["1"], Lines(output, OutputChannel.Stdout));
+    }
 }

@@ -72,4 +72,21 @@ public class SpecBuilderTests
         var destinations = SpecBuilder.Build(Step, "/r").Mounts.Select(m => m.Destination).ToList();
         Assert.Equal(["/proc", "/dev", "/dev/pts", "/dev/shm", "/dev/mqueue", "/sys"], destinations);
     }
+
+    [Fact]
+    public void An_exec_process_gets_the_same_capabilities_and_rules_as_a_containers_first_process()
+    {
+        var step = Step with { Uid = 1000, Gid = 1000, AdditionalGids = [10], Terminal = true, Env = ["A=b"], WorkingDir = "/srv" };
+        var container = SpecBuilder.Build(step, "/r").Process;
+
+        var exec = SpecBuilder.Process(step);
+
+        Assert.Equal(container.Capabilities!.Bounding, exec.Capabilities!.Bounding);
+        Assert.Equal(container.Capabilities.Effective, exec.Capabilities.Effective);
+        Assert.True(exec.NoNewPrivileges);
+        Assert.True(exec.Terminal);
+        Assert.Equal([10u], exec.User.AdditionalGids);
+        Assert.Equal((1000u, 1000u, "/srv"), (exec.User.Uid, exec.User.Gid, exec.Cwd));
+        Assert.Equal(["A=b"], exec.Env);
+    }
 }

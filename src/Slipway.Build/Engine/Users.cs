@@ -4,7 +4,8 @@ using Slipway.Store.Layers;
 namespace Slipway.Build.Engine;
 
 /// <summary>Resolves <c>USER</c> and <c>--chown</c> values (names or numbers, <c>user[:group]</c>) through the
-/// stage's own /etc/passwd and /etc/group, read inside its root.</summary>
+/// stage's own /etc/passwd and /etc/group, read inside its root. A user given without a group also gets the
+/// groups that list it as a member (runc's and docker's supplementary groups); <c>--chown</c> takes none.</summary>
 public static class Users
 {
     public sealed record Identity(uint Uid, uint Gid, IReadOnlyList<uint> AdditionalGids);
@@ -22,6 +23,7 @@ public static class Users
         var passwd = ReadTable(rootfs, "/etc/passwd");
         uint uid;
         uint? primaryGid = null;
+        string? matchedName = null;
         if (uint.TryParse(userPart, NumberStyles.None, CultureInfo.InvariantCulture, out var numeric))
         {
             uid = numeric;
@@ -31,6 +33,7 @@ public static class Users
             if (row is not null && uint.TryParse(row[3], CultureInfo.InvariantCulture, out var g))
             {
                 primaryGid = g;
+                matchedName = row[0];
             }
         }
         else
@@ -39,6 +42,7 @@ public static class Users
                 ?? throw new BuildException($"unable to find user {userPart}: no matching entries in passwd file");
             uid = uint.Parse(row[2], CultureInfo.InvariantCulture);
             primaryGid = uint.Parse(row[3], CultureInfo.InvariantCulture);
+            matchedName = row[0];
         }
 
         uint gid;
@@ -58,8 +62,20 @@ public static class Users
             gid = uint.Parse(row[2], CultureInfo.InvariantCulture);
         }
 
-        return new Identity(uid, gid, []);
+        List<uint> groups = groupPart is null && !forChown && matchedName is not null ? MemberOf(rootfs, matchedName) : [];
+        // The empty list is the shared one, as every other identity's: identities compare equal by their fields.
+        return new Identity(uid, gid, groups.Count == 0 ? [] : (IReadOnlyList<uint>)groups);
     }
+
+    /// <summary>The groups of /etc/group that list <paramref name="user"/> as a member, in the file's order
+    /// (moby/sys/user's GetExecUser: only for a user given without a group).</summary>
+    private static List<uint> MemberOf(string rootfs, string user) =>
+        ReadTable(rootfs, "/etc/group")
+            .Where(r => r.Length > 3 && r[3].Split(',').Contains(user, StringComparer.Ordinal))
+            .Select(r => uint.TryParse(r[2], NumberStyles.None, CultureInfo.InvariantCulture, out var gid) ? gid : (uint?)null)
+            .OfType<uint>()
+            .Distinct()
+            .ToList();
 
     /// <summary>A passwd or group file larger than this is refused: real ones are a few KiB, and the file comes from
     /// an image that may be hostile.</summary>

@@ -93,6 +93,13 @@ public sealed class PastaNetwork : IDisposable
     {
         ArgumentNullException.ThrowIfNull(publish);
         ArgumentNullException.ThrowIfNull(tools);
+        // pasta (2023.03) starts without a word when a port it should forward is taken, and that port then
+        // reaches the other program: refuse first, as dockerd does.
+        foreach (var port in publish.Where(p => !PortSpec.IsFree(p)))
+        {
+            throw new PortSpecException($"Bind for {(port.HostIp.Length == 0 ? "0.0.0.0" : port.HostIp)}:{port.HostPort} failed: port is already allocated");
+        }
+
         ArgumentException.ThrowIfNullOrEmpty(name);
         Directory.CreateDirectory(stateDir);
         var network = new PastaNetwork(tools.Ip, name, Path.Join(stateDir, name + ".pid"));

@@ -182,6 +182,47 @@ public static class PortSpec
             ? address.AddressFamily == AddressFamily.InterNetworkV6 && !text.Contains('%', StringComparison.Ordinal)
             : text.Count(c => c == '.') == 3 && text.All(c => c == '.' || char.IsAsciiDigit(c)));
 
+    /// <summary>Whether <paramref name="port"/>'s host port can be bound now (on both IPv4 and IPv6 when it has no
+    /// address). TCP sockets in TIME_WAIT do not count, as pasta binds with SO_REUSEADDR; a UDP socket of another
+    /// program does.</summary>
+    internal static bool IsFree(PortMapping port)
+    {
+        ArgumentNullException.ThrowIfNull(port);
+        var udp = port.Protocol == "udp";
+        var ip = port.HostIp.Length == 0 ? IPAddress.IPv6Any : IPAddress.Parse(port.HostIp);
+        try
+        {
+            return TryBind(ip, udp, port.HostPort);
+        }
+        catch (SocketException ex) when (port.HostIp.Length == 0 && ex.SocketErrorCode == SocketError.AddressFamilyNotSupported)
+        {
+            // A host without IPv6.
+            return TryBind(IPAddress.Any, udp, port.HostPort);
+        }
+    }
+
+    private static bool TryBind(IPAddress ip, bool udp, int port)
+    {
+        using var socket = udp
+            ? new Socket(ip.AddressFamily, SocketType.Dgram, ProtocolType.Udp)
+            : new Socket(ip.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        if (ip.Equals(IPAddress.IPv6Any))
+        {
+            socket.DualMode = true;
+        }
+
+        socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, !udp);
+        try
+        {
+            socket.Bind(new IPEndPoint(ip, port));
+            return true;
+        }
+        catch (SocketException ex) when (ex.SocketErrorCode == SocketError.AddressAlreadyInUse)
+        {
+            return false;
+        }
+    }
+
     /// <summary>A port of the host nothing listens on now, on <paramref name="address"/> (every address when empty):
     /// the kernel's choice, or the first free one of <paramref name="first"/>–<paramref name="last"/>. Another
     /// process may take it before pasta binds it; pasta then fails and says so.</summary>

@@ -102,6 +102,17 @@ public sealed class RootSpec
 
 public sealed class MountSpec
 {
+    /// <summary>A host file or directory seen at <paramref name="destination"/> in the container (<c>-v
+    /// /host:/ctr[:ro]</c>), as moby mounts one: recursive, private propagation, read-only when asked. runc makes
+    /// the destination in the root filesystem when it is missing.</summary>
+    public static MountSpec Bind(string source, string destination, bool readOnly) => new()
+    {
+        Destination = destination,
+        Type = "bind",
+        Source = source,
+        Options = ["rbind", "rprivate", readOnly ? "ro" : "rw"],
+    };
+
     [JsonPropertyName("destination")]
     public string Destination { get; set; } = "";
 

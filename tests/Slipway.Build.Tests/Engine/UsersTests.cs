@@ -93,4 +93,19 @@ public sealed class UsersTests : IDisposable
         Assert.Equal(new Users.Identity(1000, 1000, []), Users.Resolve("1000", _root.FullName, forChown: true));
         Assert.Equal(new Users.Identity(1000, 50, []), Users.Resolve("1000:50", _root.FullName, forChown: true));
     }
+
+    [Fact]
+    public void A_user_without_a_group_also_gets_the_groups_that_list_it_as_a_member()
+    {
+        File.WriteAllText(Etc("passwd"), "root:x:0:0::/root:/bin/sh\napp:x:1000:1001::/:/bin/sh\n");
+        File.WriteAllText(Etc("group"), "root:x:0:\nwheel:x:10:root,app\naudio:x:29:app\nstaff:x:50:other\napp:x:1001:\n");
+
+        Assert.Equal([10u, 29u], Users.Resolve("app", _root.FullName).AdditionalGids);
+        Assert.Equal([10u, 29u], Users.Resolve("1000", _root.FullName).AdditionalGids);
+        Assert.Equal([10u], Users.Resolve("root", _root.FullName).AdditionalGids);
+        // An explicit group, --chown, and a uid passwd does not know take none (runc's rules).
+        Assert.Empty(Users.Resolve("app:staff", _root.FullName).AdditionalGids);
+        Assert.Empty(Users.Resolve("app", _root.FullName, forChown: true).AdditionalGids);
+        Assert.Empty(Users.Resolve("4242", _root.FullName).AdditionalGids);
+    }
 }

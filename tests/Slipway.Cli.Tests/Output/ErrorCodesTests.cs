@@ -31,6 +31,7 @@ public sealed partial class ErrorCodesTests
         ["Slipway.Runtime.Network.PortSpecException"] = "port.invalid",
         ["Slipway.Images.EngineException"] = "engine.failed",
         ["Slipway.Cli.Templates.TemplateException"] = "template.invalid",
+        ["Slipway.Runtime.Network.PortSpecException"] = "port.invalid",
     };
 
     /// <summary>Every concrete error type in the assemblies the CLI is made of.</summary>

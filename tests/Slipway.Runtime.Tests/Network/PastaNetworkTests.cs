@@ -41,6 +41,24 @@ public sealed class PastaNetworkTests : IDisposable
         Assert.Equal(["5353:53"], Values(args, "--udp-ports"));
     }
 
+    [Fact]
+    public async Task A_host_port_another_program_listens_on_is_refused_before_anything_starts()
+    {
+        using var other = new TcpListener(IPAddress.Loopback, 0);
+        other.Start();
+        var taken = ((IPEndPoint)other.LocalEndpoint).Port;
+        // Tools that do not exist: nothing may be run.
+        var tools = new NetworkTools("/nonexistent/pasta", "/nonexistent/ip", "/nonexistent/env");
+
+        var error = await Assert.ThrowsAsync<PortSpecException>(() =>
+            PastaNetwork.StartAsync(tools, Path.Join(_dir.FullName, "net"), "slipway-pasta-taken", [new PortMapping("127.0.0.1", taken, 80, "tcp")], Token));
+        var everywhere = await Assert.ThrowsAsync<PortSpecException>(() =>
+            PastaNetwork.StartAsync(tools, Path.Join(_dir.FullName, "net"), "slipway-pasta-taken", [new PortMapping("", taken, 80, "tcp")], Token));
+
+        Assert.Equal($"Bind for 127.0.0.1:{taken} failed: port is already allocated", error.Message);
+        Assert.Equal($"Bind for 0.0.0.0:{taken} failed: port is already allocated", everywhere.Message);
+    }
+
     private static List<string> Values(List<string> args, string flag) =>
         [.. args.Select((a, i) => (a, i)).Where(p => p.a == flag).Select(p => args[p.i + 1])];
 
