@@ -88,7 +88,7 @@ public sealed class PruneCommandTests : IDisposable
         await SeedAsync();
         var (exit, output, _) = await RunAsync("", "prune");
         Assert.Equal(0, exit);
-        Assert.Equal("WARNING! This will remove:\n  - all dangling images\n  - unused build cache\n\nAre you sure you want to continue? [y/N] ", output);
+        Assert.Equal("WARNING! This will remove:\n  - all stopped containers\n  - all dangling images\n  - unused build cache\n\nAre you sure you want to continue? [y/N] ", output);
         Assert.Equal("<none>,kept", await RepositoriesAsync());
 
         (exit, output, _) = await RunAsync("", "prune", "-f");

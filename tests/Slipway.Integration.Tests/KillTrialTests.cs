@@ -168,7 +168,7 @@ public sealed class KillTrialTests : IDisposable
         Assert.True(again.Exit == 0, $"{what}: slipway {string.Join(' ', command)} after the kill exited {again.Exit}: {again.Error}{again.Output}");
         if (kind == Kind.Build)
         {
-            var ran = await runner.OkAsync("run", $"killed-build:{trial}", "cat", "/ran");
+            var ran = await runner.OkAsync("run", "--rm", $"killed-build:{trial}", "cat", "/ran");
             Assert.Contains("ran", ran.Output, StringComparison.Ordinal);
         }
 

@@ -60,7 +60,7 @@ public sealed class PruneRaceTests : IDisposable
             Assert.All(builds, b => Assert.Contains(ImageReference.Parse(b.Tag).ToString(), names.Keys));
         }
 
-        var last = (await runner.OkAsync("run", $"race:{Rounds - 1}-1", "cat", "/g")).Output;
+        var last = (await runner.OkAsync("run", "--rm", $"race:{Rounds - 1}-1", "cat", "/g")).Output;
         Assert.Contains($"round {Rounds - 1} build 1", last, StringComparison.Ordinal);
     }
 

@@ -40,6 +40,7 @@ public sealed record ContainerState
     /// <summary>The health check's state while the image (or <c>run</c>) has one; null otherwise.</summary>
     public HealthState? Health { get; init; }
 
+    [System.Text.Json.Serialization.JsonIgnore]
     public bool IsRunning => Status == Running;
 
     /// <summary>The state as it really is when its owner may be gone: a container recorded as running whose

@@ -148,40 +148,55 @@ public sealed partial class ContainerSupervisor(LocalStore store, ContainerStore
 
         using var health = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var monitor = Task.CompletedTask;
-        var started = await WaitUntilRunningAsync(run, spec.Id, cancellationToken).ConfigureAwait(false);
-        if (started is not null)
+        RuntimeContainerState? started = null;
+        Exception? waiting = null;
+        try
         {
-            var now = store.Time.GetUtcNow();
-            var state = await containers.UpdateStateAsync(record.Id, s => s with { Status = ContainerState.Running, Pid = started.Pid, StartedAt = now }, CancellationToken.None)
-                .ConfigureAwait(false);
-            Started?.Invoke(state);
-            monitor = new ContainerHealth(containers, runtime, record, spec, store.Time).RunAsync(now, health.Token);
+            started = await WaitUntilRunningAsync(run, spec.Id, cancellationToken).ConfigureAwait(false);
+            if (started is not null)
+            {
+                var now = store.Time.GetUtcNow();
+                var state = await containers.UpdateStateAsync(record.Id, s => s with { Status = ContainerState.Running, Pid = started.Pid, StartedAt = now }, CancellationToken.None)
+                    .ConfigureAwait(false);
+                Started?.Invoke(state);
+                monitor = new ContainerHealth(containers, runtime, record, spec, store.Time).RunAsync(now, health.Token);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            waiting = ex;
         }
 
-        int exit;
+        // Whatever happened while waiting, the run is awaited before the log it writes to is closed.
+        int? exit = null;
         try
         {
             exit = await run.ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
-            // Asked to stop (the foreground run's Ctrl-C): the runtime killed the container.
-            await RecordExitAsync(record.Id, ContainerExit.Killed).ConfigureAwait(false);
-            throw;
+            // Asked to stop (the supervisor's own termination): the runtime killed the container.
         }
-        finally
+
+        await health.CancelAsync().ConfigureAwait(false);
+        await monitor.ConfigureAwait(false);
+        if (waiting is not null)
         {
-            await health.CancelAsync().ConfigureAwait(false);
-            await monitor.ConfigureAwait(false);
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(waiting);
+        }
+
+        if (exit is null)
+        {
+            await RecordExitAsync(record.Id, ContainerExit.Killed).ConfigureAwait(false);
+            throw new OperationCanceledException(cancellationToken);
         }
 
         if (started is null && exit != 0 && runtimeErrors.Count > 0)
         {
-            var failed = await RecordFailureAsync(record.Id, runtimeErrors[^1], ContainerExit.ForStartError(runtimeErrors[^1])).ConfigureAwait(false);
-            return failed;
+            return await RecordFailureAsync(record.Id, runtimeErrors[^1], ContainerExit.ForStartError(runtimeErrors[^1])).ConfigureAwait(false);
         }
 
-        return await RecordExitAsync(record.Id, exit).ConfigureAwait(false);
+        return await RecordExitAsync(record.Id, exit.Value).ConfigureAwait(false);
     }
 
     /// <summary>Waits until the runtime reports the container's process running; null when the run ended first (the
@@ -190,7 +205,16 @@ public sealed partial class ContainerSupervisor(LocalStore store, ContainerStore
     {
         while (!run.IsCompleted)
         {
-            var state = await runtime.StateAsync(runtimeId, cancellationToken).ConfigureAwait(false);
+            RuntimeContainerState? state = null;
+            try
+            {
+                state = await runtime.StateAsync(runtimeId, cancellationToken).ConfigureAwait(false);
+            }
+            catch (InvalidOperationException)
+            {
+                // The runtime is still making the container (its state directory is there, its state not yet).
+            }
+
             if (state is { Status: "running", Pid: > 0 })
             {
                 return state;

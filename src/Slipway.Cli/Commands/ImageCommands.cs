@@ -32,6 +32,7 @@ internal static class ImageCommands
             {
                 try
                 {
+                    await ImagesInUse.CheckRemoveAsync(ctx, image, parse.GetValue(force), token).ConfigureAwait(false);
                     foreach (var line in await ctx.Images.RemoveAsync(image, parse.GetValue(force), token).ConfigureAwait(false))
                     {
                         ctx.Env.Out.WriteLine(line);

@@ -52,13 +52,19 @@ internal static class PruneCommands
 
             var options = new PruneOptions { All = parse.GetValue(all) || parse.GetValue(buildCache), KeepStorage = keep, Until = until };
             if (!parse.GetValue(force) && !Confirm(ctx.Env,
-                    "WARNING! This will remove:\n  - all dangling images\n  - " + (options.All ? "all build cache" : "unused build cache")
+                    "WARNING! This will remove:\n  - all stopped containers\n  - all dangling images\n  - " + (options.All ? "all build cache" : "unused build cache")
                     + "\n\nAre you sure you want to continue?"))
             {
                 return 0;
             }
 
-            var images = await ctx.Images.PruneAsync(all: false, n => until is null || n.Image.Config.Created < until, token).ConfigureAwait(false);
+            // As docker system prune: stopped containers first, so that the images only they used are dangling next.
+            var (containers, containerBytes) = await ContainerRuntimes.Control(ctx).PruneAsync(c => until is null || c.Record.Created < until, token)
+                .ConfigureAwait(false);
+            ContainerCommands.WriteDeleted(ctx.Env.Out, containers);
+            var inUse = await ImagesInUse.IdsAsync(ctx, token).ConfigureAwait(false);
+            var images = await ctx.Images.PruneAsync(all: false, n => (until is null || n.Image.Config.Created < until) && !inUse.Contains(n.Image.Id), token)
+                .ConfigureAwait(false);
             WriteDeletedImages(ctx.Env.Out, images);
             var result = await Hygiene(ctx).PruneAsync(options, token).ConfigureAwait(false);
             if (result.AbandonedWorkspaces > 0)
@@ -76,14 +82,14 @@ internal static class PruneCommands
                 ctx.Env.Out.WriteLine($"Removed {result.CacheRecords} build cache records, {result.CacheMounts} cache mounts and {result.Snapshots} snapshots");
             }
 
-            ctx.Env.Out.WriteLine($"Total reclaimed space: {Units.HumanSizePrecise(result.ReclaimedBytes)}");
+            ctx.Env.Out.WriteLine($"Total reclaimed space: {Units.HumanSizePrecise(result.ReclaimedBytes + containerBytes)}");
             return 0;
         }, ct));
         return command;
     }
 
-    /// <summary><c>slipway image prune</c>: dangling images, or with <c>-a</c> every image (Slipway keeps no containers,
-    /// so none is in use as docker counts it), then the blobs and snapshots only they held.</summary>
+    /// <summary><c>slipway image prune</c>: dangling images, or with <c>-a</c> every image no container uses, then the
+    /// blobs and snapshots only they held.</summary>
     public static Command Image(GlobalOptions globals, ICliEnvironment env)
     {
         var force = new Option<bool>("--force", "-f") { Description = "Do not prompt for confirmation" };
@@ -102,7 +108,8 @@ internal static class PruneCommands
                 return 0;
             }
 
-            var lines = await ctx.Images.PruneAsync(everything, n => filter.MatchesImage(n), token).ConfigureAwait(false);
+            var inUse = await ImagesInUse.IdsAsync(ctx, token).ConfigureAwait(false);
+            var lines = await ctx.Images.PruneAsync(everything, n => filter.MatchesImage(n) && !inUse.Contains(n.Image.Id), token).ConfigureAwait(false);
             WriteDeletedImages(ctx.Env.Out, lines);
             var result = lines.Count == 0 ? null : await Hygiene(ctx).PruneAsync(new PruneOptions(), token).ConfigureAwait(false);
             ctx.Env.Out.WriteLine($"Total reclaimed space: {Units.HumanSizePrecise(result?.ReclaimedBytes ?? 0)}");

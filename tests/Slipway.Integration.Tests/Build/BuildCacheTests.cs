@@ -33,8 +33,8 @@ public sealed class BuildCacheTests(GolangStore store) : IClassFixture<GolangSto
         Assert.Equal("DONE", edited["[builder 5/6] COPY *.go ./"]);
         Assert.Equal("DONE", edited["[builder 6/6] RUN CGO_ENABLED=0 go build -trimpath -ldflags=\"-s -w\" -o /out/web ."]);
         Assert.Equal("DONE", edited["[stage-1 2/5] COPY --from=builder /out/web /web"]);
-        Assert.Equal("hello after an edit\n", (await Runner.OkAsync("run", "web:3", "-once")).Output);
-        Assert.Equal("hello from a slipway-built image\n", (await Runner.OkAsync("run", "web:1", "-once")).Output);
+        Assert.Equal("hello after an edit\n", (await Runner.OkAsync("run", "--rm", "web:3", "-once")).Output);
+        Assert.Equal("hello from a slipway-built image\n", (await Runner.OkAsync("run", "--rm", "web:1", "-once")).Output);
     }
 
     [Fact]

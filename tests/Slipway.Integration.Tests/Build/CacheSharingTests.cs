@@ -40,8 +40,8 @@ public sealed class CacheSharingTests(BusyboxStore store) : IClassFixture<Busybo
         var b = Runner.OkAsync("build", "--progress", "plain", "-t", "private-b:1", Context(Dockerfile("b", "a")));
         await Task.WhenAll(a, b);
 
-        Assert.Equal("a\n", (await Runner.OkAsync("run", "private-a:1", "cat", "/who")).Output);
-        Assert.Equal("b\n", (await Runner.OkAsync("run", "private-b:1", "cat", "/who")).Output);
+        Assert.Equal("a\n", (await Runner.OkAsync("run", "--rm", "private-a:1", "cat", "/who")).Output);
+        Assert.Equal("b\n", (await Runner.OkAsync("run", "--rm", "private-b:1", "cat", "/who")).Output);
     }
 
     [Fact]
@@ -55,7 +55,7 @@ public sealed class CacheSharingTests(BusyboxStore store) : IClassFixture<Busybo
         await Runner.OkAsync("build", "--progress", "plain", "-t", "private-kept:1", Context(
             $"FROM busybox:1.35\nRUN --mount=type=cache,id={id},target=/c,sharing=private cp /c/file /file\n"));
 
-        Assert.Equal("kept\n", (await Runner.OkAsync("run", "private-kept:1", "cat", "/file")).Output);
+        Assert.Equal("kept\n", (await Runner.OkAsync("run", "--rm", "private-kept:1", "cat", "/file")).Output);
     }
 
     [Fact]
@@ -77,8 +77,8 @@ public sealed class CacheSharingTests(BusyboxStore store) : IClassFixture<Busybo
 
         var counts = new[]
         {
-            (await Runner.OkAsync("run", "locked-a:1", "cat", "/n")).Output.Trim(),
-            (await Runner.OkAsync("run", "locked-b:1", "cat", "/n")).Output.Trim(),
+            (await Runner.OkAsync("run", "--rm", "locked-a:1", "cat", "/n")).Output.Trim(),
+            (await Runner.OkAsync("run", "--rm", "locked-b:1", "cat", "/n")).Output.Trim(),
         };
         Assert.Equal(["1", "2"], counts.Order());
     }

@@ -33,7 +33,7 @@ public sealed class ContainmentTests(BusyboxStore store) : IClassFixture<Busybox
 
         Assert.False(File.Exists("/etc/" + name), "COPY wrote into the host's /etc");
         Assert.False(Directory.Exists($"/etc/{name}-dir"), "WORKDIR made a directory in the host's /etc");
-        var run = await Runner.OkAsync("run", "symlinked:1", "cat", "/etc/" + name);
+        var run = await Runner.OkAsync("run", "--rm", "symlinked:1", "cat", "/etc/" + name);
         Assert.Equal("inside\n", run.Output);
         var layers = await BuiltImage.LayerPathsAsync(Runner, "symlinked:1");
         Assert.Contains($"etc/{name}-dir", layers.SelectMany(l => l));

@@ -32,7 +32,7 @@ public sealed class DockerfileConstructTests(BusyboxStore store) : IClassFixture
 
         await Runner.OkAsync("build", "--progress", "plain", "-t", "heredoc-script:1", context);
 
-        var run = await Runner.OkAsync("run", "heredoc-script:1", "cat", "/by-script", "/fd3");
+        var run = await Runner.OkAsync("run", "--rm", "heredoc-script:1", "cat", "/by-script", "/fd3");
         Assert.Equal("ran as /dev/pipes/EOF\nfrom fd three\n", run.Output);
     }
 
@@ -51,7 +51,7 @@ public sealed class DockerfileConstructTests(BusyboxStore store) : IClassFixture
 
         await Runner.OkAsync("build", "--progress", "plain", "-t", "chmod-chown:1", context);
 
-        var run = await Runner.OkAsync("run", "chmod-chown:1", "stat", "-c", "%a %u:%g", "/run.sh", "/numeric.sh");
+        var run = await Runner.OkAsync("run", "--rm", "chmod-chown:1", "stat", "-c", "%a %u:%g", "/run.sh", "/numeric.sh");
         Assert.Equal("744 1000:1001\n664 1000:1000\n", run.Output);
     }
 

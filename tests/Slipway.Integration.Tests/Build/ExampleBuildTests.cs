@@ -15,7 +15,7 @@ public sealed class ExampleBuildTests(ExampleStore store) : IClassFixture<Exampl
 
         await Runner.OkAsync("build", "--progress", "plain", "-t", "c-static:test", BuildStore.Example("c-static"));
 
-        var run = await Runner.OkAsync("run", "c-static:test");
+        var run = await Runner.OkAsync("run", "--rm", "c-static:test");
         Assert.Equal("hello from a static C binary\n", run.Output);
         var layers = await BuiltImage.LayerPathsAsync(Runner, "c-static:test");
         var only = Assert.Single(layers);
@@ -32,7 +32,7 @@ public sealed class ExampleBuildTests(ExampleStore store) : IClassFixture<Exampl
 
         await Runner.OkAsync("build", "--progress", "plain", "-t", "go-web:test", BuildStore.Example("go-web"));
 
-        var run = await Runner.OkAsync("run", "go-web:test", "-once");
+        var run = await Runner.OkAsync("run", "--rm", "go-web:test", "-once");
         Assert.Equal("hello from a slipway-built image\n", run.Output);
         var layers = await BuiltImage.LayerPathsAsync(Runner, "go-web:test");
         Assert.Equal(["web"], layers.SelectMany(l => l));
@@ -52,7 +52,7 @@ public sealed class ExampleBuildTests(ExampleStore store) : IClassFixture<Exampl
         Assert.DoesNotContain("[stage-1 ", build.Error, StringComparison.Ordinal);
         var config = (await BuiltImage.InspectAsync(Runner, "go-web:builder")).GetProperty("Config");
         Assert.Equal("/src", config.GetProperty("WorkingDir").GetString());
-        var run = await Runner.OkAsync("run", "go-web:builder", "/bin/sh", "-c", "command -v go && ls /out");
+        var run = await Runner.OkAsync("run", "--rm", "go-web:builder", "/bin/sh", "-c", "command -v go && ls /out");
         Assert.Equal("/usr/bin/go\nweb\n", run.Output);
     }
 
@@ -83,7 +83,7 @@ public sealed class ExampleBuildTests(ExampleStore store) : IClassFixture<Exampl
 
         Assert.DoesNotContain("[test ", build.Error, StringComparison.Ordinal);
         Assert.Contains("[build ", build.Error, StringComparison.Ordinal);
-        var run = await Runner.OkAsync("run", "test-stage:prod");
+        var run = await Runner.OkAsync("run", "--rm", "test-stage:prod");
         Assert.Equal("built for production\n", run.Output);
     }
 
@@ -106,7 +106,7 @@ public sealed class ExampleBuildTests(ExampleStore store) : IClassFixture<Exampl
 
         await Runner.OkAsync("build", "--progress", "plain", "--build-arg", "BUILD_ENV=staging", "-t", "test-stage:staging", BuildStore.Example("test-stage"));
 
-        var run = await Runner.OkAsync("run", "test-stage:staging");
+        var run = await Runner.OkAsync("run", "--rm", "test-stage:staging");
         Assert.Equal("built for staging\n", run.Output);
         var user = (await BuiltImage.InspectAsync(Runner, "test-stage:staging")).GetProperty("Config").GetProperty("User");
         Assert.Equal("nobody", user.GetString());

@@ -97,7 +97,7 @@ public sealed class InterruptedBuildTests : IDisposable
         await runner.OkAsync("prune", "-a", "-f");
 
         await runner.OkAsync("build", "--progress", "plain", "-t", "after", Context("FROM interrupted-base:1\nRUN echo after > /after\n"));
-        Assert.Contains("after", (await runner.OkAsync("run", "after", "cat", "/after")).Output, StringComparison.Ordinal);
+        Assert.Contains("after", (await runner.OkAsync("run", "--rm", "after", "cat", "/after")).Output, StringComparison.Ordinal);
         AssertNothingLeft(runner.Root);
     }
 

@@ -50,8 +50,8 @@ public sealed class MountContainmentTests : IDisposable
         {
             File.WriteAllText(Path.Join(context, "file"), "context\n");
             await runner.OkAsync("build", "--progress", "plain", "-t", "rwfile", context);
-            Assert.Equal("context\nchanged\n", (await runner.OkAsync("run", "rwfile", "cat", "/from-context")).Output);
-            Assert.Equal("stage\nchanged\n", (await runner.OkAsync("run", "rwfile", "cat", "/from-stage")).Output);
+            Assert.Equal("context\nchanged\n", (await runner.OkAsync("run", "--rm", "rwfile", "cat", "/from-context")).Output);
+            Assert.Equal("stage\nchanged\n", (await runner.OkAsync("run", "--rm", "rwfile", "cat", "/from-stage")).Output);
             Assert.Equal("context\n", File.ReadAllText(Path.Join(context, "file")));
         }
     }
@@ -67,7 +67,7 @@ public sealed class MountContainmentTests : IDisposable
         using (runner)
         {
             await runner.OkAsync("build", "--progress", "plain", "-t", "bound", context);
-            var copied = (await runner.OkAsync("run", "bound", "cat", "/copied")).Output;
+            var copied = (await runner.OkAsync("run", "--rm", "bound", "cat", "/copied")).Output;
             Assert.Contains("nobody:x:65534", copied, StringComparison.Ordinal);
             Assert.NotEqual(File.ReadAllText("/etc/passwd").Trim(), copied.Trim());
         }
@@ -99,7 +99,7 @@ public sealed class MountContainmentTests : IDisposable
         using (runner)
         {
             await runner.OkAsync("build", "--progress", "plain", "--compression", "zstd", "-t", "seeded", context);
-            Assert.Equal("seeded", (await runner.OkAsync("run", "seeded", "cat", "/got")).Output.Trim());
+            Assert.Equal("seeded", (await runner.OkAsync("run", "--rm", "seeded", "cat", "/got")).Output.Trim());
             using var doc = JsonDocument.Parse((await runner.OkAsync("inspect", "-f", "{{json .RootFS}}", "seeded")).Output);
             var stored = await runner.OkAsync("save", "--format", "oci-layout", "-o", Path.Join(_dir.FullName, "layout"), "seeded");
             Assert.Equal(0, stored.Exit);
@@ -109,7 +109,7 @@ public sealed class MountContainmentTests : IDisposable
             Assert.Contains(manifests, m => m.Contains("application/vnd.oci.image.layer.v1.tar+zstd", StringComparison.Ordinal));
 
             await runner.OkAsync("build", "--progress", "plain", "--no-cache", "-t", "seeded2", context);
-            Assert.Equal("seeded\nmore", (await runner.OkAsync("run", "seeded2", "cat", "/got")).Output.Trim());
+            Assert.Equal("seeded\nmore", (await runner.OkAsync("run", "--rm", "seeded2", "cat", "/got")).Output.Trim());
         }
     }
 }

@@ -11,14 +11,14 @@ public sealed class NodeExampleTests(NodeStore store) : IClassFixture<NodeStore>
         var runner = store.Runner;
         await runner.OkAsync("build", "--progress", "plain", "-t", "node-ts:test", BuildStore.Example("node-ts"));
 
-        var run = await runner.OkAsync("run", "node-ts:test");
+        var run = await runner.OkAsync("run", "--rm", "node-ts:test");
         Assert.Equal("hello from a TypeScript app (example duration: 2 minutes)", run.Output.Trim());
         var config = (await BuiltImage.InspectAsync(runner, "node-ts:test")).GetProperty("Config");
         Assert.Equal("nobody", config.GetProperty("User").GetString());
-        var modules = await runner.OkAsync("run", "node-ts:test", "ls", "/app/node_modules");
+        var modules = await runner.OkAsync("run", "--rm", "node-ts:test", "ls", "/app/node_modules");
         Assert.Contains("ms", modules.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("typescript", modules.Output, StringComparison.Ordinal);
-        var sources = await runner.RunAsync("run", "node-ts:test", "ls", "/app/src");
+        var sources = await runner.RunAsync("run", "--rm", "node-ts:test", "ls", "/app/src");
         Assert.NotEqual(0, sources.Exit);
     }
 }

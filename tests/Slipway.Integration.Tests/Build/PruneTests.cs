@@ -56,7 +56,7 @@ public sealed class PruneTests : IDisposable
         await runner.OkAsync("inspect", "one");
         Assert.Equal($"ERROR: No such image: {dangling}\n", (await runner.RunAsync("inspect", dangling)).Error.ReplaceLineEndings("\n"));
         await runner.OkAsync("save", "-o", Path.Join(_dir.FullName, "one.tar"), "one");
-        Assert.Contains("one", (await runner.OkAsync("run", "one", "cat", "/one")).Output, StringComparison.Ordinal);
+        Assert.Contains("one", (await runner.OkAsync("run", "--rm", "one", "cat", "/one")).Output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -95,7 +95,7 @@ public sealed class PruneTests : IDisposable
         var result = await build;
         Assert.True(result.Exit == 0, result.Error);
         await runner.OkAsync("save", "-o", Path.Join(_dir.FullName, "slow.tar"), "slow");
-        Assert.Contains("first", (await runner.OkAsync("run", "slow", "cat", "/b")).Output, StringComparison.Ordinal);
+        Assert.Contains("first", (await runner.OkAsync("run", "--rm", "slow", "cat", "/b")).Output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -114,6 +114,6 @@ public sealed class PruneTests : IDisposable
         var big = Directory.GetFiles(Path.Join(runner.Root, "blobs", "sha256")).Count(b => new FileInfo(b).Length > 400_000);
         Assert.True(big == 2, $"{big} big blobs; cache records: {Records(runner)}");
         await runner.OkAsync("save", "-o", Path.Join(_dir.FullName, "capped.tar"), "capped");
-        Assert.Contains("done", (await runner.OkAsync("run", "capped", "cat", "/done")).Output, StringComparison.Ordinal);
+        Assert.Contains("done", (await runner.OkAsync("run", "--rm", "capped", "cat", "/done")).Output, StringComparison.Ordinal);
     }
 }

@@ -58,7 +58,7 @@ public sealed class PushedConfigTests : IDisposable
         Assert.Contains(history, h => h.GetProperty("created_by").GetString() == "RUN /bin/sh -ec echo built > /built # buildkit");
         Assert.Contains(history, h => h.TryGetProperty("empty_layer", out var e) && e.GetBoolean() && h.GetProperty("created_by").GetString() == "USER nobody");
 
-        var run = await runner.OkAsync("run", name);
+        var run = await runner.OkAsync("run", "--rm", name);
         Assert.Equal("hello", run.Output.Trim());
     }
 }

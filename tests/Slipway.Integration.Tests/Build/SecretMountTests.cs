@@ -39,7 +39,7 @@ public sealed class SecretMountTests : IDisposable
         using (runner)
         {
             await runner.OkAsync("build", "--progress", "plain", "--secret", $"id=tok,src={Path.Join(_dir.FullName, "token")}", "-t", "with-secret", context);
-            var run = await runner.OkAsync("run", "with-secret", "sh", "-c", "cat /len-file /len-env; ls /run /cache /scratch 2>&1; true");
+            var run = await runner.OkAsync("run", "--rm", "with-secret", "sh", "-c", "cat /len-file /len-env; ls /run /cache /scratch 2>&1; true");
             Assert.Contains("15\n15", run.Output, StringComparison.Ordinal);
             Assert.Contains("/run: No such file or directory", run.Output, StringComparison.Ordinal);
             Assert.Contains("/cache: No such file or directory", run.Output, StringComparison.Ordinal);

@@ -75,7 +75,7 @@ public sealed class SharedCacheTests : IAsyncLifetime
         var second = BuildProgress.Steps((await b.Runner.OkAsync("build", "--progress", "plain", "-t", "app:b", "--cache-from", $"type=registry,ref={cache}", context)).Error);
         Assert.Equal(6, second.Count);
         Assert.All(second, s => Assert.Equal((s.Key, "CACHED"), (s.Key, s.Value)));
-        Assert.Equal((await a.Runner.OkAsync("run", "app:a", "cat", "/stamp")).Output, (await b.Runner.OkAsync("run", "app:b", "cat", "/stamp")).Output);
+        Assert.Equal((await a.Runner.OkAsync("run", "--rm", "app:a", "cat", "/stamp")).Output, (await b.Runner.OkAsync("run", "--rm", "app:b", "cat", "/stamp")).Output);
 
         var builderOnly = await BuilderOnlyLayersAsync(a.Root, "app:a");
         Assert.NotEmpty(builderOnly);
@@ -101,7 +101,7 @@ public sealed class SharedCacheTests : IAsyncLifetime
         var second = BuildProgress.Steps((await b.Runner.OkAsync("build", "--progress", "plain", "-t", "app:b", "--cache-from", $"type=local,src={dir}", context)).Error);
         Assert.Equal(6, second.Count);
         Assert.All(second, s => Assert.Equal((s.Key, "CACHED"), (s.Key, s.Value)));
-        Assert.Equal((await a.Runner.OkAsync("run", "app:a", "cat", "/stamp")).Output, (await b.Runner.OkAsync("run", "app:b", "cat", "/stamp")).Output);
+        Assert.Equal((await a.Runner.OkAsync("run", "--rm", "app:a", "cat", "/stamp")).Output, (await b.Runner.OkAsync("run", "--rm", "app:b", "cat", "/stamp")).Output);
         var storeB = LocalStore.Open(b.Root, TimeProvider.System);
         Assert.All(await BuilderOnlyLayersAsync(a.Root, "app:a"), d => Assert.False(storeB.Blobs.Exists(d), $"{d} (a builder-stage layer) was copied"));
     }
@@ -119,7 +119,7 @@ public sealed class SharedCacheTests : IAsyncLifetime
 
         Assert.Equal("CACHED", steps["[stage-1 2/3] COPY --from=builder /out/stamp /stamp"]);
         Assert.Equal("DONE", steps["[stage-1 3/3] RUN cat /stamp > /final"]);
-        Assert.Equal((await a.Runner.OkAsync("run", "app:a", "cat", "/stamp")).Output, (await b.Runner.OkAsync("run", "app:b", "cat", "/final")).Output);
+        Assert.Equal((await a.Runner.OkAsync("run", "--rm", "app:a", "cat", "/stamp")).Output, (await b.Runner.OkAsync("run", "--rm", "app:b", "cat", "/final")).Output);
     }
 
     [Fact]
@@ -134,7 +134,7 @@ public sealed class SharedCacheTests : IAsyncLifetime
 
         var steps = BuildProgress.Steps((await c.Runner.OkAsync("build", "--progress", "plain", "-t", "app:c", "--cache-from", second, context)).Error);
         Assert.All(steps, s => Assert.Equal((s.Key, "CACHED"), (s.Key, s.Value)));
-        Assert.Equal((await a.Runner.OkAsync("run", "app:a", "cat", "/stamp")).Output, (await c.Runner.OkAsync("run", "app:c", "cat", "/stamp")).Output);
+        Assert.Equal((await a.Runner.OkAsync("run", "--rm", "app:a", "cat", "/stamp")).Output, (await c.Runner.OkAsync("run", "--rm", "app:c", "cat", "/stamp")).Output);
     }
 
     [Fact]
@@ -151,7 +151,7 @@ public sealed class SharedCacheTests : IAsyncLifetime
         await b.Runner.OkAsync("build", "--progress", "plain", "-t", "reader:b", "--cache-from", cache,
             Context("reader", "FROM busybox:1.35\nRUN --mount=type=cache,target=/c cat /c/seen > /seen-by-b\n"));
 
-        Assert.Equal("written-by-a\n", (await b.Runner.OkAsync("run", "reader:b", "cat", "/seen-by-b")).Output);
+        Assert.Equal("written-by-a\n", (await b.Runner.OkAsync("run", "--rm", "reader:b", "cat", "/seen-by-b")).Output);
     }
 
     [Fact]
@@ -212,7 +212,7 @@ public sealed class SharedCacheTests : IAsyncLifetime
         var second = BuildProgress.Steps((await b.Runner.OkAsync("build", "--progress", "plain", "-t", "inline:b", "--cache-from", image, context)).Error);
         Assert.Equal(3, second.Count);
         Assert.All(second, s => Assert.Equal((s.Key, "CACHED"), (s.Key, s.Value)));
-        Assert.Equal((await a.Runner.OkAsync("run", image, "cat", "/stamp")).Output, (await b.Runner.OkAsync("run", "inline:b", "cat", "/stamp")).Output);
+        Assert.Equal((await a.Runner.OkAsync("run", "--rm", image, "cat", "/stamp")).Output, (await b.Runner.OkAsync("run", "--rm", "inline:b", "cat", "/stamp")).Output);
     }
 
     [Fact]

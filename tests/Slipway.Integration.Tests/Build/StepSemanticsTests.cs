@@ -25,7 +25,7 @@ public sealed class StepSemanticsTests(BusyboxStore store) : IClassFixture<Busyb
         var build = await Runner.OkAsync("build", "--progress", "plain", "-t", "equal-layers:1", context);
 
         Assert.Contains("after two equal layers", build.Error, StringComparison.Ordinal);
-        Assert.Equal("after two equal layers\n", (await Runner.OkAsync("run", "equal-layers:1", "cat", "/f")).Output);
+        Assert.Equal("after two equal layers\n", (await Runner.OkAsync("run", "--rm", "equal-layers:1", "cat", "/f")).Output);
     }
 
     [Fact]
@@ -67,7 +67,7 @@ public sealed class StepSemanticsTests(BusyboxStore store) : IClassFixture<Busyb
 
         await Runner.OkAsync("build", "--progress", "plain", "-t", "heredocs:1", context);
 
-        var run = await Runner.OkAsync("run", "heredocs:1", "cat", "/script", "/fed", "/chomped");
+        var run = await Runner.OkAsync("run", "--rm", "heredocs:1", "cat", "/script", "/fed", "/chomped");
         Assert.Equal("script /root\nfed /root\nchomped\n", run.Output);
     }
 
@@ -91,7 +91,7 @@ public sealed class StepSemanticsTests(BusyboxStore store) : IClassFixture<Busyb
 
         await Runner.OkAsync("build", "--progress", "plain", "-t", "copy-dest:1", context);
 
-        var run = await Runner.OkAsync("run", "copy-dest:1", "cat", "/existing/f1", "/existing/f2", "/into/linked", "/newfile");
+        var run = await Runner.OkAsync("run", "--rm", "copy-dest:1", "cat", "/existing/f1", "/existing/f2", "/into/linked", "/newfile");
         Assert.Equal("one\ntwo\none\none\n", run.Output);
     }
 }

@@ -196,6 +196,6 @@ public sealed class StoreIntegrityTests : IDisposable
         var after = await runner.RunAsync("fsck");
         Assert.True(after.Exit == 0, after.Output + after.Error);
         StoreCheck.AssertConsistent(runner.Root);
-        Assert.Equal("hi", (await runner.OkAsync("run", "fsck-built:1", "cat", "/hi")).Output.Trim());
+        Assert.Equal("hi", (await runner.OkAsync("run", "--rm", "fsck-built:1", "cat", "/hi")).Output.Trim());
     }
 }
