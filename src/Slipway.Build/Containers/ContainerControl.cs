@@ -151,7 +151,10 @@ public sealed class ContainerControl(LocalStore store, ContainerStore containers
         _ = await runtimeFor(container.Record).DeleteAsync(runtimeId, cancellationToken).ConfigureAwait(false);
         if (Network is { } tools)
         {
+            var pasta = ReadPid(Path.Join(store.Layout.NetworkState, runtimeId + ".pid"));
             PastaNetwork.Reclaim(tools, store.Layout.NetworkState, runtimeId);
+            // Killed, but its published ports are free only once it is gone: rm -f promises them free.
+            await WaitForExitAsync(pasta, cancellationToken).ConfigureAwait(false);
         }
 
         if (runtimeId.StartsWith(Workspace.ContainerPrefix, StringComparison.Ordinal))
@@ -179,6 +182,29 @@ public sealed class ContainerControl(LocalStore store, ContainerStore containers
             await containers.UpdateStateAsync(container.Id, s => s.IsRunning
                 ? s with { Status = ContainerState.Exited, ExitCode = ContainerExit.Killed, Pid = 0, FinishedAt = now, Error = ContainerState.SupervisorGone }
                 : s, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static int? ReadPid(string pidFile)
+    {
+        try
+        {
+            return int.TryParse(File.ReadAllText(pidFile).Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var pid)
+                ? pid
+                : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    private async Task WaitForExitAsync(int? pid, CancellationToken cancellationToken)
+    {
+        var started = Time.GetTimestamp();
+        while (pid is { } alive && Directory.Exists($"/proc/{alive}") && Time.GetElapsedTime(started) < TimeSpan.FromSeconds(10))
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(20), Time, cancellationToken).ConfigureAwait(false);
         }
     }
 

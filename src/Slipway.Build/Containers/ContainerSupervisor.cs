@@ -146,7 +146,7 @@ public sealed partial class ContainerSupervisor(LocalStore store, ContainerStore
             Echo?.Invoke(line);
         }, cancellationToken);
 
-        using var health = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var monitoring = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var monitor = Task.CompletedTask;
         RuntimeContainerState? started = null;
         Exception? waiting = null;
@@ -156,10 +156,13 @@ public sealed partial class ContainerSupervisor(LocalStore store, ContainerStore
             if (started is not null)
             {
                 var now = store.Time.GetUtcNow();
-                var state = await containers.UpdateStateAsync(record.Id, s => s with { Status = ContainerState.Running, Pid = started.Pid, StartedAt = now }, CancellationToken.None)
+                // A container with a health check is "starting" from its first moment, as docker shows it.
+                var health = ContainerHealth.ProbeArgs(record.Config.Healthcheck) is null ? null : Health.HealthState.Initial;
+                var state = await containers.UpdateStateAsync(record.Id, s => s with { Status = ContainerState.Running, Pid = started.Pid, StartedAt = now, Health = health },
+                    CancellationToken.None)
                     .ConfigureAwait(false);
                 Started?.Invoke(state);
-                monitor = new ContainerHealth(containers, runtime, record, spec, store.Time).RunAsync(now, health.Token);
+                monitor = new ContainerHealth(containers, runtime, record, spec, store.Time).RunAsync(now, monitoring.Token);
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -178,7 +181,7 @@ public sealed partial class ContainerSupervisor(LocalStore store, ContainerStore
             // Asked to stop (the supervisor's own termination): the runtime killed the container.
         }
 
-        await health.CancelAsync().ConfigureAwait(false);
+        await monitoring.CancelAsync().ConfigureAwait(false);
         await monitor.ConfigureAwait(false);
         if (waiting is not null)
         {

@@ -127,8 +127,19 @@ internal static class ContainerCommands
         command.SetAction((parse, ct) => CommandContext.RunAsync(globals, env, parse, async (ctx, token) =>
         {
             var record = (await ctx.Containers.FindAsync(parse.GetValue(id)!, token).ConfigureAwait(false)).Record;
-            var state = await ContainerRuntimes.Supervisor(ctx, record).RunAsync(record.Id, token).ConfigureAwait(false);
-            return state.ExitCode;
+            try
+            {
+                var state = await ContainerRuntimes.Supervisor(ctx, record).RunAsync(record.Id, token).ConfigureAwait(false);
+                return state.ExitCode;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Nobody reads this process's stderr: the container's state is where run -d (and ps) look.
+                await ctx.Containers.UpdateStateAsync(record.Id, s => s.Status == ContainerState.Created && s.Error.Length == 0
+                    ? s with { Error = ErrorRenderer.Message(ex), ExitCode = ContainerExit.StartFailed }
+                    : s, CancellationToken.None).ConfigureAwait(false);
+                throw;
+            }
         }, ct));
         return command;
     }

@@ -175,9 +175,11 @@ internal static class RunCommand
     private static Process StartSupervisor(CommandContext ctx, string id)
     {
         var self = Environment.ProcessPath ?? throw new ContainerException("cannot find the slipway program to start a supervisor");
-        List<string> command = Path.GetFileNameWithoutExtension(self) == "dotnet"
-            ? [self, Path.Join(AppContext.BaseDirectory, "slipway.dll")]
-            : [self];
+        // The published binary runs itself; under dotnet (a test host, dotnet slipway.dll) the supervisor is the
+        // slipway.dll beside this code, run by the same dotnet.
+        var program = Path.GetFileNameWithoutExtension(self);
+        List<string> command = program == "slipway" ? [self]
+            : [program == "dotnet" ? self : ctx.Env.GetVariable("DOTNET_HOST_PATH") ?? "dotnet", Path.Join(AppContext.BaseDirectory, "slipway.dll")];
         var start = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
         // exec: the supervisor is this child itself, in a session of its own, reading and writing nothing of ours.
         foreach (var arg in (string[])["-c", "exec /usr/bin/setsid \"$@\" </dev/null >/dev/null 2>&1", "sh", .. command, "--root", ctx.Root, ContainerCommands.SuperviseName, id])
