@@ -176,4 +176,37 @@ public sealed class PsCommandTests : IDisposable
         Assert.Equal("NAMES     tier\nweb       front\nbare\n", env.Out.ToString());
         Assert.Contains("wrong number of args for Label: want 1 got 0", wrong.Error.ToString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Ancestor_selects_the_containers_of_an_image_and_an_unknown_image_none()
+    {
+        var store = Slipway.Store.LocalStore.Open(_seed.Root, TimeProvider.System);
+        var config = await store.Blobs.WriteAsync(Slipway.Oci.MediaTypes.OciConfig, Slipway.Oci.OciJson.Serialize(new Slipway.Oci.ImageConfig
+        {
+            Architecture = "amd64", Os = "linux", RootFs = new Slipway.Oci.RootFs { DiffIds = [] },
+        }), TestContext.Current.CancellationToken);
+        var manifest = await store.Blobs.WriteAsync(Slipway.Oci.MediaTypes.OciManifest, Slipway.Oci.OciJson.Serialize(new Slipway.Oci.ImageManifest
+        {
+            MediaType = Slipway.Oci.MediaTypes.OciManifest, Config = config, Layers = [],
+        }), TestContext.Current.CancellationToken);
+        await store.Refs.SetAsync("docker.io/library/seed:1", manifest, TestContext.Current.CancellationToken);
+        await _seed.AddAsync("mine", Now.AddMinutes(-1), imageId: config.Digest);
+        await _seed.AddAsync("other", Now.AddMinutes(-2));
+
+        Assert.Equal("mine\n", (await _seed.RunAsync("ps", "-a", "-f", "ancestor=seed:1", "--format", "{{.Names}}")).Out.ToString());
+        Assert.Equal("mine\n", (await _seed.RunAsync("ps", "-a", "-f", "ancestor=" + config.Digest.ShortHex, "--format", "{{.Names}}")).Out.ToString());
+        var unknown = await _seed.RunAsync("ps", "-a", "-f", "ancestor=nothing:here", "--format", "{{.Names}}");
+        Assert.Equal(("0", ""), (unknown.Variables["exit"], unknown.Out.ToString()));
+    }
+
+    [Fact]
+    public async Task Before_and_since_select_by_creation_around_a_container()
+    {
+        await _seed.AddAsync("oldest", Now.AddMinutes(-3));
+        await _seed.AddAsync("middle", Now.AddMinutes(-2));
+        await _seed.AddAsync("newest", Now.AddMinutes(-1));
+
+        Assert.Equal("oldest\n", (await _seed.RunAsync("ps", "-a", "-f", "before=middle", "--format", "{{.Names}}")).Out.ToString());
+        Assert.Equal("newest\n", (await _seed.RunAsync("ps", "-a", "-f", "since=middle", "--format", "{{.Names}}")).Out.ToString());
+    }
 }

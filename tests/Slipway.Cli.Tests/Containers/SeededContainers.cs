@@ -33,14 +33,14 @@ internal sealed class SeededContainers : IDisposable
 
     public async Task<ContainerRecord> AddAsync(string name, DateTimeOffset created, Func<ContainerState, ContainerState>? state = null,
         bool supervised = false, string image = "web:1", IReadOnlyList<PortMapping>? ports = null,
-        IReadOnlyDictionary<string, string>? labels = null, string path = "/app", params string[] args)
+        IReadOnlyDictionary<string, string>? labels = null, Digest? imageId = null, string path = "/app", params string[] args)
     {
         var record = await Store.CreateAsync(new ContainerRecord
         {
             Id = ContainerStore.NewId(),
             Name = name,
             Image = image,
-            ImageId = Digest.Parse("sha256:" + new string('a', 64)),
+            ImageId = imageId ?? Digest.Parse("sha256:" + new string('a', 64)),
             ImageManifest = Digest.Parse("sha256:" + new string('b', 64)),
             Created = created,
             Path = path,
