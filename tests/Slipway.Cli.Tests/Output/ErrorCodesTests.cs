@@ -28,7 +28,6 @@ public sealed partial class ErrorCodesTests
         ["Slipway.Build.Engine.RunFailedException"] = "build.run-failed",
         ["Slipway.Store.Images.ImageException"] = "image.failed",
         ["Slipway.Build.Containers.ContainerException"] = "container.failed",
-        ["Slipway.Runtime.Network.PortSpecException"] = "port.invalid",
         ["Slipway.Images.EngineException"] = "engine.failed",
         ["Slipway.Cli.Templates.TemplateException"] = "template.invalid",
         ["Slipway.Runtime.Network.PortSpecException"] = "port.invalid",
