@@ -54,7 +54,7 @@ public sealed class PruneTests : IDisposable
         Assert.Empty(Directory.GetDirectories(Path.Join(runner.Root, "cache-mounts")));
 
         await runner.OkAsync("inspect", "one");
-        Assert.Equal($"ERROR: No such image: {dangling}\n", (await runner.RunAsync("inspect", dangling)).Error.ReplaceLineEndings("\n"));
+        Assert.Equal($"ERROR: No such image: {dangling}\n", (await runner.RunAsync("inspect", "--type", "image", dangling)).Error.ReplaceLineEndings("\n"));
         await runner.OkAsync("save", "-o", Path.Join(_dir.FullName, "one.tar"), "one");
         Assert.Contains("one", (await runner.OkAsync("run", "--rm", "one", "cat", "/one")).Output, StringComparison.Ordinal);
     }
