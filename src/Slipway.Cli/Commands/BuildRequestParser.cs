@@ -101,6 +101,7 @@ internal sealed class BuildRequestParser(ParseResult parse, BuildCommandOptions 
         {
             Source = source,
             Tags = tags,
+            NamesInStore = outputs.Count == 0 || outputs.Any(x => x.Kind is OutputKind.Image or OutputKind.Registry || x.LoadsIntoEngine),
             NoCache = parse.GetValue(o.NoCache),
             NoCacheStages = Values(o.NoCacheFilter).SelectMany(v => v.Split(',')).ToHashSet(StringComparer.OrdinalIgnoreCase),
             Pull = parse.GetValue(o.Pull),
