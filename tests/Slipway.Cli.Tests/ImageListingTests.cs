@@ -53,6 +53,31 @@ public sealed class ImageListingTests : IDisposable
             $"alpine       3         {_alpine}   2 months ago   5MB\n", output);
     }
 
+    [Fact]
+    public async Task Digests_adds_docker_s_DIGEST_column_the_manifest_digest_of_each_name_and_none_for_a_dangling_image()
+    {
+        await SeedAllAsync();
+        var web = (await RunAsync("inspect", "-f", "{{.Descriptor.digest}}", "web:1")).Out.Trim();
+        var alpine = (await RunAsync("inspect", "-f", "{{.Descriptor.digest}}", "alpine:3")).Out.Trim();
+
+        var (exit, output, error) = await RunAsync("images", "--digests");
+
+        Assert.Equal("", error);
+        Assert.Equal(0, exit);
+        var pad = new string(' ', web.Length - "DIGEST".Length);
+        var none = new string(' ', web.Length - "<none>".Length);
+        Assert.Equal(
+            $"REPOSITORY   TAG       DIGEST{pad}   IMAGE ID       CREATED        SIZE\n" +
+            $"<none>       <none>    <none>{none}   {_dangling}   24 hours ago   1kB\n" +
+            $"web          1         {web}   {_web}   4 weeks ago    6.23MB\n" +
+            $"alpine       3         {alpine}   {_alpine}   2 months ago   5MB\n", output);
+        var own = (await RunAsync("images", "--digests", "--format", "table {{.Repository}}", "alpine")).Out.Split('\n')
+            .Select(l => string.Join(' ', l.Split(' ', StringSplitOptions.RemoveEmptyEntries))).ToList();
+        Assert.Equal(["REPOSITORY DIGEST", "alpine " + alpine, ""], own);
+        Assert.Equal("alpine\n", (await RunAsync("images", "--digests", "--format", "{{.Repository}}", "alpine")).Out);
+        Assert.Equal(_alpine + "\n", (await RunAsync("images", "--digests", "-q", "alpine")).Out);
+    }
+
     [Theory]
     [InlineData("--filter", "dangling=true", "<none>")]
     [InlineData("--filter", "dangling=false", "web,alpine")]
