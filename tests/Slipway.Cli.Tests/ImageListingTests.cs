@@ -108,6 +108,7 @@ public sealed class ImageListingTests : IDisposable
 
     [Theory]
     [InlineData("nope=1", "ERROR: invalid filter 'nope'\n")]
+    [InlineData("label!=tier", "ERROR: invalid filter 'label!'\n")]
     [InlineData("dangling=maybe", "ERROR: invalid filter 'dangling=[maybe]'\n")]
     [InlineData("dangling", "ERROR: invalid argument \"dangling\" for \"-f, --filter\" flag: bad format of filter (expected name=value)\n")]
     [InlineData("before=nothing:1", "ERROR: No such image: nothing:1\n")]
