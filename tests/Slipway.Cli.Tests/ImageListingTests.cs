@@ -168,6 +168,8 @@ public sealed class ImageListingTests : IDisposable
     [InlineData("{{.Size}} {{len .RootFS.Layers}}", "6234567 2")]
     [InlineData("{{range .RepoTags}}{{.}} {{end}}", "web:1 ")]
     [InlineData("{{upper .Os}}/{{.Architecture}}", "LINUX/amd64")]
+    [InlineData("{{.Config}}", "{{ map[] [] [] [/app] map[]  map[tier:front]  false} {<nil> [] []}}")]
+    [InlineData("{{.RootFS.Type}} {{with .Config}}{{.Cmd}}{{end}} {{json .Config.Cmd}}", "layers [/app] [\"/app\"]")]
     public async Task Inspect_runs_the_template_over_the_document(string template, string expected)
     {
         await SeedAllAsync();

@@ -140,6 +140,21 @@ public sealed class GoTemplateTests
         Assert.Equal("[] map[] 0 null [] false []", template.Execute(document.RootElement, options));
     }
 
+    [Fact]
+    public void Struct_fields_print_as_Go_prints_a_struct_in_field_order_and_sets_with_empty_struct_values()
+    {
+        var options = new TemplateOptions
+        {
+            MissingKeyError = true,
+            TypedFields = new Dictionary<string, NilKind> { ["User"] = NilKind.String, ["Env"] = NilKind.List, ["Labels"] = NilKind.Map },
+            Structs = new Dictionary<string, string> { ["Config"] = "{{User ExposedPorts Env} {Healthcheck Labels}}", ["ExposedPorts"] = GoStruct.Set },
+        };
+        using var document = JsonDocument.Parse("""{"Config":{"ExposedPorts":{"80/tcp":{},"443/tcp":{}},"Env":["A=1"]}}""");
+        var template = GoTemplate.Parse("{{.Config}}|{{.Config.ExposedPorts}}|{{range $p, $_ := .Config.ExposedPorts}}{{$p}},{{end}}|{{json .Config.ExposedPorts}}|{{.Config.Env}}");
+        Assert.Equal("{{ map[443/tcp:{} 80/tcp:{}] [A=1]} {<nil> map[]}}|map[443/tcp:{} 80/tcp:{}]|443/tcp,80/tcp,|{\"443/tcp\":{},\"80/tcp\":{}}|[A=1]",
+            template.Execute(document.RootElement, options));
+    }
+
     [Theory]
     [InlineData("{{.Id", "template: :1: unclosed action")]
     [InlineData("{{foo}}", "template: :1: function \"foo\" not defined")]
