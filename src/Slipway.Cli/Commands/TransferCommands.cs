@@ -33,16 +33,12 @@ internal static class TransferCommands
                 ctx.Env.Out.WriteLine($"{reference.Tag ?? reference.Digest?.Value}: Pulling from {reference.Path}");
             }
 
+            // docker's tagUpdated: "newer" when the name now points at something else than before the pull.
+            var before = ctx.Store.Refs.Resolve(reference.ToString())?.Digest;
             var puller = new ImagePuller(ctx.Images, ctx.Clients);
             var lines = new PullLines(ctx.Env.Out, terminal: !ctx.Env.OutputRedirected);
-            var fetched = 0;
             var image = await puller.PullAsync(reference, wanted, p =>
             {
-                if (p.Status == PullStatus.Downloading)
-                {
-                    Interlocked.Exchange(ref fetched, 1);
-                }
-
                 if (!q)
                 {
                     lines.Report(p);
@@ -51,7 +47,7 @@ internal static class TransferCommands
             if (!q)
             {
                 ctx.Env.Out.WriteLine($"Digest: {image.ManifestDescriptor.Digest}");
-                ctx.Env.Out.WriteLine(fetched == 1
+                ctx.Env.Out.WriteLine(before != image.ManifestDescriptor.Digest
                     ? $"Status: Downloaded newer image for {reference.FamiliarString}"
                     : $"Status: Image is up to date for {reference.FamiliarString}");
             }
