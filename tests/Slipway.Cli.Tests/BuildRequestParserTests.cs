@@ -156,6 +156,19 @@ public sealed class BuildRequestParserTests : IDisposable
     }
 
     [Fact]
+    public void Buildxs_hidden_flags_of_the_classic_builder_are_taken_and_the_deprecated_ones_warn_as_buildx_does()
+    {
+        Assert.Empty(Parse("--rm", "--force-rm", "--compress").Warnings);
+        Assert.Equal(
+            [
+                "isolation flag is deprecated with BuildKit.",
+                "security-opt flag is deprecated. \"RUN --security=insecure\" should be used with BuildKit.",
+                "experimental flag squash is removed with BuildKit. You should squash inside build using a multi-stage Dockerfile for efficiency.",
+            ],
+            Parse("--squash", "--isolation", "default", "--security-opt", "seccomp=unconfined", "--rm=false").Warnings);
+    }
+
+    [Fact]
     public void Label_sets_image_config_labels_and_a_later_one_wins()
     {
         var labels = Parse("--label", "a=1", "--label", "b=x=y", "--label", "a=2", "--label", "empty").Request.Options.Labels;
