@@ -129,14 +129,16 @@ internal static class UnknownFlags
     }
 
     /// <summary>The command's one-line usage as docker prints it under a flag error (cobra's UseLine over docker's
-    /// <c>Use</c> texts): <c>slipway images [OPTIONS] [REPOSITORY[:TAG]]</c>, <c>slipway image COMMAND</c>.</summary>
+    /// <c>Use</c> texts): <c>slipway images [OPTIONS] [REPOSITORY[:TAG]]</c>, <c>slipway tag SOURCE TARGET</c>,
+    /// <c>slipway image</c>, <c>slipway [OPTIONS] COMMAND [ARG...]</c>.</summary>
     public static string UseLine(Command command)
     {
         ArgumentNullException.ThrowIfNull(command);
         var path = CommandPath(command);
         if (command.Subcommands.Count > 0)
         {
-            return command.Parents.Any() ? $"{path} COMMAND" : $"{path} [OPTIONS] COMMAND";
+            // docker's root is "docker [OPTIONS] COMMAND [ARG...]"; a management command's Use is its bare name.
+            return command.Parents.Any() ? path : $"{path} [OPTIONS] COMMAND [ARG...]";
         }
 
         var words = command.Arguments.Where(a => !a.Hidden).Select(a =>
@@ -150,7 +152,9 @@ internal static class UnknownFlags
                 _ => $"{name} [{name}...]",
             };
         });
-        return string.Join(' ', [path, "[OPTIONS]", .. words]);
+        // [OPTIONS] only where the command has options of its own (docker tag has none).
+        var options = command.Options.Any(o => !o.Hidden && o is not System.CommandLine.Help.HelpOption);
+        return string.Join(' ', [path, .. options ? ["[OPTIONS]"] : Array.Empty<string>(), .. words]);
     }
 
     /// <summary>The command as typed: <c>slipway dockerfile parse</c>.</summary>

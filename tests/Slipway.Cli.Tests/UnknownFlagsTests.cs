@@ -30,9 +30,11 @@ public sealed class UnknownFlagsTests : IDisposable
     [InlineData("unknown shorthand flag: 'z' in -z", "slipway images [OPTIONS] [REPOSITORY[:TAG]]", "images", "-qz")]
     [InlineData("unknown flag: --filterz", "slipway images [OPTIONS] [REPOSITORY[:TAG]]", "images", "--filterz", "reference=hello-*")]
     [InlineData("unknown flag: --frobnicate", "slipway dockerfile parse [OPTIONS] FILE", "dockerfile", "parse", "--frobnicate", "Dockerfile")]
-    [InlineData("unknown flag: --frobnicate", "slipway [OPTIONS] COMMAND", "--frobnicate")]
+    [InlineData("unknown flag: --frobnicate", "slipway [OPTIONS] COMMAND [ARG...]", "--frobnicate")]
     [InlineData("unknown flag: --version", "slipway images [OPTIONS] [REPOSITORY[:TAG]]", "images", "--version")]
-    [InlineData("unknown flag: --frobnicate", "slipway image COMMAND", "image", "--frobnicate")]
+    [InlineData("unknown flag: --frobnicate", "slipway image", "image", "--frobnicate")]
+    [InlineData("unknown flag: --frobnicate", "slipway tag SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]", "tag", "--frobnicate", "a", "b")]
+    [InlineData("flag needs an argument: --filter", "slipway image prune [OPTIONS]", "image", "prune", "-af", "--filter")]
     [InlineData("unknown flag: --frobnicate", "slipway image prune [OPTIONS]", "image", "prune", "--frobnicate")]
     [InlineData("unknown flag: --frobnicate", "slipway inspect [OPTIONS] IMAGE [IMAGE...]", "inspect", "--frobnicate", "image")]
     [InlineData("unknown flag: --frobnicate", "slipway run [OPTIONS] IMAGE [COMMAND...]", "run", "--frobnicate", "image")]
@@ -40,7 +42,7 @@ public sealed class UnknownFlagsTests : IDisposable
     {
         var env = new FakeEnvironment();
         var exit = await SlipwayApp.RunAsync(["--root", Root, .. args], env);
-        var path = useLine.Split(" [", 2)[0].Replace(" COMMAND", "", StringComparison.Ordinal);
+        var path = string.Join(' ', useLine.Split(' ').TakeWhile(w => w.Length > 0 && w[0] != '[' && !char.IsUpper(w[0])));
         Assert.Equal(message + "\n" + Usage(useLine, path), env.Error.ToString());
         Assert.Equal(125, exit);
         Assert.Equal("", env.Out.ToString());

@@ -28,11 +28,12 @@ internal static class TransferCommands
             var wanted = CommandContext.PlatformOrHost(parse.GetValue(platform));
             var q = parse.GetValue(quiet);
             ctx.InsecureRegistries = parse.GetValue(insecure) ?? [];
-            if (!q)
+            // docker says "Pulling from" once the registry has answered with the manifest: not before an error.
+            var header = new Lazy<bool>(() =>
             {
                 ctx.Env.Out.WriteLine($"{reference.Tag ?? reference.Digest?.Value}: Pulling from {reference.Path}");
-            }
-
+                return true;
+            }, LazyThreadSafetyMode.ExecutionAndPublication);
             // docker's tagUpdated: "newer" when the name now points at something else than before the pull.
             var before = ctx.Store.Refs.Resolve(reference.ToString())?.Digest;
             var puller = new ImagePuller(ctx.Images, ctx.Clients);
@@ -41,11 +42,13 @@ internal static class TransferCommands
             {
                 if (!q)
                 {
+                    _ = header.Value;
                     lines.Report(p);
                 }
             }, token).ConfigureAwait(false);
             if (!q)
             {
+                _ = header.Value;
                 ctx.Env.Out.WriteLine($"Digest: {image.ManifestDescriptor.Digest}");
                 ctx.Env.Out.WriteLine(before != image.ManifestDescriptor.Digest
                     ? $"Status: Downloaded newer image for {reference.FamiliarString}"
