@@ -5,7 +5,8 @@ namespace Slipway.Cli.Tests.Templates;
 
 /// <summary>Each construct of Go's text/template with docker's functions, against what Go prints for the same
 /// template over the same JSON decoded into <c>map[string]interface{}</c> (docker's inspect fallback). Numbers compare
-/// as numbers (<c>eq .Size 123456789</c>), as they do in docker's typed structs.</summary>
+/// as numbers (<c>eq .Size 123456789</c>), as they do in docker's typed structs; a missing key of a map of strings
+/// indexes to "", as docker's typed <c>map[string]string</c> labels do.</summary>
 public sealed class GoTemplateTests
 {
     private const string Data = """
@@ -41,7 +42,8 @@ public sealed class GoTemplateTests
     [Theory]
     [InlineData("{{index .RepoTags 1}}", "b:2")]
     [InlineData("{{index .Config.Labels \"z\"}}", "1")]
-    [InlineData("{{index .Config.Labels \"nope\"}}", "<no value>")]
+    [InlineData("{{index .Config.Labels \"nope\"}}", "")]
+    [InlineData("{{index .Mixed 4 \"nope\"}}", "<no value>")]
     [InlineData("{{index .Nested.List 1 \"Name\"}}", "n2")]
     [InlineData("{{(index .Nested.List 0).Name}}", "n1")]
     [InlineData("{{slice .RepoTags 1}}", "[b:2]")]
