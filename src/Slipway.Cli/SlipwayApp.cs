@@ -66,45 +66,44 @@ internal static class SlipwayApp
     public static async Task<int> RunAsync(string[] args, ICliEnvironment env)
     {
         var root = Create(env);
-        var parse = root.Parse(TrailingArguments.Separate(root, args));
-        if (UnknownFlags.Find(parse) is { } unknown)
+        var separated = TrailingArguments.Separate(root, args);
+        var parse = root.Parse(separated);
+        if (UnknownFlags.Find(root, separated) is { } unknown)
         {
-            // As docker's flag parser answers: the flag named, not the word after it that it made look misplaced.
-            ErrorRenderer.Fail(env.Error, unknown);
-            env.Error.WriteLine($"See '{CommandPath(parse.CommandResult)} --help'.");
-            return 1;
+            // docker's own text (cli.FlagErrorFunc, also buildx's as a CLI plugin): the flag named, not the word after
+            // it that it made look misplaced; then the usage line and where to look; status 125.
+            env.Error.WriteLine(unknown.Message);
+            WriteUsage(env.Error, unknown.Command);
+            return FlagErrorStatus;
         }
 
         if (parse.Action is ParseErrorAction)
         {
-            // A command line that does not parse is a user error like any other: ERROR lines, then where to look,
-            // as docker says it, rather than System.CommandLine's whole help text.
+            // A command line that does not parse is a user error like any other: ERROR lines, then the usage as docker
+            // shows it, rather than System.CommandLine's whole help text. A value a flag cannot take is a flag error
+            // (pflag's "invalid argument", 125); a missing or extra argument is the command's (1), as in docker.
             foreach (var error in parse.Errors)
             {
                 ErrorRenderer.Fail(env.Error, error.Message);
             }
 
-            env.Error.WriteLine($"See '{CommandPath(parse.CommandResult)} --help'.");
-            return 1;
+            WriteUsage(env.Error, parse.CommandResult.Command);
+            return parse.Errors.Any(e => e.SymbolResult is OptionResult) ? FlagErrorStatus : 1;
         }
 
         var config = new InvocationConfiguration { Output = env.Out, Error = env.Error, ProcessTerminationTimeout = null };
         return await parse.InvokeAsync(config, env.Termination).ConfigureAwait(false);
     }
 
-    /// <summary>The command as typed: <c>slipway dockerfile parse</c>.</summary>
-    private static string CommandPath(CommandResult result)
-    {
-        var names = new List<string>();
-        for (SymbolResult? r = result; r is not null; r = r.Parent)
-        {
-            if (r is CommandResult command)
-            {
-                names.Insert(0, command.Parent is null ? "slipway" : command.Command.Name);
-            }
-        }
+    /// <summary>The status docker's CLI exits with for a flag it cannot read (cli.StatusError in FlagErrorFunc).</summary>
+    public const int FlagErrorStatus = 125;
 
-        return string.Join(' ', names);
+    private static void WriteUsage(TextWriter error, Command command)
+    {
+        error.WriteLine();
+        error.WriteLine($"Usage:  {UnknownFlags.UseLine(command)}");
+        error.WriteLine();
+        error.WriteLine($"Run '{UnknownFlags.CommandPath(command)} --help' for more information");
     }
 }
 

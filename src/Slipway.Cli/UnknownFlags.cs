@@ -1,95 +1,172 @@
 using System.CommandLine;
-using System.CommandLine.Parsing;
 
 namespace Slipway.Cli;
 
-/// <summary>Finds a word that reads as a flag the command does not have. System.CommandLine takes an unknown
-/// <c>--foo</c> as an argument, so <c>build --foo .</c> would blame <c>.</c> (or build a context named <c>--foo</c>);
-/// docker's flag parser names the flag instead, and so does this.</summary>
+/// <summary>Reads the command line as docker's flag parser (cobra over spf13/pflag) reads it, only to find the flag
+/// mistake it would stop at. System.CommandLine takes an unknown <c>--foo</c> as an argument, so <c>build --foo .</c>
+/// would blame <c>.</c>, and it splits an unknown bundle (<c>images -qz</c>) into <c>-q z</c>, so <c>z</c> would
+/// quietly become the REPOSITORY; pflag names the flag instead, and so does this.</summary>
 internal static class UnknownFlags
 {
-    /// <summary>pflag's message for the first unknown flag (<c>unknown flag: --foo</c>, <c>unknown shorthand flag: 'z'
-    /// in -z</c>), or null when every flag is known.</summary>
-    public static string? Find(ParseResult parse)
+    /// <summary>pflag's message for the first flag mistake in <paramref name="args"/> (<c>unknown flag: --foo</c>,
+    /// <c>unknown shorthand flag: 'z' in -z</c>, <c>flag needs an argument: --tag</c>) and the command it was
+    /// found in, or null when the flags read well. Like pflag, a bundle is reported from the letter that failed on
+    /// (<c>-qz</c>: <c>'z' in -z</c>, as pflag names what is left of the bundle), a flag's value is the rest of its
+    /// bundle or the next word, flags may follow arguments, and <c>--</c> ends the flags.</summary>
+    public static (string Message, Command Command)? Find(RootCommand root, IReadOnlyList<string> args)
     {
-        ArgumentNullException.ThrowIfNull(parse);
-        var values = new HashSet<Token>(ReferenceEqualityComparer.Instance);
-        CollectOptionValues(parse.RootCommandResult, values);
-        var command = parse.CommandResult.Command;
-        foreach (var token in parse.Tokens)
+        ArgumentNullException.ThrowIfNull(root);
+        ArgumentNullException.ThrowIfNull(args);
+        var path = new List<Command> { root };
+        var sawArgument = false;
+        for (var i = 0; i < args.Count; i++)
         {
-            if (token.Type == TokenType.DoubleDash)
+            var arg = args[i];
+            var command = path[^1];
+            if (arg == "--")
             {
-                break;
+                return null;
             }
 
-            if (token.Type != TokenType.Argument || values.Contains(token))
+            if (arg.StartsWith("--", StringComparison.Ordinal))
             {
+                var eq = arg.IndexOf('=', StringComparison.Ordinal);
+                var name = eq < 0 ? arg : arg[..eq];
+                if ((Lookup(path, arg) ?? Lookup(path, name)) is not { } option)
+                {
+                    return ($"unknown flag: {name}", command);
+                }
+
+                if (eq < 0 && TakesValue(option) && ++i >= args.Count)
+                {
+                    return ($"flag needs an argument: {name}", command);
+                }
+
                 continue;
             }
 
-            if (token.Value.Length > 1 && token.Value[0] == '-')
+            if (arg.Length > 1 && arg[0] == '-')
             {
-                return Message(token.Value, KnownShortNames(parse.CommandResult));
+                if (ShortMistake(path, arg, args, ref i) is { } mistake)
+                {
+                    return (mistake, command);
+                }
+
+                continue;
             }
 
-            // A command that passes its trailing words on (run IMAGE COMMAND…) stops reading flags at its first
-            // argument, as docker run does.
-            if (!command.TreatUnmatchedTokensAsErrors)
+            if (!sawArgument && command.Subcommands.FirstOrDefault(s => s.Name == arg || s.Aliases.Contains(arg)) is { } subcommand)
             {
-                break;
+                path.Add(subcommand);
+                continue;
+            }
+
+            // A word no command knows is System.CommandLine's to report; a command that passes its trailing words on
+            // (run IMAGE COMMAND…) stops reading flags at its first argument, as docker run does.
+            if (command.Subcommands.Count > 0 && command.Arguments.Count == 0 || !command.TreatUnmatchedTokensAsErrors)
+            {
+                return null;
+            }
+
+            sawArgument = true;
+        }
+
+        return null;
+    }
+
+    /// <summary>One <c>-abc</c> word, letter by letter as pflag's parseSingleShortArg reads it: a flag that takes a
+    /// value takes the rest of the word (after an optional <c>=</c>) or else the next word.</summary>
+    private static string? ShortMistake(List<Command> path, string arg, IReadOnlyList<string> args, ref int i)
+    {
+        for (var at = 1; at < arg.Length; at++)
+        {
+            var letter = arg[at];
+            if (Lookup(path, "-" + letter) is not { } option)
+            {
+                return $"unknown shorthand flag: '{letter}' in -{arg[at..]}";
+            }
+
+            if (at + 1 < arg.Length && arg[at + 1] == '=')
+            {
+                return null;
+            }
+
+            if (TakesValue(option))
+            {
+                if (at + 1 < arg.Length)
+                {
+                    return null;
+                }
+
+                return ++i < args.Count ? null : $"flag needs an argument: '{letter}' in -{letter}";
             }
         }
 
         return null;
     }
 
-    private static string Message(string word, HashSet<char> shortNames)
-    {
-        if (word.StartsWith("--", StringComparison.Ordinal))
-        {
-            var eq = word.IndexOf('=', StringComparison.Ordinal);
-            return $"unknown flag: {(eq < 0 ? word : word[..eq])}";
-        }
+    /// <summary>pflag's flags without a default for a bare use (bools, and options like <c>--scan-secrets</c> whose
+    /// value can only be joined with <c>=</c>) never take the next word.</summary>
+    private static bool TakesValue(Option option) => option.Arity.MinimumNumberOfValues > 0;
 
-        var letter = word.Skip(1).FirstOrDefault(c => !shortNames.Contains(c), word[1]);
-        return $"unknown shorthand flag: '{letter}' in {word}";
-    }
-
-    private static void CollectOptionValues(CommandResult command, HashSet<Token> values)
+    /// <summary>The option a word names in the command being read: its own options and its ancestors' recursive
+    /// ones (the global <c>--root</c>, <c>--debug</c>, <c>--help</c>), as cobra's persistent flags.</summary>
+    private static Option? Lookup(List<Command> path, string word)
     {
-        foreach (var child in command.Children)
+        for (var level = path.Count - 1; level >= 0; level--)
         {
-            switch (child)
+            var own = level == path.Count - 1;
+            foreach (var option in path[level].Options.Where(o => own || o.Recursive))
             {
-                case OptionResult option:
-                    values.UnionWith(option.Tokens);
-                    break;
-                case CommandResult subcommand:
-                    CollectOptionValues(subcommand, values);
-                    break;
-            }
-        }
-    }
-
-    /// <summary>The one-letter names the command answers to: its own options' and its ancestors' recursive ones.</summary>
-    private static HashSet<char> KnownShortNames(CommandResult result)
-    {
-        var names = new HashSet<char>();
-        for (SymbolResult? r = result; r is not null; r = r.Parent)
-        {
-            if (r is CommandResult command)
-            {
-                foreach (var option in command.Command.Options.Where(o => r == result || o.Recursive))
+                if (option.Name == word || option.Aliases.Contains(word))
                 {
-                    foreach (var alias in option.Aliases.Append(option.Name).Where(a => a.Length == 2 && a[0] == '-'))
-                    {
-                        names.Add(alias[1]);
-                    }
+                    return option;
                 }
             }
         }
 
-        return names;
+        return null;
+    }
+
+    /// <summary>The command's one-line usage as docker prints it under a flag error (cobra's UseLine over docker's
+    /// <c>Use</c> texts): <c>slipway images [OPTIONS] [REPOSITORY[:TAG]]</c>, <c>slipway tag SOURCE TARGET</c>,
+    /// <c>slipway image</c>, <c>slipway [OPTIONS] COMMAND [ARG...]</c>.</summary>
+    public static string UseLine(Command command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var path = CommandPath(command);
+        if (command.Subcommands.Count > 0)
+        {
+            // docker's root is "docker [OPTIONS] COMMAND [ARG...]"; a management command's Use is its bare name.
+            return command.Parents.Any() ? path : $"{path} [OPTIONS] COMMAND [ARG...]";
+        }
+
+        var words = command.Arguments.Where(a => !a.Hidden).Select(a =>
+        {
+            var name = a.HelpName ?? a.Name;
+            return (a.Arity.MinimumNumberOfValues, a.Arity.MaximumNumberOfValues) switch
+            {
+                (0, 1) => $"[{name}]",
+                (0, _) => $"[{name}...]",
+                (1, 1) => name,
+                _ => $"{name} [{name}...]",
+            };
+        });
+        // [OPTIONS] only where the command has options of its own (docker tag has none).
+        var options = command.Options.Any(o => !o.Hidden && o is not System.CommandLine.Help.HelpOption);
+        return string.Join(' ', [path, .. options ? ["[OPTIONS]"] : Array.Empty<string>(), .. words]);
+    }
+
+    /// <summary>The command as typed: <c>slipway dockerfile parse</c>.</summary>
+    public static string CommandPath(Command command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var names = new List<string>();
+        for (Symbol? s = command; s is Command c; s = c.Parents.FirstOrDefault())
+        {
+            names.Insert(0, c.Parents.Any() ? c.Name : "slipway");
+        }
+
+        return string.Join(' ', names);
     }
 }

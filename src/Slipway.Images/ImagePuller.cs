@@ -72,10 +72,18 @@ public sealed class ImagePuller(ImageStore images, RegistryClients clients)
         var manifest = OciJson.ParseManifest(manifestResponse.Content.Span, manifestResponse.MediaType);
         ImageStore.EnsureConfigSize(manifest.Config.Digest, manifest.Config.Size);
         lease.Add([manifest.Config.Digest, .. manifest.Layers.Select(l => l.Digest)]);
-        foreach (var layer in manifest.Layers.DistinctBy(l => l.Digest).Where(l => blobs.GetSize(l.Digest) != l.Size))
+        // Every layer is named before the first byte comes, in the manifest's order, as docker lists them: those the
+        // store has as "Already exists", the others "Pulling fs layer"; an image whose config the store has already
+        // shows none, as docker skips the layers of an image it has. (Present blobs are still verified below.)
+        var shown = blobs.GetSize(manifest.Config.Digest) != manifest.Config.Size;
+        foreach (var layer in manifest.Layers.DistinctBy(l => l.Digest).Where(_ => shown))
         {
-            // Every layer to fetch is named before the first byte comes, as docker lists them.
-            progress(new PullProgress("layer", layer.Digest, PullStatus.Waiting) { Total = layer.Size });
+            var present = blobs.GetSize(layer.Digest) == layer.Size;
+            progress(new PullProgress("layer", layer.Digest, present ? PullStatus.AlreadyExists : PullStatus.Waiting)
+            {
+                Current = present ? layer.Size : 0,
+                Total = layer.Size,
+            });
         }
 
         using (var slots = new SemaphoreSlim(MaxParallelDownloads))
@@ -128,7 +136,7 @@ public sealed class ImagePuller(ImageStore images, RegistryClients clients)
             if (images.Store.Blobs.GetSize(blob.Digest) == blob.Size &&
                 await images.Store.Blobs.ComputeDigestAsync(blob.Digest, cancellationToken).ConfigureAwait(false) == blob.Digest)
             {
-                progress(new PullProgress(what, blob.Digest, PullStatus.AlreadyExists) { Current = blob.Size, Total = blob.Size });
+                // Said when the layers were listed (or, for an image the store has, not at all).
                 return;
             }
 

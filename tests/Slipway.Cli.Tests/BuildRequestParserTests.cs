@@ -136,6 +136,38 @@ public sealed class BuildRequestParserTests : IDisposable
         return invocation!;
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false, "-o", "type=local,dest=out")]
+    [InlineData(false, "-o", "out")]
+    [InlineData(false, "-o", "type=tar,dest=out.tar")]
+    [InlineData(false, "-o", "type=oci,dest=out.tar")]
+    [InlineData(false, "-o", "type=docker,dest=out.tar")]
+    [InlineData(false, "-o", "type=local,dest=out", "-o", "type=tar,dest=out.tar")]
+    [InlineData(true, "-o", "type=local,dest=out", "-o", "type=image")]
+    [InlineData(true, "--push")]
+    [InlineData(true, "-o", "type=registry")]
+    [InlineData(true, "--load")]
+    public void Tags_name_the_image_in_the_store_only_when_an_output_is_an_image_as_buildx_names_only_its_image_outputs(bool named, params string[] args)
+    {
+        var options = Parse(["-t", "x", .. args.Select(a => a.Replace("out", Path.Join(_dir, "out"), StringComparison.Ordinal))]).Request.Options;
+        Assert.Equal(["docker.io/library/x:latest"], options.Tags.Select(t => t.ToString()));
+        Assert.Equal(named, options.NamesInStore);
+    }
+
+    [Fact]
+    public void Buildxs_hidden_flags_of_the_classic_builder_are_taken_and_the_deprecated_ones_warn_as_buildx_does()
+    {
+        Assert.Empty(Parse("--rm", "--force-rm", "--compress").Warnings);
+        Assert.Equal(
+            [
+                "isolation flag is deprecated with BuildKit.",
+                "security-opt flag is deprecated. \"RUN --security=insecure\" should be used with BuildKit.",
+                "experimental flag squash is removed with BuildKit. You should squash inside build using a multi-stage Dockerfile for efficiency.",
+            ],
+            Parse("--squash", "--isolation", "default", "--security-opt", "seccomp=unconfined", "--rm=false").Warnings);
+    }
+
     [Fact]
     public void Label_sets_image_config_labels_and_a_later_one_wins()
     {

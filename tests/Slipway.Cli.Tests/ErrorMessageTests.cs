@@ -190,9 +190,9 @@ public sealed partial class ErrorMessageTests : IDisposable
     {
         var (exit, error) = await RunAsync("size", "--top", "99999999999", "seed:1");
 
-        Assert.Equal(1, exit);
-        Assert.Equal("ERROR: Cannot parse argument '99999999999' for option '--top' as expected type 'System.Int32'.\n"
-            + "See 'slipway size --help'.\n", error);
+        Assert.Equal(125, exit);
+        Assert.Equal("ERROR: Cannot parse argument '99999999999' for option '--top' as expected type 'System.Int32'.\n\n"
+            + "Usage:  slipway size [OPTIONS] IMAGE\n\nRun 'slipway size --help' for more information\n", error);
     }
 
     [Fact]

@@ -53,6 +53,31 @@ public sealed class ImageListingTests : IDisposable
             $"alpine       3         {_alpine}   2 months ago   5MB\n", output);
     }
 
+    [Fact]
+    public async Task Digests_adds_docker_s_DIGEST_column_the_manifest_digest_of_each_name_and_none_for_a_dangling_image()
+    {
+        await SeedAllAsync();
+        var web = (await RunAsync("inspect", "-f", "{{.Descriptor.digest}}", "web:1")).Out.Trim();
+        var alpine = (await RunAsync("inspect", "-f", "{{.Descriptor.digest}}", "alpine:3")).Out.Trim();
+
+        var (exit, output, error) = await RunAsync("images", "--digests");
+
+        Assert.Equal("", error);
+        Assert.Equal(0, exit);
+        var pad = new string(' ', web.Length - "DIGEST".Length);
+        var none = new string(' ', web.Length - "<none>".Length);
+        Assert.Equal(
+            $"REPOSITORY   TAG       DIGEST{pad}   IMAGE ID       CREATED        SIZE\n" +
+            $"<none>       <none>    <none>{none}   {_dangling}   24 hours ago   1kB\n" +
+            $"web          1         {web}   {_web}   4 weeks ago    6.23MB\n" +
+            $"alpine       3         {alpine}   {_alpine}   2 months ago   5MB\n", output);
+        var own = (await RunAsync("images", "--digests", "--format", "table {{.Repository}}", "alpine")).Out.Split('\n')
+            .Select(l => string.Join(' ', l.Split(' ', StringSplitOptions.RemoveEmptyEntries))).ToList();
+        Assert.Equal(["REPOSITORY DIGEST", "alpine " + alpine, ""], own);
+        Assert.Equal("alpine\n", (await RunAsync("images", "--digests", "--format", "{{.Repository}}", "alpine")).Out);
+        Assert.Equal(_alpine + "\n", (await RunAsync("images", "--digests", "-q", "alpine")).Out);
+    }
+
     [Theory]
     [InlineData("--filter", "dangling=true", "<none>")]
     [InlineData("--filter", "dangling=false", "web,alpine")]
@@ -83,6 +108,7 @@ public sealed class ImageListingTests : IDisposable
 
     [Theory]
     [InlineData("nope=1", "ERROR: invalid filter 'nope'\n")]
+    [InlineData("label!=tier", "ERROR: invalid filter 'label!'\n")]
     [InlineData("dangling=maybe", "ERROR: invalid filter 'dangling=[maybe]'\n")]
     [InlineData("dangling", "ERROR: invalid argument \"dangling\" for \"-f, --filter\" flag: bad format of filter (expected name=value)\n")]
     [InlineData("before=nothing:1", "ERROR: No such image: nothing:1\n")]
@@ -142,6 +168,8 @@ public sealed class ImageListingTests : IDisposable
     [InlineData("{{.Size}} {{len .RootFS.Layers}}", "6234567 2")]
     [InlineData("{{range .RepoTags}}{{.}} {{end}}", "web:1 ")]
     [InlineData("{{upper .Os}}/{{.Architecture}}", "LINUX/amd64")]
+    [InlineData("{{.Config}}", "{{ map[] [] [] [/app] map[]  map[tier:front]  false} {<nil> [] []}}")]
+    [InlineData("{{.RootFS.Type}} {{with .Config}}{{.Cmd}}{{end}} {{json .Config.Cmd}}", "layers [/app] [\"/app\"]")]
     public async Task Inspect_runs_the_template_over_the_document(string template, string expected)
     {
         await SeedAllAsync();

@@ -82,6 +82,24 @@ public sealed class PruneCommandTests : IDisposable
         Assert.Equal((1, "ERROR: invalid filter 'reference'\n"), (exit, error));
     }
 
+    [Theory]
+    [InlineData("label!=keep=yes", "keep")]
+    [InlineData("label!=keep", "keep,maybe")]
+    [InlineData("label!=keep=no", "maybe")]
+    [InlineData("label=keep", "kept,other")]
+    public async Task Image_prune_label_not_filter_keeps_the_images_every_label_not_test_holds_for_as_moby_matchLabels(string filter, string left)
+    {
+        var store = LocalStore.Open(_root.FullName, TimeProvider.System);
+        await SeededImages.SeedAsync(store, "docker.io/library/kept:1", Now.AddDays(-2), null, [], ("a", 2000));
+        await SeededImages.SeedAsync(store, "docker.io/library/keep:1", Now.AddDays(-3), new Dictionary<string, string> { ["keep"] = "yes" }, [], ("k", 10));
+        await SeededImages.SeedAsync(store, "docker.io/library/maybe:1", Now.AddDays(-4), new Dictionary<string, string> { ["keep"] = "no" }, [], ("m", 10));
+        await SeededImages.SeedAsync(store, "docker.io/library/other:1", Now.AddDays(-5), new Dictionary<string, string> { ["tier"] = "x" }, [], ("o", 10));
+        var (exit, _, error) = await RunAsync("", "image", "prune", "-a", "-f", "--filter", filter);
+
+        Assert.Equal((0, ""), (exit, error));
+        Assert.Equal(left, await RepositoriesAsync());
+    }
+
     [Fact]
     public async Task Prune_removes_dangling_images_too_after_asking()
     {

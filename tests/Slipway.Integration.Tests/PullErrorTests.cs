@@ -15,6 +15,8 @@ public sealed class PullErrorTests
         using var runner = new SlipwayRunner();
         var result = await runner.RunAsync(args);
         Assert.True(result.Exit == 1, $"should fail, exited {result.Exit}: {result.Output}{result.Error}");
+        // docker says "TAG: Pulling from REPO" only once the registry has answered with a manifest.
+        Assert.Equal("", result.Output);
         return result.Error;
     }
 

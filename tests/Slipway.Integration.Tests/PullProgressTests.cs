@@ -34,7 +34,28 @@ public sealed class PullProgressTests
         var id = layer.Digest.ShortHex;
         Assert.Equal($"1: Pulling from test/base\n{id}: Pulling fs layer\n{id}: Verifying Checksum\n{id}: Download complete\n{id}: Pull complete\n"
             + $"Digest: {manifest.Digest}\nStatus: Downloaded newer image for {reference}\n{reference}\n", first.Output);
-        Assert.EndsWith($"Digest: {manifest.Digest}\nStatus: Image is up to date for {reference}\n{reference}\n", again.Output, StringComparison.Ordinal);
+        Assert.Equal($"1: Pulling from test/base\nDigest: {manifest.Digest}\nStatus: Image is up to date for {reference}\n{reference}\n", again.Output);
+    }
+
+    [Fact]
+    public async Task A_pull_of_an_image_sharing_layers_with_one_in_the_store_says_Already_exists_for_them_as_docker_pull()
+    {
+        var (registry, layer, _) = await StartAsync();
+        await using var owned = registry;
+        using var client = RemoteImages.Client(registry.Host);
+        var top = FakeLayer.Of(("top.bin", System.Security.Cryptography.RandomNumberGenerator.GetBytes(1 << 10)));
+        var other = await RemoteImages.PushImageAsync(client, "test/other", Platform.Host.Architecture, [layer, top], cancellationToken: Ct);
+        await RemoteImages.TagAsync(client, "test/other", "2", other, Ct);
+        using var runner = new SlipwayRunner();
+        await runner.OkAsync("pull", $"{registry.Host}/test/base:1");
+        var reference = $"{registry.Host}/test/other:2";
+
+        var pull = await runner.OkAsync("pull", reference);
+
+        var (id, topId) = (layer.Digest.ShortHex, top.Digest.ShortHex);
+        Assert.Equal($"2: Pulling from test/other\n{id}: Already exists\n{topId}: Pulling fs layer\n{topId}: Verifying Checksum\n"
+            + $"{topId}: Download complete\n{topId}: Pull complete\nDigest: {other.Digest}\nStatus: Downloaded newer image for {reference}\n{reference}\n",
+            pull.Output);
     }
 
     [Fact]

@@ -25,8 +25,15 @@ public sealed record BuildOptions
 
     public Platform Platform => Source.Platform;
 
-    /// <summary>The names the image gets in the store; none keeps it as <c>&lt;none&gt;</c>.</summary>
+    /// <summary><c>-t</c>: the names the image gets in the store (unless <see cref="NamesInStore"/> is off) and in
+    /// the outputs that name it; none keeps it as <c>&lt;none&gt;</c>.</summary>
     public IReadOnlyList<ImageReference> Tags { get; init; } = [];
+
+    /// <summary>Whether <see cref="Tags"/> name the image in the store. Off when every output is files
+    /// (<c>-o type=local|tar|oci</c>, <c>type=docker,dest=…</c>): buildx gives <c>-t</c> only to its image, oci and
+    /// docker exporters, so <c>docker buildx build -t x -o type=local,dest=d</c> leaves no <c>x</c> in docker's
+    /// images.</summary>
+    public bool NamesInStore { get; init; } = true;
 
     public bool NoCache { get; init; }
 
@@ -118,6 +125,9 @@ public interface IBuildProgress
 /// <summary>What a finished build produced.</summary>
 public sealed record BuildResult(StoredImage Image, IReadOnlyList<ImageReference> Tags)
 {
+    /// <summary>Whether <see cref="Tags"/> were given to the image in the store (<see cref="BuildOptions.NamesInStore"/>).</summary>
+    public bool NamedInStore { get; init; } = true;
+
     /// <summary>How the context's file digests were found: from the index, or by reading the files.</summary>
     public ContextFileCounts ContextFiles { get; init; }
 }

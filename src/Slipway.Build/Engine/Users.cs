@@ -10,6 +10,12 @@ public static class Users
 {
     public sealed record Identity(uint Uid, uint Gid, IReadOnlyList<uint> AdditionalGids);
 
+    /// <summary>The identity <paramref name="spec"/> names in the image at <paramref name="rootfs"/>. For <c>USER</c> (a
+    /// process runs as it) a name the image does not have fails as runc's user lookup says it. With
+    /// <paramref name="forChown"/> (<c>COPY/ADD --chown</c>, and the owner of a directory <c>WORKDIR</c> creates) it is
+    /// BuildKit's file-op lookup (solver/llbsolver/ops/user_linux.go readUser): <c>root</c> or a number is itself and
+    /// its own group, a name the image's passwd lacks is 0:0 and a group its group file lacks leaves the user's group,
+    /// without an error.</summary>
     public static Identity Resolve(string? spec, string rootfs, bool forChown = false)
     {
         if (string.IsNullOrEmpty(spec))
@@ -17,6 +23,47 @@ public static class Users
             return new Identity(0, 0, []);
         }
 
+        return forChown ? ResolveForFiles(spec, rootfs) : ResolveForProcess(spec, rootfs);
+    }
+
+    private static Identity ResolveForFiles(string spec, string rootfs)
+    {
+        var colon = spec.IndexOf(':', StringComparison.Ordinal);
+        var userPart = colon < 0 ? spec : spec[..colon];
+        var groupPart = colon < 0 ? null : spec[(colon + 1)..];
+        uint uid = 0, gid = 0;
+        if (Id(userPart) is { } numeric)
+        {
+            uid = gid = numeric;
+        }
+        else if (ReadTable(rootfs, "/etc/passwd").FirstOrDefault(r => r.Length > 3 && r[0] == userPart) is { } row
+            && uint.TryParse(row[2], CultureInfo.InvariantCulture, out var u) && uint.TryParse(row[3], CultureInfo.InvariantCulture, out var g))
+        {
+            (uid, gid) = (u, g);
+        }
+
+        if (groupPart is not null)
+        {
+            if (Id(groupPart) is { } numericGroup)
+            {
+                gid = numericGroup;
+            }
+            else if (ReadTable(rootfs, "/etc/group").FirstOrDefault(r => r.Length > 2 && r[0] == groupPart) is { } row
+                && uint.TryParse(row[2], CultureInfo.InvariantCulture, out var g))
+            {
+                gid = g;
+            }
+        }
+
+        return new Identity(uid, gid, []);
+    }
+
+    /// <summary>BuildKit's llb.WithUser: <c>root</c> is 0, a 32-bit number is itself, anything else is a name.</summary>
+    private static uint? Id(string part) =>
+        part == "root" ? 0 : uint.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id <= int.MaxValue ? id : null;
+
+    private static Identity ResolveForProcess(string spec, string rootfs)
+    {
         var colon = spec.IndexOf(':', StringComparison.Ordinal);
         var userPart = colon < 0 ? spec : spec[..colon];
         var groupPart = colon < 0 ? null : spec[(colon + 1)..];
@@ -27,9 +74,8 @@ public static class Users
         if (uint.TryParse(userPart, NumberStyles.None, CultureInfo.InvariantCulture, out var numeric))
         {
             uid = numeric;
-            // USER 1000 runs with the group passwd gives uid 1000; --chown=1000 is 1000:1000 whatever passwd says
-            // (BuildKit's readUser: a numeric user is its own group).
-            var row = forChown ? null : passwd.FirstOrDefault(r => r.Length > 3 && r[2] == userPart);
+            // USER 1000 runs with the group passwd gives uid 1000.
+            var row = passwd.FirstOrDefault(r => r.Length > 3 && r[2] == userPart);
             if (row is not null && uint.TryParse(row[3], CultureInfo.InvariantCulture, out var g))
             {
                 primaryGid = g;
@@ -48,8 +94,7 @@ public static class Users
         uint gid;
         if (groupPart is null)
         {
-            // --chown=name takes the user's primary group from the image's passwd; --chown=1000 takes 1000.
-            gid = forChown && primaryGid is null ? uid : primaryGid ?? 0;
+            gid = primaryGid ?? 0;
         }
         else if (uint.TryParse(groupPart, NumberStyles.None, CultureInfo.InvariantCulture, out var numericGroup))
         {

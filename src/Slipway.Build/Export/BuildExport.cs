@@ -47,10 +47,11 @@ public sealed class BuildExport(LocalStore store, IExportProgress progress, stri
             pushed = await exporter.ExportAsync(source, cancellationToken).ConfigureAwait(false) ?? pushed;
         }
 
-        // The build names an unnamed result <none> so that its blobs outlive the build until the outputs have it; an
-        // image that went only to the outputs asked for (files, a registry, another engine) does not stay in the store, as buildx leaves
-        // nothing in docker's images for `-o type=local` (the cache keeps its own blobs).
-        if (tags.Count == 0 && exporters.Count > 0 && !exporters.Any(e => e is StoreExporter))
+        // The build names a result the store gives no name <none> so that its blobs outlive the build until the outputs
+        // have it; an image that went only to the outputs asked for (files, a registry, another engine) does not stay in
+        // the store, as buildx leaves nothing in docker's images for `-o type=local` (the cache keeps its own blobs). A
+        // no-op for a named image, which has no <none> name.
+        if (exporters.Count > 0 && !exporters.Any(e => e is StoreExporter))
         {
             await new ImageStore(store).ForgetDanglingAsync(image.ManifestDescriptor, cancellationToken).ConfigureAwait(false);
         }

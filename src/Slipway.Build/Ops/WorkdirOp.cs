@@ -38,7 +38,8 @@ public sealed class WorkdirOp(StepVertex step, WorkdirInstruction workdir, StepS
                 if (LayerNative.LStat(target) is null)
                 {
                     Directory.CreateDirectory(target);
-                    var owner = Users.Resolve(state.Container.User, mounted.Path);
+                    // Owned by USER as BuildKit's mkdir owns it: its file-op lookup, which never fails on a name.
+                    var owner = Users.Resolve(state.Container.User, mounted.Path, forChown: true);
                     LayerNative.LChown(target, (int)owner.Uid, (int)owner.Gid);
                 }
             }

@@ -106,7 +106,7 @@ public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildPr
         var image = await ExportAsync(solved[0].Result, options, buildLease, imports, inline, cancellationToken).ConfigureAwait(false);
         await SecretCheck.RunAsync(store, image, BaseLayers(resolved), options, progress, cancellationToken).ConfigureAwait(false);
         // Named while this build's lease still holds the image's blobs; the other outputs come after the build.
-        await new StoreExporter(images, options.Tags, keepDangling: true).ExportAsync(new ExportSource(image), cancellationToken).ConfigureAwait(false);
+        await new StoreExporter(images, options.NamesInStore ? options.Tags : [], keepDangling: true).ExportAsync(new ExportSource(image), cancellationToken).ConfigureAwait(false);
 
         foreach (var spec in options.CacheTo.Where(c => c.Type != CacheType.Inline))
         {
@@ -129,7 +129,7 @@ public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildPr
             await KeepStorageAsync(options.RuntimePath, options.NetworkTools, cancellationToken).ConfigureAwait(false);
         }
 
-        return new BuildResult(image, options.Tags) { ContextFiles = ops.ContextFiles };
+        return new BuildResult(image, options.Tags) { ContextFiles = ops.ContextFiles, NamedInStore = options.NamesInStore };
     }
 
     /// <summary>The layers of every base image the build used: the scan for secrets looks only at the others.</summary>

@@ -161,5 +161,27 @@ internal sealed class BuildCommandOptions
 
     public Option<bool> ScanSecretsError { get; } = new("--scan-secrets=error") { Hidden = true, Arity = ArgumentArity.Zero };
 
-    public IEnumerable<Option> All => [File, Target, BuildArgs, BuildContexts, Call, Check, Format, Tags, NoCache, NoCacheFilter, Pull, Allow, Network, AddHosts, ShmSize, Ulimits, CgroupParent, ExplainCache, Compression, CacheFrom, CacheTo, Progress, Quiet, IidFile, Runtime, Platform, Secrets, Ssh, Outputs, Push, Load, MetadataFile, InsecureRegistries, ScanSecrets, ScanSecretsWarn, ScanSecretsError, Labels, Annotations, Sbom, Attest, Provenance, Report];
+    // buildx's hidden flags, kept so the scripts written for the classic builder still run: --rm, --force-rm and
+    // --compress do nothing, --isolation, --security-opt and --squash warn as buildx warns (its "flag-warn").
+    public Option<bool> Rm { get; } = new("--rm") { Hidden = true };
+
+    public Option<bool> ForceRm { get; } = new("--force-rm") { Hidden = true };
+
+    public Option<bool> Compress { get; } = new("--compress") { Hidden = true };
+
+    public Option<string?> Isolation { get; } = new("--isolation") { Hidden = true };
+
+    public Option<string[]> SecurityOpt { get; } = new("--security-opt") { Hidden = true };
+
+    public Option<bool> Squash { get; } = new("--squash") { Hidden = true };
+
+    /// <summary>What buildx says when one of its deprecated hidden flags is given.</summary>
+    public IEnumerable<(Option Option, string Warning)> Deprecated =>
+    [
+        (Isolation, "isolation flag is deprecated with BuildKit."),
+        (SecurityOpt, "security-opt flag is deprecated. \"RUN --security=insecure\" should be used with BuildKit."),
+        (Squash, "experimental flag squash is removed with BuildKit. You should squash inside build using a multi-stage Dockerfile for efficiency."),
+    ];
+
+    public IEnumerable<Option> All => [File, Target, BuildArgs, BuildContexts, Call, Check, Format, Tags, NoCache, NoCacheFilter, Pull, Allow, Network, AddHosts, ShmSize, Ulimits, CgroupParent, ExplainCache, Compression, CacheFrom, CacheTo, Progress, Quiet, IidFile, Runtime, Platform, Secrets, Ssh, Outputs, Push, Load, MetadataFile, InsecureRegistries, ScanSecrets, ScanSecretsWarn, ScanSecretsError, Labels, Annotations, Sbom, Attest, Provenance, Report, Rm, ForceRm, Compress, Isolation, SecurityOpt, Squash];
 }

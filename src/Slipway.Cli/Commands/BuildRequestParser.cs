@@ -29,9 +29,12 @@ internal sealed record BuildInvocation(BuildRequest Request, BuildCall Call, boo
     IReadOnlyList<string> InsecureRegistries)
 {
     /// <summary>What a build warns about before it starts: options it accepts and cannot honour yet.</summary>
-    public IReadOnlyList<string> Warnings => Request.Attachments.Provenance is { Enabled: true }
+    public IReadOnlyList<string> Warnings => [.. FlagWarnings, .. Request.Attachments.Provenance is { Enabled: true }
         ? [ProvenanceSpec.NotProducedWarning]
-        : [];
+        : Array.Empty<string>()];
+
+    /// <summary>buildx's warnings for deprecated flags that were given (<c>--squash</c>, <c>--isolation</c>, <c>--security-opt</c>).</summary>
+    public IReadOnlyList<string> FlagWarnings { get; init; } = [];
 }
 
 /// <summary>Turns the parsed command line into a <see cref="BuildRequest"/>, checking every option before any work
@@ -101,6 +104,7 @@ internal sealed class BuildRequestParser(ParseResult parse, BuildCommandOptions 
         {
             Source = source,
             Tags = tags,
+            NamesInStore = outputs.Count == 0 || outputs.Any(x => x.Kind is OutputKind.Image or OutputKind.Registry || x.LoadsIntoEngine),
             NoCache = parse.GetValue(o.NoCache),
             NoCacheStages = Values(o.NoCacheFilter).SelectMany(v => v.Split(',')).ToHashSet(StringComparer.OrdinalIgnoreCase),
             Pull = parse.GetValue(o.Pull),
@@ -140,7 +144,10 @@ internal sealed class BuildRequestParser(ParseResult parse, BuildCommandOptions 
             Reports = Take(OptionValues.TryParseReports(Values(o.Report), out var reports, out var e5), reports, e5),
         };
         return new BuildInvocation(request, call, parse.GetValue(o.Format) == "json", progress, quiet, parse.GetValue(o.ExplainCache),
-            Values(o.InsecureRegistries));
+            Values(o.InsecureRegistries))
+        {
+            FlagWarnings = [.. o.Deprecated.Where(d => parse.GetResult(d.Option) is { Implicit: false }).Select(d => d.Warning)],
+        };
     }
 
     /// <summary>The context, the Dockerfile (<c>-f -</c> is standard input, as docker build reads it) and what picks

@@ -23,7 +23,7 @@ internal static class BuildSummary
         if (!invocation.Quiet)
         {
             ctx.Env.Error.WriteLine($"#0 writing image {id} done");
-            foreach (var tag in result.Tags)
+            foreach (var tag in result.NamedInStore ? result.Tags : [])
             {
                 ctx.Env.Error.WriteLine($"#0 naming to {tag} done");
             }

@@ -14,6 +14,7 @@ internal sealed class ImageFilter
 
     private readonly List<string> _references = [];
     private readonly List<string> _labels = [];
+    private readonly List<string> _notLabels = [];
     private bool? _dangling;
     private DateTimeOffset? _before;
     private DateTimeOffset? _since;
@@ -76,6 +77,10 @@ internal sealed class ImageFilter
                 case "label":
                     filter._labels.AddRange(list);
                     break;
+                case "label!":
+                    // `label!=k=v` splits at its first '=' into the filter "label!" and "k=v", as docker's does.
+                    filter._notLabels.AddRange(list);
+                    break;
                 case "until":
                     foreach (var value in list)
                     {
@@ -128,7 +133,9 @@ internal sealed class ImageFilter
             return false;
         }
 
-        if (_labels.Count > 0 && !MatchLabels(config.Config?.Labels))
+        // moby's matchLabels: every label= must hold; an image every label!= holds for is kept out.
+        if (_labels.Count > 0 && !MatchLabels(_labels, config.Config?.Labels)
+            || _notLabels.Count > 0 && MatchLabels(_notLabels, config.Config?.Labels))
         {
             return false;
         }
@@ -141,14 +148,16 @@ internal sealed class ImageFilter
         };
     }
 
-    private bool MatchLabels(IReadOnlyDictionary<string, string>? labels)
+    /// <summary>docker's filters.Args.MatchKVList: each test (<c>KEY</c> or <c>KEY=VALUE</c>) holds for the labels;
+    /// an image without labels matches none.</summary>
+    private static bool MatchLabels(List<string> tests, IReadOnlyDictionary<string, string>? labels)
     {
         if (labels is not { Count: > 0 })
         {
             return false;
         }
 
-        foreach (var test in _labels)
+        foreach (var test in tests)
         {
             var eq = test.IndexOf('=', StringComparison.Ordinal);
             var key = eq < 0 ? test : test[..eq];

@@ -12,6 +12,9 @@ internal static class ImagesCommand
 {
     public const string DefaultTable = "{{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}";
 
+    /// <summary>docker's table under <c>--digests</c> (defaultImageTableFormatWithDigest).</summary>
+    public const string DigestTable = "{{.Repository}}\t{{.Tag}}\t{{.Digest}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}";
+
     private static readonly Dictionary<string, string> Headers = new(StringComparer.Ordinal)
     {
         ["Repository"] = "REPOSITORY",
@@ -33,6 +36,7 @@ internal static class ImagesCommand
         var all = new Option<bool>("--all", "-a") { Description = "Show all images (default hides intermediate images)" };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Only show image IDs" };
         var noTrunc = new Option<bool>("--no-trunc") { Description = "Don't truncate output" };
+        var digests = new Option<bool>("--digests") { Description = "Show digests" };
         var filters = new Option<string[]>("--filter", "-f")
         {
             Description = "Filter output based on conditions provided (dangling=, label=, before=, since=, reference=, until=)",
@@ -43,7 +47,7 @@ internal static class ImagesCommand
             Description = "Format output using a custom template: 'table', 'table TEMPLATE', 'json' or a Go template such as '{{.Size}}'",
         };
         var repository = new Argument<string?>("REPOSITORY[:TAG]") { Arity = ArgumentArity.ZeroOrOne };
-        var command = new Command("images", "List images") { all, quiet, noTrunc, filters, format, repository };
+        var command = new Command("images", "List images") { all, quiet, digests, noTrunc, filters, format, repository };
         command.SetAction((parse, ct) => CommandContext.RunAsync(globals, env, parse, async (ctx, token) =>
         {
             var now = ctx.Env.Time.GetUtcNow();
@@ -83,11 +87,21 @@ internal static class ImagesCommand
                 rows.Add(Row(n, size, now, parse.GetValue(noTrunc)));
             }
 
-            new Formatter("*formatter.imageContext", Headers, DefaultTable).Write(ctx.Env.Out, parse.GetValue(format), rows);
+            var showDigests = parse.GetValue(digests);
+            new Formatter("*formatter.imageContext", Headers, showDigests ? DigestTable : DefaultTable)
+                .Write(ctx.Env.Out, WithDigest(parse.GetValue(format), showDigests), rows);
             return 0;
         }, ct));
         return command;
     }
+
+    /// <summary>docker's NewImageFormat: <c>--digests</c> with a <c>table …</c> of one's own that shows no digest gets
+    /// a DIGEST column at the end; other formats are left as written.</summary>
+    internal static string? WithDigest(string? format, bool digests) =>
+        digests && format is not null && format.StartsWith("table", StringComparison.Ordinal) && format != "table"
+            && !format.Contains("{{.Digest}}", StringComparison.Ordinal)
+            ? format + "\t{{.Digest}}"
+            : format;
 
     /// <summary>A row's fields, all strings, as docker's imageContext gives them (and <c>CompressedSize</c>, which
     /// docker has not).</summary>
@@ -100,7 +114,9 @@ internal static class ImagesCommand
         {
             ["Repository"] = reference?.FamiliarName ?? "<none>",
             ["Tag"] = reference?.Tag ?? "<none>",
-            ["Digest"] = reference?.Digest?.Value ?? named.Image.ManifestDescriptor.Digest.Value,
+            // As docker's with the containerd image store, where every name has a repo digest (its manifest's); an
+            // image without a name shows <none>, as docker's formatter shows a dangling one.
+            ["Digest"] = reference is null ? "<none>" : reference.Digest?.Value ?? named.Image.ManifestDescriptor.Digest.Value,
             ["ID"] = id,
             ["CreatedSince"] = Units.Ago(created, now),
             ["CreatedAt"] = created?.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss '+0000 UTC'", CultureInfo.InvariantCulture) ?? "",

@@ -35,6 +35,23 @@ internal static class InspectCommand
         ["Variant"] = NilKind.String,
         ["OsVersion"] = NilKind.String,
         ["ArgsEscaped"] = NilKind.Bool,
+        ["urls"] = NilKind.List,
+        ["annotations"] = NilKind.Map,
+        ["data"] = NilKind.List,
+        ["artifactType"] = NilKind.String,
+    };
+
+    /// <summary>The structs of docker's image inspect document (API 1.52: <c>Config</c> a
+    /// <c>dockerspec.DockerOCIImageConfig</c>, an <c>ocispec.ImageConfig</c> and docker's extension embedded; <c>RootFS</c>;
+    /// <c>Descriptor</c> an <c>ocispec.Descriptor</c>), with their fields in Go's order, so <c>{{.Config}}</c> prints
+    /// what docker's <c>%v</c> prints; <c>ExposedPorts</c> and <c>Volumes</c> are sets (<c>map[80/tcp:{}]</c>).</summary>
+    private static readonly Dictionary<string, string> Structs = new(StringComparer.Ordinal)
+    {
+        ["Config"] = "{{User ExposedPorts Env Entrypoint Cmd Volumes WorkingDir Labels StopSignal ArgsEscaped} {Healthcheck OnBuild Shell}}",
+        ["RootFS"] = "{Type Layers}",
+        ["Descriptor"] = "{mediaType digest size urls annotations data platform artifactType}",
+        ["ExposedPorts"] = GoStruct.Set,
+        ["Volumes"] = GoStruct.Set,
     };
 
     public static Command Create(GlobalOptions globals, ICliEnvironment env) =>
@@ -110,7 +127,7 @@ internal static class InspectCommand
                 return 0;
             }
 
-            var options = new TemplateOptions { MissingKeyError = true, TypedFields = TypedFields };
+            var options = new TemplateOptions { MissingKeyError = true, TypedFields = TypedFields, Structs = Structs };
             foreach (var doc in documents)
             {
                 ctx.Env.Out.WriteLine(template.Execute(doc, options));

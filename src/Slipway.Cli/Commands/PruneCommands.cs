@@ -99,7 +99,7 @@ internal static class PruneCommands
         prune.SetAction((parse, ct) => CommandContext.RunAsync(globals, env, parse, async (ctx, token) =>
         {
             var filter = await ImageFilter.ParseAsync(parse.GetValue(filters) ?? [], ctx.Env.Time.GetUtcNow(),
-                _ => throw new ImageException("invalid filter"), new HashSet<string>(["label", "until"])).ConfigureAwait(false);
+                _ => throw new ImageException("invalid filter"), new HashSet<string>(["label", "label!", "until"])).ConfigureAwait(false);
             var everything = parse.GetValue(all);
             if (!parse.GetValue(force) && !Confirm(ctx.Env, everything
                     ? "WARNING! This will remove all images without at least one container associated to them.\nAre you sure you want to continue?"

@@ -28,30 +28,29 @@ internal static class TransferCommands
             var wanted = CommandContext.PlatformOrHost(parse.GetValue(platform));
             var q = parse.GetValue(quiet);
             ctx.InsecureRegistries = parse.GetValue(insecure) ?? [];
-            if (!q)
+            // docker says "Pulling from" once the registry has answered with the manifest: not before an error.
+            var header = new Lazy<bool>(() =>
             {
                 ctx.Env.Out.WriteLine($"{reference.Tag ?? reference.Digest?.Value}: Pulling from {reference.Path}");
-            }
-
+                return true;
+            }, LazyThreadSafetyMode.ExecutionAndPublication);
+            // docker's tagUpdated: "newer" when the name now points at something else than before the pull.
+            var before = ctx.Store.Refs.Resolve(reference.ToString())?.Digest;
             var puller = new ImagePuller(ctx.Images, ctx.Clients);
             var lines = new PullLines(ctx.Env.Out, terminal: !ctx.Env.OutputRedirected);
-            var fetched = 0;
             var image = await puller.PullAsync(reference, wanted, p =>
             {
-                if (p.Status == PullStatus.Downloading)
-                {
-                    Interlocked.Exchange(ref fetched, 1);
-                }
-
                 if (!q)
                 {
+                    _ = header.Value;
                     lines.Report(p);
                 }
             }, token).ConfigureAwait(false);
             if (!q)
             {
+                _ = header.Value;
                 ctx.Env.Out.WriteLine($"Digest: {image.ManifestDescriptor.Digest}");
-                ctx.Env.Out.WriteLine(fetched == 1
+                ctx.Env.Out.WriteLine(before != image.ManifestDescriptor.Digest
                     ? $"Status: Downloaded newer image for {reference.FamiliarString}"
                     : $"Status: Image is up to date for {reference.FamiliarString}");
             }

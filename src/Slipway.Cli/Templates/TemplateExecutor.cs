@@ -18,6 +18,10 @@ internal sealed record TemplateOptions
     /// over its struct does.</summary>
     public IReadOnlyDictionary<string, NilKind>? TypedFields { get; init; }
 
+    /// <summary>Fields of docker's typed struct that are structs themselves, by name, with their Go field order
+    /// (<see cref="GoStruct"/>): they print as Go prints a struct, <c>{…}</c>, not as a map.</summary>
+    public IReadOnlyDictionary<string, string>? Structs { get; init; }
+
     public IReadOnlyDictionary<string, TemplateFunction> Functions { get; init; } = TemplateFunctions.Basic;
 
     /// <summary>Methods of the root value, called with arguments as docker's row contexts have them
@@ -302,7 +306,7 @@ internal sealed partial class TemplateExecutor(string text, TemplateOptions opti
             {
                 if (key == name)
                 {
-                    return value is null && options.TypedFields?.TryGetValue(name, out var kind) == true ? TypedNil.Zero(kind) : value;
+                    return value is null && options.TypedFields?.TryGetValue(name, out var kind) == true ? TypedNil.Zero(kind) : GoStruct.Wrap(name, value, options);
                 }
             }
 

@@ -97,7 +97,10 @@ internal static class TemplateFunctions
                     throw new FunctionException($"value has type {TemplateValues.TypeName(index)}; should be string");
                 }
 
-                item = map.FirstOrDefault(p => p.Key == key) is { Key: not null } found ? found.Value : Missing.Value;
+                // Go gives a missing key the zero value of the map's element type: docker's label and annotation
+                // maps hold strings, so "" (an interface{} map's zero is nil, printed as no value).
+                item = map.FirstOrDefault(p => p.Key == key) is { Key: not null } found ? found.Value
+                    : map.All(p => p.Value is string) ? string.Empty : Missing.Value;
             }
             else if (TemplateValues.AsList(item) is { } list)
             {

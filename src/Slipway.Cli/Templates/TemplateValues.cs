@@ -61,7 +61,7 @@ internal static class TemplateValues
         _ => element,
     };
 
-    public static bool IsMap(object? value) => value is JsonElement { ValueKind: JsonValueKind.Object } or TypedNil { Kind: NilKind.Map };
+    public static bool IsMap(object? value) => value is JsonElement { ValueKind: JsonValueKind.Object } or TypedNil { Kind: NilKind.Map } or GoStruct;
 
     /// <summary>The items of a list value (a JSON array, a list of strings, a typed nil list), else null.</summary>
     public static IReadOnlyList<object?>? AsList(object? value) => value switch
@@ -80,6 +80,7 @@ internal static class TemplateValues
             .GroupBy(p => p.Name, StringComparer.Ordinal).Select(g => KeyValuePair.Create(g.Key, FromJson(g.Last().Value)))
             .OrderBy(p => p.Key, StringComparer.Ordinal)],
         TypedNil { Kind: NilKind.Map } => [],
+        GoStruct s => AsMap(s.Fields),
         _ => null,
     };
 
@@ -95,6 +96,7 @@ internal static class TemplateValues
         JsonNumber => "json.Number",
         List<string> => "[]string",
         JsonElement { ValueKind: JsonValueKind.Object } or TypedNil { Kind: NilKind.Map } => "map[string]interface {}",
+        GoStruct => "struct",
         _ => "[]interface {}",
     };
 
@@ -111,6 +113,7 @@ internal static class TemplateValues
         JsonElement { ValueKind: JsonValueKind.Object } o => o.EnumerateObject().Any(),
         List<string> l => l.Count > 0,
         List<object?> l => l.Count > 0,
+        GoStruct => true,
         _ => true,
     };
 
@@ -146,6 +149,9 @@ internal static class TemplateValues
                 return;
             case JsonNumber n:
                 builder.Append(n.Text);
+                return;
+            case GoStruct s:
+                builder.Append(s.Print());
                 return;
         }
 
@@ -255,6 +261,9 @@ internal static class TemplateValues
                 return;
             case JsonNumber n:
                 writer.WriteRawValue(n.Text, skipInputValidation: true);
+                return;
+            case GoStruct s:
+                WriteJson(writer, s.Fields);
                 return;
             case JsonElement { ValueKind: JsonValueKind.Object }:
                 // As encoding/json writes a map: keys sorted.

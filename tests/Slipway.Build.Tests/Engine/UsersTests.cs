@@ -27,6 +27,28 @@ public sealed class UsersTests : IDisposable
         Assert.Equal(new Users.Identity(1000, 50, []), Users.Resolve("app:staff", _root.FullName, forChown: true));
     }
 
+    [Theory]
+    [InlineData("missinguser", 0u, 0u)]
+    [InlineData("missinguser:staff", 0u, 50u)]
+    [InlineData("app:missinggroup", 1000u, 1001u)]
+    [InlineData("1000:missinggroup", 1000u, 1000u)]
+    [InlineData("root", 0u, 0u)]
+    [InlineData("root:root", 0u, 0u)]
+    public void A_chown_name_the_image_lacks_is_0_or_the_users_group_without_an_error_as_BuildKits_file_op_resolves_it(string spec, uint uid, uint gid)
+    {
+        File.WriteAllText(Etc("passwd"), "app:x:1000:1001::/home/app:/bin/sh\n");
+        File.WriteAllText(Etc("group"), "staff:x:50:\n");
+        Assert.Equal(new Users.Identity(uid, gid, []), Users.Resolve(spec, _root.FullName, forChown: true));
+    }
+
+    [Fact]
+    public void A_USER_name_the_image_lacks_fails_as_runcs_lookup_says_it()
+    {
+        File.WriteAllText(Etc("passwd"), "app:x:1000:1001::/home/app:/bin/sh\n");
+        var error = Assert.Throws<BuildException>(() => Users.Resolve("missinguser", _root.FullName));
+        Assert.Equal("unable to find user missinguser: no matching entries in passwd file", error.Message);
+    }
+
     [Fact]
     public void A_passwd_that_is_a_fifo_is_refused_instead_of_waiting_for_a_writer()
     {

@@ -5,7 +5,8 @@ namespace Slipway.Cli.Tests.Templates;
 
 /// <summary>Each construct of Go's text/template with docker's functions, against what Go prints for the same
 /// template over the same JSON decoded into <c>map[string]interface{}</c> (docker's inspect fallback). Numbers compare
-/// as numbers (<c>eq .Size 123456789</c>), as they do in docker's typed structs.</summary>
+/// as numbers (<c>eq .Size 123456789</c>), as they do in docker's typed structs; a missing key of a map of strings
+/// indexes to "", as docker's typed <c>map[string]string</c> labels do.</summary>
 public sealed class GoTemplateTests
 {
     private const string Data = """
@@ -41,7 +42,8 @@ public sealed class GoTemplateTests
     [Theory]
     [InlineData("{{index .RepoTags 1}}", "b:2")]
     [InlineData("{{index .Config.Labels \"z\"}}", "1")]
-    [InlineData("{{index .Config.Labels \"nope\"}}", "<no value>")]
+    [InlineData("{{index .Config.Labels \"nope\"}}", "")]
+    [InlineData("{{index .Mixed 4 \"nope\"}}", "<no value>")]
     [InlineData("{{index .Nested.List 1 \"Name\"}}", "n2")]
     [InlineData("{{(index .Nested.List 0).Name}}", "n1")]
     [InlineData("{{slice .RepoTags 1}}", "[b:2]")]
@@ -138,6 +140,21 @@ public sealed class GoTemplateTests
         using var document = JsonDocument.Parse("""{"Config":{"Entrypoint":null,"Labels":null}}""");
         var template = GoTemplate.Parse("{{.Config.Entrypoint}} {{.Config.Labels}} {{len .Config.Entrypoint}} {{json .Config.Labels}} [{{.Config.User}}] {{.Config.Tty}} {{.Config.Cmd}}");
         Assert.Equal("[] map[] 0 null [] false []", template.Execute(document.RootElement, options));
+    }
+
+    [Fact]
+    public void Struct_fields_print_as_Go_prints_a_struct_in_field_order_and_sets_with_empty_struct_values()
+    {
+        var options = new TemplateOptions
+        {
+            MissingKeyError = true,
+            TypedFields = new Dictionary<string, NilKind> { ["User"] = NilKind.String, ["Env"] = NilKind.List, ["Labels"] = NilKind.Map },
+            Structs = new Dictionary<string, string> { ["Config"] = "{{User ExposedPorts Env} {Healthcheck Labels}}", ["ExposedPorts"] = GoStruct.Set },
+        };
+        using var document = JsonDocument.Parse("""{"Config":{"ExposedPorts":{"80/tcp":{},"443/tcp":{}},"Env":["A=1"]}}""");
+        var template = GoTemplate.Parse("{{.Config}}|{{.Config.ExposedPorts}}|{{range $p, $_ := .Config.ExposedPorts}}{{$p}},{{end}}|{{json .Config.ExposedPorts}}|{{.Config.Env}}");
+        Assert.Equal("{{ map[443/tcp:{} 80/tcp:{}] [A=1]} {<nil> map[]}}|map[443/tcp:{} 80/tcp:{}]|443/tcp,80/tcp,|{\"443/tcp\":{},\"80/tcp\":{}}|[A=1]",
+            template.Execute(document.RootElement, options));
     }
 
     [Theory]

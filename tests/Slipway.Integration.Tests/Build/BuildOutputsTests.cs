@@ -74,6 +74,19 @@ public sealed class BuildOutputsTests(BusyboxStore store) : IClassFixture<Busybo
     }
 
     [Fact]
+    public async Task A_tag_with_only_file_outputs_names_nothing_in_the_store_as_buildx_loads_nothing_into_docker()
+    {
+        store.Require();
+        var build = await Runner.OkAsync("build", "--progress", "plain", "-t", "filesonly:1", "-o", $"type=local,dest={Sub("fs")}",
+            "-o", $"type=tar,dest={Sub("fs.tar")}", Context());
+
+        Assert.DoesNotContain("naming to", build.Error, StringComparison.Ordinal);
+        Assert.Equal("built\n", File.ReadAllText(Path.Join(Sub("fs"), "built")));
+        Assert.Equal("", (await Runner.OkAsync("images", "-q", "filesonly")).Output);
+        Assert.Equal("", (await Runner.OkAsync("images", "-q", "-f", "dangling=true")).Output);
+    }
+
+    [Fact]
     public async Task A_tar_on_standard_output_keeps_the_image_id_off_it_under_quiet()
     {
         store.Require();

@@ -37,7 +37,7 @@ public sealed class DockerfileConstructTests(BusyboxStore store) : IClassFixture
     }
 
     [Fact]
-    public async Task Symbolic_chmod_and_chown_to_a_name_or_a_number_give_buildkits_modes_and_owners()
+    public async Task Symbolic_chmod_and_chown_to_a_name_a_number_or_a_missing_name_give_buildkits_modes_and_owners()
     {
         store.Require();
         var context = Context(
@@ -46,13 +46,16 @@ public sealed class DockerfileConstructTests(BusyboxStore store) : IClassFixture
             RUN echo 'app:x:1000:1001::/:/bin/sh' >> /etc/passwd
             COPY --chmod=u+x,g-w --chown=app run.sh /run.sh
             COPY --chown=1000 run.sh /numeric.sh
+            COPY --chown=missinguser:missinggroup run.sh /missing.sh
+            COPY --chown=app:missinggroup run.sh /nogroup.sh
             """, ("run.sh", "#!/bin/sh\n"));
         File.SetUnixFileMode(Path.Join(context, "run.sh"), (UnixFileMode)0x1B4); // 0664
 
         await Runner.OkAsync("build", "--progress", "plain", "-t", "chmod-chown:1", context);
 
-        var run = await Runner.OkAsync("run", "--rm", "chmod-chown:1", "stat", "-c", "%a %u:%g", "/run.sh", "/numeric.sh");
-        Assert.Equal("744 1000:1001\n664 1000:1000\n", run.Output);
+        // A name the image lacks is not an error in BuildKit's file op: the user is 0:0, a group leaves the user's.
+        var run = await Runner.OkAsync("run", "--rm", "chmod-chown:1", "stat", "-c", "%a %u:%g", "/run.sh", "/numeric.sh", "/missing.sh", "/nogroup.sh");
+        Assert.Equal("744 1000:1001\n664 1000:1000\n664 0:0\n664 1000:1001\n", run.Output);
     }
 
     [Fact]
