@@ -36,7 +36,7 @@ public sealed class UnknownFlagsTests : IDisposable
     [InlineData("unknown flag: --frobnicate", "slipway tag SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]", "tag", "--frobnicate", "a", "b")]
     [InlineData("flag needs an argument: --filter", "slipway image prune [OPTIONS]", "image", "prune", "-af", "--filter")]
     [InlineData("unknown flag: --frobnicate", "slipway image prune [OPTIONS]", "image", "prune", "--frobnicate")]
-    [InlineData("unknown flag: --frobnicate", "slipway inspect [OPTIONS] IMAGE [IMAGE...]", "inspect", "--frobnicate", "image")]
+    [InlineData("unknown flag: --frobnicate", "slipway inspect [OPTIONS] NAME|ID [NAME|ID...]", "inspect", "--frobnicate", "image")]
     [InlineData("unknown flag: --frobnicate", "slipway run [OPTIONS] IMAGE [COMMAND...]", "run", "--frobnicate", "image")]
     public async Task A_flag_mistake_is_named_as_docker_names_it_with_the_usage_and_status_125(string message, string useLine, params string[] args)
     {

@@ -107,7 +107,7 @@ public static class Users
             gid = uint.Parse(row[2], CultureInfo.InvariantCulture);
         }
 
-        List<uint> groups = groupPart is null && !forChown && matchedName is not null ? MemberOf(rootfs, matchedName) : [];
+        List<uint> groups = groupPart is null && matchedName is not null ? MemberOf(rootfs, matchedName) : [];
         // The empty list is the shared one, as every other identity's: identities compare equal by their fields.
         return new Identity(uid, gid, groups.Count == 0 ? [] : (IReadOnlyList<uint>)groups);
     }

@@ -15,7 +15,7 @@ internal static class ExecCommand
     public static Command Create(GlobalOptions globals, ICliEnvironment env)
     {
         var container = new Argument<string>("CONTAINER");
-        var command = new Argument<string[]>("COMMAND") { Arity = ArgumentArity.OneOrMore, HelpName = "COMMAND [ARG...]" };
+        var command = new Argument<string[]>("COMMAND") { Arity = ArgumentArity.OneOrMore };
         var interactive = new Option<bool>("--interactive", "-i") { Description = "Keep STDIN open even if not attached" };
         var tty = new Option<bool>("--tty", "-t") { Description = "Allocate a pseudo-TTY" };
         var user = new Option<string?>("--user", "-u") { Description = "Username or UID (format: <name|uid>[:<group|gid>])" };

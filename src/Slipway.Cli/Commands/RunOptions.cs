@@ -12,7 +12,7 @@ internal sealed class RunOptions
 {
     public Argument<string> Image { get; } = new("IMAGE");
 
-    public Argument<string[]> Command { get; } = new("COMMAND") { Arity = ArgumentArity.ZeroOrMore, HelpName = "COMMAND [ARG...]" };
+    public Argument<string[]> Command { get; } = new("COMMAND") { Arity = ArgumentArity.ZeroOrMore };
 
     public Option<bool> Detach { get; } = new("--detach", "-d") { Description = "Run container in background and print container ID" };
 
