@@ -54,17 +54,7 @@ internal static class RunCommand
         var requested = parse.GetValue(options.Runtime);
         var runtime = ContainerRuntimes.For(ctx, requested);
         var imageName = parse.GetValue(options.Image)!;
-        StoredImage image;
-        try
-        {
-            (_, image) = await ctx.Images.FindAsync(imageName, token).ConfigureAwait(false);
-        }
-        catch (ImageException)
-        {
-            ctx.Env.Error.WriteLine($"Unable to find image '{Familiar(imageName)}' locally");
-            throw new ImageException($"No such image: {Familiar(imageName)} (slipway run does not pull: slipway pull {imageName})");
-        }
-
+        var image = await ImageAsync(ctx, imageName, parse.GetValue(options.Pull)!, parse.GetValue(options.Platform), token).ConfigureAwait(false);
         var id = ContainerStore.NewId();
         var record = options.ToRecord(parse, id, image, requested ?? runtime.Name, ctx.Env, ctx.Env.Time.GetUtcNow());
         await ctx.Images.KeepForContainerAsync(id, image.ManifestDescriptor, token).ConfigureAwait(false);
@@ -81,6 +71,31 @@ internal static class RunCommand
         return parse.GetValue(options.Detach)
             ? await DetachAsync(ctx, record, token).ConfigureAwait(false)
             : await ForegroundAsync(ctx, record, runtime, token).ConfigureAwait(false);
+    }
+
+    /// <summary>The image to run, pulled as <c>docker run --pull</c> says: <c>missing</c> (the default) pulls only
+    /// when the store lacks it, with docker's "Unable to find image" and the pull's lines on stderr; <c>always</c>
+    /// pulls first; <c>never</c> only looks in the store.</summary>
+    private static async Task<StoredImage> ImageAsync(CommandContext ctx, string imageName, string pull, string? platform, CancellationToken token)
+    {
+        if (pull != "always")
+        {
+            try
+            {
+                return (await ctx.Images.FindAsync(imageName, token).ConfigureAwait(false)).Image;
+            }
+            catch (ImageException) when (pull == "missing" && Oci.ImageReference.TryParse(imageName, out _, out _))
+            {
+                ctx.Env.Error.WriteLine($"Unable to find image '{Familiar(imageName)}' locally");
+            }
+            catch (ImageException)
+            {
+                throw new ImageException($"No such image: {Familiar(imageName)}");
+            }
+        }
+
+        var reference = ImageStore.ParseTarget(imageName);
+        return await TransferCommands.PullAsync(ctx, reference, platform, quiet: false, ctx.Env.Error, token).ConfigureAwait(false);
     }
 
     private static string Familiar(string name) =>

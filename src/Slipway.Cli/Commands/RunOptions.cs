@@ -48,17 +48,28 @@ internal sealed class RunOptions
         DefaultValueFactory = _ => "default",
     };
 
+    public Option<string> Pull { get; } = new("--pull")
+    {
+        Description = "Pull image before running (\"always\", \"missing\", \"never\")",
+        DefaultValueFactory = _ => "missing",
+    };
+
+    public Option<string?> Platform { get; } = new("--platform") { Description = "Set platform if server is multi-platform capable" };
+
     public Option<string?> Runtime { get; } = new("--runtime") { Description = "Runtime to use for this container: runc, crun or a path" };
+
+    public RunHealthOptions Health { get; } = new();
 
     public IEnumerable<Symbol> All =>
     [
         Image, Command, Detach, Publish, PublishAll, Name, Env, EnvFile, Interactive, Tty, User, Workdir, Entrypoint, Volume, Remove, Hostname,
-        Network, Runtime,
+        Network, Pull, Platform, Runtime, .. Health.All,
     ];
 
     public RunOptions()
     {
         Network.AcceptOnlyFromAmong("default", "bridge", "host", "none");
+        Pull.AcceptOnlyFromAmong("always", "missing", "never");
     }
 
     /// <summary>The container <paramref name="parse"/> asks for, from <paramref name="image"/>; a mistake in a flag
@@ -124,6 +135,7 @@ internal sealed class RunOptions
                 Entrypoint = entrypoint.Count == 0 ? null : entrypoint,
                 Cmd = cmd.Count == 0 ? null : cmd,
                 ExposedPorts = exposed.Count == 0 ? null : exposed,
+                Healthcheck = Health.Apply(parse, config.Healthcheck),
             },
             Hostname = parse.GetValue(Hostname) is { Length: > 0 } hostname ? hostname : id[..12],
             Tty = parse.GetValue(Tty),

@@ -25,40 +25,48 @@ internal static class TransferCommands
         command.SetAction((parse, ct) => CommandContext.RunAsync(globals, env, parse, async (ctx, token) =>
         {
             var reference = ImageStore.ParseTarget(parse.GetValue(name)!);
-            var wanted = CommandContext.PlatformOrHost(parse.GetValue(platform));
-            var q = parse.GetValue(quiet);
             ctx.InsecureRegistries = parse.GetValue(insecure) ?? [];
-            // docker says "Pulling from" once the registry has answered with the manifest: not before an error.
-            var header = new Lazy<bool>(() =>
-            {
-                ctx.Env.Out.WriteLine($"{reference.Tag ?? reference.Digest?.Value}: Pulling from {reference.Path}");
-                return true;
-            }, LazyThreadSafetyMode.ExecutionAndPublication);
-            // docker's tagUpdated: "newer" when the name now points at something else than before the pull.
-            var before = ctx.Store.Refs.Resolve(reference.ToString())?.Digest;
-            var puller = new ImagePuller(ctx.Images, ctx.Clients);
-            var lines = new PullLines(ctx.Env.Out, terminal: !ctx.Env.OutputRedirected);
-            var image = await puller.PullAsync(reference, wanted, p =>
-            {
-                if (!q)
-                {
-                    _ = header.Value;
-                    lines.Report(p);
-                }
-            }, token).ConfigureAwait(false);
-            if (!q)
-            {
-                _ = header.Value;
-                ctx.Env.Out.WriteLine($"Digest: {image.ManifestDescriptor.Digest}");
-                ctx.Env.Out.WriteLine(before != image.ManifestDescriptor.Digest
-                    ? $"Status: Downloaded newer image for {reference.FamiliarString}"
-                    : $"Status: Image is up to date for {reference.FamiliarString}");
-            }
-
+            await PullAsync(ctx, reference, parse.GetValue(platform), parse.GetValue(quiet), ctx.Env.Out, token).ConfigureAwait(false);
             ctx.Env.Out.WriteLine(reference.ToString());
             return 0;
         }, ct));
         return command;
+    }
+
+    /// <summary>A pull with docker's lines on <paramref name="output"/> (stdout for <c>pull</c>, stderr for the pull
+    /// <c>run</c> makes of a missing image): the header once the manifest came, a line per layer, digest and status.</summary>
+    internal static async Task<StoredImage> PullAsync(CommandContext ctx, ImageReference reference, string? platform, bool quiet, TextWriter output,
+        CancellationToken token)
+    {
+        var wanted = CommandContext.PlatformOrHost(platform);
+        // docker says "Pulling from" once the registry has answered with the manifest: not before an error.
+        var header = new Lazy<bool>(() =>
+        {
+            output.WriteLine($"{reference.Tag ?? reference.Digest?.Value}: Pulling from {reference.Path}");
+            return true;
+        }, LazyThreadSafetyMode.ExecutionAndPublication);
+        // docker's tagUpdated: "newer" when the name now points at something else than before the pull.
+        var before = ctx.Store.Refs.Resolve(reference.ToString())?.Digest;
+        var puller = new ImagePuller(ctx.Images, ctx.Clients);
+        var lines = new PullLines(output, terminal: output == ctx.Env.Out ? !ctx.Env.OutputRedirected : !ctx.Env.ErrorRedirected);
+        var image = await puller.PullAsync(reference, wanted, p =>
+        {
+            if (!quiet)
+            {
+                _ = header.Value;
+                lines.Report(p);
+            }
+        }, token).ConfigureAwait(false);
+        if (!quiet)
+        {
+            _ = header.Value;
+            output.WriteLine($"Digest: {image.ManifestDescriptor.Digest}");
+            output.WriteLine(before != image.ManifestDescriptor.Digest
+                ? $"Status: Downloaded newer image for {reference.FamiliarString}"
+                : $"Status: Image is up to date for {reference.FamiliarString}");
+        }
+
+        return image;
     }
 
     public static Command Push(GlobalOptions globals, ICliEnvironment env)

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Http;
 using Slipway.Integration.Tests.Build;
 using Slipway.Integration.Tests.Fixtures;
 using Slipway.Testing;
@@ -40,16 +39,7 @@ public sealed class ContainerLifecycleTests(BusyboxStore store) : IClassFixture<
 
     public async ValueTask DisposeAsync()
     {
-        var containers = Path.Join(Runner.Root, "containers");
-        foreach (var dir in Directory.Exists(containers) ? Directory.GetDirectories(containers) : [])
-        {
-            var id = Path.GetFileName(dir);
-            if (!id.StartsWith('.'))
-            {
-                await Runner.RunAsync("rm", "-f", id);
-            }
-        }
-
+        await ContainerChecks.RemoveAllAsync(Runner);
         _temp.Dispose();
         AssertNothingLeft();
     }
@@ -60,75 +50,15 @@ public sealed class ContainerLifecycleTests(BusyboxStore store) : IClassFixture<
         Capability.RequireTool("pasta");
     }
 
-    /// <summary>No runtime container, network namespace, overlay mount, pasta or supervisor of this store is left.</summary>
-    private void AssertNothingLeft()
-    {
-        var runcState = Path.Join(Runner.Root, "runtime", "runc");
-        Assert.Empty(Directory.Exists(runcState) ? Directory.GetDirectories(runcState) : []);
-        Assert.DoesNotContain(Runner.Root, File.ReadAllText("/proc/mounts"), StringComparison.Ordinal);
-        var pidFiles = Path.Join(Runner.Root, "runtime", "pasta");
-        Assert.Empty(Directory.Exists(pidFiles) ? Directory.GetFiles(pidFiles) : []);
-        Assert.Empty(Supervisors());
-    }
+    private void AssertNothingLeft() => ContainerChecks.AssertNothingLeft(Runner);
 
-    /// <summary>The supervisor processes of this store's containers.</summary>
-    private List<int> Supervisors() =>
-        [.. Directory.GetDirectories("/proc").Select(Path.GetFileName).Where(p => p!.All(char.IsAsciiDigit)).Select(int.Parse!)
-            .Where(pid =>
-            {
-                try
-                {
-                    var cmdline = File.ReadAllText($"/proc/{pid}/cmdline");
-                    return cmdline.Contains(Runner.Root, StringComparison.Ordinal) && cmdline.Contains("container-supervise", StringComparison.Ordinal);
-                }
-                catch (IOException)
-                {
-                    return false;
-                }
-            })];
+    private List<int> Supervisors() => ContainerChecks.Supervisors(Runner);
 
-    /// <summary>A port free on the host right now (the kernel's choice).</summary>
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Any, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    private static int FreePort() => ContainerChecks.FreePort();
 
-    /// <summary>Whether the host port can be bound again: nothing listens on it any more.</summary>
-    private static bool PortIsFree(int port)
-    {
-        try
-        {
-            using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Any, port);
-            listener.Start();
-            return true;
-        }
-        catch (System.Net.Sockets.SocketException)
-        {
-            return false;
-        }
-    }
+    private static bool PortIsFree(int port) => ContainerChecks.PortIsFree(port);
 
-    private static async Task<string> GetAsync(int port)
-    {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        Exception? last = null;
-        for (var attempt = 0; attempt < 100; attempt++)
-        {
-            try
-            {
-                return await http.GetStringAsync($"http://127.0.0.1:{port}/", Ct);
-            }
-            catch (HttpRequestException ex)
-            {
-                last = ex;
-                await Task.Delay(100, Ct);
-            }
-        }
-
-        throw new InvalidOperationException($"nothing answered on port {port}", last);
-    }
+    private static Task<string> GetAsync(int port) => ContainerChecks.GetAsync(port, Ct);
 
     private async Task<string> InspectAsync(string container, string template) =>
         (await Runner.OkAsync("inspect", "-f", template, container)).Output.Trim();
@@ -256,5 +186,88 @@ public sealed class ContainerLifecycleTests(BusyboxStore store) : IClassFixture<
 
         Assert.False(Directory.Exists(Path.Join(Runner.Root, "containers", id)));
         Assert.Empty(Supervisors());
+    }
+
+    [Fact]
+    public async Task Stop_sends_the_images_stopsignal_and_the_container_exits_within_the_timeout()
+    {
+        Require();
+        var context = Directory.CreateDirectory(Path.Join(_temp.Path, "quit")).FullName;
+        // nginx's way: SIGQUIT is its graceful shutdown; SIGTERM would be ignored by this PID 1 (no handler).
+        await File.WriteAllTextAsync(Path.Join(context, "Dockerfile"), """
+            FROM busybox:1.35
+            STOPSIGNAL SIGQUIT
+            CMD ["sh", "-c", "trap 'echo graceful quit; exit 0' QUIT; echo ready; while true; do sleep 1; done"]
+            """, Ct);
+        await Runner.OkAsync("build", "--progress", "plain", "-t", "quit:1", context);
+        var name = "quit-" + Guid.NewGuid().ToString("N")[..8];
+        await Runner.OkAsync("run", "-d", "--name", name, "quit:1");
+        await WaitForAsync(name, "{{.State.Status}}", "running");
+        for (var attempt = 0; attempt < 100 && !(await Runner.OkAsync("logs", name)).Output.Contains("ready", StringComparison.Ordinal); attempt++)
+        {
+            await Task.Delay(100, Ct);
+        }
+
+        var clock = Stopwatch.StartNew();
+        Assert.Equal(name + "\n", (await Runner.OkAsync("stop", "-t", "30", name)).Output);
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"stop took {clock.Elapsed}: the stop signal was not honoured");
+        Assert.Equal("exited 0", await InspectAsync(name, "{{.State.Status}} {{.State.ExitCode}}"));
+        Assert.Equal("ready\ngraceful quit\n", (await Runner.OkAsync("logs", name)).Output);
+        Assert.Equal("SIGQUIT", await InspectAsync(name, "{{.Config.StopSignal}}"));
+    }
+
+    [Fact]
+    public async Task A_failing_health_check_shows_unhealthy()
+    {
+        Require();
+        var name = "sick-" + Guid.NewGuid().ToString("N")[..8];
+
+        await Runner.OkAsync("run", "-d", "--name", name, "--health-cmd", "wget -q -O /dev/null http://127.0.0.1:81/", "--health-interval", "1s",
+            "--health-start-period", "1ms", "--health-retries", "2", Image);
+
+        await WaitForAsync(name, "{{.State.Health.Status}}", "unhealthy");
+        Assert.Contains("(unhealthy)", (await Runner.OkAsync("ps", "--filter", "name=" + name)).Output, StringComparison.Ordinal);
+        Assert.Equal("CMD-SHELL wget -q -O /dev/null http://127.0.0.1:81/ 2",
+            await InspectAsync(name, "{{join .Config.Healthcheck.Test \" \"}} {{.State.Health.FailingStreak}}"));
+    }
+
+    [Fact]
+    public async Task Run_it_gives_an_interactive_shell_a_pseudo_terminal()
+    {
+        Require();
+        Capability.RequireTool("script");
+        var dll = Path.Join(AppContext.BaseDirectory, "slipway.dll");
+        var command = $"dotnet {dll} --root {Runner.Root} run -it --rm {Image} sh";
+        // script(1) gives the CLI a terminal of its own, as a user's shell would; what is typed goes through it.
+        var start = new ProcessStartInfo("script", ["-q", "-e", "-c", command, "/dev/null"])
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        start.Environment["HOME"] = Runner.Home;
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync(Ct);
+        await process.StandardInput.WriteAsync("tty; test -t 0 && echo stdin-is-a-terminal; exit 3\n");
+        await process.StandardInput.FlushAsync(Ct);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        timeout.CancelAfter(TimeSpan.FromMinutes(2));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+
+        var text = await output;
+        Assert.True(process.ExitCode == 3, $"script exited {process.ExitCode}: {text}");
+        Assert.Contains("/dev/pts/", text, StringComparison.Ordinal);
+        Assert.Contains("stdin-is-a-terminal", text, StringComparison.Ordinal);
     }
 }
