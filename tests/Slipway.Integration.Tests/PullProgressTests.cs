@@ -76,4 +76,26 @@ public sealed class PullProgressTests
         Assert.Contains(lines, l => l.StartsWith("#1 DONE ", StringComparison.Ordinal));
         Assert.Contains($"#2 [stage-0 1/2] FROM {registry.Host}/test/base:1", build.Error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Run_pulls_a_missing_image_first_with_the_pull_on_stderr_as_docker_run_does()
+    {
+        var (registry, layer, manifest) = await StartAsync();
+        await using var owned = registry;
+        using var runner = new SlipwayRunner();
+        var reference = $"{registry.Host}/test/base:1";
+
+        var never = await runner.RunAsync("run", "--rm", "--pull", "never", reference, "/nothing");
+        var run = await runner.RunAsync("run", "--rm", reference, "/nothing");
+
+        Assert.Equal(125, never.Exit);
+        Assert.Equal($"ERROR: No such image: {reference}\n", never.Error);
+        var id = layer.Digest.ShortHex;
+        Assert.StartsWith($"Unable to find image '{reference}' locally\n1: Pulling from test/base\n{id}: Pulling fs layer\n", run.Error, StringComparison.Ordinal);
+        Assert.Contains($"Digest: {manifest.Digest}\nStatus: Downloaded newer image for {reference}\n", run.Error, StringComparison.Ordinal);
+        // The layer has no /nothing: the pull happened and the start failed as docker's would (127).
+        Assert.Equal(127, run.Exit);
+        Assert.Equal("", run.Output);
+        Assert.Equal(manifest.Digest.ToString(), (await runner.OkAsync("images", "--digests", "--format", "{{.Digest}}", reference)).Output.Trim());
+    }
 }
