@@ -93,30 +93,11 @@ internal static class ContainerCommands
             }
 
             var (removed, bytes) = await ContainerRuntimes.Control(ctx).PruneAsync(_ => true, token).ConfigureAwait(false);
-            WriteDeleted(ctx.Env.Out, removed);
+            PruneCommands.WriteDeleted(ctx.Env.Out, "Deleted Containers:", removed);
             ctx.Env.Out.WriteLine($"Total reclaimed space: {Units.HumanSizePrecise(bytes)}");
             return 0;
         }, ct));
         return command;
-    }
-
-    /// <summary>docker's list of what a prune removed: <c>Deleted Containers:</c>, one full id a line, a blank line.</summary>
-    public static void WriteDeleted(TextWriter output, IReadOnlyList<string> ids)
-    {
-        ArgumentNullException.ThrowIfNull(output);
-        ArgumentNullException.ThrowIfNull(ids);
-        if (ids.Count == 0)
-        {
-            return;
-        }
-
-        output.WriteLine("Deleted Containers:");
-        foreach (var id in ids)
-        {
-            output.WriteLine(id);
-        }
-
-        output.WriteLine();
     }
 
     /// <summary>The detached supervisor: owns the container until it ends; its exit status is the container's.</summary>

@@ -61,11 +61,11 @@ internal static class PruneCommands
             // As docker system prune: stopped containers first, so that the images only they used are dangling next.
             var (containers, containerBytes) = await ContainerRuntimes.Control(ctx).PruneAsync(c => until is null || c.Record.Created < until, token)
                 .ConfigureAwait(false);
-            ContainerCommands.WriteDeleted(ctx.Env.Out, containers);
+            WriteDeleted(ctx.Env.Out, "Deleted Containers:", containers);
             var inUse = await ImagesInUse.IdsAsync(ctx, token).ConfigureAwait(false);
             var images = await ctx.Images.PruneAsync(all: false, n => (until is null || n.Image.Config.Created < until) && !inUse.Contains(n.Image.Id), token)
                 .ConfigureAwait(false);
-            WriteDeletedImages(ctx.Env.Out, images);
+            WriteDeleted(ctx.Env.Out, "Deleted Images:", images);
             var result = await Hygiene(ctx).PruneAsync(options, token).ConfigureAwait(false);
             if (result.AbandonedWorkspaces > 0)
             {
@@ -110,7 +110,7 @@ internal static class PruneCommands
 
             var inUse = await ImagesInUse.IdsAsync(ctx, token).ConfigureAwait(false);
             var lines = await ctx.Images.PruneAsync(everything, n => filter.MatchesImage(n) && !inUse.Contains(n.Image.Id), token).ConfigureAwait(false);
-            WriteDeletedImages(ctx.Env.Out, lines);
+            WriteDeleted(ctx.Env.Out, "Deleted Images:", lines);
             var result = lines.Count == 0 ? null : await Hygiene(ctx).PruneAsync(new PruneOptions(), token).ConfigureAwait(false);
             ctx.Env.Out.WriteLine($"Total reclaimed space: {Units.HumanSizePrecise(result?.ReclaimedBytes ?? 0)}");
             return 0;
@@ -118,14 +118,16 @@ internal static class PruneCommands
         return new Command("image", "Manage images") { prune };
     }
 
-    private static void WriteDeletedImages(TextWriter output, IReadOnlyList<string> lines)
+    /// <summary>docker's list of what a prune removed: the heading (<c>Deleted Containers:</c>, <c>Deleted Images:</c>),
+    /// one line each, a blank line; nothing when nothing went.</summary>
+    internal static void WriteDeleted(TextWriter output, string heading, IReadOnlyList<string> lines)
     {
         if (lines.Count == 0)
         {
             return;
         }
 
-        output.WriteLine("Deleted Images:");
+        output.WriteLine(heading);
         foreach (var line in lines)
         {
             output.WriteLine(line);
