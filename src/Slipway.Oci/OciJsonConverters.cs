@@ -105,7 +105,8 @@ public sealed class Rfc3339TimeConverter : JsonConverter<DateTimeOffset>
     public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) =>
         writer.WriteStringValue(Format(value));
 
-    internal static string Format(DateTimeOffset value)
+    /// <summary>Go's <c>time.RFC3339Nano</c> of the time in UTC: the fraction's trailing zeros dropped.</summary>
+    public static string Format(DateTimeOffset value)
     {
         var utc = value.UtcDateTime;
         var text = utc.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff", CultureInfo.InvariantCulture).TrimEnd('0');

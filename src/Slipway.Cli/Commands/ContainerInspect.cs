@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Slipway.Build.Containers;
 using Slipway.Build.Containers.Health;
+using Slipway.Oci;
 
 namespace Slipway.Cli.Commands;
 
@@ -23,7 +24,7 @@ internal static class ContainerInspect
         {
             w.WriteStartObject();
             w.WriteString("Id", record.Id);
-            w.WriteString("Created", Time(record.Created));
+            w.WriteString("Created", Rfc3339TimeConverter.Format(record.Created));
             w.WriteString("Path", record.Path);
             Strings(w, "Args", record.Args);
             State(w, observed);
@@ -63,8 +64,8 @@ internal static class ContainerInspect
         w.WriteNumber("Pid", state.IsRunning ? state.Pid : 0);
         w.WriteNumber("ExitCode", state.ExitCode);
         w.WriteString("Error", state.Error);
-        w.WriteString("StartedAt", state.StartedAt is { } started ? Time(started) : ZeroTime);
-        w.WriteString("FinishedAt", state.FinishedAt is { } finished ? Time(finished) : ZeroTime);
+        w.WriteString("StartedAt", state.StartedAt is { } started ? Rfc3339TimeConverter.Format(started) : ZeroTime);
+        w.WriteString("FinishedAt", state.FinishedAt is { } finished ? Rfc3339TimeConverter.Format(finished) : ZeroTime);
         if (state.Health is { } health)
         {
             Health(w, health);
@@ -82,8 +83,8 @@ internal static class ContainerInspect
         foreach (var result in health.Log)
         {
             w.WriteStartObject();
-            w.WriteString("Start", Time(result.Start));
-            w.WriteString("End", Time(result.End));
+            w.WriteString("Start", Rfc3339TimeConverter.Format(result.Start));
+            w.WriteString("End", Rfc3339TimeConverter.Format(result.End));
             w.WriteNumber("ExitCode", result.ExitCode);
             w.WriteString("Output", result.Output);
             w.WriteEndObject();
@@ -184,8 +185,4 @@ internal static class ContainerInspect
 
         w.WriteEndArray();
     }
-
-    /// <summary>RFC 3339 with nanoseconds where there are any, as Go's time.RFC3339Nano prints.</summary>
-    public static string Time(DateTimeOffset time) =>
-        time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture);
 }

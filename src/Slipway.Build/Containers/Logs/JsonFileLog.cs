@@ -193,13 +193,9 @@ public static class JsonFileLog
         }
 
         text.Append("\"stream\":\"").Append(channel == OutputChannel.Stderr ? "stderr" : "stdout").Append("\",");
-        text.Append("\"time\":\"").Append(Time(time)).Append("\"}\n");
+        text.Append("\"time\":\"").Append(Rfc3339TimeConverter.Format(time)).Append("\"}\n");
         return text.ToString();
     }
-
-    /// <summary>Go's <c>time.RFC3339Nano</c> of a UTC time: <c>2026-12-03T23:38:12.5Z</c>.</summary>
-    public static string Time(DateTimeOffset time) =>
-        time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff", CultureInfo.InvariantCulture).TrimEnd('0').TrimEnd('.') + "Z";
 
     /// <summary>docker's <c>ffjsonWriteJSONBytesAsString</c>: <c>\"</c>, <c>\\</c>, <c>\n</c>, <c>\r</c>, other
     /// control characters and <c>&lt; &gt; &amp;</c> as <c>\u00XX</c>, U+2028 and U+2029 escaped, the rest as is.</summary>
