@@ -28,6 +28,12 @@ internal static class ContainerChecks
         Assert.DoesNotContain(runner.Root, File.ReadAllText("/proc/mounts"), StringComparison.Ordinal);
         var pidFiles = Path.Join(runner.Root, "runtime", "pasta");
         Assert.Empty(Directory.Exists(pidFiles) ? Directory.GetFiles(pidFiles) : []);
+        // A supervisor lets go of its lock and then exits: the exit may come a moment after the container is gone.
+        for (var attempt = 0; attempt < 100 && Supervisors(runner).Count > 0; attempt++)
+        {
+            Thread.Sleep(100);
+        }
+
         Assert.Empty(Supervisors(runner));
     }
 
