@@ -60,7 +60,7 @@ public sealed class ImagePuller(ImageStore images, RegistryClients clients)
             var index = OciJson.ParseIndex(top.Content.Span, top.MediaType);
             var chosen = new PlatformMatcher(platform).SelectBest(index.Manifests)
                 ?? throw new ImageException(
-                    $"no matching manifest for {platform} in the manifest list entries ({reference.FamiliarString})");
+                    $"no matching manifest for {platform} in the manifest list entries ({reference.FamiliarString}); it has {string.Join(", ", index.Manifests.Where(m => m.Platform is { Os: not "unknown" }).Select(m => m.Platform))}");
             chosenPlatform = chosen.Platform;
             manifestResponse = await client.GetManifestAsync(reference.Path, chosen.Digest.Value, cancellationToken).ConfigureAwait(false);
         }
