@@ -10,12 +10,14 @@ public sealed class PlatformKeysTests
 {
     private const string Builder = "FROM --platform=$BUILDPLATFORM scratch AS builder\nRUN echo hi\nARG TARGETARCH\nRUN echo $TARGETARCH\n";
 
-    private static readonly StepState Input = new() { Layers = [], Config = new ImageConfig { Os = "linux", Architecture = "amd64" }, Args = new Dictionary<string, string?>() };
+    private static readonly StepState Input = new() { Layers = [], Config = new ImageConfig { Os = "linux", Architecture = "amd64", RootFs = new RootFs { DiffIds = [] } }, Args = new Dictionary<string, string?>() };
 
-    private static async Task<CacheKey> KeyAsync(string dockerfile, string step, string target)
+    private static async Task<CacheKey> KeyAsync(string dockerfile, string step, string target, string? before = null)
     {
         using var fixture = new OpsFixture(dockerfile, target: Platform.Parse(target));
-        return CacheKey.For(await fixture.CacheMapAsync(step, Input), []);
+        // The ARG step puts its value in scope for the steps after it.
+        var input = before is null ? Input : await fixture.ExecAsync(before, Input);
+        return CacheKey.For(await fixture.CacheMapAsync(step, input), []);
     }
 
     [Fact]
@@ -28,7 +30,8 @@ public sealed class PlatformKeysTests
     [Fact]
     public async Task A_step_that_reads_a_target_arg_has_a_key_per_target()
     {
-        Assert.NotEqual(await KeyAsync(Builder, "RUN echo $TARGETARCH", "linux/amd64"), await KeyAsync(Builder, "RUN echo $TARGETARCH", "linux/arm64"));
+        Assert.NotEqual(await KeyAsync(Builder, "RUN echo $TARGETARCH", "linux/amd64", "ARG TARGETARCH"),
+            await KeyAsync(Builder, "RUN echo $TARGETARCH", "linux/arm64", "ARG TARGETARCH"));
     }
 
     [Fact]
