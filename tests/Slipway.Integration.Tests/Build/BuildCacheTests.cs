@@ -96,7 +96,7 @@ public sealed class BuildCacheTests(GolangStore store) : IClassFixture<GolangSto
 
         var rerun = BuildProgress.Steps((await Runner.OkAsync("build", "--progress", "plain", "--no-cache", context)).Error);
 
-        Assert.Equal(6 + 5, rerun.Count);
+        Assert.Equal(7 + 5, rerun.Count);
         Assert.All(rerun.Where(s => !s.Key.Contains("] FROM ", StringComparison.Ordinal)), s => Assert.Equal((s.Key, "DONE"), (s.Key, s.Value)));
     }
 }
