@@ -45,18 +45,29 @@ public sealed class MultiPlatformBuildTests(GolangStore store) : IClassFixture<G
         var context = BuildStore.CopyExample("go-web", _temp.Path);
         var name = $"{_registry!.Host}/go-web:multi";
 
-        var first = await Runner.OkAsync("build", "--progress", "plain", "--platform", "linux/amd64,linux/arm64", "-t", name, "--push", context);
+        var metadata = Path.Join(_temp.Path, "metadata.json");
+        var first = await Runner.OkAsync("build", "--progress", "plain", "--platform", "linux/amd64,linux/arm64", "-t", name, "--push", "--sbom",
+            "--metadata-file", metadata, context);
         var steps = BuildProgress.Steps(first.Error);
         // The builder runs on the build platform for both targets: its steps before the TARGET* ARGs are one step.
         Assert.Equal("DONE", steps["[linux/amd64->arm64 builder 7/7] RUN CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH go build -trimpath -ldflags=\"-s -w\" -o /out/web ."]);
         Assert.Equal("DONE", steps["[linux/amd64 builder 7/7] RUN CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH go build -trimpath -ldflags=\"-s -w\" -o /out/web ."]);
         Assert.Contains("[linux/arm64 stage-1 2/5] COPY --from=builder /out/web /web", steps.Keys);
 
-        var raw = JsonDocument.Parse(await Tool.RunAsync("skopeo", "inspect", "--raw", "--tls-verify=false", "docker://" + name)).RootElement;
+        var text = await Tool.RunAsync("skopeo", "inspect", "--raw", "--tls-verify=false", "docker://" + name);
+        var raw = JsonDocument.Parse(text).RootElement;
         Assert.Equal(MediaTypes.OciIndex, raw.GetProperty("mediaType").GetString());
         var platforms = raw.GetProperty("manifests").EnumerateArray()
             .Select(m => m.GetProperty("platform")).Select(p => $"{p.GetProperty("os").GetString()}/{p.GetProperty("architecture").GetString()}").ToList();
-        Assert.Equal(["linux/amd64", "linux/arm64"], platforms);
+        // Each platform's image, then (with --sbom) an attestation manifest for each, as buildx pushes them.
+        Assert.Equal(["linux/amd64", "linux/arm64"], platforms.Where(p => p.StartsWith("linux/", StringComparison.Ordinal)));
+        Assert.Equal(2, platforms.Count(p => p == "unknown/unknown"));
+        using (var meta = JsonDocument.Parse(await File.ReadAllTextAsync(metadata, TestContext.Current.CancellationToken)))
+        {
+            // skopeo may end the raw manifest with a newline of its own.
+            Assert.Contains(meta.RootElement.GetProperty("containerimage.digest").GetString(),
+                new[] { text, text.TrimEnd('\n') }.Select(t => Digest.Compute(System.Text.Encoding.UTF8.GetBytes(t)).Value));
+        }
 
         // The store's -t name holds the index too.
         var local = LocalStore.Open(store.Root, TimeProvider.System).Refs.Resolve(ImageReference.Parse(name).ToString());
