@@ -70,12 +70,39 @@ public sealed class MultiPlatformBuilderTests : IDisposable
             .Replace("COPY ", $"COPY --chown={LayerNative.EffectiveUserId}:{LayerNative.EffectiveUserId} ", StringComparison.Ordinal);
 
     private Task<BuildResult> BuildAsync(FakeContainerRuntime runtime, Progress progress, Func<Platform, string?>? canRun = null,
-        string dockerfile = Dockerfile)
+        string dockerfile = Dockerfile, LocalStore? store = null, Func<BuildOptions, BuildOptions>? with = null)
     {
-        var builder = new Builder(_store, null, progress) { Snapshotter = new CopyingSnapshotter(_store), Runtime = runtime };
+        store ??= _store;
+        var builder = new Builder(store, null, progress) { Snapshotter = new CopyingSnapshotter(store), Runtime = runtime };
         var source = new DefinitionSource { ContextDir = _context, Platforms = [Platform.Parse("linux/amd64"), Platform.Parse("linux/arm64")] };
         var options = new BuildOptions { Source = source, RuntimePath = "fake", Tags = [ImageReference.Parse("app:multi")], CanRun = canRun };
-        return builder.BuildAsync(BuildDefinition.Create(Owned(dockerfile), source), options, Token);
+        return builder.BuildAsync(BuildDefinition.Create(Owned(dockerfile), source), with?.Invoke(options) ?? options, Token);
+    }
+
+    [Fact]
+    public async Task A_cache_exported_from_two_platforms_answers_every_step_of_both_in_another_store()
+    {
+        const string PerTarget = """
+            FROM --platform=$BUILDPLATFORM scratch AS builder
+            ARG TARGETARCH
+            RUN --network=none ["/bin/make", "/out-$TARGETARCH"]
+            FROM scratch
+            COPY --from=builder / /
+            """;
+        var dir = Path.Join(_dir.FullName, "cache");
+        var export = Slipway.Build.Cache.CacheExportSpec.TryParse($"type=local,dest={dir},mode=max", out var to, out _) ? to! : throw new InvalidOperationException();
+        var import = Slipway.Build.Cache.CacheImportSpec.TryParse($"type=local,src={dir}", out var from, out _) ? from! : throw new InvalidOperationException();
+        await BuildAsync(Make(), new Progress(), dockerfile: PerTarget, with: o => o with { CacheTo = [export] });
+
+        var other = LocalStore.Open(Path.Join(_dir.FullName, "other"), TimeProvider.System);
+        var runtime = Make();
+        var progress = new Progress();
+        var result = await BuildAsync(runtime, progress, dockerfile: PerTarget, store: other, with: o => o with { CacheFrom = [import] });
+
+        // Two RUNs (one per target: each reads TARGETARCH) were made in the first store; the cache carries both.
+        Assert.Empty(runtime.Runs);
+        Assert.Equal(2, result.Images.Count);
+        Assert.DoesNotContain(progress.Names, n => n.EndsWith(" Started", StringComparison.Ordinal));
     }
 
     [Fact]
