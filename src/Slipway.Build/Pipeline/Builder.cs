@@ -64,7 +64,8 @@ public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildPr
         using var imports = options.CacheFrom.Count == 0 ? null
             : await new CacheImporter(store, clients, progress.OnWarning, buildLease).ImportAsync(options.CacheFrom, cancellationToken).ConfigureAwait(false);
         var local = new LocalCacheIndex(store, buildLease);
-        var lanes = definitions.Select(d => Lane(d, options, images, bases, buildLease)).ToList();
+        var told = multi ? new OnceWarnings(progress) : progress;
+        var lanes = definitions.Select(d => Lane(d, options, images, bases, buildLease, told)).ToList();
         var snapshotter = Snapshotter ?? Composition.Snapshotter(store, imports);
         var runtime = Runtime ?? Composition.Runtime(store.Layout, options.RuntimePath);
         using var ops = new StepOps(store, lanes[0].Services, snapshotter, runtime, local, imports, buildLease);
@@ -144,7 +145,7 @@ public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildPr
     /// <summary>What the steps of one target platform share: the build's options for that platform, its stage
     /// graph, and its images (bases for the platform each stage runs on, named contexts for the target).</summary>
     private (BuildOptions Options, StepServices Services) Lane(BuildDefinition definition, BuildOptions options, ImageStore images, BaseImages bases,
-        Lease lease)
+        Lease lease, IBuildProgress told)
     {
         var platform = definition.Source.Platform;
         var laneOptions = options with { Source = options.Source with { Platform = platform } };
@@ -152,7 +153,7 @@ public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildPr
         var contexts = new ContextImages(images, Resolve, platform, lease);
         var imageSource = new ImageSource(Resolve, options.Source.NamedContexts, contexts.LoadAsync) { ResolveFor = bases.ResolveAsync, Target = platform };
         var syntax = definition.Document.Syntax;
-        return (laneOptions, new StepServices(laneOptions, definition.Graph.Graph!, syntax.EscapeToken, imageSource, progress, store.Time)
+        return (laneOptions, new StepServices(laneOptions, definition.Graph.Graph!, syntax.EscapeToken, imageSource, told, store.Time)
         {
             SourceLines = syntax.SourceLines,
             Checks = definition.Checks?.Config ?? Dockerfile.Lint.CheckConfig.Default,
