@@ -20,6 +20,7 @@ public sealed partial class Scheduler<TResult> : IDisposable
     private readonly SemaphoreSlim _slots;
     private readonly Action<SolveEvent> _onEvent;
     private readonly Dictionary<Vertex, Task<Solved<TResult>>> _tasks = [];
+    private readonly Dictionary<CacheKey, Task<Solved<TResult>>> _byKey = [];
     private readonly Lock _gate = new();
     private int _numbers;
 
@@ -121,27 +122,38 @@ public sealed partial class Scheduler<TResult> : IDisposable
             var op = _resolve(vertex);
             var map = await op.CacheMapAsync(results, token).ConfigureAwait(false);
             key = CacheKey.For(map, inputKeys);
-            if (vertex.IgnoreCache is null && await LoadAsync(op, key.Value, results, token).ConfigureAwait(false) is { } cached)
+            TaskCompletionSource<Solved<TResult>>? first = null;
+            Task<Solved<TResult>>? twin;
+            lock (_gate)
             {
-                await RememberAsync(vertex, map, key.Value, inputKeys, token).ConfigureAwait(false);
-                _onEvent(new SolveEvent(number, vertex, VertexState.Cached, key, _time.GetElapsedTime(started)));
-                return new Solved<TResult>(cached, key.Value, true);
+                if (!_byKey.TryGetValue(key.Value, out twin))
+                {
+                    first = new TaskCompletionSource<Solved<TResult>>(TaskCreationOptions.RunContinuationsAsynchronously);
+                    _byKey[key.Value] = first.Task;
+                }
             }
 
-            var miss = await ExplainAsync(vertex, map, key.Value, inputs, token).ConfigureAwait(false);
-            await _slots.WaitAsync(token).ConfigureAwait(false);
+            if (twin is not null)
+            {
+                // Another vertex has this key (a step of a builder stage every target platform shares): it runs
+                // once, as BuildKit merges vertices of one digest, and this one takes its result.
+                var same = await twin.WaitAsync(token).ConfigureAwait(false);
+                _onEvent(new SolveEvent(number, vertex, VertexState.Cached, key, _time.GetElapsedTime(started)));
+                return new Solved<TResult>(op.Revive(same.Result, results), key.Value, true);
+            }
+
             try
             {
-                _onEvent(new SolveEvent(number, vertex, VertexState.Started, key, _time.GetElapsedTime(started), Miss: miss));
-                var result = await op.ExecAsync(results, map, token).ConfigureAwait(false);
-                await _cache.Local.SaveAsync(key.Value, result, token).ConfigureAwait(false);
-                await RememberAsync(vertex, map, key.Value, inputKeys, token).ConfigureAwait(false);
-                _onEvent(new SolveEvent(number, vertex, VertexState.Completed, key, _time.GetElapsedTime(started)));
-                return new Solved<TResult>(result, key.Value, false) { MissOrigin = Origin(vertex, miss) };
+                var solved = await SolveKeyedAsync(vertex, op, map, key.Value, inputs, number, started, token).ConfigureAwait(false);
+                first!.SetResult(solved);
+                return solved;
             }
-            finally
+            catch (Exception ex)
             {
-                _slots.Release();
+                first!.SetException(ex);
+                // Nothing else may be waiting: observed here so an unawaited failure is not reported again.
+                _ = first.Task.Exception;
+                throw;
             }
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
@@ -154,6 +166,36 @@ public sealed partial class Scheduler<TResult> : IDisposable
             _onEvent(new SolveEvent(number, vertex, VertexState.Failed, key, _time.GetElapsedTime(started), ex.Message));
             await failFast.CancelAsync().ConfigureAwait(false);
             throw;
+        }
+    }
+
+    /// <summary>The cache answers <paramref name="vertex"/>, else its op runs (in a slot) and its result is saved.</summary>
+    private async Task<Solved<TResult>> SolveKeyedAsync(Vertex vertex, IOp<TResult> op, CacheMap map, CacheKey key, Solved<TResult>[] inputs,
+        int number, long started, CancellationToken token)
+    {
+        var results = inputs.Select(i => i.Result).ToList();
+        var inputKeys = inputs.Select(i => i.CacheKey).ToList();
+        if (vertex.IgnoreCache is null && await LoadAsync(op, key, results, token).ConfigureAwait(false) is { } cached)
+        {
+            await RememberAsync(vertex, map, key, inputKeys, token).ConfigureAwait(false);
+            _onEvent(new SolveEvent(number, vertex, VertexState.Cached, key, _time.GetElapsedTime(started)));
+            return new Solved<TResult>(cached, key, true);
+        }
+
+        var miss = await ExplainAsync(vertex, map, key, inputs, token).ConfigureAwait(false);
+        await _slots.WaitAsync(token).ConfigureAwait(false);
+        try
+        {
+            _onEvent(new SolveEvent(number, vertex, VertexState.Started, key, _time.GetElapsedTime(started), Miss: miss));
+            var result = await op.ExecAsync(results, map, token).ConfigureAwait(false);
+            await _cache.Local.SaveAsync(key, result, token).ConfigureAwait(false);
+            await RememberAsync(vertex, map, key, inputKeys, token).ConfigureAwait(false);
+            _onEvent(new SolveEvent(number, vertex, VertexState.Completed, key, _time.GetElapsedTime(started)));
+            return new Solved<TResult>(result, key, false) { MissOrigin = Origin(vertex, miss) };
+        }
+        finally
+        {
+            _slots.Release();
         }
     }
 }

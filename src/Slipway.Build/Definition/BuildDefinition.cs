@@ -13,7 +13,8 @@ namespace Slipway.Build.Definition;
 /// read this one; nothing parses the file or reads the ignore file again.</summary>
 public sealed class BuildDefinition
 {
-    private BuildDefinition(DefinitionSource source, DockerfileDocument document, StageGraphResult graph, DockerIgnore ignore, LintReport? checks)
+    private BuildDefinition(DefinitionSource source, DockerfileDocument document, StageGraphResult graph, DockerIgnore ignore,
+        LintReport? checks)
     {
         Source = source;
         Document = document;
@@ -25,6 +26,7 @@ public sealed class BuildDefinition
     }
 
     private readonly string? _epochError;
+    private IReadOnlyList<BuildDefinition>? _perPlatform;
 
     public DefinitionSource Source { get; }
 
@@ -66,6 +68,17 @@ public sealed class BuildDefinition
         }
     }
 
+    /// <summary>One definition per platform of <see cref="DefinitionSource.Platforms"/>, in order, each with its own
+    /// stage graph (TARGETPLATFORM, TARGETOS, TARGETARCH and TARGETVARIANT are that platform's; BUILDPLATFORM is the
+    /// host's), sharing this one's checks and ignore file. A one-platform definition is its own only one.</summary>
+    public IReadOnlyList<BuildDefinition> PerPlatform => _perPlatform ??= Source.Platforms.Count == 1
+        ? [this]
+        : [.. Source.Platforms.Select(p =>
+        {
+            var source = Source with { Platform = p };
+            return new BuildDefinition(source, Document, StagesFor(Document, source), Ignore, Checks);
+        })];
+
     /// <summary>Parses <paramref name="text"/>, builds its stage graph, reads the ignore file and runs the checks.
     /// Never throws for any Dockerfile text; a mistake is a diagnostic, a bad ignore file <see cref="DockerIgnore.Error"/>.</summary>
     public static BuildDefinition Create(string text, DefinitionSource source)
@@ -73,18 +86,20 @@ public sealed class BuildDefinition
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(source);
         var document = DockerfileDocument.Parse(text, source.DockerfileName);
-        var graph = document.BuildGraph(new StageGraphOptions
-        {
-            Target = source.Target,
-            BuildArgs = source.BuildArgs,
-            BuildPlatform = Platform.Host.ToString(),
-            TargetPlatform = source.Platform.ToString(),
-            ReplacesStage = source.NamedContexts.Count == 0 ? null : name => NamedContext.Find(source.NamedContexts, name) is not null,
-        });
+        var graph = StagesFor(document, source);
         var ignore = ContextIgnore.Read(source.ContextDir, source.DockerfilePath);
         var checks = document.Diagnostics.Count > 0
             ? null
             : Linter.Run(document, ContextFacts.Read(source.ContextDir, ignore, source.BuildArgs, source.Target));
         return new BuildDefinition(source, document, graph, ignore, checks);
     }
+
+    private static StageGraphResult StagesFor(DockerfileDocument document, DefinitionSource source) => document.BuildGraph(new StageGraphOptions
+    {
+        Target = source.Target,
+        BuildArgs = source.BuildArgs,
+        BuildPlatform = Platform.Host.ToString(),
+        TargetPlatform = source.Platform.ToString(),
+        ReplacesStage = source.NamedContexts.Count == 0 ? null : name => NamedContext.Find(source.NamedContexts, name) is not null,
+    });
 }

@@ -18,7 +18,17 @@ public sealed record DefinitionSource
 
     public IReadOnlyDictionary<string, string> BuildArgs { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
-    public Platform Platform { get; init; } = Platform.Host;
+    /// <summary><c>--platform</c>: the platforms to build for, in the order asked, none twice; the host's by default.
+    /// A build for several makes one image each and an index of them.</summary>
+    public IReadOnlyList<Platform> Platforms { get; init; } = [Platform.Host];
+
+    /// <summary>The first of <see cref="Platforms"/>: the target platform of a one-platform build (and of each
+    /// <see cref="BuildDefinition.PerPlatform"/> definition); setting it asks for that one alone.</summary>
+    public Platform Platform
+    {
+        get => Platforms[0];
+        init => Platforms = [value];
+    }
 
     /// <summary><c>--build-context</c>s, in the order given (a later one of the same name wins).</summary>
     public IReadOnlyList<NamedContext> NamedContexts { get; init; } = [];

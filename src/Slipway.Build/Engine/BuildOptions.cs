@@ -97,6 +97,10 @@ public sealed record BuildOptions
     /// <summary><c>--cache-from</c>: caches whose records answer steps the store's own cache misses.</summary>
     public IReadOnlyList<Cache.CacheImportSpec> CacheFrom { get; init; } = [];
 
+    /// <summary>Why a RUN cannot run on a platform on this machine (no native support, no emulator), or null when it
+    /// can; null (the default) when every platform runs. Checked before any pull or step.</summary>
+    public Func<Platform, string?>? CanRun { get; init; }
+
     internal PatternMatcher? Ignore { get; init; }
 }
 
@@ -122,9 +126,17 @@ public interface IBuildProgress
     }
 }
 
-/// <summary>What a finished build produced.</summary>
+/// <summary>What a finished build produced. <see cref="Image"/> is the image for the host's platform when one was
+/// built, else the first.</summary>
 public sealed record BuildResult(StoredImage Image, IReadOnlyList<ImageReference> Tags)
 {
+    /// <summary>One image per platform, in the order asked (<see cref="DefinitionSource.Platforms"/>).</summary>
+    public IReadOnlyList<StoredImage> Images { get; init; } = [Image];
+
+    /// <summary>The index of <see cref="Images"/> for a build for several platforms; null for one (a plain manifest,
+    /// as buildx's image exporter makes it).</summary>
+    public StoredIndex? Index { get; init; }
+
     /// <summary>Whether <see cref="Tags"/> were given to the image in the store (<see cref="BuildOptions.NamesInStore"/>).</summary>
     public bool NamedInStore { get; init; } = true;
 

@@ -35,6 +35,10 @@ public sealed class StepVertex : Vertex
 
     public Stage Stage { get; }
 
+    /// <summary>The target platform of the build this step belongs to, in a build for several platforms (the ops
+    /// of each platform's steps are that platform's); null in a build for one.</summary>
+    public Platform? Target { get; init; }
+
     /// <summary>The instruction; null for the FROM step that starts the stage.</summary>
     public Instruction? Instruction { get; }
 

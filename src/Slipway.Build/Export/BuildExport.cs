@@ -32,15 +32,31 @@ public sealed record ExportAttachments
 /// in one place, after the exports.</summary>
 public sealed class BuildExport(LocalStore store, IExportProgress progress, string toolVersion)
 {
-    public async Task RunAsync(StoredImage image, IReadOnlyList<ImageReference> tags, IReadOnlyList<IExporter> exporters, ExportAttachments attachments,
-        DateTimeOffset? sourceDateEpoch, CancellationToken cancellationToken)
+    public Task RunAsync(StoredImage image, IReadOnlyList<ImageReference> tags, IReadOnlyList<IExporter> exporters, ExportAttachments attachments,
+        DateTimeOffset? sourceDateEpoch, CancellationToken cancellationToken) =>
+        RunAsync(image, null, tags, exporters, attachments, sourceDateEpoch, cancellationToken);
+
+    /// <summary>Exports <paramref name="image"/>, or for a build for several platforms <paramref name="index"/> and
+    /// its images (<paramref name="image"/> then is the host's, else the first).</summary>
+    public async Task RunAsync(StoredImage image, StoredIndex? index, IReadOnlyList<ImageReference> tags, IReadOnlyList<IExporter> exporters,
+        ExportAttachments attachments, DateTimeOffset? sourceDateEpoch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(tags);
         ArgumentNullException.ThrowIfNull(exporters);
         ArgumentNullException.ThrowIfNull(attachments);
-        var sbom = attachments.Sbom ? await SbomAsync(image, tags, sourceDateEpoch, cancellationToken).ConfigureAwait(false) : null;
-        var source = new ExportSource(image, sbom) { Annotations = attachments.Annotations };
+        IReadOnlyList<StoredImage> images = index?.Images ?? [image];
+        var sboms = new Dictionary<Digest, SpdxDocument>();
+        foreach (var each in images.Where(_ => attachments.Sbom))
+        {
+            sboms[each.ManifestDescriptor.Digest] = await SbomAsync(each, tags, sourceDateEpoch, cancellationToken).ConfigureAwait(false);
+        }
+
+        var sbom = sboms.GetValueOrDefault(image.ManifestDescriptor.Digest) ?? sboms.Values.FirstOrDefault();
+        var source = new ExportSource(image, sbom)
+        {
+            Annotations = attachments.Annotations, Images = images, Index = index, Sboms = index is null || sboms.Count == 0 ? null : sboms,
+        };
         Digest? pushed = null;
         foreach (var exporter in exporters)
         {
@@ -53,22 +69,24 @@ public sealed class BuildExport(LocalStore store, IExportProgress progress, stri
         // no-op for a named image, which has no <none> name.
         if (exporters.Count > 0 && !exporters.Any(e => e is StoreExporter))
         {
-            await new ImageStore(store).ForgetDanglingAsync(image.ManifestDescriptor, cancellationToken).ConfigureAwait(false);
+            await new ImageStore(store).ForgetDanglingAsync(source.Top, cancellationToken).ConfigureAwait(false);
         }
 
-        if (sbom is not null && !exporters.Any(e => e.CarriesSbom))
+        foreach (var (digest, document) in sboms.Where(_ => !exporters.Any(e => e.CarriesSbom)))
         {
-            await SbomGenerator.StoreAsync(store, image.ManifestDescriptor.Digest, sbom, cancellationToken).ConfigureAwait(false);
+            await SbomGenerator.StoreAsync(store, digest, document, cancellationToken).ConfigureAwait(false);
         }
 
         if (attachments.IidFile is { } iid)
         {
-            await File.WriteAllTextAsync(iid, image.Id.Value, cancellationToken).ConfigureAwait(false);
+            // buildx writes the config digest of one image, and the index's digest for several (no one config).
+            await File.WriteAllTextAsync(iid, (index?.Descriptor.Digest ?? image.Id).Value, cancellationToken).ConfigureAwait(false);
         }
 
         if (attachments.MetadataFile is { } metadata)
         {
-            await File.WriteAllTextAsync(metadata, BuildMetadata.Json(image, tags, pushed), cancellationToken).ConfigureAwait(false);
+            var json = index is null ? BuildMetadata.Json(image, tags, pushed) : BuildMetadata.Json(index, tags, pushed);
+            await File.WriteAllTextAsync(metadata, json, cancellationToken).ConfigureAwait(false);
         }
     }
 

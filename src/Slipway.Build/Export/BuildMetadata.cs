@@ -35,4 +35,32 @@ public static class BuildMetadata
 
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
     }
+
+    /// <summary>The document of a build for several platforms, as buildx writes it: no config digest (there are
+    /// several), <c>containerimage.digest</c> and <c>containerimage.descriptor</c> the index's (the pushed index's
+    /// digest when there was a push).</summary>
+    public static string Json(StoredIndex index, IReadOnlyList<ImageReference> tags, Digest? pushed)
+    {
+        ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(tags);
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            w.WriteStartObject();
+            w.WriteString("containerimage.digest", (pushed ?? index.Descriptor.Digest).Value);
+            w.WriteStartObject("containerimage.descriptor");
+            w.WriteString("mediaType", index.Descriptor.MediaType);
+            w.WriteString("digest", (pushed ?? index.Descriptor.Digest).Value);
+            w.WriteNumber("size", index.Descriptor.Size);
+            w.WriteEndObject();
+            if (tags.Count > 0)
+            {
+                w.WriteString("image.name", string.Join(',', tags.Select(t => t.ToString())));
+            }
+
+            w.WriteEndObject();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
 }

@@ -30,12 +30,31 @@ public static class FilesystemExporter
         return warnings;
     }
 
-    public static async Task ExportTarAsync(LocalStore store, StoredImage image, Stream output, string scratch, CancellationToken cancellationToken)
+    public static Task ExportTarAsync(LocalStore store, StoredImage image, Stream output, string scratch, CancellationToken cancellationToken) =>
+        ExportTarAsync(store, [image], output, scratch, cancellationToken);
+
+    /// <summary>The folder of one platform's filesystem when a build made several, as BuildKit's local and tar
+    /// exporters name it: the platform with <c>_</c> for <c>/</c> (<c>linux_amd64</c>, <c>linux_arm_v7</c>).</summary>
+    public static string PlatformFolder(StoredImage image)
     {
+        ArgumentNullException.ThrowIfNull(image);
+        return (image.ManifestDescriptor.Platform ?? image.Config.Platform).ToString().Replace('/', '_');
+    }
+
+    /// <summary>One tar of the filesystem of the one image, or of each of several in its <see cref="PlatformFolder"/>.</summary>
+    public static async Task ExportTarAsync(LocalStore store, IReadOnlyList<StoredImage> images, Stream output, string scratch,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(images);
         var dir = Path.Join(scratch, "rootfs-" + Guid.NewGuid().ToString("N"));
         try
         {
-            await ExportDirectoryAsync(store, image, dir, cancellationToken, deviceNodes: true).ConfigureAwait(false);
+            foreach (var image in images)
+            {
+                var into = images.Count == 1 ? dir : Path.Join(dir, PlatformFolder(image));
+                await ExportDirectoryAsync(store, image, into, cancellationToken, deviceNodes: true).ConfigureAwait(false);
+            }
+
             await TarFile.CreateFromDirectoryAsync(dir, output, includeBaseDirectory: false, cancellationToken).ConfigureAwait(false);
         }
         finally

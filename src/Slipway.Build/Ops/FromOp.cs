@@ -46,14 +46,15 @@ public sealed class FromOp(StepVertex step, StepServices services) : StepOp(step
 
         if (IsScratch)
         {
+            var platform = Services.PlatformOf(Step.Stage);
             return new StepState
             {
                 Layers = [],
                 Config = new ImageConfig
                 {
-                    Architecture = Options.Platform.Architecture,
-                    Os = Options.Platform.Os,
-                    Variant = Options.Platform.Variant,
+                    Architecture = platform.Architecture,
+                    Os = platform.Os,
+                    Variant = platform.Variant,
                     RootFs = new RootFs { DiffIds = [] },
                     // BuildKit's empty image: WorkingDir "/" and the default PATH.
                     Config = new ContainerConfig { Env = [StepState.DefaultPath], WorkingDir = "/" },
@@ -89,7 +90,7 @@ public sealed class FromOp(StepVertex step, StepServices services) : StepOp(step
             return;
         }
 
-        var expected = Step.Stage.Platform is { } written && Platform.TryParse(written, out var p, out _) ? p : Options.Platform;
+        var expected = Services.PlatformOf(Step.Stage);
         var actual = new Platform { Os = config.Os, Architecture = config.Architecture, Variant = config.Variant };
         if (InvalidBaseImagePlatform.Message(Step.Stage.BaseName, expected, actual) is { } message)
         {

@@ -13,6 +13,13 @@ namespace Slipway.Build.Ops;
 public sealed class ImageSource(Func<ImageReference, CancellationToken, Task<StoredImage>> resolve, IReadOnlyList<NamedContext>? contexts = null,
     Func<NamedContext, CancellationToken, Task<StoredImage>>? load = null)
 {
+    /// <summary>Resolves an image for another platform than the build's target: a stage's <c>FROM --platform</c>
+    /// base. Null in tests that build for one platform only; then every image is the target's.</summary>
+    public Func<ImageReference, Platform, CancellationToken, Task<StoredImage>>? ResolveFor { get; init; }
+
+    /// <summary>The build's target platform, which a stage without <c>FROM --platform</c> runs on.</summary>
+    public Platform? Target { get; init; }
+
     /// <summary>The named context <paramref name="name"/> (a <c>--from</c>, a base) stands for, if any.</summary>
     public NamedContext? Context(string name) => contexts is null ? null : NamedContext.Find(contexts, name);
 
@@ -32,9 +39,15 @@ public sealed class ImageSource(Func<ImageReference, CancellationToken, Task<Sto
             return LoadAsync(context, cancellationToken);
         }
 
-        return ImageReference.TryParse(stage.BaseName, out var reference, out var error)
-            ? resolve(reference, cancellationToken)
-            : throw new BuildException($"{stage.From.Span.File}:{stage.From.Span.StartLine}: invalid base image \"{stage.BaseName}\": {error}");
+        if (!ImageReference.TryParse(stage.BaseName, out var reference, out var error))
+        {
+            throw new BuildException($"{stage.From.Span.File}:{stage.From.Span.StartLine}: invalid base image \"{stage.BaseName}\": {error}");
+        }
+
+        // A base is the image for the platform its stage runs on (FROM --platform=$BUILDPLATFORM: the host's).
+        return ResolveFor is not null && Target is not null && stage.Platform is not null
+            ? ResolveFor(reference, BuildPlanner.StagePlatform(stage, Target), cancellationToken)
+            : resolve(reference, cancellationToken);
     }
 
     /// <summary>The image a <c>--from</c> names when no stage has that name (as in BuildKit); the error says so,

@@ -21,7 +21,7 @@ public abstract class StepOp(StepVertex step, StepServices services) : IOp<StepS
     {
         ArgumentNullException.ThrowIfNull(inputs);
         var facts = new StepInputs();
-        facts.Add("platform", Options.Platform.ToString());
+        facts.Add("platform", services.PlatformOf(step.Stage).ToString());
         await AddFactsAsync(facts, inputs, cancellationToken).ConfigureAwait(false);
         return new CacheMap(step.OperationDigest)
         {

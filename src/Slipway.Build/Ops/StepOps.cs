@@ -23,6 +23,8 @@ public sealed class StepOps : IDisposable
     private readonly StageFiles _stageFiles;
     private readonly RunMounts _runMounts;
     private readonly ContainerRuns _containers;
+    private readonly ISnapshotter _snapshotter;
+    private readonly Dictionary<string, (StepServices Services, RunMounts Mounts)> _platforms = new(StringComparer.Ordinal);
 
     /// <param name="store">The store the build reads and writes.</param>
     /// <param name="services">What every op of the build shares.</param>
@@ -39,6 +41,7 @@ public sealed class StepOps : IDisposable
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(services);
         _services = services;
+        _snapshotter = snapshotter;
         var options = services.Options;
         _layers = new StepLayers(store.Layout, snapshotter, options.Compression, options.SourceDateEpoch, lease);
         _context = new ContextFiles(store.Layout, options);
@@ -49,6 +52,15 @@ public sealed class StepOps : IDisposable
         _stageFiles = new StageFiles(local, imports, _layers, services.Progress.OnWarning);
         _runMounts = new RunMounts(services, snapshotter, _cacheMounts, _context);
         _containers = new ContainerRuns(store.Layout, options, runtime);
+    }
+
+    /// <summary>In a build for several platforms: the services of the steps planned for <paramref name="target"/>
+    /// (<see cref="StepVertex.Target"/>), whose options, stage graph and images are that platform's.</summary>
+    public void AddPlatform(Oci.Platform target, StepServices services)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(services);
+        _platforms[target.ToString()] = (services, new RunMounts(services, _snapshotter, _cacheMounts, _context));
     }
 
     /// <summary>How many context file digests came from the index and how many were hashed, so far.</summary>
@@ -67,14 +79,15 @@ public sealed class StepOps : IDisposable
     public IOp<StepState> For(Vertex vertex)
     {
         var step = vertex as StepVertex ?? throw new ArgumentException("not a Dockerfile step", nameof(vertex));
+        var (services, mounts) = step.Target is { } target ? _platforms[target.ToString()] : (_services, _runMounts);
         return step.Instruction switch
         {
-            null => new FromOp(step, _services),
-            ArgInstruction arg => new ArgOp(step, arg, _services),
-            RunInstruction run => new RunOp(step, run, _services, _layers, _runMounts, _containers, _context),
-            CopyInstruction or AddInstruction => new CopyOp(step, step.Instruction, _services, _layers, _context, _downloads, _repositories, _stageFiles),
-            WorkdirInstruction workdir => new WorkdirOp(step, workdir, _services, _layers),
-            var other => new MetadataOp(step, other, _services),
+            null => new FromOp(step, services),
+            ArgInstruction arg => new ArgOp(step, arg, services),
+            RunInstruction run => new RunOp(step, run, services, _layers, mounts, _containers, _context),
+            CopyInstruction or AddInstruction => new CopyOp(step, step.Instruction, services, _layers, _context, _downloads, _repositories, _stageFiles),
+            WorkdirInstruction workdir => new WorkdirOp(step, workdir, services, _layers),
+            var other => new MetadataOp(step, other, services),
         };
     }
 

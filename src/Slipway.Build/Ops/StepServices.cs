@@ -46,6 +46,11 @@ public sealed class StepServices(BuildOptions options, StageGraph graph, char es
     /// cache map, which keys the variables referenced.</summary>
     public Expansion Expand(StepState state, bool track = false) => new(_lex, state, track);
 
+    /// <summary>The platform <paramref name="stage"/> runs on: its <c>FROM --platform</c>, else the build's target.
+    /// Every step's key holds it, so the same step for two targets is one step when its stage runs on one platform
+    /// for both (a <c>FROM --platform=$BUILDPLATFORM</c> builder).</summary>
+    public Oci.Platform PlatformOf(Stage stage) => BuildPlanner.StagePlatform(stage, options.Platform);
+
     /// <summary>Whether <paramref name="name"/> (a <c>--from</c>) names a stage of this build rather than an image.</summary>
     public bool IsStage(string name) => graph.Find(name) is not null;
 

@@ -29,68 +29,60 @@ public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildPr
     public IContainerRuntime? Runtime { get; init; }
 
     /// <summary>Builds what <paramref name="definition"/> describes (made once, from the same
-    /// <see cref="BuildOptions.Source"/> as <paramref name="options"/>) and names it in the store.</summary>
+    /// <see cref="BuildOptions.Source"/> as <paramref name="options"/>) and names it in the store: one image, or for
+    /// several platforms one image each and an index of them, every platform's steps solved together.</summary>
     public async Task<BuildResult> BuildAsync(BuildDefinition definition, BuildOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(definition);
         ArgumentNullException.ThrowIfNull(options);
-        if (definition.BuildError is { } dockerfileError)
+        var definitions = definition.PerPlatform;
+        if (definitions.Select(d => d.BuildError).FirstOrDefault(e => e is not null) is { } dockerfileError)
         {
             throw new DockerfileException(dockerfileError);
         }
 
         var graph = definition.Graph.Graph!;
         var syntax = definition.Document.Syntax;
+        var multi = definitions.Count > 1;
         // The frontend's SOURCE_DATE_EPOCH (a build arg or a global ARG) is the build's.
         options = options with { SourceDateEpoch = definition.SourceDateEpoch ?? options.SourceDateEpoch };
 
-        // Before any pull or RUN: a Dockerfile alone never gets the host's network or an unconfined RUN.
+        // Before any pull or RUN: a Dockerfile alone never gets the host's network or an unconfined RUN, and a RUN
+        // on a platform this machine cannot run fails here rather than after the pulls.
         if (EntitlementCheck.Check(graph.Required, options.Granted) is { Count: > 0 } denied)
         {
             throw new DockerfileException(DiagnosticFormatter.FormatAll(denied, syntax.SourceLines));
         }
 
+        PlatformCheck.Check(definitions, options.CanRun);
         options = options with { Ignore = definition.Ignore.Matcher ?? throw new BuildException(definition.Ignore.Error ?? "bad .dockerignore") };
         WarnUnusedBuildArgs(options, graph);
 
         var images = new ImageStore(store);
-        var resolved = new Dictionary<string, Task<StoredImage>>(StringComparer.Ordinal);
-        Task<StoredImage> Resolve(ImageReference reference, CancellationToken token)
-        {
-            lock (resolved)
-            {
-                if (!resolved.TryGetValue(reference.ToString(), out var task))
-                {
-                    task = ResolveImageAsync(images, reference, options.Platform, options.Pull, token);
-                    resolved[reference.ToString()] = task;
-                }
-
-                return task;
-            }
-        }
-
+        var bases = new BaseImages(store, images, clients, progress, options.Pull);
         using var buildLease = store.CreateLease();
         using var imports = options.CacheFrom.Count == 0 ? null
             : await new CacheImporter(store, clients, progress.OnWarning, buildLease).ImportAsync(options.CacheFrom, cancellationToken).ConfigureAwait(false);
         var local = new LocalCacheIndex(store, buildLease);
-        var contexts = new ContextImages(images, Resolve, options.Platform, buildLease);
-        var imageSource = new ImageSource(Resolve, options.Source.NamedContexts, contexts.LoadAsync);
-        var services = new StepServices(options, graph, syntax.EscapeToken, imageSource, progress, store.Time)
-        {
-            SourceLines = syntax.SourceLines,
-            Checks = definition.Checks?.Config ?? Dockerfile.Lint.CheckConfig.Default,
-        };
+        var lanes = definitions.Select(d => Lane(d, options, images, bases, buildLease)).ToList();
         var snapshotter = Snapshotter ?? Composition.Snapshotter(store, imports);
         var runtime = Runtime ?? Composition.Runtime(store.Layout, options.RuntimePath);
-        using var ops = new StepOps(store, services, snapshotter, runtime, local, imports, buildLease);
-        var triggers = await OnbuildTriggersAsync(graph, imageSource, cancellationToken).ConfigureAwait(false);
-        if (triggers.Values.SelectMany(t => t).SelectMany(t => EntitlementCheck.Check(t, options.Granted)).ToList() is { Count: > 0 } deniedTriggers)
+        using var ops = new StepOps(store, lanes[0].Services, snapshotter, runtime, local, imports, buildLease);
+        var targets = new List<Vertex>();
+        foreach (var lane in lanes)
         {
-            // A base image's ONBUILD is not this Dockerfile's text: no source line to show.
-            throw new DockerfileException(DiagnosticFormatter.FormatAll(deniedTriggers, []));
+            ops.AddPlatform(lane.Options.Platform, lane.Services);
+            var laneGraph = lane.Services.Graph;
+            var triggers = await OnbuildTriggersAsync(laneGraph, lane.Services.Images, cancellationToken).ConfigureAwait(false);
+            if (triggers.Values.SelectMany(t => t).SelectMany(t => EntitlementCheck.Check(t, options.Granted)).ToList() is { Count: > 0 } deniedTriggers)
+            {
+                // A base image's ONBUILD is not this Dockerfile's text: no source line to show.
+                throw new DockerfileException(DiagnosticFormatter.FormatAll(deniedTriggers, []));
+            }
+
+            targets.Add(BuildPlanner.Plan(laneGraph, options.NoCache, options.NoCacheStages, triggers, multi ? lane.Options.Platform : null));
         }
 
-        var target = BuildPlanner.Plan(graph, options.NoCache, options.NoCacheStages, triggers);
         var cache = new SolveCache<StepState>
         {
             Local = local,
@@ -98,19 +90,33 @@ public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildPr
             History = new StepHistory(store, ops.IgnoredInContext, progress.OnWarning),
         };
         using var scheduler = new Scheduler<StepState>(ops.For, cache, options.MaxParallel, store.Time, progress.OnEvent);
-        var solved = await scheduler.SolveAsync([target], cancellationToken).ConfigureAwait(false);
+        var solved = await scheduler.SolveAsync(targets, cancellationToken).ConfigureAwait(false);
         var cacheExport = new CacheExporter(store, clients, imports);
-        var inline = options.CacheTo.Any(c => c.Type == CacheType.Inline)
-            ? await cacheExport.InlineAsync(ImageChain(scheduler, target), cancellationToken).ConfigureAwait(false)
+        var built = new List<StoredImage>();
+        for (var i = 0; i < lanes.Count; i++)
+        {
+            var inline = options.CacheTo.Any(c => c.Type == CacheType.Inline)
+                ? await cacheExport.InlineAsync(ImageChain(scheduler, targets[i]), cancellationToken).ConfigureAwait(false)
+                : null;
+            var image = await ExportAsync(solved[i].Result, lanes[i].Options, buildLease, imports, inline, cancellationToken).ConfigureAwait(false);
+            await SecretCheck.RunAsync(store, image, bases.Layers(), options, progress, cancellationToken).ConfigureAwait(false);
+            built.Add(image);
+        }
+
+        // One platform stays a plain manifest, as buildx's image exporter makes it; several make an index of them.
+        var index = multi
+            ? await images.WriteIndexAsync(built, options.Annotations.Merge(null, AnnotationLevel.Index, null), buildLease, cancellationToken).ConfigureAwait(false)
             : null;
-        var image = await ExportAsync(solved[0].Result, options, buildLease, imports, inline, cancellationToken).ConfigureAwait(false);
-        await SecretCheck.RunAsync(store, image, BaseLayers(resolved), options, progress, cancellationToken).ConfigureAwait(false);
+        var result = built.FirstOrDefault(b => b.Config.Platform.ToString() == Platform.Host.ToString()) ?? built[0];
         // Named while this build's lease still holds the image's blobs; the other outputs come after the build.
-        await new StoreExporter(images, options.NamesInStore ? options.Tags : [], keepDangling: true).ExportAsync(new ExportSource(image), cancellationToken).ConfigureAwait(false);
+        await new StoreExporter(images, options.NamesInStore ? options.Tags : [], keepDangling: true)
+            .ExportAsync(new ExportSource(result) { Images = built, Index = index }, cancellationToken).ConfigureAwait(false);
 
         foreach (var spec in options.CacheTo.Where(c => c.Type != CacheType.Inline))
         {
-            var keys = spec.Mode == CacheMode.Max ? scheduler.SolvedVertices().Select(v => v.Value.CacheKey) : ImageChain(scheduler, target);
+            var keys = spec.Mode == CacheMode.Max
+                ? scheduler.SolvedVertices().Select(v => v.Value.CacheKey)
+                : targets.SelectMany(t => ImageChain(scheduler, t)).Distinct();
             try
             {
                 await cacheExport.ExportAsync(spec, keys, ops.CacheMounts(), ops.StageFingerprintsUsed, cancellationToken).ConfigureAwait(false);
@@ -129,16 +135,28 @@ public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildPr
             await KeepStorageAsync(options.RuntimePath, options.NetworkTools, cancellationToken).ConfigureAwait(false);
         }
 
-        return new BuildResult(image, options.Tags) { ContextFiles = ops.ContextFiles, NamedInStore = options.NamesInStore };
+        return new BuildResult(result, options.Tags)
+        {
+            Images = built, Index = index, ContextFiles = ops.ContextFiles, NamedInStore = options.NamesInStore,
+        };
     }
 
-    /// <summary>The layers of every base image the build used: the scan for secrets looks only at the others.</summary>
-    private static HashSet<Digest> BaseLayers(Dictionary<string, Task<StoredImage>> resolved)
+    /// <summary>What the steps of one target platform share: the build's options for that platform, its stage
+    /// graph, and its images (bases for the platform each stage runs on, named contexts for the target).</summary>
+    private (BuildOptions Options, StepServices Services) Lane(BuildDefinition definition, BuildOptions options, ImageStore images, BaseImages bases,
+        Lease lease)
     {
-        lock (resolved)
+        var platform = definition.Source.Platform;
+        var laneOptions = options with { Source = options.Source with { Platform = platform } };
+        Task<StoredImage> Resolve(ImageReference reference, CancellationToken token) => bases.ResolveAsync(reference, platform, token);
+        var contexts = new ContextImages(images, Resolve, platform, lease);
+        var imageSource = new ImageSource(Resolve, options.Source.NamedContexts, contexts.LoadAsync) { ResolveFor = bases.ResolveAsync, Target = platform };
+        var syntax = definition.Document.Syntax;
+        return (laneOptions, new StepServices(laneOptions, definition.Graph.Graph!, syntax.EscapeToken, imageSource, progress, store.Time)
         {
-            return [.. resolved.Values.Where(t => t.IsCompletedSuccessfully).SelectMany(t => t.Result.Manifest.Layers.Select(l => l.Digest))];
-        }
+            SourceLines = syntax.SourceLines,
+            Checks = definition.Checks?.Config ?? Dockerfile.Lint.CheckConfig.Default,
+        });
     }
 
     /// <summary>Applies the store's <c>gc.keepStorage</c> cap. Only a build that wrote cache records (ran a step) can
@@ -226,41 +244,6 @@ public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildPr
         foreach (var name in options.BuildArgs.Keys.Where(k => !declared.Contains(k) && !graph.MetaScope.ContainsKey(k) && !FrontendArgs.Contains(k)).Order(StringComparer.Ordinal))
         {
             progress.OnWarning($"build argument {name} was given but not consumed by any stage the target needs");
-        }
-    }
-
-    private async Task<StoredImage> ResolveImageAsync(ImageStore images, ImageReference reference, Platform platform, bool pull, CancellationToken cancellationToken)
-    {
-        var local = pull ? null : store.Refs.Resolve(reference.ToString());
-        if (local is not null)
-        {
-            return await images.LoadAsync(local, cancellationToken).ConfigureAwait(false);
-        }
-
-        if (clients is null)
-        {
-            throw new BuildException($"{reference.FamiliarString}: image not found in the store (pull it first)");
-        }
-
-        try
-        {
-            // Shown as BuildKit shows a base's download, blob by blob with its bytes, instead of inside whichever
-            // step happens to wait for it.
-            var image = await new ImagePuller(images, clients).PullAsync(reference, platform, p => progress.OnPull(reference, p), cancellationToken)
-                .ConfigureAwait(false);
-            progress.OnPulled(reference, null);
-            return image;
-        }
-        catch (Exception ex) when (ex is HttpRequestException or Registry.RegistryException or ImageException)
-        {
-            // A registry that cannot be reached is a build error like any other, not a crash of the builder.
-            progress.OnPulled(reference, ErrorText.Describe(ex));
-            throw new BuildException($"failed to resolve source metadata for {reference}: {ErrorText.Describe(ex)}", ex);
-        }
-        catch (Exception ex)
-        {
-            progress.OnPulled(reference, ErrorText.Describe(ex));
-            throw;
         }
     }
 

@@ -21,23 +21,36 @@ public static class OptionValues
         return error is null;
     }
 
-    /// <summary><c>--platform</c>: empty is the host's. Only the host's architecture can be built for now.</summary>
-    public static bool TryParsePlatform(string? value, [NotNullWhen(true)] out Platform? platform, [NotNullWhen(false)] out string? error)
+    /// <summary><c>--platform</c>, as buildx reads it: each value a comma-separated list, <c>local</c> the host's,
+    /// each normalised as containerd does (<c>arm64</c> and <c>linux/arm64/v8</c> are <c>linux/arm64</c>), none
+    /// twice, in the order first given; none at all is the host's.</summary>
+    public static bool TryParsePlatforms(IEnumerable<string>? values, [NotNullWhen(true)] out IReadOnlyList<Platform>? platforms,
+        [NotNullWhen(false)] out string? error)
     {
-        if (string.IsNullOrEmpty(value))
+        var list = new List<Platform>();
+        foreach (var part in (values ?? []).SelectMany(v => v.Split(',')))
         {
-            platform = Platform.Host;
-            error = null;
-            return true;
+            Platform? platform;
+            if (string.Equals(part.Trim(), "local", StringComparison.OrdinalIgnoreCase))
+            {
+                platform = Platform.Host;
+            }
+            else if (!Platform.TryParse(part.Trim(), out platform, out _))
+            {
+                platforms = null;
+                error = $"\"{part}\": unknown operating system or architecture: invalid argument";
+                return false;
+            }
+
+            if (!list.Any(p => p.ToString() == platform.ToString()))
+            {
+                list.Add(platform);
+            }
         }
 
-        if (!Platform.TryParse(value, out platform, out error))
-        {
-            return false;
-        }
-
-        error = platform.Architecture == Platform.Host.Architecture ? null : $"building for {platform} on {Platform.Host} is not supported yet";
-        return error is null;
+        platforms = list.Count == 0 ? [Platform.Host] : list;
+        error = null;
+        return true;
     }
 
     /// <summary><c>--network</c> for every RUN without its own.</summary>

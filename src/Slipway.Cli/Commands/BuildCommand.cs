@@ -69,7 +69,7 @@ internal static class BuildCommand
             var lines = new ExportLines(ctx.Env.Error, invocation.Quiet);
             var exporters = Exporters.For(request.Outputs, result.Tags, new ExportTargets(ctx.Store, ctx.Clients, ctx.OpenOutput, lines) { Engine = request.Engine });
             await new BuildExport(ctx.Store, lines, SlipwayApp.Version)
-                .RunAsync(result.Image, result.Tags, exporters, request.Attachments, definition.SourceDateEpoch ?? request.Options.SourceDateEpoch, token).ConfigureAwait(false);
+                .RunAsync(result.Image, result.Index, result.Tags, exporters, request.Attachments, definition.SourceDateEpoch ?? request.Options.SourceDateEpoch, token).ConfigureAwait(false);
             await BuildSummary.WriteReportsAsync(ctx, request, result, token).ConfigureAwait(false);
             return 0;
         }, cancellationToken).ConfigureAwait(false);

@@ -44,7 +44,7 @@ internal sealed class BuildCommandOptions
 
     public Option<string?> Runtime { get; } = new("--runtime") { Description = "OCI runtime for RUN: runc, crun or a path (default: the first that works here)" };
 
-    public Option<string?> Platform { get; } = new("--platform") { Description = "Set target platform for build" };
+    public Option<string[]> Platform { get; } = new("--platform") { Description = "Set target platform for build", HelpName = "PLATFORM[,PLATFORM]" };
 
     public Option<string[]> Secrets { get; } = new("--secret")
     {

@@ -98,6 +98,12 @@ internal sealed class BuildRequestParser(ParseResult parse, BuildCommandOptions 
         var progress = Progress();
         var quiet = parse.GetValue(o.Quiet) || progress == ProgressMode.Quiet;
         var source = Source();
+        if (source.Platforms.Count > 1 && outputs.Any(x => x.Kind == OutputKind.Docker))
+        {
+            // buildx refuses before it builds: a docker archive (and --load) holds one image, not an index.
+            _errors.Add("docker exporter does not currently support exporting manifest lists");
+        }
+
         var annotations = Take(ImageAnnotations.TryParse(Values(o.Annotations), out var parsedAnnotations, out var e6), parsedAnnotations, "parse annotations: " + e6)
             ?? ImageAnnotations.None;
         var options = new BuildOptions
@@ -178,9 +184,9 @@ internal sealed class BuildRequestParser(ParseResult parse, BuildCommandOptions 
     private DefinitionSource Source()
     {
         var source = Source(env, parse.GetValue(o.Context)!, parse.GetValue(o.File), parse.GetValue(o.Target), parse.GetValue(o.BuildArgs), _errors);
-        var platform = Take(OptionValues.TryParsePlatform(parse.GetValue(o.Platform), out var p, out var error), p, error);
+        var platforms = Take(OptionValues.TryParsePlatforms(Values(o.Platform), out var p, out var error), p, error);
         var contexts = Each(o.BuildContexts, (string v, out NamedContext? c, out string? e) => NamedContext.TryParse(v, out c, out e));
-        return source with { Platform = platform ?? Platform.Host, NamedContexts = contexts };
+        return source with { Platforms = platforms ?? [Platform.Host], NamedContexts = contexts };
     }
 
     private List<OutputSpec> Outputs(List<ImageReference> tags)

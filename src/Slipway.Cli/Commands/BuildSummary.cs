@@ -14,7 +14,8 @@ internal static class BuildSummary
     /// <summary>After the build, before the exports: the image written and named, the caches exported.</summary>
     public static void WriteBuilt(CommandContext ctx, BuildInvocation invocation, BuildResult result)
     {
-        var id = result.Image.Id.Value;
+        // buildx's -q prints the index's digest for several platforms (there is no one image id).
+        var id = result.Index?.Descriptor.Digest.Value ?? result.Image.Id.Value;
         if (ctx.Debug)
         {
             ctx.Env.Error.WriteLine($"context files: {result.ContextFiles.FromIndex} from the index, {result.ContextFiles.Hashed} read and hashed");
@@ -22,7 +23,13 @@ internal static class BuildSummary
 
         if (!invocation.Quiet)
         {
-            ctx.Env.Error.WriteLine($"#0 writing image {id} done");
+            foreach (var image in result.Index is null ? [] : result.Images)
+            {
+                ctx.Env.Error.WriteLine($"#0 exporting manifest {image.ManifestDescriptor.Digest.Value} done");
+                ctx.Env.Error.WriteLine($"#0 exporting config {image.Id.Value} done");
+            }
+
+            ctx.Env.Error.WriteLine(result.Index is null ? $"#0 writing image {id} done" : $"#0 exporting manifest list {id} done");
             foreach (var tag in result.NamedInStore ? result.Tags : [])
             {
                 ctx.Env.Error.WriteLine($"#0 naming to {tag} done");

@@ -53,13 +53,36 @@ public sealed class OptionValuesTests
     }
 
     [Fact]
-    public void No_platform_is_the_hosts_and_another_architecture_is_not_built_yet()
+    public void No_platform_is_the_hosts()
     {
-        Assert.True(OptionValues.TryParsePlatform(null, out var platform, out _));
-        Assert.Equal(Platform.Host, platform);
-        var other = Platform.Host.Architecture == "arm64" ? "linux/amd64" : "linux/arm64";
-        Assert.False(OptionValues.TryParsePlatform(other, out _, out var error));
-        Assert.Equal($"building for {other} on {Platform.Host} is not supported yet", error);
+        Assert.True(OptionValues.TryParsePlatforms(null, out var platforms, out _));
+        Assert.Equal([Platform.Host], platforms);
+        Assert.True(OptionValues.TryParsePlatforms([], out platforms, out _));
+        Assert.Equal([Platform.Host], platforms);
+    }
+
+    [Fact]
+    public void Platforms_are_split_at_commas_normalised_as_containerd_does_and_kept_once_in_order()
+    {
+        Assert.True(OptionValues.TryParsePlatforms(["linux/amd64,arm64", "linux/arm64/v8", "aarch64,linux/amd64", "linux/arm/v7"], out var platforms, out _));
+        Assert.Equal(["linux/amd64", "linux/arm64", "linux/arm/v7"], platforms.Select(p => p.ToString()));
+    }
+
+    [Fact]
+    public void Local_is_the_hosts_platform()
+    {
+        Assert.True(OptionValues.TryParsePlatforms(["local,linux/s390x"], out var platforms, out _));
+        Assert.Equal([Platform.Host.ToString(), "linux/s390x"], platforms.Select(p => p.ToString()));
+    }
+
+    [Theory]
+    [InlineData("linux//x", "\"linux//x\": unknown operating system or architecture: invalid argument")]
+    [InlineData("linux/amd64,", "\"\": unknown operating system or architecture: invalid argument")]
+    [InlineData("linux/amd64,foo", "\"foo\": unknown operating system or architecture: invalid argument")]
+    public void A_bad_platform_is_an_error_in_containerds_words(string value, string expected)
+    {
+        Assert.False(OptionValues.TryParsePlatforms([value], out _, out var error));
+        Assert.Equal(expected, error);
     }
 
     [Theory]
