@@ -48,6 +48,25 @@ public class SchedulerTests
     }
 
     [Fact]
+    public async Task Two_vertices_of_one_key_run_once_and_the_second_takes_the_first_ones_result()
+    {
+        // Two targets that share a step (a builder stage every target platform runs on the build platform).
+        var first = new ToyVertex("d", 4, new ToyVertex("a", 1) { Delay = TimeSpan.FromMilliseconds(50) });
+        var second = new ToyVertex("d", 4, new ToyVertex("a", 1) { Delay = TimeSpan.FromMilliseconds(50) });
+        var toys = new Toys();
+        var events = new List<SolveEvent>();
+        using var scheduler = toys.Scheduler(4, events);
+
+        var solved = await scheduler.SolveAsync([first, second], CancellationToken.None);
+
+        Assert.Equal(["a", "d"], toys.Ops.Executed.Order().ToList());
+        Assert.Equal(solved[0].CacheKey, solved[1].CacheKey);
+        Assert.Equal(5, solved[1].Result.Value);
+        Assert.Equal(2, events.Count(e => e.State == VertexState.Completed));
+        Assert.Equal(2, events.Count(e => e.State == VertexState.Cached));
+    }
+
+    [Fact]
     public async Task Every_solved_vertex_is_listed_with_its_key_and_whether_it_came_from_the_cache()
     {
         var toys = new Toys();

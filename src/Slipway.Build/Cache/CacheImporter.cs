@@ -67,23 +67,38 @@ public sealed class CacheImporter(LocalStore store, RegistryClients? clients, Ac
             return;
         }
 
+        var manifests = new List<RegistryManifest> { response };
         if (MediaTypes.IsIndex(response.MediaType))
         {
-            // An image index: an inline cache rides on the manifest of our platform.
+            // An image index: an inline cache rides on each platform's manifest. A multi-platform build's index has
+            // every platform's records (their keys differ by platform), the host's first.
             var index = OciJson.ParseIndex(response.Content.Span, response.MediaType);
-            var chosen = new PlatformMatcher(Platform.Host).SelectBest(index.Manifests)
-                ?? throw new InvalidDataException($"no manifest for {Platform.Host} in {reference.FamiliarString}");
-            response = await client.GetManifestAsync(reference.Path, chosen.Digest.Value, cancellationToken).ConfigureAwait(false);
+            var matcher = new PlatformMatcher(Platform.Host);
+            var entries = index.Manifests.Where(m => m.Platform is { Os: not "unknown" } || m.Platform is null)
+                .OrderBy(m => m.Platform is { } p && matcher.Rank(p) is var r and >= 0 ? r : int.MaxValue).ToList();
+            if (entries.Count == 0)
+            {
+                throw new InvalidDataException($"no image manifest in {reference.FamiliarString}");
+            }
+
+            manifests.Clear();
+            foreach (var entry in entries)
+            {
+                manifests.Add(await client.GetManifestAsync(reference.Path, entry.Digest.Value, cancellationToken).ConfigureAwait(false));
+            }
         }
 
-        var manifest = OciJson.ParseManifest(response.Content.Span, response.MediaType);
         var source = new RegistrySource(client, reference);
-        await AddManifestAsync(imports, manifest, source, async (blob, token) =>
+        foreach (var each in manifests)
         {
-            using var buffer = new MemoryStream();
-            await source.CopyAsync(blob, buffer, token).ConfigureAwait(false);
-            return buffer.ToArray();
-        }, reference.FamiliarString, cancellationToken).ConfigureAwait(false);
+            var manifest = OciJson.ParseManifest(each.Content.Span, each.MediaType);
+            await AddManifestAsync(imports, manifest, source, async (blob, token) =>
+            {
+                using var buffer = new MemoryStream();
+                await source.CopyAsync(blob, buffer, token).ConfigureAwait(false);
+                return buffer.ToArray();
+            }, reference.FamiliarString, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private async Task ImportLocalAsync(CacheImports imports, string directory, CancellationToken cancellationToken)

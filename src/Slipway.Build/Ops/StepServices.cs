@@ -58,7 +58,10 @@ public sealed class StepServices(BuildOptions options, StageGraph graph, char es
     public string HistoryOf(StepVertex step)
     {
         ArgumentNullException.ThrowIfNull(step);
-        return StepHistory.Identity(options.ContextDir, options.DockerfilePath, options.DockerfileName,
+        var identity = StepHistory.Identity(options.ContextDir, options.DockerfilePath, options.DockerfileName,
             step.Stage.Name ?? step.Stage.Index.ToString(CultureInfo.InvariantCulture), step.Step);
+        // In a build for several platforms each target's steps have a history of their own: a miss explains what
+        // changed since this platform's last build, not that the other platform's step ran just before.
+        return step.Target is { } target ? Oci.Digest.Compute(System.Text.Encoding.UTF8.GetBytes(identity + "\n" + target)).Hex : identity;
     }
 }

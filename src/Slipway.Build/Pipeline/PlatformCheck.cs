@@ -30,7 +30,7 @@ internal static class PlatformCheck
                 if (cannotRun(platform) is { } why)
                 {
                     throw new BuildException(string.Create(CultureInfo.InvariantCulture,
-                        $"{run.Span.File}:{run.Span.StartLine}: RUN in stage {stage.DisplayName} needs {platform}, which this machine cannot run: {why}"));
+                        $"{run.Span.File}:{run.Span.StartLine}: RUN in stage {stage.Name ?? "stage-" + stage.Index} needs {platform}, which this machine cannot run: {why}"));
                 }
             }
         }

@@ -138,7 +138,7 @@ internal sealed class BuildRequestParser(ParseResult parse, BuildCommandOptions 
         {
             Options = options,
             Outputs = outputs,
-            Engine = call == BuildCall.Build && outputs.Any(x => x.LoadsIntoEngine) ? Engine() : null,
+            Engine = call == BuildCall.Build && outputs.Any(x => x.LoadsIntoEngine) && source.Platforms.Count == 1 ? Engine() : null,
             Attachments = new ExportAttachments
             {
                 Sbom = Take(OptionValues.TryParseSbom(parse.GetValue(o.Sbom), Values(o.Attest), out var sbom, out var e4), sbom, e4),

@@ -22,21 +22,22 @@ internal sealed class OpsFixture : IDisposable
 
     public OpsFixture(string dockerfile, IReadOnlyDictionary<string, string>? buildArgs = null, FakeContainerRuntime? runtime = null,
         Func<ImageReference, CancellationToken, Task<Slipway.Store.Images.StoredImage>>? images = null, IBuildProgress? progress = null,
-        IReadOnlyDictionary<string, byte[]>? secrets = null)
+        IReadOnlyDictionary<string, byte[]>? secrets = null, Platform? target = null)
     {
+        target ??= Platform.Linux("amd64");
         var syntax = DockerfileParser.Parse(dockerfile, "Dockerfile");
         var graph = StageGraph.Build(InstructionParser.Parse(syntax), new StageGraphOptions
         {
             BuildArgs = buildArgs ?? new Dictionary<string, string>(),
             BuildPlatform = "linux/amd64",
-            TargetPlatform = "linux/amd64",
+            TargetPlatform = target.ToString(),
         }, syntax.EscapeToken).Graph!;
         var options = new BuildOptions
         {
             Source = new DefinitionSource
             {
                 ContextDir = Directory.CreateDirectory(Path.Join(_dir.FullName, "context")).FullName,
-                Platform = Platform.Linux("amd64"),
+                Platform = target,
                 BuildArgs = buildArgs ?? new Dictionary<string, string>(),
             },
             RuntimePath = "/bin/true",
