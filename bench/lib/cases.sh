@@ -3,7 +3,7 @@
 
 # The base images each example builds FROM, and the source file a one-line edit touches.
 declare -A EXAMPLE_BASES=([go-web]="golang" [c-static]="gcc" [node-ts]="node" [test-stage]="golang busybox"
-  [large]="busybox")
+  [large]="busybox" [multiplatform]="golang debian-multiplatform")
 declare -A EXAMPLE_EDIT=([go-web]="main.go" [c-static]="hello.c" [node-ts]="src/index.ts" [test-stage]="main.go")
 readonly BUILDERS=(slipway buildkit buildah)
 

@@ -11,7 +11,7 @@ readonly DOCKER_HOST_URL=unix://$DOCKER_SOCK_DIR/docker.sock
 
 # Base images: the fixture name scripts/base-images knows, and the name the examples' Dockerfiles use.
 declare -A BASE_TAG=([busybox]="busybox:1.35" [debian]="debian:bookworm" [gcc]="gcc:12" [golang]="golang:1.19"
-  [node]="node:18")
+  [node]="node:18" [debian-multiplatform]="debian:bookworm")
 
 REGISTRY_PID='' DOCKERD_PID='' REGISTRY=''
 

@@ -25,6 +25,7 @@ public sealed class ExampleTests
     [InlineData("c-static", "Dockerfile")]
     [InlineData("node-ts", "Dockerfile")]
     [InlineData("test-stage", "Dockerfile")]
+    [InlineData("multi-arch", "Dockerfile")]
     public void A_good_example_passes_every_check(string example, string file) => Assert.Empty(Check(example, file));
 
     /// <summary>The tutorials' own commands: `--target builder` stops at the builder, `--target test` runs the tests.

@@ -11,6 +11,7 @@ public abstract class BuildStore : IAsyncLifetime
     private static readonly Dictionary<string, string> Tags = new(StringComparer.Ordinal)
     {
         ["busybox"] = "busybox:1.35",
+        ["debian-multiplatform"] = "debian:bookworm",
         ["gcc"] = "gcc:12",
         ["golang"] = "golang:1.19",
         ["node"] = "node:18",
@@ -96,6 +97,10 @@ public sealed class NodeStore() : BuildStore("node");
 
 /// <summary>golang alone, for the cache tests on go-web.</summary>
 public sealed class GolangStore() : BuildStore("golang");
+
+/// <summary>debian:bookworm as an index of linux/amd64 and linux/arm64 (a debootstrapped arm64 Debian), for builds
+/// whose stages RUN on either platform.</summary>
+public sealed class DebianMultiPlatformStore() : BuildStore("debian-multiplatform");
 
 /// <summary>gcc alone: a base of many small files, for comparing image sizes with a docker engine's.</summary>
 public sealed class GccStore() : BuildStore("gcc");

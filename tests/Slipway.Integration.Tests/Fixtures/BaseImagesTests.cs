@@ -55,6 +55,7 @@ public class BaseImagesTests
     [InlineData("busybox")]
     [InlineData("busybox-multiplatform")]
     [InlineData("debian")]
+    [InlineData("debian-multiplatform")]
     [InlineData("gcc")]
     public async Task Every_blob_in_a_layout_matches_the_digest_it_is_stored_under(string name)
     {
@@ -99,6 +100,37 @@ public class BaseImagesTests
         Assert.Equal("application/vnd.oci.image.index.v1+json", index.GetProperty("mediaType").GetString());
         Assert.Equal(["linux/amd64", "linux/arm64"], platforms);
         Assert.Equal("arm64", arm64.GetProperty("architecture").GetString());
+    }
+
+    [Fact]
+    public async Task The_multiplatform_debian_index_is_debians_own_amd64_image_and_an_arm64_debian_made_from_arm64_packages()
+    {
+        var (skopeo, layout) = await RequireImageAsync("debian-multiplatform", "skopeo");
+        var token = TestContext.Current.CancellationToken;
+        var debian = Json(await File.ReadAllTextAsync(
+            Path.Join(await BaseImages.GetAsync("debian", token), "index.json"), token));
+
+        var index = Json(await Tool.RunAsync(skopeo, "inspect", "--raw", $"oci:{layout}:bookworm"));
+        var manifests = index.GetProperty("manifests").EnumerateArray().ToList();
+        var arm64 = Json(await Tool.RunAsync(skopeo, "--override-arch", "arm64", "inspect", "--config", $"oci:{layout}:latest"));
+        var images = await Build.OciImages.ManifestsAsync(layout, token);
+        var dpkg = await Build.OciImages.ReadBytesAsync(layout, images["linux/arm64"], "usr/bin/dpkg", token);
+        var status = await Build.OciImages.ReadFileAsync(layout, images["linux/arm64"], "var/lib/dpkg/status", token);
+
+        Assert.Equal("application/vnd.oci.image.index.v1+json", index.GetProperty("mediaType").GetString());
+        Assert.Equal(["linux/amd64", "linux/arm64"], manifests.Select(m => m.GetProperty("platform"))
+            .Select(p => $"{p.GetProperty("os").GetString()}/{p.GetProperty("architecture").GetString()}"));
+        Assert.Equal(debian.GetProperty("manifests")[0].GetProperty("digest").GetString(),
+            manifests[0].GetProperty("digest").GetString());
+        Assert.Equal("arm64", arm64.GetProperty("architecture").GetString());
+        Assert.Equal("v8", arm64.GetProperty("variant").GetString());
+        Assert.NotNull(dpkg);
+        Assert.Equal(183, BitConverter.ToUInt16(dpkg, 18)); // ELF e_machine: EM_AARCH64
+        // Every package the second stage configured is installed, and each is arm64's (or architecture-free).
+        var packages = status!.Split("\n\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains(packages, p => p.StartsWith("Package: dpkg\n", StringComparison.Ordinal) && p.Contains("\nArchitecture: arm64\n", StringComparison.Ordinal));
+        Assert.All(packages, p => Assert.Contains("\nStatus: install ok installed\n", p, StringComparison.Ordinal));
+        Assert.All(packages, p => Assert.Matches(@"\nArchitecture: (arm64|all)\n", p));
     }
 
     [Fact]
@@ -156,6 +188,9 @@ public class BaseImagesTests
         var path = Capability.RequireTool(tool);
         return (path, await BaseImages.GetAsync(name, TestContext.Current.CancellationToken));
     }
+
+    private static string Sha256(string text) =>
+        "sha256:" + Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
 
     private static JsonElement Json(string text)
     {
