@@ -4,7 +4,7 @@ using Slipway.Store;
 namespace Slipway.Store.Images;
 
 /// <summary>Images by name or id over the content store: list, find, tag, remove.</summary>
-public sealed class ImageStore(LocalStore store)
+public sealed partial class ImageStore(LocalStore store)
 {
     public LocalStore Store { get; } = store;
 
@@ -13,7 +13,12 @@ public sealed class ImageStore(LocalStore store)
     /// containerd and Docker have no such cap; this is twice the manifest cap, far above any real config.</summary>
     public const int MaxConfigBytes = 8 << 20;
 
-    public async Task<StoredImage> LoadAsync(Descriptor manifestDescriptor, CancellationToken cancellationToken = default)
+    /// <summary>The image <paramref name="manifestDescriptor"/> is: a manifest as it is, an index narrowed to the host's
+    /// platform (else its first platform present), as <see cref="LoadAsync(Descriptor, Platform?, CancellationToken)"/>.</summary>
+    public Task<StoredImage> LoadAsync(Descriptor manifestDescriptor, CancellationToken cancellationToken = default) =>
+        LoadAsync(manifestDescriptor, null, cancellationToken);
+
+    private async Task<StoredImage> LoadManifestAsync(Descriptor manifestDescriptor, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(manifestDescriptor);
         var manifestBytes = await Store.Blobs.ReadAllBytesAsync(manifestDescriptor.Digest, cancellationToken).ConfigureAwait(false);
