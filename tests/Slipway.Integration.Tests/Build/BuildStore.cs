@@ -11,6 +11,7 @@ public abstract class BuildStore : IAsyncLifetime
     private static readonly Dictionary<string, string> Tags = new(StringComparer.Ordinal)
     {
         ["busybox"] = "busybox:1.35",
+        ["busybox-multiplatform"] = "busybox:1.35",
         ["gcc"] = "gcc:12",
         ["golang"] = "golang:1.19",
         ["node"] = "node:18",
@@ -90,6 +91,10 @@ public sealed class ExampleStore() : BuildStore("busybox", "gcc", "golang");
 
 /// <summary>busybox alone, for Dockerfiles written in a test.</summary>
 public sealed class BusyboxStore() : BuildStore("busybox");
+
+/// <summary>busybox:1.35 as an index of linux/amd64 and linux/arm64 (Debian's arm64 busybox), for emulated RUN
+/// steps and containers.</summary>
+public sealed class BusyboxMultiPlatformStore() : BuildStore("busybox-multiplatform");
 
 /// <summary>node alone, for the TypeScript example (npm reaches the registry through the host's proxy).</summary>
 public sealed class NodeStore() : BuildStore("node");
