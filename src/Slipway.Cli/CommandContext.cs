@@ -64,6 +64,9 @@ internal sealed class CommandContext(GlobalOptions globals, ICliEnvironment env,
     /// <summary>A file an output is written to; <c>-</c> is standard output.</summary>
     public Stream OpenOutput(string path) => path == "-" ? Env.OpenStandardOutput() : File.Create(path);
 
+    /// <summary>The platform a <c>--platform</c> names, or null when it was not given.</summary>
+    public static Platform? PlatformOrNull(string? value) => string.IsNullOrEmpty(value) ? null : Platform.Parse(value);
+
     public static Platform PlatformOrHost(string? value) => string.IsNullOrEmpty(value) ? Platform.Host : Platform.Parse(value);
 
     public void Dispose() => _clients?.Dispose();

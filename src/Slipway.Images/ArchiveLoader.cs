@@ -14,7 +14,9 @@ public sealed class ArchiveLoader(ImageStore images)
 {
     private const int MaxDocumentBytes = 4 << 20;
 
-    public async Task<IReadOnlyList<string>> LoadAsync(Stream archive, Platform platform, CancellationToken cancellationToken)
+    /// <summary>Loads the archive; an image index in an OCI archive is kept whole under its name (every platform the
+    /// archive holds), or with <paramref name="platform"/> narrowed to that platform's image.</summary>
+    public async Task<IReadOnlyList<string>> LoadAsync(Stream archive, Platform? platform, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(archive);
         var store = images.Store;
@@ -106,7 +108,7 @@ public sealed class ArchiveLoader(ImageStore images)
     }
 
     private async Task<IReadOnlyList<string>> LoadOciAsync(byte[] indexJson, byte[]? dockerManifest,
-        Func<string, (Digest Digest, long Size)> resolve, Platform platform, Lease lease, CancellationToken cancellationToken)
+        Func<string, (Digest Digest, long Size)> resolve, Platform? platform, Lease lease, CancellationToken cancellationToken)
     {
         var index = OciJson.ParseIndex(indexJson);
         var loaded = new List<string>();
@@ -116,33 +118,63 @@ public sealed class ArchiveLoader(ImageStore images)
         foreach (var entry in index.Manifests)
         {
             resolve(LayoutWriter.BlobPath(entry.Digest));
-            var manifestDescriptor = entry;
-            if (MediaTypes.IsIndex(entry.MediaType))
+            var top = entry with { Annotations = null };
+            StoredImage image;
+            if (!await images.IsIndexAsync(top, cancellationToken).ConfigureAwait(false))
             {
-                var nested = OciJson.ParseIndex(await images.Store.Blobs.ReadAllBytesAsync(entry.Digest, cancellationToken).ConfigureAwait(false));
-                manifestDescriptor = new PlatformMatcher(platform).SelectBest(nested.Manifests)
-                    ?? throw new ImageException($"no matching manifest for {platform} in the archive");
+                image = await images.LoadAsync(top, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                var nested = await images.LoadIndexAsync(top with { MediaType = MediaTypes.IsIndex(top.MediaType) ? top.MediaType : MediaTypes.OciIndex },
+                    cancellationToken).ConfigureAwait(false);
+                if (nested.Images.Count == 0)
+                {
+                    throw new ImageException($"invalid archive: index {entry.Digest} holds none of its platforms' images");
+                }
+
+                if (platform is not null)
+                {
+                    image = new PlatformMatcher(platform).SelectBest(nested.Images.Select(i => i.ManifestDescriptor)) is { } best
+                        ? nested.Images.First(i => i.ManifestDescriptor.Digest == best.Digest)
+                        : throw new ImageException($"no matching manifest for {platform} in the archive");
+                }
+                else
+                {
+                    // The whole index is kept, with every platform the archive holds (docker's containerd store does so).
+                    foreach (var blob in nested.Images.SelectMany(i => i.Manifest.Layers))
+                    {
+                        resolve(LayoutWriter.BlobPath(blob.Digest));
+                    }
+
+                    var indexName = NameOf(entry, ImageStore.Pick(nested, null), dockerTags);
+                    loaded.Add(await NameAsync(indexName, nested.Descriptor, nested.Id, cancellationToken).ConfigureAwait(false));
+                    continue;
+                }
             }
 
-            var image = await images.LoadAsync(manifestDescriptor with { Annotations = null }, cancellationToken).ConfigureAwait(false);
             foreach (var blob in image.Manifest.Layers)
             {
                 resolve(LayoutWriter.BlobPath(blob.Digest));
             }
 
-            var name = NameOf(entry, image, dockerTags);
-            if (name is null)
-            {
-                await images.KeepDanglingAsync(image.ManifestDescriptor, cancellationToken).ConfigureAwait(false);
-                loaded.Add($"Loaded image ID: {image.Id}");
-                continue;
-            }
-
-            await images.SetAsync(name, image.ManifestDescriptor, cancellationToken).ConfigureAwait(false);
-            loaded.Add($"Loaded image: {name.FamiliarString}");
+            loaded.Add(await NameAsync(NameOf(entry, image, dockerTags), image.ManifestDescriptor, image.Id, cancellationToken).ConfigureAwait(false));
         }
 
         return loaded;
+    }
+
+    /// <summary>Names what was loaded (or keeps it as a dangling image) and returns docker's line for it.</summary>
+    private async Task<string> NameAsync(ImageReference? name, Descriptor target, Digest id, CancellationToken cancellationToken)
+    {
+        if (name is null)
+        {
+            await images.KeepDanglingAsync(target, cancellationToken).ConfigureAwait(false);
+            return $"Loaded image ID: {id}";
+        }
+
+        await images.SetAsync(name, target, cancellationToken).ConfigureAwait(false);
+        return $"Loaded image: {name.FamiliarString}";
     }
 
     private static ImageReference? NameOf(Descriptor entry, StoredImage image, List<DockerArchiveManifest> dockerTags)

@@ -33,7 +33,14 @@ public sealed class ImagePuller(ImageStore images, RegistryClients clients)
 {
     public int MaxParallelDownloads { get; init; } = 3;
 
-    public async Task<StoredImage> PullAsync(ImageReference reference, Platform platform, Action<PullProgress>? progress,
+    public Task<StoredImage> PullAsync(ImageReference reference, Platform platform, Action<PullProgress>? progress,
+        CancellationToken cancellationToken) =>
+        PullAsync(reference, platform, platformRequested: false, progress, cancellationToken);
+
+    /// <summary>Pulls the image for <paramref name="platform"/>: of an index, that platform's image; a single manifest is
+    /// taken whatever its platform unless the platform was asked for (<paramref name="platformRequested"/>), when one of
+    /// another platform fails with docker's words before its layers are fetched.</summary>
+    public async Task<StoredImage> PullAsync(ImageReference reference, Platform platform, bool platformRequested, Action<PullProgress>? progress,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(reference);
@@ -72,6 +79,17 @@ public sealed class ImagePuller(ImageStore images, RegistryClients clients)
         var manifest = OciJson.ParseManifest(manifestResponse.Content.Span, manifestResponse.MediaType);
         ImageStore.EnsureConfigSize(manifest.Config.Digest, manifest.Config.Size);
         lease.Add([manifest.Config.Digest, .. manifest.Layers.Select(l => l.Digest)]);
+        if (platformRequested && chosenPlatform is null)
+        {
+            using var slot = new SemaphoreSlim(1);
+            await DownloadAsync(client, reference.Path, manifest.Config, slot, _ => { }, cancellationToken).ConfigureAwait(false);
+            var actual = (await images.ReadConfigAsync(manifest.Config.Digest, cancellationToken).ConfigureAwait(false)).Platform;
+            if (!new PlatformMatcher(platform).Matches(actual))
+            {
+                throw new ImageException(
+                    $"image with reference {reference.FamiliarString} was found but its platform ({actual.Normalize()}) does not match the specified platform ({platform})");
+            }
+        }
         // Every layer is named before the first byte comes, in the manifest's order, as docker lists them: those the
         // store has as "Already exists", the others "Pulling fs layer"; an image whose config the store has already
         // shows none, as docker skips the layers of an image it has. (Present blobs are still verified below.)

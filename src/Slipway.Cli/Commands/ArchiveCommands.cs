@@ -19,15 +19,18 @@ internal static class ArchiveCommands
             DefaultValueFactory = _ => "docker",
         };
         format.AcceptOnlyFromAmong("docker", "oci", "oci-layout");
-        var command = new Command("save", "Save one or more images to a tar archive (streamed to STDOUT by default)") { images, output, format };
+        var platform = new Option<string?>("--platform") { Description = "Save only the given platform variant of a multi-platform image" };
+        var command = new Command("save", "Save one or more images to a tar archive (streamed to STDOUT by default)") { images, output, format, platform };
         command.SetAction((parse, ct) => CommandContext.RunAsync(globals, env, parse, async (ctx, token) =>
         {
-            var selected = new List<(StoredImage, IReadOnlyList<ImageReference>)>();
+            // An index is saved whole (every platform the store holds), or with --platform as that platform's image.
+            var wanted = CommandContext.PlatformOrNull(parse.GetValue(platform));
+            var selected = new List<(Descriptor, IReadOnlyList<ImageReference>)>();
             foreach (var name in parse.GetValue(images)!)
             {
-                var (refName, image) = await ctx.Images.FindAsync(name, token).ConfigureAwait(false);
-                IReadOnlyList<ImageReference> names = refName is null ? [] : [ImageReference.Parse(refName)];
-                selected.Add((image, names));
+                var found = await ctx.Images.FindImageAsync(name, wanted, token).ConfigureAwait(false);
+                IReadOnlyList<ImageReference> names = found.Name is null ? [] : [ImageReference.Parse(found.Name)];
+                selected.Add((wanted is null ? found.Target : found.Image.ManifestDescriptor, names));
             }
 
             var dest = parse.GetValue(output);
@@ -39,7 +42,7 @@ internal static class ArchiveCommands
                     return ErrorRenderer.Fail(ctx.Env.Error, "--format oci-layout needs --output DIR");
                 }
 
-                await LayoutWriter.WriteDirectoryAsync(ctx.Store, selected, dest, token).ConfigureAwait(false);
+                await LayoutWriter.WriteDirectoryAsync(ctx.Store, selected, dest, ImageAnnotations.None, token).ConfigureAwait(false);
                 return 0;
             }
 
@@ -49,7 +52,7 @@ internal static class ArchiveCommands
             }
 
             await using var stream = dest is null ? ctx.Env.OpenStandardOutput() : OpenAtomically(dest);
-            await LayoutWriter.WriteTarAsync(ctx.Store, selected, stream, kind == "docker", token).ConfigureAwait(false);
+            await LayoutWriter.WriteTarAsync(ctx.Store, selected, stream, kind == "docker", ImageAnnotations.None, token).ConfigureAwait(false);
             if (stream is AtomicFile atomic)
             {
                 atomic.Commit();
@@ -70,7 +73,7 @@ internal static class ArchiveCommands
         {
             var path = parse.GetValue(input);
             await using var stream = path is null ? ctx.Env.OpenStandardInput() : File.OpenRead(path);
-            var lines = await new ArchiveLoader(ctx.Images).LoadAsync(stream, CommandContext.PlatformOrHost(parse.GetValue(platform)), token)
+            var lines = await new ArchiveLoader(ctx.Images).LoadAsync(stream, parse.GetValue(platform) is { Length: > 0 } p ? Platform.Parse(p) : null, token)
                 .ConfigureAwait(false);
             if (!parse.GetValue(quiet))
             {

@@ -33,10 +33,12 @@ internal static class HistoryCommand
         {
             Description = "Format output using a custom template: 'table', 'table TEMPLATE', 'json' or a Go template such as '{{.Size}}'",
         };
-        var command = new Command("history", "Show the history of an image") { image, noTrunc, quiet, human, format };
+        var platform = new Option<string?>("--platform") { Description = "Show history for the given platform (e.g. \"linux/amd64\") of a multi-platform image" };
+        var command = new Command("history", "Show the history of an image") { image, noTrunc, quiet, human, format, platform };
         command.SetAction((parse, ct) => CommandContext.RunAsync(globals, env, parse, async (ctx, token) =>
         {
-            var (_, stored) = await ctx.Images.FindAsync(parse.GetValue(image)!, token).ConfigureAwait(false);
+            var (_, stored) = await ctx.Images.FindAsync(parse.GetValue(image)!, CommandContext.PlatformOrNull(parse.GetValue(platform)), token)
+                .ConfigureAwait(false);
             var sizes = await ctx.Images.LayerSizesAsync(stored, token).ConfigureAwait(false);
             var rows = Rows(stored, sizes, ctx.Env.Time.GetUtcNow(), parse.GetValue(noTrunc), parse.GetValue(human));
             if (parse.GetValue(quiet))

@@ -7,7 +7,8 @@ namespace Slipway.Cli.Commands;
 
 /// <summary><c>slipway images</c>: REPOSITORY, TAG, IMAGE ID, CREATED, SIZE as <c>docker images</c> shows them, newest
 /// first, SIZE the unpacked size docker shows (the compressed size is <c>{{.CompressedSize}}</c>), with docker's
-/// <c>--filter</c>s and <c>--format</c> templates.</summary>
+/// <c>--filter</c>s and <c>--format</c> templates. A name of an index is one row whose IMAGE ID is the index digest and
+/// whose SIZE sums its stored platforms (docker's containerd image store); <c>--tree</c> shows the platforms.</summary>
 internal static class ImagesCommand
 {
     public const string DefaultTable = "{{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}";
@@ -46,8 +47,9 @@ internal static class ImagesCommand
         {
             Description = "Format output using a custom template: 'table', 'table TEMPLATE', 'json' or a Go template such as '{{.Size}}'",
         };
+        var tree = new Option<bool>("--tree") { Description = "List multi-platform images as a tree (EXPERIMENTAL)" };
         var repository = new Argument<string?>("REPOSITORY[:TAG]") { Arity = ArgumentArity.ZeroOrOne };
-        var command = new Command("images", "List images") { all, quiet, digests, noTrunc, filters, format, repository };
+        var command = new Command("images", "List images") { all, quiet, digests, noTrunc, filters, format, tree, repository };
         command.SetAction((parse, ct) => CommandContext.RunAsync(globals, env, parse, async (ctx, token) =>
         {
             var now = ctx.Env.Time.GetUtcNow();
@@ -64,9 +66,22 @@ internal static class ImagesCommand
                 .OrderByDescending(n => n.Image.Config.Created ?? DateTimeOffset.MinValue)
                 .ThenBy(n => n.Name, StringComparer.Ordinal)
                 .ToList();
+            if (parse.GetValue(tree))
+            {
+                if (TreeConflict(parse.GetValue(quiet), parse.GetValue(noTrunc), parse.GetValue(digests), parse.GetValue(format)) is { } conflict)
+                {
+                    return ErrorRenderer.Fail(ctx.Env.Error, conflict);
+                }
+
+                var inUse = await ImagesInUse.IdsAsync(ctx, token).ConfigureAwait(false);
+                var shown = named.Where(n => parse.GetValue(all) || !n.IsDangling).ToList();
+                ImageTree.Write(ctx.Env.Out, await ImagesTree.BuildAsync(ctx.Images, shown, inUse, token).ConfigureAwait(false));
+                return 0;
+            }
+
             if (parse.GetValue(quiet))
             {
-                foreach (var id in named.Select(n => parse.GetValue(noTrunc) ? n.Image.Id.Value : n.Image.Id.ShortHex).Distinct())
+                foreach (var id in named.Select(n => parse.GetValue(noTrunc) ? n.Id.Value : n.Id.ShortHex).Distinct())
                 {
                     ctx.Env.Out.WriteLine(id);
                 }
@@ -78,10 +93,17 @@ internal static class ImagesCommand
             var rows = new List<IReadOnlyDictionary<string, string>>();
             foreach (var n in named)
             {
-                var key = n.Image.ManifestDescriptor.Digest;
+                var key = n.Target.Digest;
                 if (!sizes.TryGetValue(key, out var size))
                 {
-                    sizes[key] = size = await ctx.Images.UnpackedSizeAsync(n.Image, token).ConfigureAwait(false);
+                    // An index's SIZE is the sum of its stored platforms' (one row per name, as docker's containerd store).
+                    size = 0;
+                    foreach (var image in n.Index?.Images ?? [n.Image])
+                    {
+                        size += await ctx.Images.UnpackedSizeAsync(image, token).ConfigureAwait(false);
+                    }
+
+                    sizes[key] = size;
                 }
 
                 rows.Add(Row(n, size, now, parse.GetValue(noTrunc)));
@@ -94,6 +116,14 @@ internal static class ImagesCommand
         }, ct));
         return command;
     }
+
+    /// <summary>docker's refusals of options <c>--tree</c> does not support yet.</summary>
+    internal static string? TreeConflict(bool quiet, bool noTrunc, bool digests, string? format) =>
+        quiet ? "--quiet is not yet supported with --tree"
+        : noTrunc ? "--no-trunc is not yet supported with --tree"
+        : digests ? "--show-digest is not yet supported with --tree"
+        : format is not null ? "--format is not yet supported with --tree"
+        : null;
 
     /// <summary>docker's NewImageFormat: <c>--digests</c> with a <c>table …</c> of one's own that shows no digest gets
     /// a DIGEST column at the end; other formats are left as written.</summary>
@@ -109,19 +139,19 @@ internal static class ImagesCommand
     {
         var reference = named.Reference;
         var created = named.Image.Config.Created;
-        var id = noTrunc ? named.Image.Id.Value : named.Image.Id.ShortHex;
+        var id = noTrunc ? named.Id.Value : named.Id.ShortHex;
         return new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["Repository"] = reference?.FamiliarName ?? "<none>",
             ["Tag"] = reference?.Tag ?? "<none>",
             // As docker's with the containerd image store, where every name has a repo digest (its manifest's); an
             // image without a name shows <none>, as docker's formatter shows a dangling one.
-            ["Digest"] = reference is null ? "<none>" : reference.Digest?.Value ?? named.Image.ManifestDescriptor.Digest.Value,
+            ["Digest"] = reference is null ? "<none>" : reference.Digest?.Value ?? named.Target.Digest.Value,
             ["ID"] = id,
             ["CreatedSince"] = Units.Ago(created, now),
             ["CreatedAt"] = created?.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss '+0000 UTC'", CultureInfo.InvariantCulture) ?? "",
             ["Size"] = Units.HumanSize(size),
-            ["CompressedSize"] = Units.HumanSize(named.Image.CompressedSize),
+            ["CompressedSize"] = Units.HumanSize((named.Index?.Images ?? [named.Image]).Sum(i => i.CompressedSize)),
             ["Containers"] = "N/A",
             ["SharedSize"] = "N/A",
             ["UniqueSize"] = "N/A",

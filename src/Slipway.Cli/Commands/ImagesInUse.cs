@@ -16,18 +16,21 @@ internal static class ImagesInUse
     /// forced), and deleting such an image by id (unless forced; never when the container runs).</summary>
     public static async Task CheckRemoveAsync(CommandContext ctx, string nameOrId, bool force, CancellationToken token)
     {
-        string? name;
-        StoredImage image;
+        FoundImage found;
         try
         {
-            (name, image) = await ctx.Images.FindAsync(nameOrId, token).ConfigureAwait(false);
+            found = await ctx.Images.FindImageAsync(nameOrId, null, token).ConfigureAwait(false);
         }
         catch (ImageException)
         {
             return; // rmi says what is wrong with the name
         }
 
-        var users = (await ctx.Containers.ListAsync(token).ConfigureAwait(false)).Where(c => c.Record.ImageId == image.Id).ToList();
+        // A container records the platform image it runs; of an index, any of its platforms counts.
+        var ids = found.Index?.Images.Select(i => i.Id).ToHashSet() ?? [found.Image.Id];
+        var name = found.Name;
+        var image = (Id: found.Id, Target: found.Target);
+        var users = (await ctx.Containers.ListAsync(token).ConfigureAwait(false)).Where(c => ids.Contains(c.Record.ImageId) || c.Record.ImageId == found.Id).ToList();
         if (users.Count == 0)
         {
             return;
@@ -36,7 +39,7 @@ internal static class ImagesInUse
         if (name is not null)
         {
             var names = (await ctx.Images.ListAsync(token).ConfigureAwait(false))
-                .Count(n => !n.IsDangling && n.Image.ManifestDescriptor.Digest == image.ManifestDescriptor.Digest);
+                .Count(n => !n.IsDangling && n.Target.Digest == image.Target.Digest);
             if (names <= 1 && !force)
             {
                 throw new ImageException($"conflict: unable to remove repository reference \"{nameOrId}\" (must force) - container {users[0].Record.ShortId} is using its referenced image {image.Id.ShortHex}");

@@ -69,10 +69,12 @@ internal static class InspectCommand
         var format = new Option<string?>("--format", "-f") { Description = "Format output using a custom template: 'json' or a Go template such as '{{json .Config}}'" };
         var type = new Option<string?>("--type") { Description = "Only inspect objects of the given type: container or image" };
         type.AcceptOnlyFromAmong("container", "image");
+        var platform = new Option<string?>("--platform") { Description = "Inspect a specific platform of the multi-platform image" };
         var command = new Command(name, description) { images, format };
         if (fixedType is null)
         {
             command.Options.Add(type);
+            command.Options.Add(platform);
         }
 
         command.SetAction((parse, ct) => CommandContext.RunAsync(globals, env, parse, async (ctx, token) =>
@@ -101,24 +103,25 @@ internal static class InspectCommand
                     continue;
                 }
 
-                StoredImage image;
+                FoundImage found;
                 try
                 {
-                    (_, image) = await ctx.Images.FindAsync(name, token).ConfigureAwait(false);
+                    found = await ctx.Images.FindImageAsync(name, CommandContext.PlatformOrNull(parse.GetValue(platform)), token).ConfigureAwait(false);
                 }
-                catch (ImageException) when (kind is null)
+                catch (ImageException e) when (kind is null && e.Message.StartsWith("No such image", StringComparison.Ordinal))
                 {
                     throw new ImageException($"No such object: {name}");
                 }
 
+                var image = found.Image;
                 var names = (await ctx.Images.ListAsync(token).ConfigureAwait(false))
-                    .Where(n => n.Image.ManifestDescriptor.Digest == image.ManifestDescriptor.Digest)
+                    .Where(n => n.Target.Digest == found.Target.Digest)
                     .Where(n => n.Reference is not null)
                     .Select(n => n.Reference!)
                     .ToList();
                 var configBytes = await ctx.Store.Blobs.ReadAllBytesAsync(image.Id, token).ConfigureAwait(false);
                 var size = await ctx.Images.UnpackedSizeAsync(image, token).ConfigureAwait(false);
-                documents.Add(InspectDocument(image, names, configBytes, size));
+                documents.Add(InspectDocument(image, names, configBytes, size, found.Index));
             }
 
             if (template is null)
@@ -156,7 +159,10 @@ internal static class InspectCommand
         return ContainerInspect.Document(container, observed, ctx.Containers.LogPath(container.Id));
     }
 
-    internal static JsonElement InspectDocument(StoredImage image, IReadOnlyList<ImageReference> names, byte[] configBytes, long size)
+    /// <summary>docker's image inspect document. Of an index (docker's containerd image store), <c>Id</c> and the repo
+    /// digests are the index's; the rest, <c>Descriptor</c> included, is the chosen platform's image.</summary>
+    internal static JsonElement InspectDocument(StoredImage image, IReadOnlyList<ImageReference> names, byte[] configBytes, long size,
+        StoredIndex? index = null)
     {
         using var config = JsonDocument.Parse(configBytes);
         var root = config.RootElement;
@@ -164,7 +170,7 @@ internal static class InspectCommand
         using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = false }))
         {
             w.WriteStartObject();
-            w.WriteString("Id", image.Id.Value);
+            w.WriteString("Id", index?.Id.Value ?? image.Id.Value);
             w.WriteStartArray("RepoTags");
             foreach (var n in names.Where(n => n.Tag is not null))
             {
@@ -175,7 +181,7 @@ internal static class InspectCommand
             w.WriteStartArray("RepoDigests");
             foreach (var n in names.Select(n => n.FamiliarName).Distinct())
             {
-                w.WriteStringValue(n + "@" + image.ManifestDescriptor.Digest.Value);
+                w.WriteStringValue(n + "@" + (index?.Id ?? image.ManifestDescriptor.Digest).Value);
             }
 
             w.WriteEndArray();

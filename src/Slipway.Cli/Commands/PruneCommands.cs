@@ -63,7 +63,7 @@ internal static class PruneCommands
                 .ConfigureAwait(false);
             WriteDeleted(ctx.Env.Out, "Deleted Containers:", containers);
             var inUse = await ImagesInUse.IdsAsync(ctx, token).ConfigureAwait(false);
-            var images = await ctx.Images.PruneAsync(all: false, n => (until is null || n.Image.Config.Created < until) && !inUse.Contains(n.Image.Id), token)
+            var images = await ctx.Images.PruneAsync(all: false, n => (until is null || n.Image.Config.Created < until) && !n.ImageIds.Any(inUse.Contains), token)
                 .ConfigureAwait(false);
             WriteDeleted(ctx.Env.Out, "Deleted Images:", images);
             var result = await Hygiene(ctx).PruneAsync(options, token).ConfigureAwait(false);
@@ -109,7 +109,7 @@ internal static class PruneCommands
             }
 
             var inUse = await ImagesInUse.IdsAsync(ctx, token).ConfigureAwait(false);
-            var lines = await ctx.Images.PruneAsync(everything, n => filter.MatchesImage(n) && !inUse.Contains(n.Image.Id), token).ConfigureAwait(false);
+            var lines = await ctx.Images.PruneAsync(everything, n => filter.MatchesImage(n) && !n.ImageIds.Any(inUse.Contains), token).ConfigureAwait(false);
             WriteDeleted(ctx.Env.Out, "Deleted Images:", lines);
             var result = lines.Count == 0 ? null : await Hygiene(ctx).PruneAsync(new PruneOptions(), token).ConfigureAwait(false);
             ctx.Env.Out.WriteLine($"Total reclaimed space: {Units.HumanSizePrecise(result?.ReclaimedBytes ?? 0)}");

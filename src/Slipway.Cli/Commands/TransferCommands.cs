@@ -49,7 +49,7 @@ internal static class TransferCommands
         var before = ctx.Store.Refs.Resolve(reference.ToString())?.Digest;
         var puller = new ImagePuller(ctx.Images, ctx.Clients);
         var lines = new PullLines(output, terminal: output == ctx.Env.Out ? !ctx.Env.OutputRedirected : !ctx.Env.ErrorRedirected);
-        var image = await puller.PullAsync(reference, wanted, p =>
+        var image = await puller.PullAsync(reference, wanted, platformRequested: !string.IsNullOrEmpty(platform), p =>
         {
             if (!quiet)
             {
@@ -74,21 +74,27 @@ internal static class TransferCommands
         var name = new Argument<string>("NAME[:TAG]");
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Suppress verbose output" };
         var insecure = InsecureOption();
-        var command = new Command("push", "Upload an image to a registry") { name, quiet, insecure };
+        var platform = new Option<string?>("--platform") { Description = "Push a platform-specific manifest as a single-platform image to the registry" };
+        var command = new Command("push", "Upload an image to a registry") { name, quiet, insecure, platform };
         command.SetAction((parse, ct) => CommandContext.RunAsync(globals, env, parse, async (ctx, token) =>
         {
             var reference = ImageStore.ParseTarget(parse.GetValue(name)!);
             ctx.InsecureRegistries = parse.GetValue(insecure) ?? [];
-            var (_, image) = await ctx.Images.FindAsync(reference.ToString(), token).ConfigureAwait(false);
+            var wanted = CommandContext.PlatformOrNull(parse.GetValue(platform));
+            var found = await ctx.Images.FindImageAsync(reference.ToString(), wanted, token).ConfigureAwait(false);
             var q = parse.GetValue(quiet);
             if (!q)
             {
                 ctx.Env.Out.WriteLine($"The push refers to repository [{reference.Name}]");
             }
 
+            // An index goes whole, every platform then the index; --platform pushes that platform's image alone.
             var pusher = new ImagePusher(ctx.Images, ctx.Clients);
-            var digest = await pusher.PushAsync(image, reference, LayerLines(ctx, q), token).ConfigureAwait(false);
-            ctx.Env.Out.WriteLine(q ? reference.ToString() : $"{reference.Tag ?? "latest"}: digest: {digest} size: {image.ManifestDescriptor.Size}");
+            var (digest, size) = found.Index is { } index && wanted is null
+                ? (await pusher.PushIndexAsync(index, reference, null, ImageAnnotations.None, LayerLines(ctx, q), token).ConfigureAwait(false),
+                    index.Descriptor.Size)
+                : (await pusher.PushAsync(found.Image, reference, LayerLines(ctx, q), token).ConfigureAwait(false), found.Image.ManifestDescriptor.Size);
+            ctx.Env.Out.WriteLine(q ? reference.ToString() : $"{reference.Tag ?? "latest"}: digest: {digest} size: {size}");
             return 0;
         }, ct));
         return command;

@@ -63,22 +63,39 @@ public sealed partial class ImageStore(LocalStore store)
     public async Task<long> UnpackedSizeAsync(StoredImage image, CancellationToken cancellationToken = default) =>
         (await LayerSizesAsync(image, cancellationToken).ConfigureAwait(false)).Sum();
 
-    /// <summary>Every name with its image, sorted by name; names whose blobs are missing are skipped.</summary>
+    /// <summary>Every name with its image, sorted by name; names whose blobs are missing are skipped. A name of an
+    /// index is listed once, with the index and its host platform's image (else its first stored).</summary>
     public async Task<IReadOnlyList<NamedImage>> ListAsync(CancellationToken cancellationToken = default)
     {
         var result = new List<NamedImage>();
+        var indexes = new Dictionary<Digest, StoredIndex?>();
         foreach (var (name, descriptor) in Store.Refs.List().OrderBy(r => r.Key, StringComparer.Ordinal))
         {
-            if (!MediaTypes.IsManifest(descriptor.MediaType) || !Store.Blobs.Exists(descriptor.Digest)
+            if (!(MediaTypes.IsManifest(descriptor.MediaType) || MediaTypes.IsIndex(descriptor.MediaType)) || !Store.Blobs.Exists(descriptor.Digest)
                 || name.StartsWith(NamedImage.ContainerPrefix, StringComparison.Ordinal))
             {
+                continue;
+            }
+
+            if (MediaTypes.IsIndex(descriptor.MediaType))
+            {
+                if (!indexes.TryGetValue(descriptor.Digest, out var index))
+                {
+                    indexes[descriptor.Digest] = index = await TryLoadIndexAsync(descriptor, cancellationToken).ConfigureAwait(false);
+                }
+
+                if (index is not null)
+                {
+                    result.Add(new NamedImage(name, Pick(index, null)) { Index = index });
+                }
+
                 continue;
             }
 
             StoredImage image;
             try
             {
-                image = await LoadAsync(descriptor, cancellationToken).ConfigureAwait(false);
+                image = await LoadManifestAsync(descriptor, cancellationToken).ConfigureAwait(false);
             }
             catch (ImageException)
             {
@@ -91,9 +108,40 @@ public sealed partial class ImageStore(LocalStore store)
         return result;
     }
 
+    /// <summary>An index with at least one stored image, or null (none stored, or unreadable: not listed; rmi by name
+    /// still removes the name).</summary>
+    private async Task<StoredIndex?> TryLoadIndexAsync(Descriptor descriptor, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var index = await LoadIndexAsync(descriptor, cancellationToken).ConfigureAwait(false);
+            return index.Images.Count > 0 ? index : null;
+        }
+        catch (Exception e) when (e is ImageException or OciFormatException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Finds an image as Docker does: a name (normalised, <c>:latest</c> by default), a full
-    /// <c>sha256:…</c> id, or a unique prefix of an id.</summary>
+    /// <c>sha256:…</c> id, or a unique prefix of an id; a name or id of an index gives its host platform's image.</summary>
     public async Task<(string? Name, StoredImage Image)> FindAsync(string nameOrId, CancellationToken cancellationToken = default)
+    {
+        var found = await FindImageAsync(nameOrId, null, cancellationToken).ConfigureAwait(false);
+        return (found.Name, found.Image);
+    }
+
+    /// <summary>As <see cref="FindAsync(string, CancellationToken)"/>, the image for <paramref name="platform"/>.</summary>
+    public async Task<(string? Name, StoredImage Image)> FindAsync(string nameOrId, Platform? platform, CancellationToken cancellationToken = default)
+    {
+        var found = await FindImageAsync(nameOrId, platform, cancellationToken).ConfigureAwait(false);
+        return (found.Name, found.Image);
+    }
+
+    /// <summary>Finds a name or id as <see cref="FindAsync(string, CancellationToken)"/> does, with the index it names
+    /// (if any) and its image for <paramref name="platform"/>: null takes the host's (else the first stored); a
+    /// platform the image does not provide is docker's error.</summary>
+    public async Task<FoundImage> FindImageAsync(string nameOrId, Platform? platform, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(nameOrId);
         if (ImageReference.TryParse(nameOrId, out var reference, out _))
@@ -102,7 +150,7 @@ public sealed partial class ImageStore(LocalStore store)
             var descriptor = Store.Refs.Resolve(key);
             if (descriptor is not null)
             {
-                return (key, await LoadAsync(descriptor, cancellationToken).ConfigureAwait(false));
+                return await FoundAsync(key, reference.FamiliarString, descriptor, platform, cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -110,28 +158,57 @@ public sealed partial class ImageStore(LocalStore store)
         if (id.Length > 0 && id.All(c => char.IsAsciiHexDigitLower(c) || char.IsAsciiDigit(c)))
         {
             var matches = (await ListAsync(cancellationToken).ConfigureAwait(false))
-                .Where(i => i.Image.Id.Hex.StartsWith(id, StringComparison.Ordinal))
+                .Where(i => i.Id.Hex.StartsWith(id, StringComparison.Ordinal))
                 .ToList();
-            if (matches.Select(m => m.Image.Id).Distinct().Count() > 1)
+            if (matches.Select(m => m.Id).Distinct().Count() > 1)
             {
                 throw new ImageException($"Error response: ambiguous image id prefix: {nameOrId}");
             }
 
             if (matches.Count > 0)
             {
-                return (null, matches[0].Image);
+                var found = await FoundAsync(null, nameOrId, matches[0].Target, platform, cancellationToken).ConfigureAwait(false);
+                return found;
             }
         }
 
         throw new ImageException($"No such image: {nameOrId}");
     }
 
-    /// <summary>Names <paramref name="target"/> the image <paramref name="source"/> is.</summary>
+    private async Task<FoundImage> FoundAsync(string? name, string shown, Descriptor target, Platform? platform, CancellationToken cancellationToken)
+    {
+        if (!MediaTypes.IsIndex(target.MediaType))
+        {
+            var image = await LoadManifestAsync(target, cancellationToken).ConfigureAwait(false);
+            if (platform is not null && !new PlatformMatcher(platform).Matches(image.Config.Platform))
+            {
+                throw new ImageException(NoSuchPlatform(shown, platform));
+            }
+
+            return new FoundImage(name, image, null);
+        }
+
+        var index = await LoadIndexAsync(target, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return new FoundImage(name, Pick(index, platform), index);
+        }
+        catch (ImageException) when (platform is not null)
+        {
+            throw new ImageException(NoSuchPlatform(shown, platform));
+        }
+    }
+
+    /// <summary>docker's (containerd image store) words for an image without the platform asked for.</summary>
+    public static string NoSuchPlatform(string reference, Platform platform) =>
+        $"image with reference {reference} was found but does not provide the specified platform ({platform})";
+
+    /// <summary>Names <paramref name="target"/> the image <paramref name="source"/> is (the index, for an index).</summary>
     public async Task TagAsync(string source, string target, CancellationToken cancellationToken = default)
     {
-        var (_, image) = await FindAsync(source, cancellationToken).ConfigureAwait(false);
+        var found = await FindImageAsync(source, null, cancellationToken).ConfigureAwait(false);
         var reference = ParseTarget(target);
-        await SetAsync(reference, image.ManifestDescriptor, cancellationToken).ConfigureAwait(false);
+        await SetAsync(reference, found.Target, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Keeps an image that has no name, as Docker keeps <c>&lt;none&gt;:&lt;none&gt;</c> images.</summary>
@@ -165,14 +242,14 @@ public sealed partial class ImageStore(LocalStore store)
     }
 
     /// <summary>Removes a name (or, given an id, every name of that image unless several name it and
-    /// <paramref name="force"/> is off, as <c>docker rmi</c> refuses). Returns the lines Docker prints.</summary>
+    /// <paramref name="force"/> is off, as <c>docker rmi</c> refuses). Returns the lines Docker prints. A name of an
+    /// index loses the name; the index (and its platforms) go with the last one.</summary>
     public async Task<IReadOnlyList<string>> RemoveAsync(string nameOrId, bool force, CancellationToken cancellationToken = default)
     {
-        string? name;
-        StoredImage image;
+        FoundImage found;
         try
         {
-            (name, image) = await FindAsync(nameOrId, cancellationToken).ConfigureAwait(false);
+            found = await FindImageAsync(nameOrId, null, cancellationToken).ConfigureAwait(false);
         }
         catch (ImageException) when (ImageReference.TryParse(nameOrId, out var named, out _) && Store.Refs.Resolve(named.ToString()) is not null)
         {
@@ -181,33 +258,33 @@ public sealed partial class ImageStore(LocalStore store)
             return [$"Untagged: {named.FamiliarString}"];
         }
 
-        var lines = new List<string>();
         var names = (await ListAsync(cancellationToken).ConfigureAwait(false))
-            .Where(i => i.Image.ManifestDescriptor.Digest == image.ManifestDescriptor.Digest)
+            .Where(i => i.Target.Digest == found.Target.Digest)
             .Select(i => i.Name)
             .ToList();
         IEnumerable<string> toRemove;
-        if (name is not null)
+        if (found.Name is not null)
         {
-            toRemove = [name];
+            toRemove = [found.Name];
         }
         else if (names.Count > 1 && !force)
         {
             throw new ImageException(
-                $"conflict: unable to delete {image.Id.ShortHex} (must be forced) - image is referenced in multiple repositories");
+                $"conflict: unable to delete {found.Id.ShortHex} (must be forced) - image is referenced in multiple repositories");
         }
         else
         {
             toRemove = names;
         }
 
-        lines.AddRange(await RemoveNamesAsync(image, toRemove, cancellationToken).ConfigureAwait(false));
-        return lines;
+        return await RemoveNamesAsync(found.Id, found.Target, found.Index, toRemove, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Removes <paramref name="names"/> of <paramref name="image"/>, and when no name is left the image and
-    /// what is attached to it; returns the lines docker prints (<c>Untagged: …</c>, <c>Deleted: …</c>).</summary>
-    private async Task<List<string>> RemoveNamesAsync(StoredImage image, IEnumerable<string> names, CancellationToken cancellationToken)
+    /// <summary>Removes <paramref name="names"/> of the image <paramref name="target"/> is, and when no name is left what
+    /// is attached to it (and to its platform images, for an index); returns the lines docker prints
+    /// (<c>Untagged: …</c>, <c>Deleted: …</c>).</summary>
+    private async Task<List<string>> RemoveNamesAsync(Digest id, Descriptor target, StoredIndex? index, IEnumerable<string> names,
+        CancellationToken cancellationToken)
     {
         var lines = new List<string>();
         foreach (var n in names)
@@ -219,13 +296,18 @@ public sealed partial class ImageStore(LocalStore store)
             }
         }
 
-        var stillNamed = Store.Refs.List().Values.Any(d => d.Digest == image.ManifestDescriptor.Digest);
-        if (!stillNamed)
+        var refs = Store.Refs.List();
+        if (!refs.Values.Any(d => d.Digest == target.Digest))
         {
-            lines.Add($"Deleted: {image.Id}");
-            // What was attached to the image (an SBOM kept for it) goes with it.
-            var suffix = ">@" + image.ManifestDescriptor.Digest.Value;
-            foreach (var attached in Store.Refs.List().Keys.Where(n => n.StartsWith('<') && n.EndsWith(suffix, StringComparison.Ordinal)).ToList())
+            lines.Add($"Deleted: {id}");
+            // What was attached to the image (an SBOM kept for it, or for one of its platforms) goes with it, unless a
+            // name still points at that platform's manifest.
+            var owners = (index?.Images.Select(i => i.ManifestDescriptor.Digest) ?? [])
+                .Where(d => !refs.Values.Any(r => r.Digest == d))
+                .Append(target.Digest)
+                .Select(d => ">@" + d.Value)
+                .ToList();
+            foreach (var attached in refs.Keys.Where(n => n.StartsWith('<') && owners.Any(o => n.EndsWith(o, StringComparison.Ordinal))).ToList())
             {
                 await Store.Refs.DeleteAsync(attached, cancellationToken).ConfigureAwait(false);
             }
@@ -243,9 +325,10 @@ public sealed partial class ImageStore(LocalStore store)
         var lines = new List<string>();
         foreach (var group in (await ListAsync(cancellationToken).ConfigureAwait(false))
                      .Where(n => (all || n.IsDangling) && selected(n))
-                     .GroupBy(n => n.Image.ManifestDescriptor.Digest))
+                     .GroupBy(n => n.Target.Digest))
         {
-            var removed = await RemoveNamesAsync(group.First().Image, group.Select(n => n.Name), cancellationToken).ConfigureAwait(false);
+            var first = group.First();
+            var removed = await RemoveNamesAsync(first.Id, first.Target, first.Index, group.Select(n => n.Name), cancellationToken).ConfigureAwait(false);
             lines.AddRange(removed.Select(l => char.ToLowerInvariant(l[0]) + l[1..]));
         }
 
