@@ -58,7 +58,7 @@ internal static class RunCommand
         var platform = PlatformImages.Parse(parse.GetValue(options.Platform));
         // A platform this machine cannot run fails here, before a pull or a container, saying what to install.
         var emulation = Emulators.Detect();
-        if (platform is not null && emulation.CannotRun(platform) is { } refused)
+        if (platform is not null && emulation.CannotRunSentence(platform) is { } refused)
         {
             return ErrorRenderer.Fail(ctx.Env.Error, refused, ContainerExit.StartFailed);
         }
@@ -72,7 +72,7 @@ internal static class RunCommand
                 ctx.Env.Error.WriteLine($"WARNING: The requested image's platform ({actual}) does not match the detected host platform ({Oci.Platform.Host}) and no specific platform was requested");
             }
 
-            if (emulation.CannotRun(actual) is { } cannot)
+            if (emulation.CannotRunSentence(actual) is { } cannot)
             {
                 return ErrorRenderer.Fail(ctx.Env.Error, cannot, ContainerExit.StartFailed);
             }

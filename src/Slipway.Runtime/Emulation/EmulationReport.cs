@@ -23,14 +23,15 @@ public sealed record EmulationReport(IReadOnlyList<Platform> Native, IReadOnlyLi
         "handlers (Slipway's scripts/setup does both, as docker's tonistiigi/binfmt image does)";
 
     /// <summary>Null when a container of <paramref name="platform"/> runs here (natively, or emulated by a handler
-    /// with the F flag); otherwise what is missing and what to do.</summary>
+    /// with the F flag); otherwise what is missing and what to do, as a clause that names the platform (callers put
+    /// their own context first: "RUN in stage build needs linux/s390x, which this machine cannot run: …").</summary>
     public string? CannotRun(Platform platform)
     {
         ArgumentNullException.ThrowIfNull(platform);
         var wanted = platform.Normalize();
         if (wanted.Os != "linux")
         {
-            return $"{wanted} cannot run on this machine: only linux containers run here";
+            return $"only linux containers run here, not {wanted}";
         }
 
         if (Native.Any(n => Same(n, wanted)))
@@ -44,28 +45,26 @@ public sealed record EmulationReport(IReadOnlyList<Platform> Native, IReadOnlyLi
             return null;
         }
 
-        var host = Native.Count > 0 ? Native[0].ToString() : "this";
-        if (Native.Count > 0 && Native[0].Architecture == wanted.Architecture)
-        {
-            return $"{wanted} cannot run on this {host} machine: its CPU does not have the features {wanted} requires";
-        }
-
         if (handlers.Count > 0)
         {
-            var handler = handlers[0];
-            return $"{wanted} cannot run in a container on this {host} machine: its binfmt_misc handler " +
-                $"({handler.Interpreter}) is registered without the F flag, so the interpreter would have to exist " +
-                $"inside every image; re-register it with the F flag (Debian's qemu-user-static handlers carry it: " +
-                $"{Fix})";
+            return $"the binfmt_misc handler for {wanted} ({handlers[0].Interpreter}) is registered without the F flag, " +
+                "so its interpreter would have to exist inside every image; register it again with the F flag " +
+                $"(Debian's qemu-user-static handlers carry it): {Fix}";
         }
 
-        if (Problem is not null)
+        if (Native.Count > 0 && Native[0].Architecture == wanted.Architecture)
         {
-            return $"{wanted} cannot run on this {host} machine: {Problem}";
+            return $"this {Native[0]} CPU lacks the instructions {wanted} requires";
         }
 
-        return $"{wanted} cannot run on this {host} machine: no binfmt_misc handler for its binaries is registered; {Fix}";
+        return Problem is not null
+            ? $"{Problem}, so no emulator runs {wanted} binaries"
+            : $"no binfmt_misc handler for {wanted} binaries is registered; {Fix}";
     }
+
+    /// <summary><see cref="CannotRun"/> as one sentence for a user who asked to run <paramref name="platform"/>.</summary>
+    public string? CannotRunSentence(Platform platform) =>
+        CannotRun(platform) is { } why ? $"{platform.Normalize()} cannot run on this machine: {why}" : null;
 
     private static bool Same(Platform a, Platform b) =>
         a.Os == b.Os && a.Architecture == b.Architecture && (a.Variant ?? string.Empty) == (b.Variant ?? string.Empty);

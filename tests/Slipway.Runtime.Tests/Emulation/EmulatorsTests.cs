@@ -104,7 +104,7 @@ public sealed class EmulatorsTests : IDisposable
 
         Assert.Equal(["linux/amd64", "linux/amd64/v2", "linux/386"], report.Native.Select(p => p.ToString()));
         Assert.Null(report.CannotRun(Platform.Parse("386")));
-        Assert.Contains("CPU does not have", report.CannotRun(Platform.Parse("linux/amd64/v3")), StringComparison.Ordinal);
+        Assert.Contains("CPU lacks the instructions", report.CannotRun(Platform.Parse("linux/amd64/v3")), StringComparison.Ordinal);
     }
 
     [Fact]
