@@ -55,7 +55,7 @@ internal static class RunCommand
         var requested = parse.GetValue(options.Runtime);
         var runtime = ContainerRuntimes.For(ctx, requested);
         var imageName = parse.GetValue(options.Image)!;
-        var platform = PlatformImages.Parse(parse.GetValue(options.Platform));
+        var platform = CommandContext.PlatformOrNull(parse.GetValue(options.Platform));
         // A platform this machine cannot run fails here, before a pull or a container, saying what to install.
         var emulation = Emulators.Detect();
         if (platform is not null && emulation.CannotRunSentence(platform) is { } refused)
@@ -105,7 +105,7 @@ internal static class RunCommand
         {
             try
             {
-                return (await PlatformImages.FindAsync(ctx, imageName, platform, token).ConfigureAwait(false)).Image;
+                return (await ctx.Images.FindAsync(imageName, platform, token).ConfigureAwait(false)).Image;
             }
             catch (ImageException) when (pull == "missing" && Oci.ImageReference.TryParse(imageName, out _, out _))
             {
