@@ -97,6 +97,10 @@ public sealed record BuildOptions
     /// <summary><c>--cache-from</c>: caches whose records answer steps the store's own cache misses.</summary>
     public IReadOnlyList<Cache.CacheImportSpec> CacheFrom { get; init; } = [];
 
+    /// <summary>Why a RUN cannot run on a platform on this machine (no native support, no emulator), or null when it
+    /// can; null (the default) when every platform runs. Checked before any pull or step.</summary>
+    public Func<Platform, string?>? CanRun { get; init; }
+
     internal PatternMatcher? Ignore { get; init; }
 }
 

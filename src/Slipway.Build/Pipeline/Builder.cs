@@ -50,6 +50,15 @@ public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildPr
             throw new DockerfileException(DiagnosticFormatter.FormatAll(denied, syntax.SourceLines));
         }
 
+        // Before any pull: a RUN this machine cannot run (another architecture, no emulator) fails here, not with
+        // "exec format error" after the pulls. One platform per build until the multi-platform build lands.
+        if (options.CanRun?.Invoke(options.Platform) is { } cannotRun
+            && graph.Required.SelectMany(s => s.Instructions).OfType<RunInstruction>().FirstOrDefault() is { } firstRun)
+        {
+            throw new BuildException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"{firstRun.Span.File}:{firstRun.Span.StartLine}: RUN needs {options.Platform}, which this machine cannot run: {cannotRun}"));
+        }
+
         options = options with { Ignore = definition.Ignore.Matcher ?? throw new BuildException(definition.Ignore.Error ?? "bad .dockerignore") };
         WarnUnusedBuildArgs(options, graph);
 
@@ -234,7 +243,7 @@ public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildPr
         var local = pull ? null : store.Refs.Resolve(reference.ToString());
         if (local is not null)
         {
-            return await images.LoadAsync(local, cancellationToken).ConfigureAwait(false);
+            return await images.LoadAsync(local, platform, cancellationToken).ConfigureAwait(false);
         }
 
         if (clients is null)

@@ -21,7 +21,7 @@ public static class OptionValues
         return error is null;
     }
 
-    /// <summary><c>--platform</c>: empty is the host's. Only the host's architecture can be built for now.</summary>
+    /// <summary><c>--platform</c>: empty is the host's; one platform, which may be another architecture's.</summary>
     public static bool TryParsePlatform(string? value, [NotNullWhen(true)] out Platform? platform, [NotNullWhen(false)] out string? error)
     {
         if (string.IsNullOrEmpty(value))
@@ -36,8 +36,9 @@ public static class OptionValues
             return false;
         }
 
-        error = platform.Architecture == Platform.Host.Architecture ? null : $"building for {platform} on {Platform.Host} is not supported yet";
-        return error is null;
+        // One platform, the host's or another (its RUN steps emulated); several come with the multi-platform build.
+        error = null;
+        return true;
     }
 
     /// <summary><c>--network</c> for every RUN without its own.</summary>

@@ -27,20 +27,39 @@ public sealed class EmulatedPlatformTests(BusyboxMultiPlatformStore store) : ICl
     }
 
     [Fact]
-    public async Task A_RUN_in_an_arm64_stage_runs_emulated_and_the_image_is_arm64()
+    public async Task A_RUN_built_for_linux_arm64_runs_emulated_and_the_image_is_arm64()
     {
         Require();
         var context = Directory.CreateDirectory(Path.Join(_temp.Path, "arm64")).FullName;
-        await File.WriteAllTextAsync(Path.Join(context, "Dockerfile"),
-            "FROM --platform=linux/arm64 busybox:1.35\nRUN uname -m > /arch\n", TestContext.Current.CancellationToken);
+        await File.WriteAllTextAsync(Path.Join(context, "Dockerfile"), "FROM busybox:1.35\nRUN uname -m > /arch\n",
+            TestContext.Current.CancellationToken);
 
-        await Runner.OkAsync("build", "--progress", "plain", "-t", "emulated:arm64", context);
+        await Runner.OkAsync("build", "--progress", "plain", "--platform", "linux/arm64", "-t", "emulated:arm64", context);
         var inspect = await Runner.OkAsync("inspect", "emulated:arm64");
-        var arch = await Runner.OkAsync("run", "--rm", "emulated:arm64", "cat", "/arch");
+        var arch = await Runner.OkAsync("run", "--rm", "--platform", "linux/arm64", "emulated:arm64", "cat", "/arch");
 
         using var doc = JsonDocument.Parse(inspect.Output);
         Assert.Equal("arm64", doc.RootElement[0].GetProperty("Architecture").GetString());
         Assert.Equal("aarch64", arch.Output.Trim());
+    }
+
+    [Fact]
+    public async Task A_RUN_for_a_platform_no_emulator_runs_fails_before_the_build_starts_saying_what_to_install()
+    {
+        store.Require();
+        var context = Directory.CreateDirectory(Path.Join(_temp.Path, "mips")).FullName;
+        await File.WriteAllTextAsync(Path.Join(context, "Dockerfile"), "FROM busybox:1.35\nRUN true\n", TestContext.Current.CancellationToken);
+
+        // Slipway maps no binfmt_misc handler to mips64le, so this platform never runs here.
+        var build = await Runner.RunAsync("build", "--progress", "plain", "--platform", "linux/mips64le", context);
+        var run = await Runner.RunAsync("run", "--rm", "--platform", "linux/mips64le", "busybox:1.35", "true");
+
+        Assert.Equal(1, build.Exit);
+        Assert.Contains("Dockerfile:2: RUN needs linux/mips64le, which this machine cannot run: no binfmt_misc handler for linux/mips64le", build.Error, StringComparison.Ordinal);
+        Assert.Contains("apt-get install qemu-user-static", build.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("#2 [", build.Error + build.Output, StringComparison.Ordinal);
+        Assert.Equal(125, run.Exit);
+        Assert.Contains("linux/mips64le cannot run on this machine", run.Error, StringComparison.Ordinal);
     }
 
     [Fact]
