@@ -55,7 +55,12 @@ internal static class RunCommand
         var requested = parse.GetValue(options.Runtime);
         var runtime = ContainerRuntimes.For(ctx, requested);
         var imageName = parse.GetValue(options.Image)!;
-        var platform = CommandContext.PlatformOrNull(parse.GetValue(options.Platform));
+        Oci.Platform? platform = null;
+        if (parse.GetValue(options.Platform) is { Length: > 0 } asked && !Oci.Platform.TryParse(asked, out platform, out var invalid))
+        {
+            return ErrorRenderer.Fail(ctx.Env.Error, invalid, ContainerExit.StartFailed);
+        }
+
         // A platform this machine cannot run fails here, before a pull or a container, saying what to install.
         var emulation = Emulators.Detect();
         if (platform is not null && emulation.CannotRunSentence(platform) is { } refused)
