@@ -53,10 +53,11 @@ public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildPr
         // Before any pull: a RUN this machine cannot run (another architecture, no emulator) fails here, not with
         // "exec format error" after the pulls. One platform per build until the multi-platform build lands.
         if (options.CanRun?.Invoke(options.Platform) is { } cannotRun
-            && graph.Required.SelectMany(s => s.Instructions).OfType<RunInstruction>().FirstOrDefault() is { } firstRun)
+            && graph.Required.FirstOrDefault(s => s.Instructions.OfType<RunInstruction>().Any()) is { } running)
         {
+            var firstRun = running.Instructions.OfType<RunInstruction>().First();
             throw new BuildException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"{firstRun.Span.File}:{firstRun.Span.StartLine}: RUN needs {options.Platform}, which this machine cannot run: {cannotRun}"));
+                $"{firstRun.Span.File}:{firstRun.Span.StartLine}: RUN in stage {running.DisplayName} needs {options.Platform}, which this machine cannot run: {cannotRun}"));
         }
 
         options = options with { Ignore = definition.Ignore.Matcher ?? throw new BuildException(definition.Ignore.Error ?? "bad .dockerignore") };
