@@ -10,6 +10,7 @@ using Slipway.Images;
 using Slipway.Insight;
 using Slipway.Oci;
 using Slipway.Runtime;
+using Slipway.Runtime.Emulation;
 using Slipway.Runtime.Network;
 using Slipway.Runtime.Spec;
 
@@ -109,6 +110,7 @@ internal sealed class BuildRequestParser(ParseResult parse, BuildCommandOptions 
         var options = new BuildOptions
         {
             Source = source,
+            CanRun = Emulators.Detect().CannotRun,
             Tags = tags,
             NamesInStore = outputs.Count == 0 || outputs.Any(x => x.Kind is OutputKind.Image or OutputKind.Registry || x.LoadsIntoEngine),
             NoCache = parse.GetValue(o.NoCache),

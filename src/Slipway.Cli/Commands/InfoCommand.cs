@@ -1,5 +1,7 @@
 using System.CommandLine;
+using Slipway.Cli.Output;
 using Slipway.Runtime;
+using Slipway.Runtime.Emulation;
 
 namespace Slipway.Cli.Commands;
 
@@ -8,7 +10,7 @@ internal static class InfoCommand
 {
     public static Command Create(GlobalOptions globals, ICliEnvironment env)
     {
-        var command = new Command("info", "Show the version, the store root and the detected OCI runtime");
+        var command = new Command("info", "Show the version, the store root, the detected OCI runtime and the platforms this machine runs");
         command.SetAction(parse =>
         {
             var root = StoreRoot.Resolve(parse.GetValue(globals.Root), env);
@@ -28,6 +30,7 @@ internal static class InfoCommand
             env.Out.WriteLine(network is null
                 ? $"Network:    none found for RUN's default network ({Slipway.Runtime.Network.NetworkTools.Missing})"
                 : $"Network:    pasta {network.Pasta} (RUN: a network namespace of its own, outbound only; the host's loopback unreachable)");
+            PlatformsText.Write(env.Out, Emulators.Detect());
             return 0;
         });
         return command;

@@ -4,6 +4,7 @@ using Slipway.Build.Containers;
 using Slipway.Build.Engine;
 using Slipway.Cli.Output;
 using Slipway.Runtime;
+using Slipway.Runtime.Emulation;
 using Slipway.Store.Images;
 
 namespace Slipway.Cli.Commands;
@@ -54,7 +55,34 @@ internal static class RunCommand
         var requested = parse.GetValue(options.Runtime);
         var runtime = ContainerRuntimes.For(ctx, requested);
         var imageName = parse.GetValue(options.Image)!;
-        var image = await ImageAsync(ctx, imageName, parse.GetValue(options.Pull)!, parse.GetValue(options.Platform), token).ConfigureAwait(false);
+        Oci.Platform? platform = null;
+        if (parse.GetValue(options.Platform) is { Length: > 0 } asked && !Oci.Platform.TryParse(asked, out platform, out var invalid))
+        {
+            return ErrorRenderer.Fail(ctx.Env.Error, invalid, ContainerExit.StartFailed);
+        }
+
+        // A platform this machine cannot run fails here, before a pull or a container, saying what to install.
+        var emulation = Emulators.Detect();
+        if (platform is not null && emulation.CannotRunSentence(platform) is { } refused)
+        {
+            return ErrorRenderer.Fail(ctx.Env.Error, refused, ContainerExit.StartFailed);
+        }
+
+        var image = await ImageAsync(ctx, imageName, parse.GetValue(options.Pull)!, platform, token).ConfigureAwait(false);
+        var actual = image.Config.Platform.Normalize();
+        if (actual.Architecture.Length > 0)
+        {
+            if (platform is null && !new Oci.PlatformMatcher(Oci.Platform.Host).Matches(actual))
+            {
+                ctx.Env.Error.WriteLine($"WARNING: The requested image's platform ({actual}) does not match the detected host platform ({Oci.Platform.Host}) and no specific platform was requested");
+            }
+
+            if (emulation.CannotRunSentence(actual) is { } cannot)
+            {
+                return ErrorRenderer.Fail(ctx.Env.Error, cannot, ContainerExit.StartFailed);
+            }
+        }
+
         var id = ContainerStore.NewId();
         var record = options.ToRecord(parse, id, image, requested ?? runtime.Name, ctx.Env, ctx.Env.Time.GetUtcNow());
         await ctx.Images.KeepForContainerAsync(id, image.ManifestDescriptor, token).ConfigureAwait(false);
@@ -76,13 +104,13 @@ internal static class RunCommand
     /// <summary>The image to run, pulled as <c>docker run --pull</c> says: <c>missing</c> (the default) pulls only
     /// when the store lacks it, with docker's "Unable to find image" and the pull's lines on stderr; <c>always</c>
     /// pulls first; <c>never</c> only looks in the store.</summary>
-    private static async Task<StoredImage> ImageAsync(CommandContext ctx, string imageName, string pull, string? platform, CancellationToken token)
+    private static async Task<StoredImage> ImageAsync(CommandContext ctx, string imageName, string pull, Oci.Platform? platform, CancellationToken token)
     {
         if (pull != "always")
         {
             try
             {
-                return (await ctx.Images.FindAsync(imageName, token).ConfigureAwait(false)).Image;
+                return (await ctx.Images.FindAsync(imageName, platform, token).ConfigureAwait(false)).Image;
             }
             catch (ImageException) when (pull == "missing" && Oci.ImageReference.TryParse(imageName, out _, out _))
             {
@@ -95,7 +123,7 @@ internal static class RunCommand
         }
 
         var reference = ImageStore.ParseTarget(imageName);
-        return await TransferCommands.PullAsync(ctx, reference, platform, quiet: false, ctx.Env.Error, token).ConfigureAwait(false);
+        return await TransferCommands.PullAsync(ctx, reference, platform?.ToString(), quiet: false, ctx.Env.Error, token).ConfigureAwait(false);
     }
 
     private static string Familiar(string name) =>

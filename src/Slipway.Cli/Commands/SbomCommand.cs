@@ -12,10 +12,11 @@ internal static class SbomCommand
         var image = new Argument<string>("IMAGE") { Description = "The image, by name or id" };
         var output = new Option<string?>("--output", "-o") { Description = "Write the document to a file instead of standard output", HelpName = "FILE" };
         var regenerate = new Option<bool>("--regenerate") { Description = "Scan the image again even if a build kept its SBOM" };
-        var command = new Command("sbom", "Write the SPDX software bill of materials of an image") { image, output, regenerate };
+        var platform = new Option<string?>("--platform") { Description = "Describe the given platform of a multi-platform image (default: the host's)" };
+        var command = new Command("sbom", "Write the SPDX software bill of materials of an image") { image, output, regenerate, platform };
         command.SetAction((parse, ct) => CommandContext.RunAsync(globals, env, parse, async (ctx, token) =>
         {
-            var (name, stored) = await ctx.Images.FindAsync(parse.GetValue(image)!, token).ConfigureAwait(false);
+            var (name, stored) = await ctx.Images.FindAsync(parse.GetValue(image)!, CommandContext.PlatformOrNull(parse.GetValue(platform)), token).ConfigureAwait(false);
             var bytes = parse.GetValue(regenerate) ? null : await SbomGenerator.LoadAsync(ctx.Store, stored.ManifestDescriptor.Digest, token).ConfigureAwait(false);
             if (bytes is null)
             {

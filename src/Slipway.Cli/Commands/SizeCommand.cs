@@ -25,9 +25,10 @@ internal static class SizeCommand
         var maxSize = new Option<string?>("--max-size") { Description = "Fail (exit 2) when the image (compressed, as 'slipway images' shows it) is larger", HelpName = "SIZE" };
         var maxWasted = new Option<string?>("--max-wasted") { Description = "Fail (exit 2) when more bytes are wasted (added, then hidden by a later layer)", HelpName = "SIZE" };
         var minEfficiency = new Option<double?>("--min-efficiency") { Description = "Fail (exit 2) when the efficiency (final bytes / bytes added) is lower, e.g. 0.9", HelpName = "RATIO" };
+        var platform = new Option<string?>("--platform") { Description = "Analyse the given platform of a multi-platform image (default: the host's)" };
         var command = new Command("size", "Show where an image's bytes are: layers, wasted bytes, largest files")
         {
-            image, compare, format, output, top, maxSize, maxWasted, minEfficiency,
+            image, compare, format, output, top, maxSize, maxWasted, minEfficiency, platform,
         };
         command.SetAction((parse, ct) => CommandContext.RunAsync(globals, env, parse, async (ctx, token) =>
         {
@@ -38,8 +39,9 @@ internal static class SizeCommand
                 MinEfficiency = parse.GetValue(minEfficiency),
             };
             var options = new SizeAnalysisOptions { Top = parse.GetValue(top) };
-            var report = await AnalyzeAsync(ctx, parse.GetValue(image)!, options, token).ConfigureAwait(false);
-            var other = parse.GetValue(compare) is { } name ? await AnalyzeAsync(ctx, name, options, token).ConfigureAwait(false) : null;
+            var wanted = CommandContext.PlatformOrNull(parse.GetValue(platform));
+            var report = await AnalyzeAsync(ctx, parse.GetValue(image)!, wanted, options, token).ConfigureAwait(false);
+            var other = parse.GetValue(compare) is { } name ? await AnalyzeAsync(ctx, name, wanted, options, token).ConfigureAwait(false) : null;
             var comparison = other is null ? null : new SizeComparison(report, other);
             var text = parse.GetValue(format) switch
             {
@@ -63,10 +65,12 @@ internal static class SizeCommand
         return command;
     }
 
-    /// <summary>Finds and analyses one image; the report names it as the user wrote it.</summary>
-    public static async Task<SizeReport> AnalyzeAsync(CommandContext ctx, string nameOrId, SizeAnalysisOptions options, CancellationToken cancellationToken)
+    /// <summary>Finds and analyses one image (of an index, the one for <paramref name="platform"/>, by default the
+    /// host's); the report names it as the user wrote it.</summary>
+    public static async Task<SizeReport> AnalyzeAsync(CommandContext ctx, string nameOrId, Oci.Platform? platform, SizeAnalysisOptions options,
+        CancellationToken cancellationToken)
     {
-        var (_, image) = await ctx.Images.FindAsync(nameOrId, cancellationToken).ConfigureAwait(false);
+        var (_, image) = await ctx.Images.FindAsync(nameOrId, platform, cancellationToken).ConfigureAwait(false);
         return await ImageSizeAnalyzer.AnalyzeAsync(ctx.Store.Blobs, nameOrId, image, options, cancellationToken).ConfigureAwait(false);
     }
 

@@ -126,6 +126,20 @@ public sealed class BuilderOverFakesTests : IDisposable
     }
 
     [Fact]
+    public async Task A_RUN_for_a_platform_this_machine_cannot_run_fails_before_anything_runs_with_the_reason()
+    {
+        var runtime = Make();
+        var error = await Assert.ThrowsAsync<BuildException>(() => BuildAsync(Dockerfile, runtime,
+            with: o => o with { CanRun = p => $"no binfmt_misc handler for {p} binaries is registered" }));
+        var copyOnly = await BuildAsync("FROM scratch\nCOPY hello.txt /hello.txt\n", runtime,
+            with: o => o with { CanRun = _ => "never runs" });
+
+        Assert.Matches(@":\d+: RUN in stage 0 needs linux/\w+, which this machine cannot run: no binfmt_misc handler for linux/\w+ binaries is registered$", error.Message);
+        Assert.Empty(runtime.Runs);
+        Assert.Single(copyOnly.Manifest.Layers);
+    }
+
+    [Fact]
     public async Task A_second_build_of_the_same_steps_comes_from_the_cache_without_running_anything()
     {
         var runtime = Make();

@@ -12,6 +12,7 @@ public abstract class BuildStore : IAsyncLifetime
     {
         ["busybox"] = "busybox:1.35",
         ["debian-multiplatform"] = "debian:bookworm",
+        ["busybox-multiplatform"] = "busybox:1.35",
         ["gcc"] = "gcc:12",
         ["golang"] = "golang:1.19",
         ["node"] = "node:18",
@@ -91,6 +92,10 @@ public sealed class ExampleStore() : BuildStore("busybox", "gcc", "golang");
 
 /// <summary>busybox alone, for Dockerfiles written in a test.</summary>
 public sealed class BusyboxStore() : BuildStore("busybox");
+
+/// <summary>busybox:1.35 as an index of linux/amd64 and linux/arm64 (Debian's arm64 busybox), for emulated RUN
+/// steps and containers.</summary>
+public sealed class BusyboxMultiPlatformStore() : BuildStore("busybox-multiplatform");
 
 /// <summary>node alone, for the TypeScript example (npm reaches the registry through the host's proxy).</summary>
 public sealed class NodeStore() : BuildStore("node");

@@ -134,6 +134,39 @@ public class BaseImagesTests
     }
 
     [Fact]
+    public async Task The_multiplatform_busybox_arm64_image_is_Debians_arm64_busybox_laid_out_as_the_amd64_one()
+    {
+        var (skopeo, layout) = await RequireImageAsync("busybox-multiplatform", "skopeo");
+        using var temp = new TempDirectory();
+        await Tool.RunAsync(skopeo, "--override-arch", "arm64", "copy", $"oci:{layout}:{BaseImages.Tag}", $"dir:{temp.Path}");
+        var manifest = Json(await File.ReadAllTextAsync(Path.Join(temp.Path, "manifest.json"), TestContext.Current.CancellationToken));
+        var layer = manifest.GetProperty("layers")[0].GetProperty("digest").GetString()!["sha256:".Length..];
+
+        var entries = new Dictionary<string, System.Formats.Tar.TarEntry>();
+        byte[] header = [];
+        await using (var gzip = new System.IO.Compression.GZipStream(File.OpenRead(Path.Join(temp.Path, layer)), System.IO.Compression.CompressionMode.Decompress))
+        {
+            using var reader = new System.Formats.Tar.TarReader(gzip);
+            while (reader.GetNextEntry(copyData: true) is { } entry)
+            {
+                entries[entry.Name.TrimEnd('/')] = entry;
+                if (entry.Name == "bin/busybox")
+                {
+                    header = new byte[20];
+                    entry.DataStream!.ReadExactly(header);
+                }
+            }
+        }
+
+        // e_machine 183 is EM_AARCH64: the binary is arm64's, run here only through binfmt_misc.
+        Assert.Equal([0x7f, (byte)'E', (byte)'L', (byte)'F'], header[..4]);
+        Assert.Equal(183, header[18] | (header[19] << 8));
+        Assert.Equal("/bin/busybox", entries["bin/sh"].LinkName);
+        Assert.Equal("/bin/busybox", entries["bin/uname"].LinkName);
+        Assert.True(entries.ContainsKey("etc/passwd"));
+    }
+
+    [Fact]
     public async Task A_second_run_with_the_same_recipe_is_a_cache_hit_and_a_changed_recipe_rebuilds()
     {
         Capability.RequireRoot();
