@@ -21,7 +21,16 @@ public sealed partial class ImagePusher
         progress ??= _ => { };
         var client = clients.For(target.Domain);
         await PushImageAsync(client, image, target, image.ManifestDescriptor.Digest.Value, progress, cancellationToken).ConfigureAwait(false);
+        await PushAttestationAsync(client, target, attestation, progress, cancellationToken).ConfigureAwait(false);
+        var index = attestation.IndexFor(image.ManifestDescriptor, image.Config.Platform, annotations);
+        return await client.PutManifestAsync(target.Path, target.Digest?.Value ?? target.Tag ?? ImageReference.DefaultTag, index, MediaTypes.OciIndex,
+            cancellationToken).ConfigureAwait(false);
+    }
 
+    /// <summary>An attestation's blobs, then its manifest by digest: what an index that lists it needs first.</summary>
+    private static async Task PushAttestationAsync(Slipway.Registry.RegistryClient client, ImageReference target, AttestationManifest attestation,
+        Action<PullProgress> progress, CancellationToken cancellationToken)
+    {
         foreach (var (descriptor, bytes) in attestation.Blobs)
         {
             using var content = new MemoryStream(bytes, writable: false);
@@ -31,8 +40,5 @@ public sealed partial class ImagePusher
 
         await client.PutManifestAsync(target.Path, attestation.Manifest.Digest.Value, attestation.ManifestBytes, MediaTypes.OciManifest, cancellationToken)
             .ConfigureAwait(false);
-        var index = attestation.IndexFor(image.ManifestDescriptor, image.Config.Platform, annotations);
-        return await client.PutManifestAsync(target.Path, target.Digest?.Value ?? target.Tag ?? ImageReference.DefaultTag, index, MediaTypes.OciIndex,
-            cancellationToken).ConfigureAwait(false);
     }
 }

@@ -35,15 +35,7 @@ public sealed partial class ImagePusher
                 continue;
             }
 
-            foreach (var (descriptor, bytes) in attestation.Blobs)
-            {
-                using var content = new MemoryStream(bytes, writable: false);
-                var outcome = await client.PushBlobAsync(target.Path, descriptor.Digest, descriptor.Size, content, null, cancellationToken).ConfigureAwait(false);
-                progress(new PullProgress("attestation", descriptor.Digest, outcome.ToString()));
-            }
-
-            await client.PutManifestAsync(target.Path, attestation.Manifest.Digest.Value, attestation.ManifestBytes, MediaTypes.OciManifest, cancellationToken)
-                .ConfigureAwait(false);
+            await PushAttestationAsync(client, target, attestation, progress, cancellationToken).ConfigureAwait(false);
             attestationEntries.Add(attestation.Manifest);
         }
 

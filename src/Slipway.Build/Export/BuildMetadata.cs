@@ -13,27 +13,7 @@ public static class BuildMetadata
     public static string Json(StoredImage image, IReadOnlyList<ImageReference> tags, Digest? pushed)
     {
         ArgumentNullException.ThrowIfNull(image);
-        ArgumentNullException.ThrowIfNull(tags);
-        using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-        {
-            w.WriteStartObject();
-            w.WriteString("containerimage.config.digest", image.Id.Value);
-            w.WriteString("containerimage.digest", (pushed ?? image.ManifestDescriptor.Digest).Value);
-            w.WriteStartObject("containerimage.descriptor");
-            w.WriteString("mediaType", image.ManifestDescriptor.MediaType);
-            w.WriteString("digest", image.ManifestDescriptor.Digest.Value);
-            w.WriteNumber("size", image.ManifestDescriptor.Size);
-            w.WriteEndObject();
-            if (tags.Count > 0)
-            {
-                w.WriteString("image.name", string.Join(',', tags.Select(t => t.ToString())));
-            }
-
-            w.WriteEndObject();
-        }
-
-        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+        return Write(image.Id, pushed ?? image.ManifestDescriptor.Digest, image.ManifestDescriptor, tags);
     }
 
     /// <summary>The document of a build for several platforms, as buildx writes it: no config digest (there are
@@ -42,16 +22,27 @@ public static class BuildMetadata
     public static string Json(StoredIndex index, IReadOnlyList<ImageReference> tags, Digest? pushed)
     {
         ArgumentNullException.ThrowIfNull(index);
+        var digest = pushed ?? index.Descriptor.Digest;
+        return Write(null, digest, index.Descriptor with { Digest = digest }, tags);
+    }
+
+    private static string Write(Digest? config, Digest digest, Descriptor descriptor, IReadOnlyList<ImageReference> tags)
+    {
         ArgumentNullException.ThrowIfNull(tags);
         using var buffer = new MemoryStream();
         using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             w.WriteStartObject();
-            w.WriteString("containerimage.digest", (pushed ?? index.Descriptor.Digest).Value);
+            if (config is { } id)
+            {
+                w.WriteString("containerimage.config.digest", id.Value);
+            }
+
+            w.WriteString("containerimage.digest", digest.Value);
             w.WriteStartObject("containerimage.descriptor");
-            w.WriteString("mediaType", index.Descriptor.MediaType);
-            w.WriteString("digest", (pushed ?? index.Descriptor.Digest).Value);
-            w.WriteNumber("size", index.Descriptor.Size);
+            w.WriteString("mediaType", descriptor.MediaType);
+            w.WriteString("digest", descriptor.Digest.Value);
+            w.WriteNumber("size", descriptor.Size);
             w.WriteEndObject();
             if (tags.Count > 0)
             {
