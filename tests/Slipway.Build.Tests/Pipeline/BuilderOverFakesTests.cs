@@ -134,7 +134,7 @@ public sealed class BuilderOverFakesTests : IDisposable
         var copyOnly = await BuildAsync("FROM scratch\nCOPY hello.txt /hello.txt\n", runtime,
             with: o => o with { CanRun = _ => "never runs" });
 
-        Assert.Matches(@":\d+: RUN in stage 0 needs linux/\w+, which this machine cannot run: no binfmt_misc handler for linux/\w+ binaries is registered$", error.Message);
+        Assert.Matches(@":\d+: RUN in stage stage-0 needs linux/\w+, which this machine cannot run: no binfmt_misc handler for linux/\w+ binaries is registered$", error.Message);
         Assert.Empty(runtime.Runs);
         Assert.Single(copyOnly.Manifest.Layers);
     }

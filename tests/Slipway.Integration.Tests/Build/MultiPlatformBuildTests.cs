@@ -74,6 +74,12 @@ public sealed class MultiPlatformBuildTests(GolangStore store) : IClassFixture<G
         Assert.NotNull(local);
         Assert.True(MediaTypes.IsIndex(local.MediaType), local.MediaType);
 
+        // Each platform's image runs from the index: arm64's through binfmt emulation, as the walkthrough does.
+        Assert.Equal("hello from a slipway-built image\n", (await Runner.OkAsync("run", "--rm", "--platform", "linux/amd64", name, "-once")).Output);
+        var emulation = Slipway.Runtime.Emulation.Emulators.Detect().CannotRun(Platform.Linux("arm64"));
+        Capability.Require(emulation is null, emulation ?? "");
+        Assert.Equal("hello from a slipway-built image\n", (await Runner.OkAsync("run", "--rm", "--platform", "linux/arm64", name, "-once")).Output);
+
         // Again, into a directory: every step CACHED, and each platform's filesystem in its folder.
         var dest = Path.Join(_temp.Path, "out");
         var again = BuildProgress.Steps((await Runner.OkAsync("build", "--progress", "plain", "--platform", "linux/amd64", "--platform", "linux/arm64",

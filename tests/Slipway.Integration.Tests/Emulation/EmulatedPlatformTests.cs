@@ -55,7 +55,7 @@ public sealed class EmulatedPlatformTests(BusyboxMultiPlatformStore store) : ICl
         var run = await Runner.RunAsync("run", "--rm", "--platform", "linux/mips64le", "busybox:1.35", "true");
 
         Assert.Equal(1, build.Exit);
-        Assert.Contains("Dockerfile:2: RUN in stage 0 needs linux/mips64le, which this machine cannot run: no binfmt_misc handler for linux/mips64le", build.Error, StringComparison.Ordinal);
+        Assert.Contains("Dockerfile:2: RUN in stage stage-0 needs linux/mips64le, which this machine cannot run: no binfmt_misc handler for linux/mips64le", build.Error, StringComparison.Ordinal);
         Assert.Contains("apt-get install qemu-user-static", build.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("#2 [", build.Error + build.Output, StringComparison.Ordinal);
         Assert.Equal(125, run.Exit);
