@@ -80,7 +80,7 @@ public sealed class CopyOp(StepVertex step, Instruction instruction, StepService
             }
             else if (!Services.IsStage(from))
             {
-                facts.Add("image:" + from, (await Services.Images.ForCopyAsync(from, cancellationToken).ConfigureAwait(false)).ManifestDescriptor.Digest.Value);
+                facts.Add("image:" + from, (await Services.Images.ForCopyAsync(from, Step.Stage, cancellationToken).ConfigureAwait(false)).ManifestDescriptor.Digest.Value);
             }
             else if (inputs.Count > 1)
             {
@@ -133,7 +133,7 @@ public sealed class CopyOp(StepVertex step, Instruction instruction, StepService
         {
             var fromLayers = Services.IsStage(from)
                 ? inputs[1].Layers
-                : (await Services.Images.ForCopyAsync(from, cancellationToken).ConfigureAwait(false)).Layers;
+                : (await Services.Images.ForCopyAsync(from, Step.Stage, cancellationToken).ConfigureAwait(false)).Layers;
             sourceMount = await layers.ViewAsync(fromLayers, sourceSpace, "source", cancellationToken).ConfigureAwait(false);
             source = new CopySource(sourceMount.Path, null);
         }

@@ -44,15 +44,19 @@ public sealed class ImageSource(Func<ImageReference, CancellationToken, Task<Sto
             throw new BuildException($"{stage.From.Span.File}:{stage.From.Span.StartLine}: invalid base image \"{stage.BaseName}\": {error}");
         }
 
-        // A base is the image for the platform its stage runs on (FROM --platform=$BUILDPLATFORM: the host's).
-        return ResolveFor is not null && Target is not null && stage.Platform is not null
+        return ResolveAsync(reference, stage, cancellationToken);
+    }
+
+    /// <summary>An image as the stage reading it sees it: for the platform the stage runs on
+    /// (FROM --platform=$BUILDPLATFORM: the host's), as BuildKit resolves a stage's base, <c>--from</c> and mounts.</summary>
+    private Task<StoredImage> ResolveAsync(ImageReference reference, Stage? stage, CancellationToken cancellationToken) =>
+        ResolveFor is not null && Target is not null && stage?.Platform is not null
             ? ResolveFor(reference, BuildPlanner.StagePlatform(stage, Target), cancellationToken)
             : resolve(reference, cancellationToken);
-    }
 
     /// <summary>The image a <c>--from</c> names when no stage has that name (as in BuildKit); the error says so,
     /// since the name is most often a stage's, mistyped.</summary>
-    public async Task<StoredImage> ForCopyAsync(string from, CancellationToken cancellationToken)
+    public async Task<StoredImage> ForCopyAsync(string from, Stage? stage, CancellationToken cancellationToken)
     {
         if (Context(from) is { } context)
         {
@@ -61,7 +65,7 @@ public sealed class ImageSource(Func<ImageReference, CancellationToken, Task<Sto
 
         try
         {
-            return await resolve(Parse(from), cancellationToken).ConfigureAwait(false);
+            return await ResolveAsync(Parse(from), stage, cancellationToken).ConfigureAwait(false);
         }
         catch (BuildException ex)
         {
@@ -69,11 +73,11 @@ public sealed class ImageSource(Func<ImageReference, CancellationToken, Task<Sto
         }
     }
 
-    /// <summary>The layers of the image <paramref name="name"/> (a RUN mount's <c>from=</c>).</summary>
-    public async Task<IReadOnlyList<LayerRef>> LayersAsync(string name, CancellationToken cancellationToken) =>
+    /// <summary>The layers of the image <paramref name="name"/> (a RUN mount's <c>from=</c>) in <paramref name="stage"/>.</summary>
+    public async Task<IReadOnlyList<LayerRef>> LayersAsync(string name, Stage? stage, CancellationToken cancellationToken) =>
         (Context(name) is { } context
             ? await LoadAsync(context, cancellationToken).ConfigureAwait(false)
-            : await resolve(Parse(name), cancellationToken).ConfigureAwait(false)).Layers;
+            : await ResolveAsync(Parse(name), stage, cancellationToken).ConfigureAwait(false)).Layers;
 
     private Task<StoredImage> LoadAsync(NamedContext context, CancellationToken cancellationToken) =>
         load?.Invoke(context, cancellationToken) ?? throw new InvalidOperationException("named contexts without a loader");

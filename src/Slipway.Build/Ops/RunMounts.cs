@@ -20,11 +20,12 @@ public sealed class RunMounts(StepServices services, ISnapshotter snapshotter, C
     /// <summary>The mounts, environment and mount targets <paramref name="run"/> adds to its container, made in
     /// <paramref name="workspace"/>; relative targets are under <paramref name="workingDir"/>.</summary>
     /// <param name="run">The RUN instruction.</param>
+    /// <param name="stage">The stage the RUN is in: an image it mounts is resolved for the platform it runs on.</param>
     /// <param name="inputs">The step's inputs: its stage's state, then one per mount from a stage, in mount order.</param>
     /// <param name="workspace">The step's workspace: it holds what the mounts need until the step ends.</param>
     /// <param name="workingDir">The stage's working directory.</param>
     /// <param name="cancellationToken">Cancels the preparation.</param>
-    public async Task<PreparedMounts> PrepareAsync(RunInstruction run, IReadOnlyList<StepState> inputs, Workspace workspace, string workingDir,
+    public async Task<PreparedMounts> PrepareAsync(RunInstruction run, Stage stage, IReadOnlyList<StepState> inputs, Workspace workspace, string workingDir,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(run);
@@ -53,7 +54,7 @@ public sealed class RunMounts(StepServices services, ISnapshotter snapshotter, C
                     {
                         // from=/source= seed a new cache with a stage's or image's directory.
                         StepState? seed = services.IsStage(mount.From) ? inputs[stageInput++] : null;
-                        await SeedCacheAsync(mount, seed, expand, workspace, cacheDir, cancellationToken).ConfigureAwait(false);
+                        await SeedCacheAsync(mount, seed, stage, expand, workspace, cacheDir, cancellationToken).ConfigureAwait(false);
                     }
                     else if (mount.From is not null && services.IsStage(mount.From))
                     {
@@ -89,8 +90,8 @@ public sealed class RunMounts(StepServices services, ISnapshotter snapshotter, C
                     AddSsh(mount, target, result);
                     break;
                 case MountType.Bind:
-                    StepState? stage = mount.From is { } from && services.IsStage(from) ? inputs[stageInput++] : null;
-                    var source = await BindSourceAsync(mount, stage, expand, workspace, cancellationToken).ConfigureAwait(false);
+                    StepState? fromStage = mount.From is { } from && services.IsStage(from) ? inputs[stageInput++] : null;
+                    var source = await BindSourceAsync(mount, fromStage, stage, expand, workspace, cancellationToken).ConfigureAwait(false);
                     result.Mounts.Add(new MountSpec { Destination = Require(target, mount), Type = "bind", Source = source, Options = ["rbind", mount.ReadOnly ? "ro" : "rw"] });
                     result.Targets.Add(target!);
                     break;
@@ -118,11 +119,11 @@ public sealed class RunMounts(StepServices services, ISnapshotter snapshotter, C
         return dir;
     }
 
-    private async Task SeedCacheAsync(RunMount mount, StepState? stage, Expansion expand, Workspace workspace, string cacheDir,
+    private async Task SeedCacheAsync(RunMount mount, StepState? from, Stage reader, Expansion expand, Workspace workspace, string cacheDir,
         CancellationToken cancellationToken)
     {
-        var from = stage?.Layers ?? await services.Images.LayersAsync(mount.From!, cancellationToken).ConfigureAwait(false);
-        using var view = await snapshotter.ViewAsync(workspace.NewPath("cache-seed"), from, cancellationToken).ConfigureAwait(false);
+        var layers = from?.Layers ?? await services.Images.LayersAsync(mount.From!, reader, cancellationToken).ConfigureAwait(false);
+        using var view = await snapshotter.ViewAsync(workspace.NewPath("cache-seed"), layers, cancellationToken).ConfigureAwait(false);
         var source = new CopySource(view.Path, null);
         var rel = string.Join('/', RootResolver.Clean(expand.Word(mount.Source ?? "/")));
         if (LayerNative.LStat(source.HostPath(rel, followFinal: true)) is { IsDirectory: true })
@@ -203,7 +204,8 @@ public sealed class RunMounts(StepServices services, ISnapshotter snapshotter, C
     /// through, copied into the workspace), a stage or an image, resolved inside that root. A writable bind's writes
     /// are discarded with the step, as BuildKit discards them: the context copy is the step's own, and a stage or an
     /// image is prepared as a snapshot of its own that is never committed.</summary>
-    private async Task<string> BindSourceAsync(RunMount mount, StepState? stage, Expansion expand, Workspace workspace, CancellationToken cancellationToken)
+    private async Task<string> BindSourceAsync(RunMount mount, StepState? stage, Stage reader, Expansion expand, Workspace workspace,
+        CancellationToken cancellationToken)
     {
         var sourcePath = expand.Word(mount.Source ?? "/");
         string root;
@@ -223,7 +225,7 @@ public sealed class RunMounts(StepServices services, ISnapshotter snapshotter, C
         }
         else
         {
-            var from = stage?.Layers ?? await services.Images.LayersAsync(mount.From, cancellationToken).ConfigureAwait(false);
+            var from = stage?.Layers ?? await services.Images.LayersAsync(mount.From, reader, cancellationToken).ConfigureAwait(false);
             var directory = workspace.NewPath("bind");
             ISnapshotView snapshot = mount.ReadOnly
                 ? await snapshotter.ViewAsync(directory, from, cancellationToken).ConfigureAwait(false)

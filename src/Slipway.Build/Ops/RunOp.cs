@@ -96,7 +96,7 @@ public sealed class RunOp(StepVertex step, RunInstruction run, StepServices serv
             var rootfs = mounted.Path;
             var identity = Users.Resolve(state.Container.User, rootfs);
             var workingDir = string.IsNullOrEmpty(state.Container.WorkingDir) ? "/" : state.Container.WorkingDir;
-            var prepared = await mounts.PrepareAsync(Instruction, inputs, workspace, workingDir, cancellationToken).ConfigureAwait(false);
+            var prepared = await mounts.PrepareAsync(Instruction, Step.Stage, inputs, workspace, workingDir, cancellationToken).ConfigureAwait(false);
             var stubs = MountStubs.Find(rootfs, ["/proc", "/dev", "/sys", "/etc/resolv.conf", "/etc/hosts", .. prepared.Targets]);
             File.WriteAllText(Path.Join(workspace.Bundle, "hosts"), HostEntry.HostsFile(Hostname, Options.AddHosts));
             var networkMode = Network;
