@@ -7,19 +7,13 @@ using Slipway.Oci;
 
 namespace Slipway.Build.Ops;
 
-/// <summary>The images a build reads (its bases, <c>COPY --from=&lt;image&gt;</c>, mounts from an image), resolved
-/// once per reference by the builder (from the store, or pulled). A named build context (<c>--build-context</c>)
+/// <summary>The images a build reads (its bases, <c>COPY --from=&lt;image&gt;</c>, mounts from an image), each for the
+/// platform the stage reading it runs on (its <c>FROM --platform</c>, else <paramref name="target"/>), resolved once per
+/// reference and platform by the builder (from the store, or pulled). A named build context (<c>--build-context</c>)
 /// stands in for the name it matches; <paramref name="load"/> turns one into an image.</summary>
-public sealed class ImageSource(Func<ImageReference, CancellationToken, Task<StoredImage>> resolve, IReadOnlyList<NamedContext>? contexts = null,
-    Func<NamedContext, CancellationToken, Task<StoredImage>>? load = null)
+public sealed class ImageSource(Func<ImageReference, Platform, CancellationToken, Task<StoredImage>> resolve, Platform target,
+    IReadOnlyList<NamedContext>? contexts = null, Func<NamedContext, CancellationToken, Task<StoredImage>>? load = null)
 {
-    /// <summary>Resolves an image for another platform than the build's target: a stage's <c>FROM --platform</c>
-    /// base. Null in tests that build for one platform only; then every image is the target's.</summary>
-    public Func<ImageReference, Platform, CancellationToken, Task<StoredImage>>? ResolveFor { get; init; }
-
-    /// <summary>The build's target platform, which a stage without <c>FROM --platform</c> runs on.</summary>
-    public Platform? Target { get; init; }
-
     /// <summary>The named context <paramref name="name"/> (a <c>--from</c>, a base) stands for, if any.</summary>
     public NamedContext? Context(string name) => contexts is null ? null : NamedContext.Find(contexts, name);
 
@@ -50,9 +44,7 @@ public sealed class ImageSource(Func<ImageReference, CancellationToken, Task<Sto
     /// <summary>An image as the stage reading it sees it: for the platform the stage runs on
     /// (FROM --platform=$BUILDPLATFORM: the host's), as BuildKit resolves a stage's base, <c>--from</c> and mounts.</summary>
     private Task<StoredImage> ResolveAsync(ImageReference reference, Stage? stage, CancellationToken cancellationToken) =>
-        ResolveFor is not null && Target is not null && stage?.Platform is not null
-            ? ResolveFor(reference, BuildPlanner.StagePlatform(stage, Target), cancellationToken)
-            : resolve(reference, cancellationToken);
+        resolve(reference, stage is null ? target : BuildPlanner.StagePlatform(stage, target), cancellationToken);
 
     /// <summary>The image a <c>--from</c> names when no stage has that name (as in BuildKit); the error says so,
     /// since the name is most often a stage's, mistyped.</summary>

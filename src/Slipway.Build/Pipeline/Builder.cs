@@ -149,9 +149,8 @@ public sealed class Builder(LocalStore store, RegistryClients? clients, IBuildPr
     {
         var platform = definition.Source.Platform;
         var laneOptions = options with { Source = options.Source with { Platform = platform } };
-        Task<StoredImage> Resolve(ImageReference reference, CancellationToken token) => bases.ResolveAsync(reference, platform, token);
-        var contexts = new ContextImages(images, Resolve, platform, lease);
-        var imageSource = new ImageSource(Resolve, options.Source.NamedContexts, contexts.LoadAsync) { ResolveFor = bases.ResolveAsync, Target = platform };
+        var contexts = new ContextImages(images, bases.ResolveAsync, platform, lease);
+        var imageSource = new ImageSource(bases.ResolveAsync, platform, options.Source.NamedContexts, contexts.LoadAsync);
         var syntax = definition.Document.Syntax;
         return (laneOptions, new StepServices(laneOptions, definition.Graph.Graph!, syntax.EscapeToken, imageSource, told, store.Time)
         {

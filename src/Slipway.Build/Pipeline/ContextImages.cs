@@ -11,7 +11,7 @@ namespace Slipway.Build.Pipeline;
 /// base (store, else pulled), <c>oci-layout://</c> copied out of its layout, a directory imported as a one-layer
 /// image with a fixed time (so the same files make the same image, and the cache keys that name it hold).
 /// A directory read by <c>COPY --from</c> is not made an image: the copy reads it as it reads the context.</summary>
-internal sealed class ContextImages(ImageStore images, Func<ImageReference, CancellationToken, Task<StoredImage>> resolve, Platform platform, Lease lease)
+internal sealed class ContextImages(ImageStore images, Func<ImageReference, Platform, CancellationToken, Task<StoredImage>> resolve, Platform platform, Lease lease)
 {
     private readonly Dictionary<string, Task<StoredImage>> _loaded = new(StringComparer.Ordinal);
 
@@ -35,7 +35,7 @@ internal sealed class ContextImages(ImageStore images, Func<ImageReference, Canc
         {
             return context switch
             {
-                ImageContext image => await resolve(image.Reference, cancellationToken).ConfigureAwait(false),
+                ImageContext image => await resolve(image.Reference, platform, cancellationToken).ConfigureAwait(false),
                 LayoutContext layout => await LayoutImageLoader.LoadAsync(images, layout.Path, layout.Tag, layout.Digest, platform, lease, cancellationToken)
                     .ConfigureAwait(false),
                 DirectoryContext directory => await ImportAsync(directory.Path, directory.Name, cancellationToken).ConfigureAwait(false),

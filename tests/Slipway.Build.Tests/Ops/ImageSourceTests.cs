@@ -14,11 +14,8 @@ public sealed class ImageSourceTests
     private const string Dockerfile = "FROM --platform=$BUILDPLATFORM scratch AS builder\nCOPY --from=tools:1 /a /a\nFROM scratch\nCOPY --from=builder /a /a\nCOPY --from=tools:1 /b /b\n";
 
     // The resolvers fail with what they were asked, so the test reads the platform off the error.
-    private static readonly ImageSource Images = new((r, _) => Task.FromException<StoredImage>(new BuildException("the target's " + r.FamiliarString)))
-    {
-        ResolveFor = (r, p, _) => Task.FromException<StoredImage>(new BuildException($"{p}'s {r.FamiliarString}")),
-        Target = Platform.Parse("linux/arm64"),
-    };
+    private static readonly ImageSource Images = new((r, p, _) => Task.FromException<StoredImage>(new BuildException($"{p}'s {r.FamiliarString}")),
+        Platform.Parse("linux/arm64"));
 
     private static IReadOnlyList<Stage> Stages() => StageGraph.Build(
         InstructionParser.Parse(DockerfileParser.Parse(Dockerfile, "Dockerfile")),
@@ -41,6 +38,6 @@ public sealed class ImageSourceTests
         var final = Stages().Single(s => s.Name is null);
 
         var error = await Assert.ThrowsAsync<BuildException>(() => Images.ForCopyAsync("tools:1", final, TestContext.Current.CancellationToken));
-        Assert.EndsWith("the target's tools:1", error.Message, StringComparison.Ordinal);
+        Assert.EndsWith("linux/arm64's tools:1", error.Message, StringComparison.Ordinal);
     }
 }

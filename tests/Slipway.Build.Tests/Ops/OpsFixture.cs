@@ -46,7 +46,7 @@ internal sealed class OpsFixture : IDisposable
         };
         var store = Store = LocalStore.Open(Path.Join(_dir.FullName, "store"), TimeProvider.System);
         var services = new StepServices(options, graph, syntax.EscapeToken,
-            new ImageSource(images ?? ((r, _) => throw new BuildException($"no image {r}"))), progress ?? new NoProgress(), store.Time)
+            new ImageSource((r, _, ct) => images is null ? throw new BuildException($"no image {r}") : images(r, ct), options.Platform), progress ?? new NoProgress(), store.Time)
         {
             SourceLines = syntax.SourceLines,
         };

@@ -127,7 +127,7 @@ public sealed class StepKeysTests : IDisposable
             Source = new DefinitionSource { ContextDir = context, Platform = Platform.Linux("amd64") },
             RuntimePath = "/bin/true",
         };
-        var services = new StepServices(options, graph, syntax.EscapeToken, new ImageSource(Resolve), new NoProgress(), store.Time);
+        var services = new StepServices(options, graph, syntax.EscapeToken, new ImageSource((r, _, ct) => Resolve(r, ct), options.Platform), new NoProgress(), store.Time);
         using var ops = new StepOps(store, services, new CopyingSnapshotter(store), new FakeContainerRuntime(), new LocalCacheIndex(store), null, null);
         var lines = new List<string>();
         foreach (var vertex in All(BuildPlanner.Plan(graph, noCache: false)).OrderBy(v => v.Name, StringComparer.Ordinal))
