@@ -110,7 +110,7 @@ internal sealed class BuildRequestParser(ParseResult parse, BuildCommandOptions 
         var options = new BuildOptions
         {
             Source = source,
-            CanRun = Emulators.Detect().CannotRun,
+            CanRun = Emulators.CannotRun,
             Tags = tags,
             NamesInStore = outputs.Count == 0 || outputs.Any(x => x.Kind is OutputKind.Image or OutputKind.Registry || x.LoadsIntoEngine),
             NoCache = parse.GetValue(o.NoCache),

@@ -62,8 +62,9 @@ internal static class RunCommand
         }
 
         // A platform this machine cannot run fails here, before a pull or a container, saying what to install.
-        var emulation = Emulators.Detect();
-        if (platform is not null && emulation.CannotRunSentence(platform) is { } refused)
+        // Read only for another platform than the host's, which always runs.
+        var emulation = new Lazy<EmulationReport>(() => Emulators.Detect());
+        if (platform is not null && !Emulators.IsHost(platform) && emulation.Value.CannotRunSentence(platform) is { } refused)
         {
             return ErrorRenderer.Fail(ctx.Env.Error, refused, ContainerExit.StartFailed);
         }
@@ -77,7 +78,7 @@ internal static class RunCommand
                 ctx.Env.Error.WriteLine($"WARNING: The requested image's platform ({actual}) does not match the detected host platform ({Oci.Platform.Host}) and no specific platform was requested");
             }
 
-            if (emulation.CannotRunSentence(actual) is { } cannot)
+            if (!Emulators.IsHost(actual) && emulation.Value.CannotRunSentence(actual) is { } cannot)
             {
                 return ErrorRenderer.Fail(ctx.Env.Error, cannot, ContainerExit.StartFailed);
             }

@@ -12,6 +12,17 @@ public static class Emulators
     public static EmulationReport Detect(string binfmtDir = DefaultBinfmtDir) =>
         Detect(binfmtDir, Platform.Host, ReadCpuFlags(), KernelHasCompat());
 
+    /// <summary>Whether <paramref name="platform"/> is the host's own: it always runs, so the callers on every
+    /// build's and run's path (<see cref="CannotRun"/>) need not read /proc for it.</summary>
+    public static bool IsHost(Platform platform)
+    {
+        ArgumentNullException.ThrowIfNull(platform);
+        return platform.Normalize().ToString() == Platform.Host.Normalize().ToString();
+    }
+
+    /// <summary><see cref="EmulationReport.CannotRun"/> of this machine, read only for a platform not the host's.</summary>
+    public static string? CannotRun(Platform platform) => IsHost(platform) ? null : Detect().CannotRun(platform);
+
     /// <summary>The seam tests use: the host's platform, its CPU flags (/proc/cpuinfo) and whether its kernel runs
     /// 32-bit arm binaries (null when unknown) are given rather than read.</summary>
     internal static EmulationReport Detect(string binfmtDir, Platform host, IReadOnlySet<string> cpuFlags, bool? kernelCompat)

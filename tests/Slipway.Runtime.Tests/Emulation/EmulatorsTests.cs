@@ -19,6 +19,14 @@ public sealed class EmulatorsTests : IDisposable
     public void Dispose() => _dir.Delete(recursive: true);
 
     [Fact]
+    public void The_hosts_own_platform_always_runs_without_reading_binfmt_misc()
+    {
+        Assert.True(Emulators.IsHost(Platform.Host));
+        Assert.Null(Emulators.CannotRun(Platform.Host));
+        Assert.False(Emulators.IsHost(Platform.Linux(Platform.Host.Architecture == "s390x" ? "ppc64le" : "s390x")));
+    }
+
+    [Fact]
     public void An_enabled_qemu_handler_with_the_F_flag_makes_its_platform_runnable()
     {
         Mounted();
