@@ -253,6 +253,8 @@ public static class LayerExtractor
             {
                 FileTree.RemoveTree(victim);
                 LayerNative.MkNod(victim, UnixFileType.Char, 0, 0);
+                // The whiteout's own time, as every other entry gets: the same layer makes the same snapshot.
+                LayerNative.SetTimes(victim, entry.ModificationTime, entry.ModificationTime);
                 MarkUnpacked(victim);
             }
             else
